@@ -1,0 +1,93 @@
+#include "libconvert/interp/ref/quant_math.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace tinyforge::ref {
+
+QuantizedMultiplier QuantizeMultiplier(double real_multiplier) {
+  QuantizedMultiplier result;
+  if (real_multiplier == 0.0) return result;
+  int shift = 0;
+  const double mantissa = std::frexp(real_multiplier, &shift);
+  int64_t q_fixed = static_cast<int64_t>(std::round(mantissa * (1LL << 31)));
+  if (q_fixed == (1LL << 31)) {  // the mantissa rounded up to 1.0
+    q_fixed /= 2;
+    ++shift;
+  }
+  if (shift < -31) {  // too small to represent: flush to zero like TFLM
+    shift = 0;
+    q_fixed = 0;
+  }
+  result.multiplier = static_cast<int32_t>(q_fixed);
+  result.shift = shift;
+  return result;
+}
+
+int32_t SaturatingRoundingDoublingHighMul(int32_t a, int32_t b) {
+  const bool overflow = a == b && a == std::numeric_limits<int32_t>::min();
+  if (overflow) return std::numeric_limits<int32_t>::max();
+  const int64_t ab = static_cast<int64_t>(a) * static_cast<int64_t>(b);
+  const int64_t nudge = ab >= 0 ? (1LL << 30) : (1 - (1LL << 30));
+  // Division (not shift) truncates toward zero, which is what gemmlowp does.
+  return static_cast<int32_t>((ab + nudge) / (1LL << 31));
+}
+
+int32_t RoundingDivideByPOT(int32_t x, int exponent) {
+  const int32_t mask = static_cast<int32_t>((1LL << exponent) - 1);
+  const int32_t remainder = x & mask;
+  const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+  return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+
+int32_t MultiplyByQuantizedMultiplier(int32_t x, int32_t quantized_multiplier, int shift) {
+  const int left_shift = shift > 0 ? shift : 0;
+  const int right_shift = shift > 0 ? 0 : -shift;
+  // TFLM multiplies in int32 and relies on two's complement wrap-around;
+  // do the same without signed-overflow UB.
+  const int32_t shifted = static_cast<int32_t>(static_cast<uint32_t>(x) << left_shift);
+  return RoundingDivideByPOT(SaturatingRoundingDoublingHighMul(shifted, quantized_multiplier),
+                             right_shift);
+}
+
+int32_t MultiplyByQuantizedMultiplier(int64_t x, int32_t quantized_multiplier, int shift) {
+  // TFLM's 64-bit path: the multiplier is reduced to 16 bits (rounded) and the
+  // product is shifted right with rounding by 15 - shift.
+  const int32_t reduced_multiplier =
+      quantized_multiplier < 0x7FFF0000 ? ((quantized_multiplier + (1 << 15)) >> 16) : 0x7FFF;
+  const int total_shift = 15 - shift;
+  const int64_t rounded = x * static_cast<int64_t>(reduced_multiplier) + (int64_t{1} << (total_shift - 1));
+  return static_cast<int32_t>(rounded >> total_shift);
+}
+
+QuantizedRange QuantizedActivationRange(int act, float scale, int32_t zero_point,
+                                        int32_t qmin, int32_t qmax) {
+  auto quantize = [&](float f) {
+    return zero_point + static_cast<int32_t>(std::round(f / scale));
+  };
+  switch (act) {
+    case 1:  // RELU
+      return {std::max(qmin, quantize(0.0f)), qmax};
+    case 2:  // RELU_N1_TO_1
+      return {std::max(qmin, quantize(-1.0f)), std::min(qmax, quantize(1.0f))};
+    case 3:  // RELU6
+      return {std::max(qmin, quantize(0.0f)), std::min(qmax, quantize(6.0f))};
+    default:
+      return {qmin, qmax};
+  }
+}
+
+FloatRange FloatActivationRange(int act) {
+  switch (act) {
+    case 1:
+      return {0.0f, std::numeric_limits<float>::max()};
+    case 2:
+      return {-1.0f, 1.0f};
+    case 3:
+      return {0.0f, 6.0f};
+    default:
+      return {std::numeric_limits<float>::lowest(), std::numeric_limits<float>::max()};
+  }
+}
+
+}  // namespace tinyforge::ref
