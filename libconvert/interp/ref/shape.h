@@ -1,0 +1,47 @@
+// Tensor shape as the pure kernels see it: row-major dims, NHWC for images.
+// Kept deliberately small; kernels read dims once, then loop over pointers.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <vector>
+
+namespace tinyforge::ref {
+
+class Shape {
+ public:
+  Shape() = default;
+  Shape(std::initializer_list<int32_t> dims) : dims_(dims) {}
+  explicit Shape(std::vector<int32_t> dims) : dims_(std::move(dims)) {}
+
+  int rank() const { return static_cast<int>(dims_.size()); }
+  int32_t dim(int i) const { return dims_[static_cast<size_t>(i)]; }
+  const std::vector<int32_t>& dims() const { return dims_; }
+
+  // Product of all dims (1 for a scalar).
+  int64_t FlatSize() const {
+    int64_t n = 1;
+    for (int32_t d : dims_) n *= d;
+    return n;
+  }
+  // Product of dims [begin, end).
+  int64_t SizeOfDims(int begin, int end) const {
+    int64_t n = 1;
+    for (int i = begin; i < end; ++i) n *= dims_[static_cast<size_t>(i)];
+    return n;
+  }
+  // The shape padded on the left with 1s to `rank` dims (for broadcasting).
+  Shape Extended(int rank) const {
+    std::vector<int32_t> d(static_cast<size_t>(rank > this->rank() ? rank - this->rank() : 0), 1);
+    d.insert(d.end(), dims_.begin(), dims_.end());
+    return Shape(std::move(d));
+  }
+
+  bool operator==(const Shape& o) const { return dims_ == o.dims_; }
+  bool operator!=(const Shape& o) const { return dims_ != o.dims_; }
+
+ private:
+  std::vector<int32_t> dims_;
+};
+
+}  // namespace tinyforge::ref
