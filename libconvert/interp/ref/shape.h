@@ -2,6 +2,7 @@
 // Kept deliberately small; kernels read dims once, then loop over pointers.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <initializer_list>
 #include <vector>

@@ -1,0 +1,48 @@
+// Helpers shared by the test binaries: where the shared corpus is, and which
+// models it holds.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace tinyforge::testing {
+
+inline std::string SharedDir() { return TINYFORGE_SHARED_DIR; }
+inline bool HaveShared() { return std::filesystem::is_directory(SharedDir() + "/models"); }
+inline std::string ModelPath(const std::string& name) { return SharedDir() + "/models/" + name + ".tflite"; }
+inline std::string GoldenDir(const std::string& name) { return SharedDir() + "/golden/" + name; }
+
+// Every .tflite in the shared models folder, sorted (names without extension).
+inline std::vector<std::string> SharedModelNames() {
+  std::vector<std::string> names;
+  if (!HaveShared()) return names;
+  for (const auto& entry : std::filesystem::directory_iterator(SharedDir() + "/models")) {
+    if (entry.path().extension() == ".tflite") names.push_back(entry.path().stem().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// A fresh, empty directory under the system temp dir for one test.
+inline std::string TempDir(const std::string& tag) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("tinyforge_" + tag + "_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir.string();
+}
+
+}  // namespace tinyforge::testing
+
+#define TF_REQUIRE_SHARED()                                                                  \
+  do {                                                                                       \
+    if (!::tinyforge::testing::HaveShared())                                                 \
+      GTEST_SKIP() << "shared corpus not found at " << ::tinyforge::testing::SharedDir()     \
+                   << " (configure with -DTINYFORGE_SHARED_DIR=...)";                       \
+  } while (0)
