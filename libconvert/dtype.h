@@ -2,7 +2,10 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+
+#include "libconvert/npy.h"
 
 #include "libconvert/schema/tflite_generated.h"
 
@@ -23,6 +26,9 @@ std::string TypeName(tflite::TensorType type);
 std::string TypeShortName(tflite::TensorType type);
 
 bool IsQuantizedIntegerType(tflite::TensorType type);
+
+// The .npy element type that holds a tensor of `type`, if there is one.
+std::optional<DType> NpyDTypeOf(tflite::TensorType type);
 
 // The C++ element type of a TensorType, for typed views.
 template <typename T>

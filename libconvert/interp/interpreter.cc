@@ -1,0 +1,134 @@
+#include "libconvert/interp/interpreter.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "libconvert/dtype.h"
+
+namespace tinyforge::interp {
+
+Interpreter::Interpreter(const Model& model, size_t subgraph) : model_(model), subgraph_(subgraph) {
+  if (subgraph >= model.num_subgraphs()) {
+    throw Error(model.source() + ": the model has no subgraph " + std::to_string(subgraph));
+  }
+  const auto& g = model.subgraph(subgraph);
+  inputs_ = g.inputs;
+  outputs_ = g.outputs;
+}
+
+void Interpreter::InitTensors() {
+  const auto& g = model_.subgraph(subgraph_);
+  tensors_.resize(g.tensors.size());
+  storage_.resize(g.tensors.size());
+  for (size_t i = 0; i < g.tensors.size(); ++i) {
+    const tflite::TensorT& meta = *g.tensors[i];
+    RuntimeTensor& t = tensors_[i];
+    t.index = static_cast<int>(i);
+    t.meta = &meta;
+    t.type = meta.type;
+    t.shape = ref::Shape(meta.shape);
+    t.variable = meta.is_variable;
+    if (meta.quantization && !meta.quantization->scale.empty()) {
+      t.scale = meta.quantization->scale[0];
+      t.zero_point = meta.quantization->zero_point.empty()
+                         ? 0
+                         : static_cast<int32_t>(meta.quantization->zero_point[0]);
+    }
+    const int64_t bytes = DenseBytes(meta.type, t.shape.FlatSize());
+    t.bytes = bytes > 0 ? static_cast<size_t>(bytes) : 0;
+    if (model_.IsConstant(meta) && !meta.is_variable) {
+      // Constant data stays in the model; kernels only read it.
+      t.constant = true;
+      const Span<const uint8_t> data = model_.ConstantBytes(meta);
+      t.data = const_cast<uint8_t*>(data.data());
+      t.bytes = data.size();
+    } else {
+      storage_[i].assign(t.bytes, 0);
+      t.data = storage_[i].data();
+      if (t.variable) InitVariable(t);
+    }
+  }
+}
+
+// A variable starts from its buffer's data when it has any; otherwise it
+// holds real zero (TFLM fills int8/int16 state with the zero point).
+void Interpreter::InitVariable(RuntimeTensor& t) {
+  const Span<const uint8_t> initial = model_.ConstantBytes(*t.meta);
+  if (!initial.empty() && initial.size() == t.bytes) {
+    std::memcpy(t.data, initial.data(), t.bytes);
+  } else if (t.type == tflite::TensorType_INT8) {
+    std::memset(t.data, static_cast<int8_t>(t.zero_point), t.bytes);
+  } else if (t.type == tflite::TensorType_INT16) {
+    std::fill(t.Data<int16_t>(), t.Data<int16_t>() + t.count(), static_cast<int16_t>(t.zero_point));
+  } else {
+    std::memset(t.data, 0, t.bytes);
+  }
+}
+
+void Interpreter::ResetVariables() {
+  for (RuntimeTensor& t : tensors_) {
+    if (t.variable) InitVariable(t);
+  }
+}
+
+void Interpreter::Prepare() {
+  InitTensors();
+  const auto& g = model_.subgraph(subgraph_);
+  const size_t n = g.operators.size();
+
+  // Find every kernel first, so one error lists everything that is missing.
+  std::vector<PrepareFn> prepares(n, nullptr);
+  std::vector<std::string> missing;
+  for (size_t o = 0; o < n; ++o) {
+    const tflite::OperatorT& op = *g.operators[o];
+    const tflite::BuiltinOperator code = model_.OpCode(op);
+    tflite::TensorType type = tflite::TensorType_FLOAT32;
+    auto first_input = std::find_if(op.inputs.begin(), op.inputs.end(), [](int i) { return i >= 0; });
+    if (first_input != op.inputs.end()) {
+      type = tensors_[static_cast<size_t>(*first_input)].type;
+    } else if (!op.outputs.empty()) {
+      type = tensors_[static_cast<size_t>(op.outputs[0])].type;
+    }
+    prepares[o] = FindKernel(code, type);
+    if (!prepares[o]) {
+      missing.push_back("operator " + std::to_string(o) + " " + model_.OpName(op) + " with " +
+                        TypeName(type) + " input");
+    }
+  }
+  if (!missing.empty()) {
+    std::string message = model_.source() + ": subgraph " + std::to_string(subgraph_) + ": no kernel for " +
+                          std::to_string(missing.size()) + " operator" + (missing.size() > 1 ? "s" : "") + ": ";
+    for (size_t i = 0; i < missing.size(); ++i) message += (i ? "; " : "") + missing[i];
+    throw Error(message);
+  }
+
+  evals_.clear();
+  events_.clear();
+  for (size_t o = 0; o < n; ++o) {
+    const tflite::OperatorT& op = *g.operators[o];
+    std::vector<RuntimeTensor*> ins, outs;
+    for (int i : op.inputs) ins.push_back(i >= 0 ? &tensors_[static_cast<size_t>(i)] : nullptr);
+    for (int i : op.outputs) {
+      RuntimeTensor* t = &tensors_[static_cast<size_t>(i)];
+      if (t->constant) {
+        throw Error(model_.source() + ": " + model_.OpLocation(subgraph_, o) + ": output tensor " +
+                    std::to_string(i) + " ('" + t->meta->name + "') has constant data");
+      }
+      outs.push_back(t);
+    }
+    PrepareContext ctx(model_, subgraph_, o, ins, outs);
+    evals_.push_back(prepares[o](ctx));
+    events_.push_back(OpEvent{o, model_.OpCode(op), {outs.begin(), outs.end()}});
+  }
+  prepared_ = true;
+}
+
+void Interpreter::Invoke() {
+  if (!prepared_) throw Error("Interpreter::Invoke called before Prepare", ErrorCode::kInternal);
+  for (size_t o = 0; o < evals_.size(); ++o) {
+    evals_[o]();
+    if (observer_) observer_(events_[o]);
+  }
+}
+
+}  // namespace tinyforge::interp

@@ -1,0 +1,72 @@
+// The reference interpreter: runs one subgraph of a Model with the kernels of
+// the one kernel table, giving TensorFlow Lite Micro's bits.
+//
+//   Interpreter interp(model);   // the model must outlive the interpreter
+//   interp.Prepare();            // once: shapes, kernels, op data; may throw
+//   copy input bytes into interp.input(0).data ...
+//   interp.Invoke();             // many times; cannot fail
+//   read interp.output(0) ...
+//
+// One interpreter runs one sample at a time; run samples in parallel with one
+// interpreter per thread (see batch.h).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "libconvert/interp/kernel.h"
+#include "libconvert/interp/tensor.h"
+#include "libconvert/model.h"
+
+namespace tinyforge::interp {
+
+// What an observer sees after each operator ran.
+struct OpEvent {
+  size_t op_index;
+  tflite::BuiltinOperator op;
+  std::vector<const RuntimeTensor*> outputs;
+};
+using Observer = std::function<void(const OpEvent&)>;
+
+class Interpreter {
+ public:
+  explicit Interpreter(const Model& model, size_t subgraph = 0);
+  Interpreter(const Interpreter&) = delete;
+  Interpreter& operator=(const Interpreter&) = delete;
+
+  // Throws Error: one message listing every operator without a kernel for
+  // its (op, type), or the first operator whose Prepare rejects it.
+  void Prepare();
+  void Invoke();
+  // Variable tensors (recurrent state) back to their initial values.
+  void ResetVariables();
+  // Called after every operator with its outputs; pass {} to remove.
+  void SetObserver(Observer observer) { observer_ = std::move(observer); }
+
+  size_t num_inputs() const { return inputs_.size(); }
+  size_t num_outputs() const { return outputs_.size(); }
+  RuntimeTensor& input(size_t i) { return tensors_[static_cast<size_t>(inputs_.at(i))]; }
+  const RuntimeTensor& output(size_t i) const { return tensors_[static_cast<size_t>(outputs_.at(i))]; }
+  const RuntimeTensor& tensor(int index) const { return tensors_.at(static_cast<size_t>(index)); }
+  size_t num_tensors() const { return tensors_.size(); }
+  const Model& model() const { return model_; }
+
+ private:
+  void InitTensors();
+  void InitVariable(RuntimeTensor& t);
+
+  const Model& model_;
+  size_t subgraph_;
+  std::vector<int> inputs_;
+  std::vector<int> outputs_;
+  std::vector<RuntimeTensor> tensors_;
+  std::vector<std::vector<uint8_t>> storage_;  // per tensor; empty for constants
+  std::vector<EvalFn> evals_;
+  std::vector<OpEvent> events_;  // prebuilt so observing allocates nothing
+  Observer observer_;
+  bool prepared_ = false;
+};
+
+}  // namespace tinyforge::interp

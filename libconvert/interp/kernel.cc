@@ -1,0 +1,76 @@
+#include "libconvert/interp/kernel.h"
+
+#include "libconvert/dtype.h"
+
+namespace tinyforge::interp {
+
+namespace {
+const std::vector<float> kNoScales;
+const std::vector<int64_t> kNoZeroPoints;
+}  // namespace
+
+const std::vector<float>& RuntimeTensor::scales() const {
+  return meta && meta->quantization ? meta->quantization->scale : kNoScales;
+}
+const std::vector<int64_t>& RuntimeTensor::zero_points() const {
+  return meta && meta->quantization ? meta->quantization->zero_point : kNoZeroPoints;
+}
+int RuntimeTensor::quantized_dimension() const {
+  return meta && meta->quantization ? meta->quantization->quantized_dimension : 0;
+}
+
+PrepareContext::PrepareContext(const Model& model, size_t subgraph, size_t op_index,
+                               std::vector<RuntimeTensor*> inputs,
+                               std::vector<RuntimeTensor*> outputs)
+    : model_(model),
+      subgraph_(subgraph),
+      op_index_(op_index),
+      inputs_(std::move(inputs)),
+      outputs_(std::move(outputs)) {}
+
+const tflite::OperatorT& PrepareContext::op() const {
+  return *model_.subgraph(subgraph_).operators[op_index_];
+}
+
+std::string PrepareContext::location() const { return model_.OpLocation(subgraph_, op_index_); }
+
+void PrepareContext::Fail(const std::string& what) const {
+  throw Error(model_.source() + ": " + location() + ": " + what);
+}
+
+RuntimeTensor& PrepareContext::input(size_t i) const {
+  RuntimeTensor* t = optional_input(i);
+  if (!t) Fail("input " + std::to_string(i) + " is required but missing");
+  return *t;
+}
+
+RuntimeTensor* PrepareContext::optional_input(size_t i) const {
+  return i < inputs_.size() ? inputs_[i] : nullptr;
+}
+
+RuntimeTensor& PrepareContext::output(size_t i) const {
+  if (i >= outputs_.size()) Fail("output " + std::to_string(i) + " is missing");
+  return *outputs_[i];
+}
+
+void PrepareContext::RequireCounts(size_t min_inputs, size_t max_inputs, size_t outputs) const {
+  if (inputs_.size() < min_inputs || inputs_.size() > max_inputs) {
+    Fail("has " + std::to_string(inputs_.size()) + " inputs, expected " +
+         (min_inputs == max_inputs ? std::to_string(min_inputs)
+                                   : std::to_string(min_inputs) + " to " + std::to_string(max_inputs)));
+  }
+  for (size_t i = 0; i < min_inputs; ++i) input(i);
+  if (outputs_.size() != outputs) {
+    Fail("has " + std::to_string(outputs_.size()) + " outputs, expected " + std::to_string(outputs));
+  }
+}
+
+void PrepareContext::RequireType(const RuntimeTensor& t, tflite::TensorType type,
+                                 const std::string& role) const {
+  if (t.type != type) {
+    Fail(role + " '" + (t.meta ? t.meta->name : "") + "' is " + TypeName(t.type) + ", expected " +
+         TypeName(type));
+  }
+}
+
+}  // namespace tinyforge::interp

@@ -1,0 +1,79 @@
+// What a kernel is: Prepare validates an operator, computes everything Eval
+// needs once (multipliers, shifts, clamp ranges, padding) and returns Eval as
+// a closure over that data. Eval reads it as const and cannot fail.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "libconvert/error.h"
+#include "libconvert/interp/tensor.h"
+#include "libconvert/model.h"
+
+namespace tinyforge::interp {
+
+using EvalFn = std::function<void()>;
+
+class PrepareContext {
+ public:
+  PrepareContext(const Model& model, size_t subgraph, size_t op_index,
+                 std::vector<RuntimeTensor*> inputs, std::vector<RuntimeTensor*> outputs);
+
+  const Model& model() const { return model_; }
+  const tflite::OperatorT& op() const;
+  size_t num_inputs() const { return inputs_.size(); }
+  size_t num_outputs() const { return outputs_.size(); }
+  // Input i; an error when it is omitted (-1) or missing.
+  RuntimeTensor& input(size_t i) const;
+  // Input i, or nullptr when it is omitted or beyond the operator's inputs.
+  RuntimeTensor* optional_input(size_t i) const;
+  RuntimeTensor& output(size_t i) const;
+
+  // The builtin options of type T, or T's defaults when the file has none
+  // (TFLite reads absent options as all-default).
+  template <typename T>
+  const T& options() const {
+    static const T kDefaults{};
+    const auto& options = op().builtin_options;
+    if (options.type != tflite::BuiltinOptionsUnionTraits<T>::enum_value || !options.value) {
+      return kDefaults;
+    }
+    return *reinterpret_cast<const T*>(options.value);
+  }
+
+  // "subgraph 0, operator 5 (CONV_2D)".
+  std::string location() const;
+  [[noreturn]] void Fail(const std::string& what) const;
+  void Require(bool condition, const std::string& what) const {
+    if (!condition) Fail(what);
+  }
+  // Checks the input/output counts (an input may be omitted only if optional).
+  void RequireCounts(size_t min_inputs, size_t max_inputs, size_t outputs) const;
+  // Checks a tensor's type.
+  void RequireType(const RuntimeTensor& t, tflite::TensorType type, const std::string& role) const;
+
+ private:
+  const Model& model_;
+  size_t subgraph_;
+  size_t op_index_;
+  std::vector<RuntimeTensor*> inputs_;
+  std::vector<RuntimeTensor*> outputs_;
+};
+
+using PrepareFn = EvalFn (*)(PrepareContext&);
+
+// One row of the kernel table: the operator and the type of its first input
+// select the Prepare function.
+struct KernelRegistration {
+  tflite::BuiltinOperator op;
+  tflite::TensorType type;
+  PrepareFn prepare;
+};
+
+// The one kernel table (kernel_table.cc).
+const std::vector<KernelRegistration>& KernelTable();
+// nullptr when the table has no row for (op, type).
+PrepareFn FindKernel(tflite::BuiltinOperator op, tflite::TensorType type);
+
+}  // namespace tinyforge::interp
