@@ -73,4 +73,17 @@ void PrepareContext::RequireType(const RuntimeTensor& t, tflite::TensorType type
   }
 }
 
+std::vector<int64_t> PrepareContext::ConstantInts(const RuntimeTensor& t, const std::string& role) const {
+  if (!t.constant) Fail(role + " must be a constant tensor");
+  std::vector<int64_t> values;
+  if (t.type == tflite::TensorType_INT32) {
+    values.assign(t.Data<int32_t>(), t.Data<int32_t>() + t.count());
+  } else if (t.type == tflite::TensorType_INT64) {
+    values.assign(t.Data<int64_t>(), t.Data<int64_t>() + t.count());
+  } else {
+    Fail(role + " is " + TypeName(t.type) + ", expected INT32 or INT64");
+  }
+  return values;
+}
+
 }  // namespace tinyforge::interp

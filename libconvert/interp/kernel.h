@@ -52,6 +52,20 @@ class PrepareContext {
   void RequireCounts(size_t min_inputs, size_t max_inputs, size_t outputs) const;
   // Checks a tensor's type.
   void RequireType(const RuntimeTensor& t, tflite::TensorType type, const std::string& role) const;
+  // The values of a constant INT32 or INT64 tensor (axes, paddings, perm);
+  // an error naming `role` when it is not constant.
+  std::vector<int64_t> ConstantInts(const RuntimeTensor& t, const std::string& role) const;
+
+  // Runs a pure-math prepare step; an Error it throws gets this operator's
+  // location in front of its message.
+  template <typename F>
+  auto Located(F&& step) const -> decltype(step()) {
+    try {
+      return step();
+    } catch (const Error& e) {
+      Fail(e.what());
+    }
+  }
 
  private:
   const Model& model_;

@@ -31,6 +31,25 @@ std::vector<KernelRegistration> BuildTable() {
   add(tflite::BuiltinOperator_RESHAPE, kAnyType, PrepareReshape);
   add(tflite::BuiltinOperator_SQUEEZE, kAnyType, PrepareReshape);
   add(tflite::BuiltinOperator_EXPAND_DIMS, kAnyType, PrepareReshape);
+
+  add(tflite::BuiltinOperator_ADD, {kF32, kI8, kI16, kI32}, PrepareAdd);
+  add(tflite::BuiltinOperator_SUB, {kF32, kI8, kI16, kI32}, PrepareSub);
+  add(tflite::BuiltinOperator_MUL, {kF32, kI8, kI16, kI32}, PrepareMul);
+  add(tflite::BuiltinOperator_DIV, {kF32}, PrepareDiv);
+  add(tflite::BuiltinOperator_MAXIMUM, {kF32, kI8, kI16, kI32, kI64}, PrepareMaximum);
+  add(tflite::BuiltinOperator_MINIMUM, {kF32, kI8, kI16, kI32, kI64}, PrepareMinimum);
+  add(tflite::BuiltinOperator_SQUARED_DIFFERENCE, {kF32, kI8, kI16, kI32}, PrepareSquaredDifference);
+
+  add(tflite::BuiltinOperator_PAD, {kF32, kI8, kI16, kI32}, PreparePad);
+  add(tflite::BuiltinOperator_PADV2, {kF32, kI8, kI16, kI32}, PreparePad);
+  add(tflite::BuiltinOperator_MIRROR_PAD, {kF32, kI8}, PrepareMirrorPad);
+  add(tflite::BuiltinOperator_TRANSPOSE, {kF32, kI8, kU8, kI16, kI32, kI64, kBool}, PrepareTranspose);
+  add(tflite::BuiltinOperator_CONCATENATION, {kF32, kI8, kU8, kI16, kI32, kI64, kBool}, PrepareConcatenation);
+
+  add(tflite::BuiltinOperator_MEAN, {kF32, kI8, kI16}, PrepareMean);
+  add(tflite::BuiltinOperator_SUM, {kF32, kI8, kI16}, PrepareSum);
+  add(tflite::BuiltinOperator_REDUCE_MAX, {kF32, kI8, kI16}, PrepareReduceMax);
+  add(tflite::BuiltinOperator_REDUCE_MIN, {kF32, kI8, kI16}, PrepareReduceMin);
   return table;
 }
 

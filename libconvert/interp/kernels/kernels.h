@@ -10,4 +10,25 @@ namespace tinyforge::interp::kernels {
 // the model).
 EvalFn PrepareReshape(PrepareContext& ctx);
 
+// elementwise.cc: binary arithmetic with broadcasting.
+EvalFn PrepareAdd(PrepareContext& ctx);
+EvalFn PrepareSub(PrepareContext& ctx);
+EvalFn PrepareMul(PrepareContext& ctx);
+EvalFn PrepareDiv(PrepareContext& ctx);
+EvalFn PrepareMaximum(PrepareContext& ctx);
+EvalFn PrepareMinimum(PrepareContext& ctx);
+EvalFn PrepareSquaredDifference(PrepareContext& ctx);
+
+// shuffle.cc: element movement.
+EvalFn PreparePad(PrepareContext& ctx);  // PAD and PADV2
+EvalFn PrepareMirrorPad(PrepareContext& ctx);
+EvalFn PrepareTranspose(PrepareContext& ctx);
+EvalFn PrepareConcatenation(PrepareContext& ctx);
+
+// reduce.cc: reductions over constant axes.
+EvalFn PrepareMean(PrepareContext& ctx);
+EvalFn PrepareSum(PrepareContext& ctx);
+EvalFn PrepareReduceMax(PrepareContext& ctx);
+EvalFn PrepareReduceMin(PrepareContext& ctx);
+
 }  // namespace tinyforge::interp::kernels
