@@ -32,6 +32,16 @@ std::vector<KernelRegistration> BuildTable() {
   add(tflite::BuiltinOperator_SQUEEZE, kAnyType, PrepareReshape);
   add(tflite::BuiltinOperator_EXPAND_DIMS, kAnyType, PrepareReshape);
 
+  add(tflite::BuiltinOperator_SOFTMAX, {kF32, kI8, kI16}, PrepareSoftmax);
+  add(tflite::BuiltinOperator_LOGISTIC, {kF32, kI8, kI16}, PrepareLogistic);
+  add(tflite::BuiltinOperator_TANH, {kF32, kI8, kI16}, PrepareTanh);
+  add(tflite::BuiltinOperator_RELU, {kF32, kI8, kI16}, PrepareRelu);
+  add(tflite::BuiltinOperator_RELU6, {kF32, kI8, kI16}, PrepareRelu6);
+  add(tflite::BuiltinOperator_LEAKY_RELU, {kF32, kI8, kI16}, PrepareLeakyRelu);
+  add(tflite::BuiltinOperator_HARD_SWISH, {kF32, kI8}, PrepareHardSwish);
+  add(tflite::BuiltinOperator_QUANTIZE, {kF32, kI8, kU8, kI16, kI32}, PrepareQuantize);
+  add(tflite::BuiltinOperator_DEQUANTIZE, {kI8, kU8, kI16}, PrepareDequantize);
+
   add(tflite::BuiltinOperator_ADD, {kF32, kI8, kI16, kI32}, PrepareAdd);
   add(tflite::BuiltinOperator_SUB, {kF32, kI8, kI16, kI32}, PrepareSub);
   add(tflite::BuiltinOperator_MUL, {kF32, kI8, kI16, kI32}, PrepareMul);

@@ -10,6 +10,17 @@ namespace tinyforge::interp::kernels {
 // the model).
 EvalFn PrepareReshape(PrepareContext& ctx);
 
+// activations.cc: one input, one output of the same shape.
+EvalFn PrepareSoftmax(PrepareContext& ctx);
+EvalFn PrepareLogistic(PrepareContext& ctx);
+EvalFn PrepareTanh(PrepareContext& ctx);
+EvalFn PrepareRelu(PrepareContext& ctx);
+EvalFn PrepareRelu6(PrepareContext& ctx);
+EvalFn PrepareLeakyRelu(PrepareContext& ctx);
+EvalFn PrepareHardSwish(PrepareContext& ctx);
+EvalFn PrepareQuantize(PrepareContext& ctx);
+EvalFn PrepareDequantize(PrepareContext& ctx);
+
 // elementwise.cc: binary arithmetic with broadcasting.
 EvalFn PrepareAdd(PrepareContext& ctx);
 EvalFn PrepareSub(PrepareContext& ctx);
