@@ -32,6 +32,12 @@ std::vector<KernelRegistration> BuildTable() {
   add(tflite::BuiltinOperator_SQUEEZE, kAnyType, PrepareReshape);
   add(tflite::BuiltinOperator_EXPAND_DIMS, kAnyType, PrepareReshape);
 
+  add(tflite::BuiltinOperator_CONV_2D, {kF32, kI8, kI16}, PrepareConv2D);
+  add(tflite::BuiltinOperator_DEPTHWISE_CONV_2D, {kF32, kI8, kI16}, PrepareDepthwiseConv2D);
+  add(tflite::BuiltinOperator_FULLY_CONNECTED, {kF32, kI8, kI16}, PrepareFullyConnected);
+  add(tflite::BuiltinOperator_AVERAGE_POOL_2D, {kF32, kI8, kI16}, PrepareAveragePool2D);
+  add(tflite::BuiltinOperator_MAX_POOL_2D, {kF32, kI8, kI16}, PrepareMaxPool2D);
+
   add(tflite::BuiltinOperator_SOFTMAX, {kF32, kI8, kI16}, PrepareSoftmax);
   add(tflite::BuiltinOperator_LOGISTIC, {kF32, kI8, kI16}, PrepareLogistic);
   add(tflite::BuiltinOperator_TANH, {kF32, kI8, kI16}, PrepareTanh);

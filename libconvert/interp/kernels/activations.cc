@@ -176,8 +176,10 @@ EvalFn PrepareQuantize(PrepareContext& ctx) {
 EvalFn PrepareDequantize(PrepareContext& ctx) {
   const RuntimeTensor& in = CheckedUnary(ctx, false);
   ctx.RequireType(ctx.output(0), tflite::TensorType_FLOAT32, "output");
-  ctx.Require(in.scales().size() <= 1,
-              "per-channel DEQUANTIZE is not supported (TFLM dequantizes with one scale per tensor)");
+  // TFLM fills a tensor's legacy per-tensor params from the first scale and
+  // zero point, so its DEQUANTIZE applies channel 0's scale to a per-channel
+  // tensor too (mnist_quantized's golden shows it). RuntimeTensor::scale is
+  // that same first entry, which reproduces TFLM's bits.
   const auto params = ctx.Located([&] { return ref::PrepareDequantize(in.scale, in.zero_point); });
   auto run = [](const ref::DequantizeParams& p, const ref::Shape& s, auto x, float* y) { ref::Dequantize(p, s, x, y); };
   switch (in.type) {

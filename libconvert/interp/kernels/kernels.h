@@ -10,6 +10,15 @@ namespace tinyforge::interp::kernels {
 // the model).
 EvalFn PrepareReshape(PrepareContext& ctx);
 
+// conv.cc: conv-like operators (input, weights, optional bias).
+EvalFn PrepareConv2D(PrepareContext& ctx);
+EvalFn PrepareDepthwiseConv2D(PrepareContext& ctx);
+EvalFn PrepareFullyConnected(PrepareContext& ctx);
+
+// pooling.cc
+EvalFn PrepareAveragePool2D(PrepareContext& ctx);
+EvalFn PrepareMaxPool2D(PrepareContext& ctx);
+
 // activations.cc: one input, one output of the same shape.
 EvalFn PrepareSoftmax(PrepareContext& ctx);
 EvalFn PrepareLogistic(PrepareContext& ctx);
