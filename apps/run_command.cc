@@ -1,0 +1,75 @@
+// `tinyforge run`: runs a model in the reference interpreter on .npy inputs
+// and writes one .npy per output.
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "apps/commands.h"
+#include "libconvert/interp/batch.h"
+#include "libconvert/model_inputs.h"
+#include "libconvert/model_io.h"
+
+namespace tinyforge {
+namespace {
+
+struct RunOptions {
+  std::string model;
+  std::vector<std::string> inputs;
+  std::string output_dir = ".";
+  int threads = 0;
+  bool quantize_inputs = false;
+  bool quiet = false;
+};
+
+void Run(const RunOptions& o) {
+  const Model model = LoadModel(o.model);
+  const ModelInputArrays arrays = ReadModelInputs(model, o.inputs, o.quantize_inputs);
+  const std::vector<DatasetView> views = ViewModelInputs(model, arrays);
+  const size_t samples = views.empty() ? 1 : views[0].num_samples();
+
+  const auto start = std::chrono::steady_clock::now();
+  const std::vector<NpyArray> outputs = interp::RunDataset(model, views, o.threads);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  std::filesystem::create_directories(o.output_dir);
+  for (size_t k = 0; k < outputs.size(); ++k) {
+    const std::string path = (std::filesystem::path(o.output_dir) / ("output_" + std::to_string(k) + ".npy")).string();
+    WriteNpy(path, outputs[k]);
+    if (!o.quiet) {
+      std::printf("%s  %s %s\n", path.c_str(), DTypeName(outputs[k].dtype), ShapeToString(outputs[k].shape).c_str());
+    }
+  }
+  if (!o.quiet) {
+    std::printf("%zu sample%s in %.3f s (%.1f samples/s, %d thread%s)\n", samples, samples == 1 ? "" : "s",
+                seconds, seconds > 0 ? static_cast<double>(samples) / seconds : 0.0,
+                interp::WorkerCount(o.threads, samples), interp::WorkerCount(o.threads, samples) == 1 ? "" : "s");
+  }
+}
+
+}  // namespace
+
+void SetupRunCommand(CLI::App& app) {
+  auto options = std::make_shared<RunOptions>();
+  CLI::App* cmd = app.add_subcommand("run", "Run a model on .npy inputs in the reference interpreter");
+  cmd->footer(
+      "Each --input is one .npy per model input, in order. Its dtype must be the\n"
+      "input's, and its shape either the input's shape (one sample) or N samples\n"
+      "of it ([N, ...], or [N, ...rest] when the input's batch dim is 1).\n"
+      "Outputs are written as output_K.npy ([N, ...] for N samples).\n\n"
+      "Example:\n"
+      "  tinyforge run model.tflite --input digits.npy --output-dir out --threads 2\n"
+      "  tinyforge run int8.tflite --input floats.npy --quantize-inputs");
+  cmd->add_option("model", options->model, "The .tflite model")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--input,-i", options->inputs, "A .npy file for the next model input")->required();
+  cmd->add_option("--output-dir,-o", options->output_dir, "Where output_K.npy go (default: .)");
+  cmd->add_option("--threads,-j", options->threads, "Worker threads (default 0: every core); results do not depend on it")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_flag("--quantize-inputs", options->quantize_inputs,
+                "Quantize float data for int8/int16 inputs with each input's scale and zero point");
+  cmd->add_flag("--quiet,-q", options->quiet, "Print nothing on success");
+  cmd->callback([options] { Run(*options); });
+}
+
+}  // namespace tinyforge

@@ -1,0 +1,93 @@
+#include "libconvert/interp/batch.h"
+
+#include <algorithm>
+#include <cstring>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+#include "libconvert/dtype.h"
+
+namespace tinyforge::interp {
+
+int WorkerCount(int requested, size_t samples) {
+  int threads = requested > 0 ? requested : static_cast<int>(std::thread::hardware_concurrency());
+  threads = std::max(threads, 1);
+  return static_cast<int>(std::min<size_t>(static_cast<size_t>(threads), std::max<size_t>(samples, 1)));
+}
+
+void ForEachSample(const Model& model, size_t samples, int threads,
+                   const std::function<void(Interpreter&, size_t, int)>& run) {
+  const int workers = WorkerCount(threads, samples);
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+  auto work = [&](int w) {
+    try {
+      Interpreter interpreter(model);
+      interpreter.Prepare();
+      const size_t begin = samples * static_cast<size_t>(w) / static_cast<size_t>(workers);
+      const size_t end = samples * static_cast<size_t>(w + 1) / static_cast<size_t>(workers);
+      for (size_t s = begin; s < end; ++s) {
+        if (s != begin) interpreter.ResetVariables();
+        run(interpreter, s, w);
+      }
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(failure_mutex);
+      if (!failure) failure = std::current_exception();
+    }
+  };
+  if (workers == 1) {
+    work(0);
+  } else {
+    std::vector<std::thread> pool;
+    for (int w = 0; w < workers; ++w) pool.emplace_back(work, w);
+    for (auto& t : pool) t.join();
+  }
+  if (failure) std::rethrow_exception(failure);
+}
+
+std::vector<NpyArray> RunDataset(const Model& model, const std::vector<DatasetView>& inputs,
+                                 int threads) {
+  const auto& g = model.subgraph(0);
+  if (inputs.size() != g.inputs.size()) {
+    throw Error(model.source() + ": the model has " + std::to_string(g.inputs.size()) + " inputs, but " +
+                std::to_string(inputs.size()) + " input arrays were given");
+  }
+  const size_t samples = inputs.empty() ? 1 : inputs[0].num_samples();
+  bool batched = false;
+  for (size_t k = 0; k < inputs.size(); ++k) {
+    batched = batched || inputs[k].batched();
+    if (inputs[k].num_samples() != samples) {
+      throw Error(inputs[k].array_name() + ": holds " + std::to_string(inputs[k].num_samples()) +
+                  " samples, but " + inputs[0].array_name() + " holds " + std::to_string(samples));
+    }
+  }
+
+  std::vector<NpyArray> outputs;
+  for (int index : g.outputs) {
+    const tflite::TensorT& t = model.tensor(0, index);
+    const auto dtype = NpyDTypeOf(t.type);
+    if (!dtype) {
+      throw Error(model.source() + ": output '" + t.name + "' has type " + TypeName(t.type) +
+                  ", which .npy files cannot hold");
+    }
+    std::vector<int64_t> shape(t.shape.begin(), t.shape.end());
+    if (batched) shape.insert(shape.begin(), static_cast<int64_t>(samples));
+    outputs.push_back(NpyArray::Zeros(*dtype, shape));
+  }
+
+  ForEachSample(model, samples, threads, [&](Interpreter& interpreter, size_t s, int) {
+    for (size_t k = 0; k < inputs.size(); ++k) {
+      RuntimeTensor& in = interpreter.input(k);
+      std::memcpy(in.data, inputs[k].sample(s), in.bytes);
+    }
+    interpreter.Invoke();
+    for (size_t k = 0; k < outputs.size(); ++k) {
+      const RuntimeTensor& out = interpreter.output(k);
+      std::memcpy(outputs[k].data.data() + s * out.bytes, out.data, out.bytes);
+    }
+  });
+  return outputs;
+}
+
+}  // namespace tinyforge::interp

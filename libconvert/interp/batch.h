@@ -1,0 +1,34 @@
+// Running a model over many samples on several threads. Each worker owns a
+// prepared Interpreter; samples are split into contiguous blocks, and every
+// sample's computation is independent of the others, so results are the same
+// for any thread count.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <vector>
+
+#include "libconvert/dataset.h"
+#include "libconvert/interp/interpreter.h"
+#include "libconvert/model.h"
+#include "libconvert/npy.h"
+
+namespace tinyforge::interp {
+
+// The number of workers for `requested` threads (0 = every core) and `samples`.
+int WorkerCount(int requested, size_t samples);
+
+// Calls run(interpreter, sample, worker) for sample = 0..samples-1. Worker w
+// handles one contiguous block of samples, in order, with its own
+// interpreter (prepared once; variables reset before each sample). An
+// exception in any worker is rethrown here after all workers stop.
+void ForEachSample(const Model& model, size_t samples, int threads,
+                   const std::function<void(Interpreter&, size_t sample, int worker)>& run);
+
+// Runs every sample of `inputs` (one view per model input, all with the same
+// number of samples) and returns one array per model output, shaped
+// [N, output shape...] when the inputs were batched, else the output shape.
+std::vector<NpyArray> RunDataset(const Model& model, const std::vector<DatasetView>& inputs,
+                                 int threads);
+
+}  // namespace tinyforge::interp
