@@ -1,0 +1,18 @@
+// One function per subcommand: each adds itself (options, help text and the
+// callback that runs it) to the CLI. apps/main.cc only wires them.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace tinyforge {
+
+// `tinyforge inspect`: what a model holds (apps/inspect_command.cc).
+void SetupInspectCommand(CLI::App& app);
+// `tinyforge rewrite`: lossless re-pack and clean-up passes (apps/rewrite_command.cc).
+void SetupRewriteCommand(CLI::App& app);
+// `tinyforge run`: run a model on .npy inputs (apps/run_command.cc).
+void SetupRunCommand(CLI::App& app);
+// `tinyforge emit`: a file as a C/C++ array (apps/emit_command.cc).
+void SetupEmitCommand(CLI::App& app);
+
+}  // namespace tinyforge

@@ -1,0 +1,48 @@
+// The tinyforge command line. Each subcommand lives in its own file; this
+// only wires them and turns errors into exit codes:
+//   0 success, 1 a check failed, 2 bad input or usage, 3 internal error.
+#include <cstdio>
+#include <exception>
+
+#include <CLI/CLI.hpp>
+
+#include "apps/commands.h"
+#include "libconvert/error.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "tinyforge: carry a trained TensorFlow Lite model onto a microcontroller.\n"
+      "Inspect, run, quantize, prune and emit .tflite models with one native tool."};
+  app.name("tinyforge");
+  app.require_subcommand(1);
+  app.fallthrough();
+  app.set_version_flag("--version", "tinyforge 0.1.0");
+
+  tinyforge::SetupInspectCommand(app);
+  tinyforge::SetupRewriteCommand(app);
+  tinyforge::SetupRunCommand(app);
+  tinyforge::SetupEmitCommand(app);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);  // prints the usage error
+    return static_cast<int>(tinyforge::ErrorCode::kBadInput);
+  } catch (const tinyforge::Error& e) {
+    std::fprintf(stderr, "tinyforge: %s\n", e.what());
+    return e.exit_code();
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "tinyforge: out of memory\n");
+    return static_cast<int>(tinyforge::ErrorCode::kInternal);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "tinyforge: internal error: %s\n", e.what());
+    return static_cast<int>(tinyforge::ErrorCode::kInternal);
+  }
+  return 0;
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Builds tinyforge and runs the whole test suite twice: a normal build, then
+# one with AddressSanitizer + UndefinedBehaviorSanitizer.
+# The shared corpus is found at ../shared unless TINYFORGE_SHARED_DIR is set.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+
+jobs=$(nproc 2>/dev/null || echo 2)
+shared=${TINYFORGE_SHARED_DIR:-$(pwd)/../shared}
+
+run_suite() {
+  local dir=$1; shift
+  cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTINYFORGE_SHARED_DIR="$shared" "$@" >/dev/null
+  cmake --build "$dir" -j "$jobs"
+  (cd "$dir" && ctest --output-on-failure -j "$jobs")
+}
+
+echo "== tests =="
+run_suite build
+echo "== tests under ASan + UBSan =="
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  run_suite build-san -DTINYFORGE_SANITIZE=ON
