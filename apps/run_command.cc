@@ -1,5 +1,6 @@
 // `tinyforge run`: runs a model in the reference interpreter on .npy inputs
 // and writes one .npy per output.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -13,6 +14,29 @@
 
 namespace tinyforge {
 namespace {
+
+// Outputs this small are printed (a classifier's scores, a regression
+// value), so a user sees the answer without opening the .npy.
+constexpr size_t kPrintableElements = 16;
+
+std::string FormatValues(const NpyArray& a, size_t begin, size_t count) {
+  std::string s = "[";
+  for (size_t i = begin; i < begin + count; ++i) {
+    if (i != begin) s += ", ";
+    char buffer[32];
+    switch (a.dtype) {
+      case DType::kFloat32: std::snprintf(buffer, sizeof buffer, "%.6g", a.View<float>()[i]); break;
+      case DType::kFloat64: std::snprintf(buffer, sizeof buffer, "%.6g", a.View<double>()[i]); break;
+      case DType::kInt8: std::snprintf(buffer, sizeof buffer, "%d", a.View<int8_t>()[i]); break;
+      case DType::kUInt8: std::snprintf(buffer, sizeof buffer, "%u", a.View<uint8_t>()[i]); break;
+      case DType::kInt16: std::snprintf(buffer, sizeof buffer, "%d", a.View<int16_t>()[i]); break;
+      case DType::kInt32: std::snprintf(buffer, sizeof buffer, "%d", a.View<int32_t>()[i]); break;
+      default: std::snprintf(buffer, sizeof buffer, "?"); break;
+    }
+    s += buffer;
+  }
+  return s + "]";
+}
 
 struct RunOptions {
   std::string model;
@@ -38,7 +62,12 @@ void Run(const RunOptions& o) {
     const std::string path = (std::filesystem::path(o.output_dir) / ("output_" + std::to_string(k) + ".npy")).string();
     WriteNpy(path, outputs[k]);
     if (!o.quiet) {
-      std::printf("%s  %s %s\n", path.c_str(), DTypeName(outputs[k].dtype), ShapeToString(outputs[k].shape).c_str());
+      std::printf("%s  %s %s", path.c_str(), DTypeName(outputs[k].dtype), ShapeToString(outputs[k].shape).c_str());
+      const size_t per_sample = outputs[k].NumElements() / std::max<size_t>(samples, 1);
+      if (samples == 1 && per_sample <= kPrintableElements) {
+        std::printf("  %s", FormatValues(outputs[k], 0, per_sample).c_str());
+      }
+      std::printf("\n");
     }
   }
   if (!o.quiet) {
