@@ -1,0 +1,59 @@
+#include "emit/describe_model.h"
+
+#include <set>
+
+#include "libconvert/arena.h"
+#include "libconvert/dtype.h"
+
+namespace tinyforge::emit {
+namespace {
+
+IoTensor DescribeTensor(const tflite::TensorT& tensor) {
+  IoTensor io;
+  io.name = tensor.name;
+  io.dtype = TypeName(tensor.type);
+  io.shape.assign(tensor.shape.begin(), tensor.shape.end());
+  const tflite::QuantizationParametersT* q = tensor.quantization.get();
+  if (q != nullptr && q->scale.size() == 1 && q->zero_point.size() <= 1) {
+    io.scale = q->scale[0];
+    io.zero_point = q->zero_point.empty() ? 0 : q->zero_point[0];
+  }
+  return io;
+}
+
+}  // namespace
+
+ModelDescription DescribeModel(const Model& model) {
+  ModelDescription description;
+  if (model.num_subgraphs() > 0) {
+    const tflite::SubGraphT& main = model.subgraph(0);
+    for (int index : main.inputs) description.inputs.push_back(DescribeTensor(model.tensor(0, index)));
+    for (int index : main.outputs) description.outputs.push_back(DescribeTensor(model.tensor(0, index)));
+  }
+  std::set<std::string> ops;
+  std::set<uint32_t> counted_buffers;
+  for (std::size_t sg = 0; sg < model.num_subgraphs(); ++sg) {
+    const tflite::SubGraphT& subgraph = model.subgraph(sg);
+    for (const auto& op : subgraph.operators) {
+      if (model.OpCode(*op) == tflite::BuiltinOperator_CUSTOM) {
+        ops.insert(model.raw().operator_codes.at(op->opcode_index)->custom_code);
+      } else {
+        ops.insert(model.OpName(*op));
+      }
+    }
+    for (const auto& tensor : subgraph.tensors) {
+      if (!model.IsConstant(*tensor) || !counted_buffers.insert(tensor->buffer).second) continue;
+      int64_t elements = 1;
+      for (int32_t dim : tensor->shape) elements *= dim < 0 ? 0 : dim;
+      description.parameter_count += elements;
+    }
+  }
+  description.op_names.assign(ops.begin(), ops.end());
+  // TFLM's arena for this model (libconvert/arena.h reproduces TFLM's
+  // planner and persistent allocations for an x86-64 build; on 32-bit MCUs
+  // pointers are smaller, so this is an upper bound there).
+  description.arena_bytes = EstimateTflmArena(model).total_bytes;
+  return description;
+}
+
+}  // namespace tinyforge::emit

@@ -1,0 +1,16 @@
+// Fills emit::ModelDescription from a loaded model.
+#pragma once
+
+#include "emit/model_description.h"
+#include "libconvert/model.h"
+
+namespace tinyforge::emit {
+
+// Inputs and outputs of subgraph 0 (quantization only when per tensor), the
+// operators of every subgraph (custom ones by their custom code), and the
+// parameter count: elements of every constant tensor, a buffer shared by
+// several tensors counted once. arena_bytes stays empty until libconvert has
+// the arena analysis.
+ModelDescription DescribeModel(const Model& model);
+
+}  // namespace tinyforge::emit
