@@ -50,19 +50,12 @@ void Interpreter::InitTensors() {
   }
 }
 
-// A variable starts from its buffer's data when it has any; otherwise it
-// holds real zero (TFLM fills int8/int16 state with the zero point).
+// As TFLM resets a variable (recurrent state): an int8 tensor is filled with
+// its zero point byte, every other type with zero bytes. Buffer data a
+// variable may carry is not used, by TFLM either.
 void Interpreter::InitVariable(RuntimeTensor& t) {
-  const Span<const uint8_t> initial = model_.ConstantBytes(*t.meta);
-  if (!initial.empty() && initial.size() == t.bytes) {
-    std::memcpy(t.data, initial.data(), t.bytes);
-  } else if (t.type == tflite::TensorType_INT8) {
-    std::memset(t.data, static_cast<int8_t>(t.zero_point), t.bytes);
-  } else if (t.type == tflite::TensorType_INT16) {
-    std::fill(t.Data<int16_t>(), t.Data<int16_t>() + t.count(), static_cast<int16_t>(t.zero_point));
-  } else {
-    std::memset(t.data, 0, t.bytes);
-  }
+  const int value = t.type == tflite::TensorType_INT8 ? t.zero_point : 0;
+  std::memset(t.data, value, t.bytes);
 }
 
 void Interpreter::ResetVariables() {

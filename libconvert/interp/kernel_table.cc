@@ -17,6 +17,7 @@ constexpr Type kI8 = tflite::TensorType_INT8;
 constexpr Type kU8 = tflite::TensorType_UINT8;
 constexpr Type kI16 = tflite::TensorType_INT16;
 constexpr Type kI32 = tflite::TensorType_INT32;
+constexpr Type kU32 = tflite::TensorType_UINT32;
 constexpr Type kI64 = tflite::TensorType_INT64;
 constexpr Type kBool = tflite::TensorType_BOOL;
 
@@ -66,6 +67,42 @@ std::vector<KernelRegistration> BuildTable() {
   add(tflite::BuiltinOperator_SUM, {kF32, kI8, kI16}, PrepareSum);
   add(tflite::BuiltinOperator_REDUCE_MAX, {kF32, kI8, kI16}, PrepareReduceMax);
   add(tflite::BuiltinOperator_REDUCE_MIN, {kF32, kI8, kI16}, PrepareReduceMin);
+
+  add(tflite::BuiltinOperator_GATHER, {kF32, kI8}, PrepareGather);
+  add(tflite::BuiltinOperator_GATHER_ND, {kF32, kI8}, PrepareGatherNd);
+  add(tflite::BuiltinOperator_SLICE, {kF32, kI8, kI16, kI32, kBool}, PrepareSlice);
+  add(tflite::BuiltinOperator_STRIDED_SLICE, {kF32, kI8, kI16, kI32, kBool}, PrepareStridedSlice);
+  add(tflite::BuiltinOperator_SPLIT, {kI32}, PrepareSplit);  // input 0 is the axis
+  add(tflite::BuiltinOperator_SPLIT_V, {kF32, kI8, kI16, kI32}, PrepareSplitV);
+  add(tflite::BuiltinOperator_PACK, {kF32, kI8, kI16, kI32, kI64}, PreparePack);
+  add(tflite::BuiltinOperator_UNPACK, {kF32, kI8, kI16, kI32}, PrepareUnpack);
+  add(tflite::BuiltinOperator_SPACE_TO_DEPTH, {kF32, kI8}, PrepareSpaceToDepth);
+  add(tflite::BuiltinOperator_DEPTH_TO_SPACE, {kF32, kI8}, PrepareDepthToSpace);
+  add(tflite::BuiltinOperator_RESIZE_NEAREST_NEIGHBOR, {kF32, kI8, kI16}, PrepareResizeNearestNeighbor);
+  add(tflite::BuiltinOperator_RESIZE_BILINEAR, {kF32, kI8}, PrepareResizeBilinear);
+  add(tflite::BuiltinOperator_BROADCAST_TO, {kF32, kI8, kU8, kI16, kI32, kI64, kBool}, PrepareBroadcastTo);
+  add(tflite::BuiltinOperator_SHAPE, {kF32, kI8, kU8, kI16, kI32, kI64, kBool}, PrepareShape);
+  add(tflite::BuiltinOperator_SQRT, {kF32}, PrepareSqrt);
+  add(tflite::BuiltinOperator_RSQRT, {kF32, kI8}, PrepareRsqrt);
+  add(tflite::BuiltinOperator_ABS, {kF32, kI8, kI16}, PrepareAbs);
+  add(tflite::BuiltinOperator_NEG, {kF32}, PrepareNeg);
+  add(tflite::BuiltinOperator_EXP, {kF32}, PrepareExp);
+  add(tflite::BuiltinOperator_LOG, {kF32}, PrepareLog);
+  add(tflite::BuiltinOperator_GELU, {kF32}, PrepareGelu);
+  add(tflite::BuiltinOperator_CAST, {kF32, kI8, kI16, kI32, kU32, kBool}, PrepareCast);
+  add(tflite::BuiltinOperator_EQUAL, {kF32, kI8, kI32, kI64, kBool}, PrepareEqual);
+  add(tflite::BuiltinOperator_NOT_EQUAL, {kF32, kI8, kI32, kI64, kBool}, PrepareNotEqual);
+  add(tflite::BuiltinOperator_LESS, {kF32, kI8, kI32, kI64}, PrepareLess);
+  add(tflite::BuiltinOperator_LESS_EQUAL, {kF32, kI8, kI32, kI64}, PrepareLessEqual);
+  add(tflite::BuiltinOperator_GREATER, {kF32, kI8, kI32, kI64}, PrepareGreater);
+  add(tflite::BuiltinOperator_GREATER_EQUAL, {kF32, kI8, kI32, kI64}, PrepareGreaterEqual);
+  add(tflite::BuiltinOperator_SELECT_V2, {kBool}, PrepareSelectV2);  // input 0 is the condition
+  add(tflite::BuiltinOperator_ARG_MAX, {kF32, kI8}, PrepareArgMax);
+  add(tflite::BuiltinOperator_ARG_MIN, {kF32, kI8}, PrepareArgMin);
+  add(tflite::BuiltinOperator_BATCH_MATMUL, {kF32, kI8, kI16}, PrepareBatchMatMul);
+
+  add(tflite::BuiltinOperator_UNIDIRECTIONAL_SEQUENCE_LSTM, {kF32, kI8, kI16}, PrepareUnidirectionalSequenceLstm);
+  add(tflite::BuiltinOperator_SVDF, {kF32, kI8}, PrepareSvdf);
   return table;
 }
 

@@ -48,6 +48,12 @@ Operands GetOperands(PrepareContext& ctx) {
   return o;
 }
 
+// TFLM's 16x8 kernels accumulate in int32 when the bias is int32 (or there is
+// no bias and the model asks for int32 accumulation), else in int64.
+bool UsesInt32Accumulator(const RuntimeTensor* bias, tflite::TensorType quantized_bias_type) {
+  return bias ? bias->type == tflite::TensorType_INT32 : quantized_bias_type == tflite::TensorType_INT32;
+}
+
 template <typename T>
 const T* BiasData(PrepareContext& ctx, const RuntimeTensor* bias, tflite::TensorType type) {
   if (!bias) return nullptr;
@@ -92,11 +98,7 @@ EvalFn PrepareConv2D(PrepareContext& ctx) {
       const int16_t* x = o.input->Data<int16_t>();
       const int8_t* w = o.filter->Data<int8_t>();
       int16_t* y = o.output->Data<int16_t>();
-      // TFLM accumulates in int32 when the bias is int32 (or absent and the
-      // model asks for int32 accumulation), else in int64.
-      const bool acc32 = o.bias ? o.bias->type == tflite::TensorType_INT32
-                                : options.quantized_bias_type == tflite::TensorType_INT32;
-      if (acc32) {
+      if (UsesInt32Accumulator(o.bias, options.quantized_bias_type)) {
         const int32_t* b = BiasData<int32_t>(ctx, o.bias, tflite::TensorType_INT32);
         return [=] { ref::ConvInt16x8Acc32(params, in_shape, x, filter_shape, w, b, out_shape, y); };
       }
@@ -193,9 +195,7 @@ EvalFn PrepareFullyConnected(PrepareContext& ctx) {
       const int16_t* x = o.input->Data<int16_t>();
       const int8_t* w = o.filter->Data<int8_t>();
       int16_t* y = o.output->Data<int16_t>();
-      const bool acc32 = o.bias ? o.bias->type == tflite::TensorType_INT32
-                                : options.quantized_bias_type == tflite::TensorType_INT32;
-      if (acc32) {
+      if (UsesInt32Accumulator(o.bias, options.quantized_bias_type)) {
         const int32_t* b = BiasData<int32_t>(ctx, o.bias, tflite::TensorType_INT32);
         return [=] { ref::FullyConnectedInt16x8Acc32(params, in_shape, x, w_shape, w, b, out_shape, y); };
       }

@@ -51,4 +51,54 @@ EvalFn PrepareSum(PrepareContext& ctx);
 EvalFn PrepareReduceMax(PrepareContext& ctx);
 EvalFn PrepareReduceMin(PrepareContext& ctx);
 
+// Recurrent operators with variable state.
+// lstm.cc: UNIDIRECTIONAL_SEQUENCE_LSTM (float; int8 or int16 activations with
+// int8 weights and int16 cell state). svdf.cc: SVDF (float; int8).
+EvalFn PrepareUnidirectionalSequenceLstm(PrepareContext& ctx);
+EvalFn PrepareSvdf(PrepareContext& ctx);
+
+// Gathering, slicing, resizing, elementwise math and comparisons.
+// gather.cc
+EvalFn PrepareGather(PrepareContext& ctx);
+EvalFn PrepareGatherNd(PrepareContext& ctx);
+// slice.cc
+EvalFn PrepareSlice(PrepareContext& ctx);
+EvalFn PrepareStridedSlice(PrepareContext& ctx);
+// split_pack.cc
+EvalFn PrepareSplit(PrepareContext& ctx);
+EvalFn PrepareSplitV(PrepareContext& ctx);
+EvalFn PreparePack(PrepareContext& ctx);
+EvalFn PrepareUnpack(PrepareContext& ctx);
+// space_depth.cc
+EvalFn PrepareSpaceToDepth(PrepareContext& ctx);
+EvalFn PrepareDepthToSpace(PrepareContext& ctx);
+// resize.cc
+EvalFn PrepareResizeNearestNeighbor(PrepareContext& ctx);
+EvalFn PrepareResizeBilinear(PrepareContext& ctx);
+// broadcast_to.cc
+EvalFn PrepareBroadcastTo(PrepareContext& ctx);
+EvalFn PrepareShape(PrepareContext& ctx);
+// unary.cc
+EvalFn PrepareSqrt(PrepareContext& ctx);
+EvalFn PrepareRsqrt(PrepareContext& ctx);
+EvalFn PrepareAbs(PrepareContext& ctx);
+EvalFn PrepareNeg(PrepareContext& ctx);
+EvalFn PrepareExp(PrepareContext& ctx);
+EvalFn PrepareLog(PrepareContext& ctx);
+EvalFn PrepareGelu(PrepareContext& ctx);
+EvalFn PrepareCast(PrepareContext& ctx);
+// comparison.cc
+EvalFn PrepareEqual(PrepareContext& ctx);
+EvalFn PrepareNotEqual(PrepareContext& ctx);
+EvalFn PrepareLess(PrepareContext& ctx);
+EvalFn PrepareLessEqual(PrepareContext& ctx);
+EvalFn PrepareGreater(PrepareContext& ctx);
+EvalFn PrepareGreaterEqual(PrepareContext& ctx);
+EvalFn PrepareSelectV2(PrepareContext& ctx);
+// arg_min_max.cc
+EvalFn PrepareArgMax(PrepareContext& ctx);
+EvalFn PrepareArgMin(PrepareContext& ctx);
+// batch_matmul.cc
+EvalFn PrepareBatchMatMul(PrepareContext& ctx);
+
 }  // namespace tinyforge::interp::kernels

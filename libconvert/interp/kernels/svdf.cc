@@ -1,0 +1,107 @@
+// SVDF: glue between the model and ref/svdf.
+//
+// Inputs: 0 input [batch, input_size]; 1 feature weights; 2 time weights; 3
+// bias (may be omitted); 4 activation state, a variable tensor the op
+// updates on every call. One output [batch, num_units].
+#include <memory>
+#include <vector>
+
+#include "libconvert/dtype.h"
+#include "libconvert/interp/kernels/kernels.h"
+#include "libconvert/interp/ref/svdf.h"
+
+namespace tinyforge::interp::kernels {
+namespace {
+
+constexpr size_t kInput = 0;
+constexpr size_t kWeightsFeature = 1;
+constexpr size_t kWeightsTime = 2;
+constexpr size_t kBias = 3;
+constexpr size_t kState = 4;
+
+float PerTensorScale(PrepareContext& ctx, const RuntimeTensor& t, const std::string& role) {
+  ctx.Require(t.quantized(), role + " '" + t.meta->name + "' is not quantized");
+  ctx.Require(t.scales().size() == 1, role + " '" + t.meta->name + "' has " + std::to_string(t.scales().size()) +
+                                          " scales; TFLM's SVDF supports per-tensor quantization only");
+  return t.scale;
+}
+
+template <typename T, typename Fn>
+EvalFn PrepareInteger(PrepareContext& ctx, const ref::SvdfSize& size, Fn eval) {
+  const RuntimeTensor& input = ctx.input(kInput);
+  const RuntimeTensor& feature = ctx.input(kWeightsFeature);
+  const RuntimeTensor& time = ctx.input(kWeightsTime);
+  const RuntimeTensor* bias = ctx.optional_input(kBias);
+  RuntimeTensor& state = ctx.input(kState);
+  RuntimeTensor& output = ctx.output(0);
+  ctx.RequireType(state, time.type, "activation state");
+  if (bias) ctx.RequireType(*bias, tflite::TensorType_INT32, "bias");
+  ctx.RequireType(output, tflite::TensorType_INT8, "output");
+  float bias_scale = 0.0f;
+  if (bias) bias_scale = PerTensorScale(ctx, *bias, "bias");
+  const float input_scale = PerTensorScale(ctx, input, "input");
+  const float feature_scale = PerTensorScale(ctx, feature, "feature weights");
+  const float time_scale = PerTensorScale(ctx, time, "time weights");
+  const float state_scale = PerTensorScale(ctx, state, "activation state");
+  const float output_scale = PerTensorScale(ctx, output, "output");
+  const ref::SvdfQuantParams params = ctx.Located([&] {
+    return ref::PrepareSvdfQuantized(size, input_scale, input.zero_point, feature_scale, time_scale, state_scale,
+                                      state.zero_point, bias ? &bias_scale : nullptr, output_scale,
+                                      output.zero_point);
+  });
+  const int8_t* x = input.Data<int8_t>();
+  const int8_t* wf = feature.Data<int8_t>();
+  const T* wt = time.Data<T>();
+  const int32_t* b = bias ? bias->Data<int32_t>() : nullptr;
+  T* s = state.Data<T>();
+  int8_t* y = output.Data<int8_t>();
+  auto scratch = std::make_shared<std::vector<int32_t>>(ref::SvdfScratchSizeInteger(size));
+  return [=] { eval(params, x, wf, wt, b, s, scratch->data(), y); };
+}
+
+}  // namespace
+
+EvalFn PrepareSvdf(PrepareContext& ctx) {
+  ctx.Require(ctx.num_inputs() == 5, "has " + std::to_string(ctx.num_inputs()) + " inputs, expected 5 (input, "
+                                      "feature weights, time weights, bias or -1, activation state)");
+  ctx.Require(ctx.num_outputs() == 1, "has " + std::to_string(ctx.num_outputs()) + " outputs, expected 1");
+  const RuntimeTensor& input = ctx.input(kInput);
+  const RuntimeTensor& feature = ctx.input(kWeightsFeature);
+  const RuntimeTensor& time = ctx.input(kWeightsTime);
+  const RuntimeTensor* bias = ctx.optional_input(kBias);
+  RuntimeTensor& state = ctx.input(kState);
+  RuntimeTensor& output = ctx.output(0);
+  ctx.Require(state.variable, "the activation state (input 4) must be a variable tensor");
+  const auto& options = ctx.options<tflite::SVDFOptionsT>();
+  const ref::SvdfSize size = ctx.Located([&] {
+    return ref::PrepareSvdfSize(options.rank, input.shape, feature.shape, time.shape, bias ? &bias->shape : nullptr,
+                                state.shape, output.shape);
+  });
+
+  if (input.type == tflite::TensorType_FLOAT32) {
+    ctx.RequireType(feature, tflite::TensorType_FLOAT32, "feature weights");
+    ctx.RequireType(time, tflite::TensorType_FLOAT32, "time weights");
+    ctx.RequireType(state, tflite::TensorType_FLOAT32, "activation state");
+    if (bias) ctx.RequireType(*bias, tflite::TensorType_FLOAT32, "bias");
+    ctx.RequireType(output, tflite::TensorType_FLOAT32, "output");
+    const int activation = options.fused_activation_function;
+    ctx.Require(activation >= tflite::ActivationFunctionType_NONE &&
+                    activation <= tflite::ActivationFunctionType_SIGN_BIT,
+                "unknown fused activation " + std::to_string(activation));
+    const float* x = input.Data<float>();
+    const float* wf = feature.Data<float>();
+    const float* wt = time.Data<float>();
+    const float* b = bias ? bias->Data<float>() : nullptr;
+    float* s = state.Data<float>();
+    float* y = output.Data<float>();
+    auto scratch = std::make_shared<std::vector<float>>(ref::SvdfScratchSizeFloat(size));
+    return [=] { ref::SvdfFloat(size, activation, x, wf, wt, b, s, scratch->data(), y); };
+  }
+  ctx.RequireType(input, tflite::TensorType_INT8, "input");
+  ctx.RequireType(feature, tflite::TensorType_INT8, "feature weights");
+  if (time.type == tflite::TensorType_INT16) return PrepareInteger<int16_t>(ctx, size, ref::SvdfInt16State);
+  ctx.RequireType(time, tflite::TensorType_INT8, "time weights (INT8 or INT16)");
+  return PrepareInteger<int8_t>(ctx, size, ref::SvdfInt8State);
+}
+
+}  // namespace tinyforge::interp::kernels
