@@ -1,0 +1,71 @@
+// `tinyforge inspect`: what a model holds and costs, and whether TFLM can run
+// it, as text for people or (--json) as a stable document for tools.
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "apps/commands.h"
+#include "libconvert/arena.h"
+#include "libconvert/error.h"
+#include "libconvert/model_io.h"
+#include "libconvert/model_summary.h"
+
+namespace tinyforge {
+namespace {
+
+struct InspectOptions {
+  std::string model;  // .tflite path
+  bool json = false;  // print the tinyforge.inspect/1 JSON document instead of text
+};
+
+void WriteStdout(const std::string& text) {
+  if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0) {
+    throw Error("cannot write to standard output");
+  }
+}
+
+void RunInspect(const InspectOptions& options) {
+  const Model model = LoadModel(options.model);
+  const ModelSummary summary = Summarize(model);
+  // The arena TFLM needs: the question TFLM users ask most.
+  const ArenaEstimate arena = EstimateTflmArena(model);
+  if (options.json) {
+    nlohmann::ordered_json json = ToJson(summary);
+    json["tflm_arena"] = nlohmann::ordered_json::parse(arena.ToJson().dump());
+    WriteStdout(json.dump(2) + "\n");
+  } else {
+    WriteStdout(FormatSummary(summary) + "\n" + arena.ToText());
+  }
+}
+
+}  // namespace
+
+void SetupInspectCommand(CLI::App& app) {
+  auto options = std::make_shared<InspectOptions>();
+  CLI::App* inspect = app.add_subcommand(
+      "inspect",
+      "Show what a .tflite model holds before you deploy it: description and "
+      "schema version; each subgraph's inputs and outputs (name, type, shape, "
+      "scale and zero point); every operator in execution order with its "
+      "version, input/weight/output shapes, key options (stride, padding, "
+      "filter, axis, ...), fused activation and MACs; tensors by type with "
+      "their constant bytes; total parameters, weight bytes and MACs; metadata "
+      "and signature defs; and the operators TensorFlow Lite Micro has no "
+      "kernel for. The model is verified as it is read.");
+  inspect->footer(
+      "MACs are multiply-accumulates of one inference from the static shapes, "
+      "counted for CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, TRANSPOSE_CONV, "
+      "BATCH_MATMUL, UNIDIRECTIONAL_SEQUENCE_LSTM and SVDF; other ops count 0.\n"
+      "Parameters are elements of constant tensors (shared buffers once).\n"
+      "Examples:\n"
+      "  tinyforge inspect person_detect.tflite\n"
+      "  tinyforge inspect model.tflite --json > model_summary.json\n"
+      "  tinyforge inspect model.tflite --json | jq '.tflm_missing'");
+  inspect->add_option("MODEL", options->model, "The .tflite file to describe")->required();
+  inspect->add_flag("--json", options->json,
+                    "Print a JSON document (schema \"tinyforge.inspect/1\", keys in a "
+                    "fixed order) instead of text");
+  inspect->callback([options]() { RunInspect(*options); });
+}
+
+}  // namespace tinyforge
