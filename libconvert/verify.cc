@@ -6,6 +6,39 @@
 namespace tinyforge {
 namespace {
 
+// Longest name QuotedName prints whole.
+constexpr size_t kMaxQuotedName = 64;
+// A constant with more elements than this is refused before its byte size is
+// computed, so the size (up to 16 bytes an element) cannot overflow int64.
+constexpr int64_t kMaxConstantElements = int64_t{1} << 56;
+
+// Control characters as \xNN, so text from a file cannot break a message
+// into several lines.
+std::string EscapeControl(const std::string& text) {
+  static const char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) {
+      out += "\\x";
+      out += kHex[u >> 4];
+      out += kHex[u & 0xf];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// The checks below on unions: a set type must come with a table of a type
+// our schema knows (the object API leaves the value null otherwise, and
+// packing it dereferences null).
+template <typename Union>
+bool UnionHoldsItsTable(const Union& u) {
+  return u.type == 0 || u.value != nullptr;
+}
+
 // Collects the context of a check so every message names the model and the
 // place in it.
 class Checker {
@@ -29,7 +62,8 @@ class Checker {
       }
     }
     for (size_t i = 0; i < m_.metadata.size(); ++i) {
-      CheckBufferIndex(m_.metadata[i]->buffer, "metadata " + std::to_string(i) + " ('" + m_.metadata[i]->name + "')");
+      CheckBufferIndex(m_.metadata[i]->buffer,
+                       "metadata " + std::to_string(i) + " (" + QuotedName(m_.metadata[i]->name) + ")");
     }
     for (size_t i = 0; i < m_.metadata_buffer.size(); ++i) {
       const int32_t b = m_.metadata_buffer[i];
@@ -44,7 +78,18 @@ class Checker {
 
  private:
   [[noreturn]] void Fail(const std::string& what) const {
-    throw Error(model_.source() + ": " + what);
+    throw Error(model_.source() + ": " + EscapeControl(what));
+  }
+
+  // `field` of an object at `where` is a union of type `type` whose name in
+  // our schema is `type_name` ("" or null when unknown) with no table.
+  [[noreturn]] void FailUnion(const std::string& where, const char* field, int type,
+                              const char* type_name) const {
+    if (type_name != nullptr && *type_name != '\0') {
+      Fail(where + ": " + field + " says " + type_name + " but holds no options table");
+    }
+    Fail(where + ": " + field + " has type " + std::to_string(type) +
+         ", which this version of tinyforge's schema does not know");
   }
 
   void CheckBufferIndex(uint32_t b, const std::string& where) const {
@@ -88,6 +133,23 @@ class Checker {
              std::to_string(op.opcode_index) + ", but the model has " +
              std::to_string(m_.operator_codes.size()) + " operator codes");
       }
+      if (op.large_custom_options_offset > 1 || op.large_custom_options_size > 1) {
+        Fail(model_.OpLocation(sg, o) +
+             ": custom options are stored outside the flatbuffer (a model over 2 GB); such "
+             "models are not supported");
+      }
+      if (!UnionHoldsItsTable(op.builtin_options)) {
+        const auto type = op.builtin_options.type;
+        FailUnion(model_.OpLocation(sg, o), "builtin_options", type,
+                  type <= tflite::BuiltinOptions_MAX ? tflite::EnumNameBuiltinOptions(type)
+                                                     : nullptr);
+      }
+      if (!UnionHoldsItsTable(op.builtin_options_2)) {
+        const auto type = op.builtin_options_2.type;
+        FailUnion(model_.OpLocation(sg, o), "builtin_options_2", type,
+                  type <= tflite::BuiltinOptions2_MAX ? tflite::EnumNameBuiltinOptions2(type)
+                                                      : nullptr);
+      }
       for (size_t i = 0; i < op.outputs.size(); ++i) {
         const std::string where = model_.OpLocation(sg, o) + ": output " + std::to_string(i);
         CheckTensorIndex(sg, op.outputs[i], where, false);
@@ -114,8 +176,8 @@ class Checker {
         if (t < 0 || ready[static_cast<size_t>(t)]) continue;
         const int p = producer[static_cast<size_t>(t)];
         const std::string what = model_.OpLocation(sg, o) + ": input " + std::to_string(i) +
-                                 " is tensor " + std::to_string(t) + " ('" +
-                                 g.tensors[static_cast<size_t>(t)]->name + "')";
+                                 " is tensor " + std::to_string(t) + " (" +
+                                 QuotedName(g.tensors[static_cast<size_t>(t)]->name) + ")";
         if (p < 0) {
           Fail(what + ", which no operator produces and which is neither a subgraph input, a "
                       "constant nor a variable");
@@ -130,13 +192,13 @@ class Checker {
   void CheckTensor(size_t sg, size_t index) const {
     const tflite::TensorT& t = *m_.subgraphs[sg]->tensors[index];
     const std::string where = "subgraph " + std::to_string(sg) + ", tensor " + std::to_string(index) +
-                              " ('" + t.name + "')";
+                              " (" + QuotedName(t.name) + ")";
     for (int32_t d : t.shape) {
       if (d < 0) Fail(where + ": negative dimension in shape " + ShapeString(t.shape));
     }
     CheckBufferIndex(t.buffer, where);
     if (model_.IsConstant(t) && !t.sparsity) {
-      const int64_t count = ElementCount(t.shape);
+      const int64_t count = CheckedElementCount(t.shape, where);
       const int64_t expected = DenseBytes(t.type, count);
       const size_t got = m_.buffers[t.buffer]->data.size();
       if (expected >= 0 && static_cast<size_t>(expected) != got) {
@@ -146,10 +208,44 @@ class Checker {
       }
     }
     if (t.quantization) CheckQuantization(t, where);
+    if (t.sparsity) CheckSparsity(*t.sparsity, where);
+  }
+
+  // ElementCount, failing with `where` instead of overflowing, and refusing
+  // counts whose byte size could overflow.
+  int64_t CheckedElementCount(const std::vector<int32_t>& shape, const std::string& where) const {
+    int64_t count = 1;
+    for (int32_t d : shape) {
+      if (d != 0 && count > kMaxConstantElements / d) {
+        Fail(where + ": shape " + ShapeString(shape) + " has too many elements for constant data");
+      }
+      count *= d;
+    }
+    return count;
+  }
+
+  void CheckSparsity(const tflite::SparsityParametersT& s, const std::string& where) const {
+    for (size_t i = 0; i < s.dim_metadata.size(); ++i) {
+      const tflite::DimensionMetadataT& d = *s.dim_metadata[i];
+      const std::string at = where + ": sparsity dim_metadata " + std::to_string(i);
+      for (const auto* u : {&d.array_segments, &d.array_indices}) {
+        if (UnionHoldsItsTable(*u)) continue;
+        FailUnion(at, u == &d.array_segments ? "array_segments" : "array_indices", u->type,
+                  u->type <= tflite::SparseIndexVector_MAX
+                      ? tflite::EnumNameSparseIndexVector(u->type)
+                      : nullptr);
+      }
+    }
   }
 
   void CheckQuantization(const tflite::TensorT& t, const std::string& where) const {
     const tflite::QuantizationParametersT& q = *t.quantization;
+    if (!UnionHoldsItsTable(q.details)) {
+      FailUnion(where + ": quantization", "details", q.details.type,
+                q.details.type <= tflite::QuantizationDetails_MAX
+                    ? tflite::EnumNameQuantizationDetails(q.details.type)
+                    : nullptr);
+    }
     const size_t n = q.scale.size();
     if (!q.zero_point.empty() && q.zero_point.size() != n) {
       Fail(where + ": quantization has " + std::to_string(n) + " scales but " +
@@ -175,7 +271,8 @@ class Checker {
 
   void CheckSignature(size_t i) const {
     const tflite::SignatureDefT& s = *m_.signature_defs[i];
-    const std::string where = "signature " + std::to_string(i) + " ('" + s.signature_key + "')";
+    const std::string where =
+        "signature " + std::to_string(i) + " (" + QuotedName(s.signature_key) + ")";
     if (s.subgraph_index >= m_.subgraphs.size()) {
       Fail(where + " refers to subgraph " + std::to_string(s.subgraph_index) + ", but the model has " +
            std::to_string(m_.subgraphs.size()));
@@ -183,7 +280,7 @@ class Checker {
     for (const auto* maps : {&s.inputs, &s.outputs}) {
       for (const auto& m : *maps) {
         CheckTensorIndex(s.subgraph_index, static_cast<int>(m->tensor_index),
-                         where + ": '" + m->name + "'", false);
+                         where + ": " + QuotedName(m->name), false);
       }
     }
   }
@@ -195,5 +292,11 @@ class Checker {
 }  // namespace
 
 void VerifyModel(const Model& model) { Checker(model).Run(); }
+
+std::string QuotedName(const std::string& name) {
+  if (name.size() <= kMaxQuotedName) return "'" + EscapeControl(name) + "'";
+  return "'" + EscapeControl(name.substr(0, kMaxQuotedName)) + "...' (" +
+         std::to_string(name.size()) + " bytes)";
+}
 
 }  // namespace tinyforge
