@@ -74,7 +74,8 @@ void PrintReport(const RewriteCommandOptions& options, const RewriteResult& resu
   std::printf("%s: %zu bytes, verified (%s", options.output.c_str(), result.bytes.size(),
               SizeChange(saved).c_str());
   if (input_bytes > 0 && saved != 0) {
-    std::printf(", %.1f%%", 100.0 * static_cast<double>(saved) / static_cast<double>(input_bytes));
+    // Signed as the file size changed: +0.1% when the output is larger.
+    std::printf(", %+.1f%%", -100.0 * static_cast<double>(saved) / static_cast<double>(input_bytes));
   }
   std::printf(" against the input file)\n");
 }

@@ -8,7 +8,7 @@ bash scripts/setup.sh
 
 out=${1:-demo-out}
 shared=${TINYFORGE_SHARED_DIR:-$(pwd)/../shared}
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTINYFORGE_SHARED_DIR="$shared" >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DTINYFORGE_SHARED_DIR="$shared" >/dev/null
 cmake --build build -j "$(nproc 2>/dev/null || echo 2)" --target tinyforge
 tf=build/apps/tinyforge
 mkdir -p "$out"
