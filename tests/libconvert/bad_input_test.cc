@@ -313,5 +313,65 @@ TEST(BadInput, QuantizationDetailsTypeWithoutTable) {
   ExpectRejected(Pack(*m), "subgraph 0, tensor 0 ('");
 }
 
+// A one-tensor-quantized RELU model whose int64 zero_point array starts at
+// `misalignment` (0 or 4) mod 8 in the file. The flatbuffers verifier only
+// checks a vector's 4-byte length field, so 4 passes it; unpacking would then
+// read misaligned int64s (found by fuzzing).
+std::vector<uint8_t> ReluModelWithZeroPointAt(size_t misalignment) {
+  // The builder writes back to front, so the array's file offset depends on
+  // what is built after it: try with and without 4 unused bytes there.
+  for (int pad = 0; pad < 2; ++pad) {
+    flatbuffers::FlatBufferBuilder fbb;
+    // The array, built as 4-byte units so the builder aligns it only to 4.
+    fbb.StartVector(2, sizeof(uint32_t));
+    fbb.PushElement<uint32_t>(0);
+    fbb.PushElement<uint32_t>(0);
+    const flatbuffers::Offset<flatbuffers::Vector<int64_t>> zero_point(fbb.EndVector(1));
+    if (pad) fbb.PushElement<uint32_t>(0);
+    const std::vector<float> scale{0.5f};
+    const auto quantization =
+        tflite::CreateQuantizationParameters(fbb, 0, 0, fbb.CreateVector(scale), zero_point);
+    const auto buffers = fbb.CreateVector(
+        std::vector<flatbuffers::Offset<tflite::Buffer>>{tflite::CreateBuffer(fbb)});
+    const auto codes = fbb.CreateVector(
+        std::vector<flatbuffers::Offset<tflite::OperatorCode>>{tflite::CreateOperatorCode(
+            fbb, tflite::BuiltinOperator_RELU, 0, 1, tflite::BuiltinOperator_RELU)});
+    const std::vector<int32_t> shape{1, 4};
+    const auto tensors = fbb.CreateVector(std::vector<flatbuffers::Offset<tflite::Tensor>>{
+        tflite::CreateTensor(fbb, fbb.CreateVector(shape), tflite::TensorType_INT8, 0,
+                             fbb.CreateString("x"), quantization),
+        tflite::CreateTensor(fbb, fbb.CreateVector(shape), tflite::TensorType_INT8, 0,
+                             fbb.CreateString("y"))});
+    const std::vector<int32_t> in{0};
+    const std::vector<int32_t> out{1};
+    const auto ops = fbb.CreateVector(std::vector<flatbuffers::Offset<tflite::Operator>>{
+        tflite::CreateOperator(fbb, 0, fbb.CreateVector(in), fbb.CreateVector(out))});
+    const auto subgraphs = fbb.CreateVector(std::vector<flatbuffers::Offset<tflite::SubGraph>>{
+        tflite::CreateSubGraph(fbb, tensors, fbb.CreateVector(in), fbb.CreateVector(out), ops)});
+    tflite::FinishModelBuffer(fbb, tflite::CreateModel(fbb, 3, codes, subgraphs, 0, buffers));
+    std::vector<uint8_t> bytes(fbb.GetBufferPointer(), fbb.GetBufferPointer() + fbb.GetSize());
+    // Where the array landed, read without touching its elements.
+    const auto* zp = tflite::GetModel(bytes.data())
+                         ->subgraphs()
+                         ->Get(0)
+                         ->tensors()
+                         ->Get(0)
+                         ->quantization()
+                         ->zero_point();
+    const size_t offset = static_cast<size_t>(zp->Data() - bytes.data());
+    if (offset % 8 == misalignment) return bytes;
+  }
+  ADD_FAILURE() << "could not place the zero_point array at " << misalignment << " mod 8";
+  return {};
+}
+
+TEST(BadInput, MisalignedInt64ArrayIsMalformed) {
+  // The same model with the array aligned loads (the builder is right).
+  const std::vector<uint8_t> aligned = ReluModelWithZeroPointAt(0);
+  EXPECT_NO_THROW(ParseModel(aligned.data(), aligned.size(), kSource));
+  ExpectRejected(ReluModelWithZeroPointAt(4),
+                 "the flatbuffer is malformed: subgraph 0, tensor 0: the int64 zero_point array");
+}
+
 }  // namespace
 }  // namespace tinyforge
