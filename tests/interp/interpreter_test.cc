@@ -7,10 +7,12 @@
 #include <cmath>
 #include <cstring>
 
+#include "libconvert/evaluate.h"
 #include "libconvert/interp/batch.h"
 #include "libconvert/model_inputs.h"
 #include "libconvert/model_io.h"
 #include "libconvert/npy.h"
+#include "tests/mnist_data.h"
 #include "tests/test_util.h"
 
 namespace tinyforge {
@@ -99,54 +101,26 @@ TEST(Interpreter, PrepareRejectsInconsistentShapesWithLocation) {
   }
 }
 
-std::vector<uint8_t> Labels(const std::string& file) {
-  const NpyArray labels = ReadNpy(SharedDir() + "/data/mnist/" + file);
-  const Span<const uint8_t> v = labels.View<uint8_t>();
-  return {v.begin(), v.end()};
-}
-
-// float32 [N,28,28,1] in [0,1] computed as the corpus README says:
-// uint8 / 255.0 in float64, stored as float32.
-NpyArray EvalImagesF32(size_t limit) {
-  const NpyArray raw = ReadNpy(SharedDir() + "/data/mnist/eval_images.npy");
-  const size_t n = std::min<size_t>(limit, static_cast<size_t>(raw.shape[0]));
-  NpyArray out = NpyArray::Zeros(DType::kFloat32, {static_cast<int64_t>(n), 28, 28, 1});
-  const Span<const uint8_t> src = raw.View<uint8_t>();
-  Span<float> dst = out.MutableView<float>();
-  for (size_t i = 0; i < dst.size(); ++i) dst[i] = static_cast<float>(src[i] / 255.0);
-  return out;
-}
-
-size_t Argmax(const float* v, size_t n) { return static_cast<size_t>(std::max_element(v, v + n) - v); }
-size_t Argmax(const int8_t* v, size_t n) { return static_cast<size_t>(std::max_element(v, v + n) - v); }
-
 // Top-1 on the 9,000 eval digits: the README's TFLM reference numbers.
 TEST(Interpreter, MnistAccuracyMatchesTflmReferenceNumbers) {
   TF_REQUIRE_SHARED();
-  const std::vector<uint8_t> labels = Labels("eval_labels.npy");
-  NpyArray images = EvalImagesF32(labels.size());
+  const std::vector<int64_t> labels = testing::MnistLabels("eval_labels.npy");
+  const NpyArray images = testing::MnistImagesF32("eval_images.npy");
   ASSERT_EQ(images.shape[0], 9000);
   struct Case {
     std::string model;
-    size_t expected_correct;
+    uint64_t expected_correct;
   };
   for (const Case& c : {Case{"conv_fc_mnist", 8700}, Case{"conv_fc_mnist_srq_a8w8", 8647}}) {
     const Model model = LoadModel(ModelPath(c.model));
     ModelInputArrays inputs;
-    const bool quantized = model.tensor(0, model.subgraph(0).inputs[0]).type == tflite::TensorType_INT8;
     inputs.arrays.push_back(ConvertModelInput(model, 0, images, "eval_images/255", /*quantize_floats=*/true));
     inputs.names.push_back("eval_images/255");
-    const auto views = ViewModelInputs(model, inputs);
-    const std::vector<NpyArray> out = interp::RunDataset(model, views, 2);
-    size_t correct = 0;
-    for (size_t i = 0; i < labels.size(); ++i) {
-      const size_t predicted = quantized ? Argmax(out[0].View<int8_t>().data() + i * 10, 10)
-                                         : Argmax(out[0].View<float>().data() + i * 10, 10);
-      correct += predicted == labels[i] ? 1 : 0;
-    }
-    EXPECT_EQ(correct, c.expected_correct) << c.model;
-    std::printf("[ accuracy ] %s: %zu of %zu (%.2f%%)\n", c.model.c_str(), correct, labels.size(),
-                100.0 * static_cast<double>(correct) / static_cast<double>(labels.size()));
+    const ClassifierResult result = EvaluateClassifier(model, ViewModelInputs(model, inputs), labels, 2);
+    EXPECT_EQ(result.confusion.correct(), c.expected_correct) << c.model;
+    EXPECT_EQ(result.confusion.total(), 9000u);
+    std::printf("[ accuracy ] %s: %llu of 9000 (%.2f%%)\n", c.model.c_str(),
+                static_cast<unsigned long long>(result.confusion.correct()), 100.0 * result.confusion.accuracy());
   }
 }
 
