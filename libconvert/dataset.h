@@ -43,6 +43,13 @@ class DatasetView {
   size_t bytes_per_sample() const { return bytes_per_sample_; }
   size_t elements_per_sample() const { return elements_per_sample_; }
   DType dtype() const { return array_->dtype; }
+  // The same view over only the first min(n, num_samples()) samples (what
+  // --samples N means everywhere).
+  DatasetView Limit(size_t n) const {
+    DatasetView limited = *this;
+    limited.num_samples_ = n < num_samples_ ? n : num_samples_;
+    return limited;
+  }
   // True when the array had a leading sample dim (forms 2 and 3 above).
   bool batched() const { return batched_; }
   const std::string& array_name() const { return array_name_; }

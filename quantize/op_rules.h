@@ -1,0 +1,40 @@
+// What quantization does to each operator's tensors: which input holds the
+// weights (and along which axis they get per-channel scales), which holds
+// the bias, which inputs share their scale and zero point with the outputs,
+// and which outputs have fixed parameters. One table, from the TFLite
+// quantization spec (../shared/docs/design.md); whether TFLM has an integer
+// kernel for the op is the interpreter's kernel table's business.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "libconvert/schema/tflite_generated.h"
+#include "quantize/quant_params.h"
+
+namespace tinyforge::quantize {
+
+enum class OutputRule {
+  kCalibrated,    // the output's own calibrated range
+  kFixed,         // spec-fixed parameters (FixedOutputParams)
+  kSameAsInputs,  // the inputs in `same_scale_inputs` and every output share parameters
+};
+
+struct OpRule {
+  tflite::BuiltinOperator op;
+  int weight_input = -1;  // constant int8 symmetric weights, or -1
+  int weight_axis = -1;   // per-channel axis of the weights; -1 = per tensor
+  int bias_input = -1;    // int32 (int64 in 16x8 mode) bias, or -1
+  OutputRule output = OutputRule::kCalibrated;
+  std::vector<int> same_scale_inputs;  // for kSameAsInputs; empty = every float input
+};
+
+// The rule for `op`, or nullopt when the quantizer does not know the op
+// (it then stays float, with a warning).
+std::optional<OpRule> FindOpRule(tflite::BuiltinOperator op);
+
+// The fixed output parameters of SOFTMAX, LOGISTIC, TANH, L2_NORMALIZATION
+// and LOG_SOFTMAX for int8 (int16 = false) or int16 activations.
+QuantParams FixedOutputParams(tflite::BuiltinOperator op, bool int16);
+
+}  // namespace tinyforge::quantize

@@ -1,0 +1,47 @@
+// The arithmetic of the TFLite quantization spec: activation parameters from
+// a real range, symmetric weight quantization (per tensor or per channel),
+// and bias quantization. Pure functions, no model types.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace tinyforge::quantize {
+
+struct QuantParams {
+  float scale = 1.0f;
+  int32_t zero_point = 0;
+};
+
+// Asymmetric parameters for [qmin, qmax] (int8: -128..127) covering the real
+// range [min, max] widened to include 0, so that 0.0 is exactly
+// representable: scale = (max - min) / (qmax - qmin), zero point nudged to
+// the nearest integer in range. An empty range (both 0) gets scale 1/qrange
+// so the tensor stays valid. min/max must be finite and min <= max.
+QuantParams AsymmetricParams(float min, float max, int32_t qmin, int32_t qmax);
+// Symmetric parameters (zero point 0): scale = max(|min|, |max|) / qmax.
+QuantParams SymmetricParams(float min, float max, int32_t qmax);
+
+// q = clamp(round(x / scale) + zero_point, qmin, qmax), rounding half away
+// from zero as TFLite's quantizer does.
+int32_t QuantizeValue(float x, const QuantParams& params, int32_t qmin, int32_t qmax);
+
+// Symmetric int8 weights in [-127, 127], one scale per slice along `axis`
+// of `shape` (or one scale for the whole tensor when axis < 0). A slice of
+// all zeros gets scale 1 (any positive scale represents it exactly).
+struct QuantizedWeights {
+  std::vector<int8_t> values;
+  std::vector<float> scales;  // one per channel, or one
+};
+QuantizedWeights QuantizeWeights(const float* values, const std::vector<int32_t>& shape, int axis);
+
+// int32 (or int64) bias: q[c] = round(b[c] / (input_scale * weight_scale[c])),
+// saturated to the type's range. weight_scales has one entry, or one per
+// element of `values`.
+std::vector<int32_t> QuantizeBias32(const float* values, size_t n, float input_scale,
+                                    const std::vector<float>& weight_scales);
+std::vector<int64_t> QuantizeBias64(const float* values, size_t n, float input_scale,
+                                    const std::vector<float>& weight_scales);
+
+}  // namespace tinyforge::quantize
