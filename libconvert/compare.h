@@ -44,6 +44,10 @@ struct CompareOptions {
   // fall outside the range the candidate can represent.
   double unhealthy_rmse_steps = 1.0;
   double unhealthy_clipped_fraction = 0.01;
+  // true: both models run on the plain reference kernels (TFLM's arithmetic
+  // step by step); false: the fast kernels (integer results are the same
+  // bits, float results within 1e-5 relative).
+  bool reference_kernels = false;
   // Called once after each sample, from worker threads; may be empty.
   std::function<void()> on_sample;
 };
@@ -148,6 +152,16 @@ struct CompareThresholds {
 // Throws Error (kBadInput) when max_drop_points is set without labels.
 std::vector<std::string> CheckThresholds(const CompareResult& result,
                                          const CompareThresholds& thresholds);
+
+// Counts of values in `bins` equal bins over [0, max value] (one bin when
+// every value is 0 or there are none): the distribution of per-sample errors.
+struct Histogram {
+  double lo = 0;
+  double hi = 0;
+  std::vector<uint64_t> counts;
+};
+inline constexpr size_t kHistogramBins = 20;
+Histogram HistogramOf(const std::vector<float>& values, size_t bins);
 
 // {"count", "max_abs", "mae", "rmse", "cosine", "snr_db"}, non-finite as null.
 nlohmann::ordered_json ErrorStatsToJson(const ErrorStats& stats);

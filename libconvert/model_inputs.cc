@@ -1,5 +1,7 @@
 #include "libconvert/model_inputs.h"
 
+#include <algorithm>
+
 #include "libconvert/dtype.h"
 #include "libconvert/interp/ref/quantize.h"
 
@@ -27,6 +29,15 @@ NpyArray QuantizeArray(const NpyArray& in, const tflite::TensorT& t, const std::
   NpyArray out = NpyArray::Zeros(*NpyDTypeOf(t.type), in.shape);
   if (t.type == tflite::TensorType_INT8) {
     ref::QuantizeFloatToInt8(params, flat, values.data(), out.MutableView<int8_t>().data());
+  } else if (t.type == tflite::TensorType_UINT8) {
+    // The same rounding into int16, then clamped to [0, 255]: clamping to the
+    // wider range first changes nothing.
+    std::vector<int16_t> wide(values.size());
+    ref::QuantizeFloatToInt16(params, flat, values.data(), wide.data());
+    Span<uint8_t> q = out.MutableView<uint8_t>();
+    for (size_t i = 0; i < wide.size(); ++i) {
+      q[i] = static_cast<uint8_t>(std::clamp<int16_t>(wide[i], 0, 255));
+    }
   } else {
     ref::QuantizeFloatToInt16(params, flat, values.data(), out.MutableView<int16_t>().data());
   }
@@ -63,7 +74,8 @@ NpyArray ConvertModelInput(const Model& model, size_t k, NpyArray array, const s
   const auto want = NpyDTypeOf(t.type);
   if (!want) throw Error(model.source() + ": " + DescribeModelInput(model, k) + " has a type .npy cannot hold");
   if (array.dtype == *want) return array;
-  const bool integer_input = t.type == tflite::TensorType_INT8 || t.type == tflite::TensorType_INT16;
+  const bool integer_input = t.type == tflite::TensorType_INT8 || t.type == tflite::TensorType_UINT8 ||
+                             t.type == tflite::TensorType_INT16;
   if (IsFloatDType(array.dtype) && integer_input && quantize_floats) return QuantizeArray(array, t, name);
   std::string hint;
   if (IsFloatDType(array.dtype) && integer_input) {

@@ -17,8 +17,8 @@ struct ModelInputArrays {
   std::vector<std::string> names; // the file each came from (for messages)
 };
 
-// Reads one .npy per input of subgraph 0. A float array given to an int8 or
-// int16 input is quantized (q = clamp(round(x / scale) + zero_point), as
+// Reads one .npy per input of subgraph 0. A float array given to an int8,
+// uint8 or int16 input is quantized (q = clamp(round(x / scale) + zero_point), as
 // TFLM's QUANTIZE computes it) when `quantize_floats` is set; any other dtype
 // mismatch is an Error naming the file, the input and both dtypes.
 ModelInputArrays ReadModelInputs(const Model& model, const std::vector<std::string>& paths,
