@@ -14,5 +14,7 @@ void SetupRewriteCommand(CLI::App& app);
 void SetupRunCommand(CLI::App& app);
 // `tinyforge emit`: a file as a C/C++ array (apps/emit_command.cc).
 void SetupEmitCommand(CLI::App& app);
+// `tinyforge quantize`: post-training int8 quantization (apps/quantize_command.cc).
+void SetupQuantizeCommand(CLI::App& app);
 
 }  // namespace tinyforge

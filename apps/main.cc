@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   tinyforge::SetupRewriteCommand(app);
   tinyforge::SetupRunCommand(app);
   tinyforge::SetupEmitCommand(app);
+  tinyforge::SetupQuantizeCommand(app);
 
   try {
     app.parse(argc, argv);

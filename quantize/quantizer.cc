@@ -212,7 +212,8 @@ class Quantizer {
     if (const auto it = params_.find(root); it != params_.end()) return it->second;
     std::optional<QuantParams> fixed;
     float lo = std::numeric_limits<float>::infinity(), hi = -lo;
-    for (size_t t = 0; t < g_.tensors.size(); ++t) {
+    // Only the original tensors: the rewrite appends new ones as it goes.
+    for (size_t t = 0; t < group_.size(); ++t) {
       if (group_[t] != root) continue;
       const int producer = producer_[t];
       if (producer >= 0 && Quantized(static_cast<size_t>(producer)) &&

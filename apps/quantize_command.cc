@@ -1,0 +1,251 @@
+// `tinyforge quantize`: float .tflite + calibration data in, full-integer
+// .tflite out, then a report of what quantization cost.
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "apps/commands.h"
+#include "libconvert/compare.h"
+#include "libconvert/compare_text.h"
+#include "libconvert/error.h"
+#include "libconvert/file_util.h"
+#include "libconvert/interp/batch.h"
+#include "libconvert/model_inputs.h"
+#include "libconvert/model_io.h"
+#include "libconvert/progress.h"
+#include "quantize/calibrator.h"
+#include "quantize/quantizer.h"
+
+namespace tinyforge {
+namespace {
+
+struct QuantizeCommandOptions {
+  std::string model;
+  std::string output;
+  std::vector<std::string> calib;
+  size_t samples = 0;  // 0 = all
+  size_t random = 0;
+  std::string method = "minmax";
+  std::string io = "int8";
+  std::string activations = "int8";
+  bool per_channel_fc = false;
+  std::vector<std::string> keep_float;
+  std::string calibration_out;
+  std::string calibration_in;
+  std::string report;
+  std::vector<std::string> eval;
+  bool strict = false;
+  int threads = 0;
+  bool quiet = false;
+};
+
+// Uniform noise in [-1, 1] (seeded, so runs repeat) for every float input;
+// zeros for other inputs.
+ModelInputArrays RandomInputs(const Model& model, size_t samples) {
+  ModelInputArrays result;
+  std::mt19937 rng(0);
+  std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
+  const auto& g = model.subgraph(0);
+  for (size_t k = 0; k < g.inputs.size(); ++k) {
+    const tflite::TensorT& t = model.tensor(0, g.inputs[k]);
+    std::vector<int64_t> shape{static_cast<int64_t>(samples)};
+    shape.insert(shape.end(), t.shape.begin(), t.shape.end());
+    const auto dtype = NpyDTypeOf(t.type);
+    if (!dtype) throw Error(model.source() + ": " + DescribeModelInput(model, k) + " has a type .npy cannot hold");
+    NpyArray a = NpyArray::Zeros(*dtype, shape);
+    if (*dtype == DType::kFloat32) {
+      for (float& v : a.MutableView<float>()) v = uniform(rng);
+    }
+    result.arrays.push_back(std::move(a));
+    result.names.push_back("--random input " + std::to_string(k));
+  }
+  return result;
+}
+
+quantize::IoType ParseIo(const std::string& text) {
+  if (text == "float") return quantize::IoType::kFloat;
+  if (text == "int8") return quantize::IoType::kInt8;
+  if (text == "uint8") return quantize::IoType::kUInt8;
+  throw Error("--io: '" + text + "' is not one of float, int8, uint8", ErrorCode::kBadInput);
+}
+
+quantize::ActivationType ParseActivations(const std::string& text) {
+  if (text == "int8") return quantize::ActivationType::kInt8;
+  if (text == "int16") return quantize::ActivationType::kInt16;
+  throw Error("--activations: '" + text + "' is not one of int8, int16", ErrorCode::kBadInput);
+}
+
+double Seconds(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+}
+
+void Quantize(const QuantizeCommandOptions& o) {
+  // Check every option before any work, so a typo costs nothing.
+  quantize::CalibrationOptions calibration = quantize::ParseCalibrationMethod(o.method);
+  calibration.threads = o.threads;
+  quantize::QuantizeOptions options;
+  options.io = ParseIo(o.io);
+  options.activations = ParseActivations(o.activations);
+  options.per_channel_fc = o.per_channel_fc;
+  options.keep_float = o.keep_float;
+  options.strict = o.strict;
+  const int sources = (o.calib.empty() ? 0 : 1) + (o.random > 0 ? 1 : 0) + (o.calibration_in.empty() ? 0 : 1);
+  if (sources != 1) {
+    throw Error("give exactly one of --calib DATA.npy (one per model input), --random N or --calibration-in TABLE.json",
+                ErrorCode::kBadInput);
+  }
+
+  const Model model = LoadModel(o.model);
+  const auto start = std::chrono::steady_clock::now();
+  quantize::CalibrationTable table;
+  ModelInputArrays calib;
+  if (!o.calibration_in.empty()) {
+    const std::vector<uint8_t> bytes = ReadFileBytes(o.calibration_in);
+    nlohmann::json json;
+    try {
+      json = nlohmann::json::parse(bytes.begin(), bytes.end());
+    } catch (const nlohmann::json::exception& e) {
+      throw Error(o.calibration_in + ": not valid JSON (" + e.what() + ")", ErrorCode::kBadInput);
+    }
+    table = quantize::CalibrationFromJson(json, model, o.calibration_in);
+  } else {
+    if (o.random > 0) {
+      std::fprintf(stderr, "warning: calibrating on %zu samples of uniform noise in [-1, 1]: "
+                           "fine for a smoke test, useless for accuracy\n", o.random);
+      calib = RandomInputs(model, o.random);
+    } else {
+      calib = ReadModelInputs(model, o.calib, /*quantize_floats=*/false);
+    }
+    std::vector<DatasetView> views = ViewModelInputs(model, calib);
+    if (o.samples > 0) {
+      for (DatasetView& v : views) v = v.Limit(o.samples);
+    }
+    Progress progress("calibrate", views.empty() ? 1 : views[0].num_samples(), !o.quiet);
+    calibration.on_sample = progress.Callback();
+    table = quantize::Calibrate(model, views, calibration);
+  }
+  if (!o.calibration_out.empty()) {
+    WriteFileAtomic(o.calibration_out, quantize::CalibrationToJson(table).dump(1) + "\n");
+  }
+  const double calibrate_seconds = Seconds(start);
+  quantize::QuantizeResult result = quantize::QuantizeModel(model, table, options);
+  SaveModel(result.model, o.output);
+  result.model.set_source(o.output);
+  const double quantize_seconds = Seconds(start);
+  for (const std::string& w : result.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+
+  const auto size_before = static_cast<size_t>(std::filesystem::file_size(o.model));
+  const auto size_after = static_cast<size_t>(std::filesystem::file_size(o.output));
+  nlohmann::ordered_json report;
+  report["schema"] = "tinyforge.quantize/1";
+  report["model"] = o.model;
+  report["output"] = o.output;
+  report["calibration"] = {{"method", table.method}, {"samples", table.samples}};
+  report["options"] = {{"io", o.io}, {"activations", o.activations}, {"per_channel_fc", o.per_channel_fc},
+                       {"keep_float", o.keep_float}, {"strict", o.strict}};
+  report["warnings"] = result.warnings;
+  report["size_bytes"] = {{"before", size_before}, {"after", size_after}};
+  if (!o.quiet) {
+    std::printf("%s: %zu operators, calibrated on %zu samples (%s)\n", o.output.c_str(),
+                result.model.subgraph(0).operators.size(), table.samples, table.method.c_str());
+    std::printf("size: %zu -> %zu bytes (%.1f%%)\n", size_before, size_after,
+                100.0 * static_cast<double>(size_after) / static_cast<double>(std::max<size_t>(size_before, 1)));
+  }
+
+  // The cost of quantizing, against a plain float run of the same samples
+  // measured now, in the same process.
+  if (!calib.arrays.empty()) {
+    std::vector<DatasetView> views = ViewModelInputs(model, calib);
+    if (o.samples > 0) {
+      for (DatasetView& v : views) v = v.Limit(o.samples);
+    }
+    const auto float_start = std::chrono::steady_clock::now();
+    interp::RunDataset(model, views, o.threads);
+    const double float_seconds = Seconds(float_start);
+    report["timing_seconds"] = {{"quantize", quantize_seconds}, {"calibrate", calibrate_seconds}, {"float_run", float_seconds},
+                                {"ratio", quantize_seconds / std::max(float_seconds, 1e-9)}};
+    if (!o.quiet) {
+      std::printf("time: quantize %.3f s (calibration %.3f s) = %.2fx a float run of the same %zu samples (%.3f s)\n",
+                  quantize_seconds, calibrate_seconds, quantize_seconds / std::max(float_seconds, 1e-9), table.samples,
+                  float_seconds);
+    }
+  }
+
+  // The report: both models on the evaluation (or calibration) data, every
+  // layer compared.
+  ModelInputArrays eval;
+  if (!o.eval.empty()) {
+    eval = ReadModelInputs(model, o.eval, /*quantize_floats=*/false);
+  } else {
+    eval = std::move(calib);
+  }
+  if (eval.arrays.empty()) {
+    if (!o.quiet) std::printf("no report: give --eval DATA.npy to compare the models\n");
+  } else {
+    CompareOptions compare;
+    compare.threads = o.threads;
+    compare.layers = true;
+    compare.samples = o.eval.empty() ? o.samples : 0;
+    Progress progress("report", eval.arrays.empty() ? 1 : ViewModelInputs(model, eval)[0].num_samples(), !o.quiet);
+    compare.on_sample = progress.Callback();
+    const CompareResult comparison =
+        CompareModelsOnArrays(model, result.model, eval.arrays, eval.names, {}, compare);
+    progress.Finish();
+    report["comparison"] = CompareToJson(comparison);
+    if (!o.quiet) std::printf("%s", CompareSummaryText(comparison, 50).c_str());
+  }
+  if (!o.report.empty()) WriteFileAtomic(o.report, report.dump(1) + "\n");
+}
+
+}  // namespace
+
+void SetupQuantizeCommand(CLI::App& app) {
+  auto o = std::make_shared<QuantizeCommandOptions>();
+  CLI::App* cmd = app.add_subcommand("quantize", "Post-training full-integer (int8) quantization of a float model");
+  cmd->footer(
+      "Calibration runs the float model on sample inputs and records each tensor's\n"
+      "range; the output follows the TFLite quantization spec: int8 symmetric\n"
+      "weights (per channel for CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV), int32\n"
+      "bias, asymmetric int8 activations (or symmetric int16 with --activations\n"
+      "int16, int64 bias). Operators TFLM cannot run in integer stay float between\n"
+      "DEQUANTIZE and QUANTIZE, with a warning (an error with --strict).\n\n"
+      "Calibration data: one .npy per model input, [N, ...input shape] (or the\n"
+      "input shape without its batch dim of 1), float32 for float inputs, prepared\n"
+      "exactly as the model expects (e.g. pixels / 255).\n\n"
+      "Examples:\n"
+      "  tinyforge quantize mnist.tflite -o mnist_int8.tflite --calib calib.npy\n"
+      "  tinyforge quantize m.tflite -o m8.tflite --calib x.npy --method percentile:99.99 --io float\n"
+      "  tinyforge quantize m.tflite -o a.tflite --calib x.npy --calibration-out table.json\n"
+      "  tinyforge quantize m.tflite -o b.tflite --calibration-in table.json --per-channel-fc");
+  cmd->add_option("model", o->model, "The float .tflite model")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--output,-o", o->output, "Where the quantized .tflite goes")->required();
+  cmd->add_option("--calib", o->calib, "Calibration .npy, one per model input, in order");
+  cmd->add_option("--samples,-n", o->samples, "Use only the first N calibration samples (default: all)");
+  cmd->add_option("--random", o->random, "Calibrate on N samples of uniform noise in [-1,1] (smoke tests only)");
+  cmd->add_option("--method", o->method,
+                  "Range choice: minmax (TensorFlow's rule, default), percentile[:P] (clip tails, P=99.99), "
+                  "mse (clip minimizing quantization error)");
+  cmd->add_option("--io", o->io, "Model input/output type: int8 (default), uint8 or float (QUANTIZE/DEQUANTIZE at the edges)");
+  cmd->add_option("--activations", o->activations, "Activation type: int8 (default) or int16 (16x8 mode)");
+  cmd->add_flag("--per-channel-fc", o->per_channel_fc, "Per-channel weights for FULLY_CONNECTED too");
+  cmd->add_option("--keep-float", o->keep_float, "Keep operators whose output tensor name matches this regex float");
+  cmd->add_option("--calibration-out", o->calibration_out, "Write the calibration table (JSON) here");
+  cmd->add_option("--calibration-in", o->calibration_in, "Reuse a calibration table instead of calibrating")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--eval", o->eval, "Data for the report, one .npy per model input (default: the calibration data)");
+  cmd->add_option("--report", o->report, "Write the report as JSON here");
+  cmd->add_flag("--strict", o->strict, "Fail instead of keeping an operator float");
+  cmd->add_option("--threads,-j", o->threads, "Worker threads (default 0: every core); results do not depend on it")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_flag("--quiet,-q", o->quiet, "Print only warnings and errors");
+  cmd->callback([o] { Quantize(*o); });
+}
+
+}  // namespace tinyforge
