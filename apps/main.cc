@@ -23,6 +23,9 @@ int main(int argc, char** argv) {
   tinyforge::SetupRunCommand(app);
   tinyforge::SetupEmitCommand(app);
   tinyforge::SetupQuantizeCommand(app);
+  tinyforge::SetupCompareCommand(app);
+  tinyforge::SetupPruneCommand(app);
+  tinyforge::SetupBenchCommand(app);
 
   try {
     app.parse(argc, argv);

@@ -17,13 +17,14 @@ int WorkerCount(int requested, size_t samples) {
 }
 
 void ForEachSample(const Model& model, size_t samples, int threads,
-                   const std::function<void(Interpreter&, size_t, int)>& run) {
+                   const std::function<void(Interpreter&, size_t, int)>& run,
+                   const InterpreterOptions& options) {
   const int workers = WorkerCount(threads, samples);
   std::exception_ptr failure;
   std::mutex failure_mutex;
   auto work = [&](int w) {
     try {
-      Interpreter interpreter(model);
+      Interpreter interpreter(model, options);
       interpreter.Prepare();
       const size_t begin = samples * static_cast<size_t>(w) / static_cast<size_t>(workers);
       const size_t end = samples * static_cast<size_t>(w + 1) / static_cast<size_t>(workers);
@@ -47,7 +48,7 @@ void ForEachSample(const Model& model, size_t samples, int threads,
 }
 
 std::vector<NpyArray> RunDataset(const Model& model, const std::vector<DatasetView>& inputs,
-                                 int threads) {
+                                 int threads, const InterpreterOptions& options) {
   const auto& g = model.subgraph(0);
   if (inputs.size() != g.inputs.size()) {
     throw Error(model.source() + ": the model has " + std::to_string(g.inputs.size()) + " inputs, but " +
@@ -86,7 +87,7 @@ std::vector<NpyArray> RunDataset(const Model& model, const std::vector<DatasetVi
       const RuntimeTensor& out = interpreter.output(k);
       std::memcpy(outputs[k].data.data() + s * out.bytes, out.data, out.bytes);
     }
-  });
+  }, options);
   return outputs;
 }
 

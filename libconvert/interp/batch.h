@@ -20,15 +20,16 @@ int WorkerCount(int requested, size_t samples);
 
 // Calls run(interpreter, sample, worker) for sample = 0..samples-1. Worker w
 // handles one contiguous block of samples, in order, with its own
-// interpreter (prepared once; variables reset before each sample). An
-// exception in any worker is rethrown here after all workers stop.
+// interpreter (prepared once with `options`; variables reset before each
+// sample). An exception in any worker is rethrown here after all workers stop.
 void ForEachSample(const Model& model, size_t samples, int threads,
-                   const std::function<void(Interpreter&, size_t sample, int worker)>& run);
+                   const std::function<void(Interpreter&, size_t sample, int worker)>& run,
+                   const InterpreterOptions& options = {});
 
 // Runs every sample of `inputs` (one view per model input, all with the same
 // number of samples) and returns one array per model output, shaped
 // [N, output shape...] when the inputs were batched, else the output shape.
 std::vector<NpyArray> RunDataset(const Model& model, const std::vector<DatasetView>& inputs,
-                                 int threads);
+                                 int threads, const InterpreterOptions& options = {});
 
 }  // namespace tinyforge::interp

@@ -7,7 +7,8 @@
 
 namespace tinyforge::interp {
 
-Interpreter::Interpreter(const Model& model, size_t subgraph) : model_(model), subgraph_(subgraph) {
+Interpreter::Interpreter(const Model& model, size_t subgraph, InterpreterOptions options)
+    : model_(model), subgraph_(subgraph), options_(options) {
   if (subgraph >= model.num_subgraphs()) {
     throw Error(model.source() + ": the model has no subgraph " + std::to_string(subgraph));
   }
@@ -109,7 +110,7 @@ void Interpreter::Prepare() {
       }
       outs.push_back(t);
     }
-    PrepareContext ctx(model_, subgraph_, o, ins, outs);
+    PrepareContext ctx(model_, subgraph_, o, ins, outs, options_.reference);
     evals_.push_back(prepares[o](ctx));
     events_.push_back(OpEvent{o, model_.OpCode(op), {outs.begin(), outs.end()}});
   }

@@ -30,9 +30,19 @@ struct OpEvent {
 };
 using Observer = std::function<void(const OpEvent&)>;
 
+// How an interpreter picks kernels.
+struct InterpreterOptions {
+  // true: only the plain reference kernels (the oracle, TFLM's arithmetic
+  // step by step). false: fast kernels where the CPU and the operator allow
+  // one; integer outputs are bit-identical to the reference, float outputs
+  // within 1e-5 relative.
+  bool reference = false;
+};
+
 class Interpreter {
  public:
-  explicit Interpreter(const Model& model, size_t subgraph = 0);
+  explicit Interpreter(const Model& model, size_t subgraph = 0, InterpreterOptions options = {});
+  Interpreter(const Model& model, InterpreterOptions options) : Interpreter(model, 0, options) {}
   Interpreter(const Interpreter&) = delete;
   Interpreter& operator=(const Interpreter&) = delete;
 
@@ -52,6 +62,7 @@ class Interpreter {
   const RuntimeTensor& tensor(int index) const { return tensors_.at(static_cast<size_t>(index)); }
   size_t num_tensors() const { return tensors_.size(); }
   const Model& model() const { return model_; }
+  const InterpreterOptions& options() const { return options_; }
 
  private:
   void InitTensors();
@@ -59,6 +70,7 @@ class Interpreter {
 
   const Model& model_;
   size_t subgraph_;
+  InterpreterOptions options_;
   std::vector<int> inputs_;
   std::vector<int> outputs_;
   std::vector<RuntimeTensor> tensors_;

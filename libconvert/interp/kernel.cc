@@ -21,12 +21,13 @@ int RuntimeTensor::quantized_dimension() const {
 
 PrepareContext::PrepareContext(const Model& model, size_t subgraph, size_t op_index,
                                std::vector<RuntimeTensor*> inputs,
-                               std::vector<RuntimeTensor*> outputs)
+                               std::vector<RuntimeTensor*> outputs, bool reference)
     : model_(model),
       subgraph_(subgraph),
       op_index_(op_index),
       inputs_(std::move(inputs)),
-      outputs_(std::move(outputs)) {}
+      outputs_(std::move(outputs)),
+      reference_(reference) {}
 
 const tflite::OperatorT& PrepareContext::op() const {
   return *model_.subgraph(subgraph_).operators[op_index_];

@@ -17,11 +17,18 @@ using EvalFn = std::function<void()>;
 
 class PrepareContext {
  public:
+  // reference: when true, kernels must use the plain reference arithmetic
+  // (the oracle); when false they may pick a fast path that gives the same
+  // integer bits (float within 1e-5 relative) where the CPU and the
+  // operator's parameters allow one.
   PrepareContext(const Model& model, size_t subgraph, size_t op_index,
-                 std::vector<RuntimeTensor*> inputs, std::vector<RuntimeTensor*> outputs);
+                 std::vector<RuntimeTensor*> inputs, std::vector<RuntimeTensor*> outputs,
+                 bool reference = false);
 
   const Model& model() const { return model_; }
   const tflite::OperatorT& op() const;
+  // True when a kernel may choose a fast path (see the constructor).
+  bool allow_fast() const { return !reference_; }
   size_t num_inputs() const { return inputs_.size(); }
   size_t num_outputs() const { return outputs_.size(); }
   // Input i; an error when it is omitted (-1) or missing.
@@ -73,6 +80,7 @@ class PrepareContext {
   size_t op_index_;
   std::vector<RuntimeTensor*> inputs_;
   std::vector<RuntimeTensor*> outputs_;
+  bool reference_;
 };
 
 using PrepareFn = EvalFn (*)(PrepareContext&);

@@ -1,6 +1,9 @@
 // BATCH_MATMUL: glue between the model and ref/batch_matmul.
 #include "libconvert/interp/ref/batch_matmul.h"
 
+#include <type_traits>
+
+#include "libconvert/interp/fast/fast_kernels.h"
 #include "libconvert/interp/kernels/element_type.h"
 #include "libconvert/interp/kernels/kernels.h"
 
@@ -21,6 +24,9 @@ EvalFn PrepareBatchMatMul(PrepareContext& ctx) {
       const float* a = lhs.Data<float>();
       const float* b = rhs.Data<float>();
       float* c = out.Data<float>();
+      if (ctx.allow_fast()) {
+        if (EvalFn eval = fast::BatchMatMulFloat(params, a, b, c)) return eval;
+      }
       return [=] { ref::BatchMatMul(params, a, b, c); };
     }
     case tflite::TensorType_INT8:
@@ -40,6 +46,11 @@ EvalFn PrepareBatchMatMul(PrepareContext& ctx) {
         const T* a = lhs.Data<T>();
         const T* b = rhs.Data<T>();
         T* c = out.Data<T>();
+        if constexpr (std::is_same_v<T, int8_t>) {
+          if (ctx.allow_fast()) {
+            if (EvalFn eval = fast::BatchMatMulInt8(params, quant, a, b, c)) return eval;
+          }
+        }
         return [=] { ref::BatchMatMul(params, quant, a, b, c); };
       });
     }

@@ -4,6 +4,7 @@
 // int8 weights and int64 (or int32) bias.
 #include <algorithm>
 
+#include "libconvert/interp/fast/fast_kernels.h"
 #include "libconvert/interp/kernels/kernels.h"
 #include "libconvert/interp/ref/conv.h"
 #include "libconvert/interp/ref/depthwise_conv.h"
@@ -54,6 +55,17 @@ bool UsesInt32Accumulator(const RuntimeTensor* bias, tflite::TensorType quantize
   return bias ? bias->type == tflite::TensorType_INT32 : quantized_bias_type == tflite::TensorType_INT32;
 }
 
+// A fast kernel's Eval when the context allows one, the weights are
+// constant (fast kernels pack them once) and the fast kernel applies; else
+// the reference Eval.
+template <typename Fast>
+EvalFn FastOr(PrepareContext& ctx, const RuntimeTensor& weights, Fast fast, EvalFn reference) {
+  if (ctx.allow_fast() && weights.constant) {
+    if (EvalFn eval = fast()) return eval;
+  }
+  return reference;
+}
+
 template <typename T>
 const T* BiasData(PrepareContext& ctx, const RuntimeTensor* bias, tflite::TensorType type) {
   if (!bias) return nullptr;
@@ -82,7 +94,8 @@ EvalFn PrepareConv2D(PrepareContext& ctx) {
       const float *x = o.input->Data<float>(), *w = o.filter->Data<float>();
       const float* b = BiasData<float>(ctx, o.bias, tflite::TensorType_FLOAT32);
       float* y = o.output->Data<float>();
-      return [=] { ref::ConvFloat(params, in_shape, x, filter_shape, w, b, out_shape, y); };
+      return FastOr(ctx, *o.filter, [&] { return fast::ConvFloat(params, in_shape, x, filter_shape, w, b, out_shape, y); },
+                    [=] { ref::ConvFloat(params, in_shape, x, filter_shape, w, b, out_shape, y); });
     }
     case tflite::TensorType_INT8: {
       const auto q = Quantization(ctx, *o.input, *o.filter, *o.output);
@@ -90,7 +103,8 @@ EvalFn PrepareConv2D(PrepareContext& ctx) {
       const int8_t *x = o.input->Data<int8_t>(), *w = o.filter->Data<int8_t>();
       const int32_t* b = BiasData<int32_t>(ctx, o.bias, tflite::TensorType_INT32);
       int8_t* y = o.output->Data<int8_t>();
-      return [=] { ref::ConvInt8(params, in_shape, x, filter_shape, w, b, out_shape, y); };
+      return FastOr(ctx, *o.filter, [&] { return fast::ConvInt8(params, in_shape, x, filter_shape, w, b, out_shape, y); },
+                    [=] { ref::ConvInt8(params, in_shape, x, filter_shape, w, b, out_shape, y); });
     }
     default: {
       const auto q = Quantization(ctx, *o.input, *o.filter, *o.output);
@@ -133,7 +147,9 @@ EvalFn PrepareDepthwiseConv2D(PrepareContext& ctx) {
       const float *x = o.input->Data<float>(), *w = o.filter->Data<float>();
       const float* b = BiasData<float>(ctx, o.bias, tflite::TensorType_FLOAT32);
       float* y = o.output->Data<float>();
-      return [=] { ref::DepthwiseConvFloat(params, in_shape, x, filter_shape, w, b, out_shape, y); };
+      return FastOr(
+          ctx, *o.filter, [&] { return fast::DepthwiseConvFloat(params, in_shape, x, filter_shape, w, b, out_shape, y); },
+          [=] { ref::DepthwiseConvFloat(params, in_shape, x, filter_shape, w, b, out_shape, y); });
     }
     case tflite::TensorType_INT8: {
       const auto q = Quantization(ctx, *o.input, *o.filter, *o.output);
@@ -142,7 +158,9 @@ EvalFn PrepareDepthwiseConv2D(PrepareContext& ctx) {
       const int8_t *x = o.input->Data<int8_t>(), *w = o.filter->Data<int8_t>();
       const int32_t* b = BiasData<int32_t>(ctx, o.bias, tflite::TensorType_INT32);
       int8_t* y = o.output->Data<int8_t>();
-      return [=] { ref::DepthwiseConvInt8(params, in_shape, x, filter_shape, w, b, out_shape, y); };
+      return FastOr(
+          ctx, *o.filter, [&] { return fast::DepthwiseConvInt8(params, in_shape, x, filter_shape, w, b, out_shape, y); },
+          [=] { ref::DepthwiseConvInt8(params, in_shape, x, filter_shape, w, b, out_shape, y); });
     }
     default: {
       const auto q = Quantization(ctx, *o.input, *o.filter, *o.output);
@@ -175,7 +193,8 @@ EvalFn PrepareFullyConnected(PrepareContext& ctx) {
       const float *x = o.input->Data<float>(), *w = o.filter->Data<float>();
       const float* b = BiasData<float>(ctx, o.bias, tflite::TensorType_FLOAT32);
       float* y = o.output->Data<float>();
-      return [=] { ref::FullyConnectedFloat(params, in_shape, x, w_shape, w, b, out_shape, y); };
+      return FastOr(ctx, *o.filter, [&] { return fast::FullyConnectedFloat(params, in_shape, x, w_shape, w, b, out_shape, y); },
+                    [=] { ref::FullyConnectedFloat(params, in_shape, x, w_shape, w, b, out_shape, y); });
     }
     case tflite::TensorType_INT8: {
       const auto q = Quantization(ctx, *o.input, *o.filter, *o.output);
@@ -185,7 +204,8 @@ EvalFn PrepareFullyConnected(PrepareContext& ctx) {
       const int8_t *x = o.input->Data<int8_t>(), *w = o.filter->Data<int8_t>();
       const int32_t* b = BiasData<int32_t>(ctx, o.bias, tflite::TensorType_INT32);
       int8_t* y = o.output->Data<int8_t>();
-      return [=] { ref::FullyConnectedInt8(params, in_shape, x, w_shape, w, b, out_shape, y); };
+      return FastOr(ctx, *o.filter, [&] { return fast::FullyConnectedInt8(params, in_shape, x, w_shape, w, b, out_shape, y); },
+                    [=] { ref::FullyConnectedInt8(params, in_shape, x, w_shape, w, b, out_shape, y); });
     }
     default: {
       const auto q = Quantization(ctx, *o.input, *o.filter, *o.output);

@@ -1,0 +1,76 @@
+// Kernels compiled for AVX2 + FMA (the fast/*_avx2.cc files, built with
+// -mavx2 -mfma). Call them only when Cpu().avx2_fma is true.
+//
+// The ODR rule that keeps one binary portable: a *_avx2.cc file may include
+// only this header, <immintrin.h>, C headers and Eigen, and Eigen may be
+// included nowhere else in the program. An inline or template function that
+// both an AVX2 file and a baseline file instantiate (std::vector, std::min,
+// ref::Requantize, Eigen...) gets one weak definition picked by the linker,
+// possibly the AVX2 one, which would then run on CPUs without AVX2. So the
+// functions here take plain pointers and PODs, and everything else (weight
+// packing, requantization, buffers) lives in baseline files.
+#pragma once
+
+#include <cstdint>
+
+namespace tinyforge::interp::fast::avx2 {
+
+// Output channels per block of packed int16 weights.
+constexpr int kOcBlock = 16;
+
+// c[r * c_stride + o] = sum_k a[r * a_stride + k] * w(o, k) in int32 (exact
+// with wrap-around), for r < rows and o < oc_blocks * kOcBlock.
+// a: int16 rows holding 2 * k_pairs values each (zero-padded).
+// packed: for each block b, each pair p, for each j < 16 the two values
+// w(16b + j, 2p), w(16b + j, 2p + 1); zeros pad both k and o.
+// Products are int16 x int16 summed in pairs (vpmaddwd): exact while both
+// factors of each pair stay within [-256, 255], which int8 data with any
+// int8 zero point does.
+void GemmInt16(const int16_t* a, int64_t rows, int64_t a_stride, const int16_t* packed,
+               int64_t k_pairs, int64_t oc_blocks, int32_t* c, int64_t c_stride);
+
+// c (rows x oc, row-major) = a (rows x k, row-major) * w^T, w (oc x k,
+// row-major). Eigen GEMM; summation order differs from the reference's.
+void GemmFloat(const float* a, int64_t rows, int64_t k, const float* w, int64_t oc, float* c);
+
+// lhs (m x k) * rhs (k x n) = out (m x n), each with its own strides
+// (elements) along its two axes; Eigen GEMM.
+void MatMulFloat(const float* lhs, int64_t m, int64_t k, int64_t lhs_m_stride, int64_t lhs_k_stride,
+                 const float* rhs, int64_t n, int64_t rhs_k_stride, int64_t rhs_n_stride, float* out);
+
+// Per-channel requantization of int32 accumulators to int8, bit-identical
+// to ref::Requantize (TFLM's double-rounding MultiplyByQuantizedMultiplier,
+// plus the output offset, clamped): for c < n,
+//   out[c] = clamp(MBQM(acc[c] + bias[c], multiplier[c], shift) + offset)
+// where shift = left_shift[c] - right_shift[c] (one of them 0, right_shift
+// at most 31) and every multiplier is >= 0 (QuantizeMultiplier's output).
+// bias may be null. The tests check it against ref::Requantize.
+struct RequantParams {
+  const int32_t* multiplier;
+  const int32_t* left_shift;
+  const int32_t* right_shift;
+  int32_t output_offset;
+  int32_t min, max;
+};
+void RequantizeInt8(const RequantParams& q, const int32_t* acc, const int32_t* bias, int64_t n, int8_t* out);
+
+// Geometry of a depthwise convolution over one NHWC image.
+struct DepthwiseGeometry {
+  int in_height, in_width, in_depth;
+  int out_width, out_depth;  // out_depth = in_depth * multiplier
+  int filter_height, filter_width, multiplier;
+  int stride_height, stride_width, dilation_height, dilation_width;
+  int pad_height, pad_width;  // implicit zero rows/columns before row/column 0
+};
+
+// Accumulators of one output row: acc[x * out_depth + c] = sum over the
+// filter taps (ky, kx) that fall inside the image, in (ky, kx) order, of
+// filter[(ky * kw + kx) * out_depth + c] * (input value + input_offset).
+// int32 with wrap-around; the float form sums x * w in the reference's order
+// without FMA contraction, so it gives the reference's bits.
+void DepthwiseRowInt8(const DepthwiseGeometry& g, const int8_t* image, const int16_t* filter,
+                      int32_t input_offset, int out_y, int32_t* acc);
+void DepthwiseRowFloat(const DepthwiseGeometry& g, const float* image, const float* filter, int out_y,
+                       float* acc);
+
+}  // namespace tinyforge::interp::fast::avx2

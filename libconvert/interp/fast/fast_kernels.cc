@@ -1,0 +1,418 @@
+#include "libconvert/interp/fast/fast_kernels.h"
+
+#include <algorithm>
+#include <cstddef>
+#include <memory>
+#include <vector>
+
+#include "libconvert/interp/fast/avx2_kernels.h"
+#include "libconvert/interp/fast/cpu.h"
+
+namespace tinyforge::interp::fast {
+namespace {
+
+using ref::Shape;
+constexpr int64_t kBlock = avx2::kOcBlock;
+
+// Bytes of im2col rows a chunk aims at: small enough for L2 next to the
+// weights, large enough that each weight block is reused over many rows.
+constexpr int64_t kChunkBytes = 48 * 1024;
+
+
+// A [oc x k] weight matrix in the layout avx2::GemmInt16 reads.
+struct PackedWeights {
+  std::vector<int16_t> data;
+  int64_t oc = 0, k = 0, k_pairs = 0, oc_blocks = 0;
+};
+
+// w(o, kk) gives weight value (already offset) for output o, depth kk.
+template <typename W>
+PackedWeights Pack(int64_t oc, int64_t k, W w) {
+  PackedWeights p;
+  p.oc = oc;
+  p.k = k;
+  p.k_pairs = (k + 1) / 2;
+  p.oc_blocks = (oc + kBlock - 1) / kBlock;
+  p.data.assign(static_cast<size_t>(p.oc_blocks * p.k_pairs * 2 * kBlock), 0);
+  for (int64_t o = 0; o < oc; ++o) {
+    const int64_t block = o / kBlock, j = o % kBlock;
+    for (int64_t kk = 0; kk < k; ++kk) {
+      const int64_t pair = kk / 2;
+      p.data[static_cast<size_t>(((block * p.k_pairs + pair) * kBlock + j) * 2 + kk % 2)] =
+          static_cast<int16_t>(w(o, kk));
+    }
+  }
+  return p;
+}
+
+// Runs `rows` rows through the int16 GEMM in chunks: fill(row, dst) writes
+// the row's k values (dst holds 2 * k_pairs zeros on entry), finish(row,
+// acc) reads its oc accumulators.
+class Int16Gemm {
+ public:
+  explicit Int16Gemm(PackedWeights w) : w_(std::move(w)) {
+    a_stride_ = 2 * w_.k_pairs;
+    c_stride_ = w_.oc_blocks * kBlock;
+    chunk_ = std::max<int64_t>(8, kChunkBytes / (a_stride_ * 2));
+    a_.resize(static_cast<size_t>(chunk_ * a_stride_));
+    c_.resize(static_cast<size_t>(chunk_ * c_stride_));
+  }
+
+  template <typename Fill, typename Finish>
+  void Run(int64_t rows, Fill fill, Finish finish) {
+    for (int64_t begin = 0; begin < rows; begin += chunk_) {
+      const int64_t n = std::min(chunk_, rows - begin);
+      std::fill(a_.begin(), a_.begin() + n * a_stride_, int16_t{0});
+      for (int64_t r = 0; r < n; ++r) fill(begin + r, a_.data() + r * a_stride_);
+      avx2::GemmInt16(a_.data(), n, a_stride_, w_.data.data(), w_.k_pairs, w_.oc_blocks, c_.data(),
+                      c_stride_);
+      for (int64_t r = 0; r < n; ++r) finish(begin + r, c_.data() + r * c_stride_);
+    }
+  }
+
+ private:
+  PackedWeights w_;
+  int64_t a_stride_ = 0, c_stride_ = 0, chunk_ = 0;
+  std::vector<int16_t> a_;
+  std::vector<int32_t> c_;
+};
+
+// Where output pixel `row` of a conv reads its receptive field.
+struct ConvGeometry {
+  int in_height, in_width, in_depth, out_height, out_width;
+  int filter_height, filter_width, filter_in_depth;
+  int stride_h, stride_w, dilation_h, dilation_w, pad_h, pad_w;
+  int out_depth, groups, per_group;  // output channels, groups, channels per group
+  int64_t rows;                      // output pixels over all batches
+
+  ConvGeometry(const ref::ConvParams& p, const Shape& in, const Shape& filter, const Shape& out)
+      : in_height(in.dim(1)), in_width(in.dim(2)), in_depth(in.dim(3)),
+        out_height(out.dim(1)), out_width(out.dim(2)),
+        filter_height(filter.dim(1)), filter_width(filter.dim(2)), filter_in_depth(filter.dim(3)),
+        stride_h(p.stride_height), stride_w(p.stride_width),
+        dilation_h(p.dilation_height), dilation_w(p.dilation_width),
+        pad_h(p.padding.height), pad_w(p.padding.width),
+        out_depth(filter.dim(0)), groups(in_depth / filter_in_depth), per_group(out_depth / groups),
+        rows(out.FlatSize() / out_depth) {}
+
+  int64_t k() const { return static_cast<int64_t>(filter_height) * filter_width * filter_in_depth; }
+
+  // dst[(ky * kw + kx) * filter_in_depth + i] = convert(x) for the input
+  // channels [channel_begin, +filter_in_depth) of each tap inside the
+  // image; taps outside are left as they are (zero).
+  template <typename T, typename D, typename Convert>
+  void Im2Col(const T* input, int64_t row, int channel_begin, D* dst, Convert convert) const {
+    const int64_t pixels = static_cast<int64_t>(out_height) * out_width;
+    const int64_t b = row / pixels;
+    const int oy = static_cast<int>(row % pixels / out_width);
+    const int ox = static_cast<int>(row % out_width);
+    const T* image = input + b * in_height * in_width * in_depth + channel_begin;
+    const int y0 = oy * stride_h - pad_h, x0 = ox * stride_w - pad_w;
+    for (int ky = 0; ky < filter_height; ++ky) {
+      const int y = y0 + ky * dilation_h;
+      if (y < 0 || y >= in_height) continue;
+      for (int kx = 0; kx < filter_width; ++kx) {
+        const int x = x0 + kx * dilation_w;
+        if (x < 0 || x >= in_width) continue;
+        const T* src = image + (static_cast<int64_t>(y) * in_width + x) * in_depth;
+        D* d = dst + (static_cast<int64_t>(ky) * filter_width + kx) * filter_in_depth;
+        for (int i = 0; i < filter_in_depth; ++i) d[i] = convert(src[i]);
+      }
+    }
+  }
+};
+
+// Per-channel requantization data in the form avx2::RequantizeInt8 reads.
+class Requantizer {
+ public:
+  explicit Requantizer(const ref::ConvQuantParams& q)
+      : multiplier_(q.output_multiplier), offset_(q.output_offset), min_(q.activation_min), max_(q.activation_max) {
+    for (int32_t shift : q.output_shift) {
+      left_.push_back(shift > 0 ? shift : 0);
+      right_.push_back(shift > 0 ? 0 : -shift);
+    }
+  }
+  // The SIMD form holds for multipliers >= 0 and right shifts <= 31, which
+  // QuantizeMultiplier always gives; anything else uses the reference.
+  bool Valid() const {
+    for (size_t c = 0; c < multiplier_.size(); ++c) {
+      if (multiplier_[c] < 0 || right_[c] > 31 || left_[c] > 31) return false;
+    }
+    return true;
+  }
+  // out[o] for channels [first, first + n).
+  void Run(const int32_t* acc, const int32_t* bias, int first, int64_t n, int8_t* out) const {
+    const size_t f = static_cast<size_t>(first);
+    const avx2::RequantParams p{multiplier_.data() + f, left_.data() + f, right_.data() + f, offset_, min_, max_};
+    avx2::RequantizeInt8(p, acc, bias != nullptr ? bias + first : nullptr, n, out);
+  }
+
+ private:
+  std::vector<int32_t> multiplier_, left_, right_;
+  int32_t offset_, min_, max_;
+};
+
+// Shared state of an int8 conv-like closure.
+struct Int8ConvState {
+  std::vector<Int16Gemm> groups;
+  Requantizer requantize;
+};
+
+}  // namespace
+
+bool Available() { return Cpu().avx2_fma; }
+
+EvalFn ConvInt8(const ref::ConvParams& params, const Shape& input_shape, const int8_t* input,
+                const Shape& filter_shape, const int8_t* filter, const int32_t* bias,
+                const Shape& output_shape, int8_t* output) {
+  if (!Available()) return {};
+  const ConvGeometry g(params, input_shape, filter_shape, output_shape);
+  const int64_t k = g.k();
+  auto state = std::make_shared<Int8ConvState>(Int8ConvState{{}, Requantizer(params.quant)});
+  if (!state->requantize.Valid()) return {};
+  for (int gi = 0; gi < g.groups; ++gi) {
+    const int8_t* wg = filter + static_cast<int64_t>(gi) * g.per_group * k;
+    state->groups.emplace_back(Pack(g.per_group, k, [wg, k](int64_t o, int64_t kk) { return wg[o * k + kk]; }));
+  }
+  const int32_t offset = params.quant.input_offset;
+  return [state, g, offset, input, bias, output] {
+    for (int gi = 0; gi < g.groups; ++gi) {
+      const int oc0 = gi * g.per_group;
+      state->groups[static_cast<size_t>(gi)].Run(
+          g.rows,
+          [&](int64_t row, int16_t* dst) {
+            g.Im2Col(input, row, gi * g.filter_in_depth, dst,
+                     [offset](int8_t x) { return static_cast<int16_t>(x + offset); });
+          },
+          [&](int64_t row, const int32_t* acc) {
+            state->requantize.Run(acc, bias, oc0, g.per_group, output + row * g.out_depth + oc0);
+          });
+    }
+  };
+}
+
+EvalFn ConvFloat(const ref::ConvParams& params, const Shape& input_shape, const float* input,
+                 const Shape& filter_shape, const float* filter, const float* bias,
+                 const Shape& output_shape, float* output) {
+  if (!Available()) return {};
+  const ConvGeometry g(params, input_shape, filter_shape, output_shape);
+  const int64_t k = g.k();
+  const int64_t chunk = std::max<int64_t>(8, kChunkBytes / (k * 4));
+  struct Scratch {
+    std::vector<float> a, c;
+  };
+  auto s = std::make_shared<Scratch>();
+  s->a.resize(static_cast<size_t>(chunk * k));
+  s->c.resize(static_cast<size_t>(chunk * g.per_group));
+  const ref::FloatRange range = params.float_range;
+  return [s, g, k, chunk, range, input, filter, bias, output] {
+    const int per_group = g.per_group;
+    for (int gi = 0; gi < g.groups; ++gi) {
+      const int oc0 = gi * per_group;
+      for (int64_t begin = 0; begin < g.rows; begin += chunk) {
+        const int64_t n = std::min(chunk, g.rows - begin);
+        std::fill(s->a.begin(), s->a.begin() + n * k, 0.0f);
+        for (int64_t r = 0; r < n; ++r) {
+          g.Im2Col(input, begin + r, gi * g.filter_in_depth, s->a.data() + r * k, [](float x) { return x; });
+        }
+        avx2::GemmFloat(s->a.data(), n, k, filter + oc0 * k, per_group, s->c.data());
+        for (int64_t r = 0; r < n; ++r) {
+          float* y = output + (begin + r) * g.out_depth + oc0;
+          const float* c = s->c.data() + r * per_group;
+          for (int o = 0; o < per_group; ++o) {
+            y[o] = ref::ApplyFloatRange(c[o] + (bias != nullptr ? bias[oc0 + o] : 0.0f), range);
+          }
+        }
+      }
+    }
+  };
+}
+
+namespace {
+
+avx2::DepthwiseGeometry DepthwiseGeometryOf(const ref::DepthwiseConvParams& p, const Shape& in,
+                                            const Shape& filter, const Shape& out) {
+  avx2::DepthwiseGeometry g{};
+  g.in_height = in.dim(1);
+  g.in_width = in.dim(2);
+  g.in_depth = in.dim(3);
+  g.out_width = out.dim(2);
+  g.out_depth = out.dim(3);
+  g.filter_height = filter.dim(1);
+  g.filter_width = filter.dim(2);
+  g.multiplier = p.depth_multiplier;
+  g.stride_height = p.stride_height;
+  g.stride_width = p.stride_width;
+  g.dilation_height = p.dilation_height;
+  g.dilation_width = p.dilation_width;
+  g.pad_height = p.padding.height;
+  g.pad_width = p.padding.width;
+  return g;
+}
+
+// Calls row(image, out_y, output_row) for every output row of every batch.
+template <typename T, typename U, typename Row>
+void ForEachOutputRow(const Shape& in, const T* input, const Shape& out, U* output, Row row) {
+  const int64_t in_image = in.SizeOfDims(1, 4), out_row = out.SizeOfDims(2, 4);
+  for (int b = 0; b < out.dim(0); ++b) {
+    for (int y = 0; y < out.dim(1); ++y) {
+      row(input + b * in_image, y, output + (static_cast<int64_t>(b) * out.dim(1) + y) * out_row);
+    }
+  }
+}
+
+}  // namespace
+
+EvalFn DepthwiseConvInt8(const ref::DepthwiseConvParams& params, const Shape& input_shape,
+                         const int8_t* input, const Shape& filter_shape, const int8_t* filter,
+                         const int32_t* bias, const Shape& output_shape, int8_t* output) {
+  if (!Available()) return {};
+  const avx2::DepthwiseGeometry g = DepthwiseGeometryOf(params, input_shape, filter_shape, output_shape);
+  struct State {
+    std::vector<int16_t> filter;
+    std::vector<int32_t> acc;
+    Requantizer requantize;
+  };
+  auto s = std::make_shared<State>(State{{filter, filter + filter_shape.FlatSize()},
+                                         std::vector<int32_t>(static_cast<size_t>(output_shape.SizeOfDims(2, 4))),
+                                         Requantizer(params.quant)});
+  if (!s->requantize.Valid()) return {};
+  const int32_t offset = params.quant.input_offset;
+  return [s, g, offset, input_shape, output_shape, input, bias, output] {
+    ForEachOutputRow(input_shape, input, output_shape, output, [&](const int8_t* image, int y, int8_t* out) {
+      avx2::DepthwiseRowInt8(g, image, s->filter.data(), offset, y, s->acc.data());
+      for (int x = 0; x < g.out_width; ++x) {
+        const int64_t i = static_cast<int64_t>(x) * g.out_depth;
+        s->requantize.Run(s->acc.data() + i, bias, 0, g.out_depth, out + i);
+      }
+    });
+  };
+}
+
+EvalFn DepthwiseConvFloat(const ref::DepthwiseConvParams& params, const Shape& input_shape,
+                          const float* input, const Shape& filter_shape, const float* filter,
+                          const float* bias, const Shape& output_shape, float* output) {
+  if (!Available()) return {};
+  const avx2::DepthwiseGeometry g = DepthwiseGeometryOf(params, input_shape, filter_shape, output_shape);
+  auto acc = std::make_shared<std::vector<float>>(static_cast<size_t>(output_shape.SizeOfDims(2, 4)));
+  const ref::FloatRange range = params.float_range;
+  return [acc, g, range, input_shape, output_shape, input, filter, bias, output] {
+    ForEachOutputRow(input_shape, input, output_shape, output, [&](const float* image, int y, float* out) {
+      avx2::DepthwiseRowFloat(g, image, filter, y, acc->data());
+      for (int x = 0, i = 0; x < g.out_width; ++x) {
+        for (int c = 0; c < g.out_depth; ++c, ++i) {
+          out[i] = ref::ApplyFloatRange((*acc)[static_cast<size_t>(i)] + (bias != nullptr ? bias[c] : 0.0f), range);
+        }
+      }
+    });
+  };
+}
+
+EvalFn FullyConnectedInt8(const ref::FullyConnectedParams& params, const Shape& /*input_shape*/,
+                          const int8_t* input, const Shape& weights_shape, const int8_t* weights,
+                          const int32_t* bias, const Shape& output_shape, int8_t* output) {
+  if (!Available()) return {};
+  const int out_depth = weights_shape.dim(0);
+  const int64_t k = weights_shape.dim(1);
+  const int64_t batches = output_shape.FlatSize() / out_depth;
+  auto state = std::make_shared<Int8ConvState>(Int8ConvState{{}, Requantizer(params.quant)});
+  if (!state->requantize.Valid()) return {};
+  state->groups.emplace_back(Pack(out_depth, k, [weights, k](int64_t o, int64_t kk) { return weights[o * k + kk]; }));
+  const int32_t offset = params.quant.input_offset;
+  return [state, k, batches, offset, input, bias, output, out_depth] {
+    state->groups[0].Run(
+        batches,
+        [&](int64_t row, int16_t* dst) {
+          const int8_t* x = input + row * k;
+          for (int64_t i = 0; i < k; ++i) dst[i] = static_cast<int16_t>(x[i] + offset);
+        },
+        [&](int64_t row, const int32_t* acc) { state->requantize.Run(acc, bias, 0, out_depth, output + row * out_depth); });
+  };
+}
+
+EvalFn FullyConnectedFloat(const ref::FullyConnectedParams& params, const Shape& /*input_shape*/,
+                           const float* input, const Shape& weights_shape, const float* weights,
+                           const float* bias, const Shape& output_shape, float* output) {
+  if (!Available()) return {};
+  const int64_t out_depth = weights_shape.dim(0);
+  const int64_t k = weights_shape.dim(1);
+  const int64_t batches = output_shape.FlatSize() / out_depth;
+  const ref::FloatRange range = params.float_range;
+  return [=] {
+    avx2::GemmFloat(input, batches, k, weights, out_depth, output);
+    for (int64_t b = 0; b < batches; ++b) {
+      float* y = output + b * out_depth;
+      for (int64_t o = 0; o < out_depth; ++o) {
+        y[o] = ref::ApplyFloatRange(y[o] + (bias != nullptr ? bias[o] : 0.0f), range);
+      }
+    }
+  };
+}
+
+namespace {
+
+// Calls matrix(lhs_offset, rhs_offset, output_offset) for each batch entry
+// of a BATCH_MATMUL, in output order.
+template <typename Fn>
+void ForEachBatchMatrix(const ref::BatchMatMulParams& p, Fn matrix) {
+  int64_t out = 0;
+  for (int64_t b0 = 0; b0 < p.batch_dims[0]; ++b0) {
+    for (int64_t b1 = 0; b1 < p.batch_dims[1]; ++b1) {
+      for (int64_t b2 = 0; b2 < p.batch_dims[2]; ++b2, out += p.rows * p.cols) {
+        const int64_t lo = b0 * p.lhs_batch_strides[0] + b1 * p.lhs_batch_strides[1] + b2 * p.lhs_batch_strides[2];
+        const int64_t ro = b0 * p.rhs_batch_strides[0] + b1 * p.rhs_batch_strides[1] + b2 * p.rhs_batch_strides[2];
+        matrix(lo, ro, out);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+EvalFn BatchMatMulInt8(const ref::BatchMatMulParams& params, const ref::QuantizedBatchMatMulParams& quant,
+                       const int8_t* lhs, const int8_t* rhs, int8_t* output) {
+  if (!Available()) return {};
+  const ref::BatchMatMulParams p = params;
+  const ref::QuantizedBatchMatMulParams q = quant;
+  // Element strides of lhs along (m, k) and rhs along (k, n).
+  const int64_t lhs_m = p.adj_x ? 1 : p.depth, lhs_k = p.adj_x ? p.rows : 1;
+  const int64_t rhs_k = p.adj_y ? 1 : p.cols, rhs_n = p.adj_y ? p.depth : 1;
+  return [=] {
+    ForEachBatchMatrix(p, [&](int64_t lo, int64_t ro, int64_t oo) {
+      Int16Gemm gemm(Pack(p.cols, p.depth, [&](int64_t n, int64_t k) {
+        return rhs[ro + k * rhs_k + n * rhs_n] - q.rhs_zero_point;
+      }));
+      gemm.Run(
+          p.rows,
+          [&](int64_t m, int16_t* dst) {
+            for (int64_t k = 0; k < p.depth; ++k) {
+              dst[k] = static_cast<int16_t>(lhs[lo + m * lhs_m + k * lhs_k] - q.lhs_zero_point);
+            }
+          },
+          [&](int64_t m, const int32_t* acc) {
+            int8_t* y = output + oo + m * p.cols;
+            for (int64_t n = 0; n < p.cols; ++n) {
+              const int32_t v = ref::MultiplyByQuantizedMultiplier(acc[n], q.multiplier.multiplier,
+                                                                   q.multiplier.shift) +
+                                q.output_zero_point;
+              y[n] = static_cast<int8_t>(std::min(std::max(v, q.output_min), q.output_max));
+            }
+          });
+    });
+  };
+}
+
+EvalFn BatchMatMulFloat(const ref::BatchMatMulParams& params, const float* lhs, const float* rhs,
+                        float* output) {
+  if (!Available()) return {};
+  const ref::BatchMatMulParams p = params;
+  const int64_t lhs_m = p.adj_x ? 1 : p.depth, lhs_k = p.adj_x ? p.rows : 1;
+  const int64_t rhs_k = p.adj_y ? 1 : p.cols, rhs_n = p.adj_y ? p.depth : 1;
+  return [=] {
+    ForEachBatchMatrix(p, [&](int64_t lo, int64_t ro, int64_t oo) {
+      avx2::MatMulFloat(lhs + lo, p.rows, p.depth, lhs_m, lhs_k, rhs + ro, p.cols, rhs_k, rhs_n, output + oo);
+    });
+  };
+}
+
+}  // namespace tinyforge::interp::fast

@@ -1,0 +1,61 @@
+// Fast kernels for the operators that carry the work: CONV_2D,
+// DEPTHWISE_CONV_2D, FULLY_CONNECTED and BATCH_MATMUL, int8 and float.
+//
+// Each takes the params its reference kernel's Prepare computed (so every
+// check and every multiplier is the reference's), does its own one-time work
+// (weight packing, scratch buffers) and returns the Eval closure; or returns
+// an empty EvalFn when it does not apply (a CPU without AVX2/FMA), in which
+// case the caller uses the reference kernel.
+//
+// int8: exact int32 accumulation (int16 pair products, vpmaddwd), then the
+// reference's own requantization (ref::Requantize, ref/quant_math), so the
+// output bits are the reference's. Float: Eigen GEMM for CONV_2D,
+// FULLY_CONNECTED and BATCH_MATMUL (within 1e-5 relative of the reference;
+// the summation order differs); DEPTHWISE_CONV_2D sums in the reference's
+// order and gives its bits.
+//
+// Weights (filter, FC weights) must be constant: they are packed here, once.
+// Data pointers must stay valid for the closure's life, as for the reference.
+#pragma once
+
+#include <cstdint>
+
+#include "libconvert/interp/kernel.h"
+#include "libconvert/interp/ref/batch_matmul.h"
+#include "libconvert/interp/ref/conv.h"
+#include "libconvert/interp/ref/depthwise_conv.h"
+#include "libconvert/interp/ref/fully_connected.h"
+
+namespace tinyforge::interp::fast {
+
+// True when this CPU runs the fast kernels (AVX2 and FMA).
+bool Available();
+
+EvalFn ConvInt8(const ref::ConvParams& params, const ref::Shape& input_shape, const int8_t* input,
+                const ref::Shape& filter_shape, const int8_t* filter, const int32_t* bias,
+                const ref::Shape& output_shape, int8_t* output);
+EvalFn ConvFloat(const ref::ConvParams& params, const ref::Shape& input_shape, const float* input,
+                 const ref::Shape& filter_shape, const float* filter, const float* bias,
+                 const ref::Shape& output_shape, float* output);
+
+EvalFn DepthwiseConvInt8(const ref::DepthwiseConvParams& params, const ref::Shape& input_shape,
+                         const int8_t* input, const ref::Shape& filter_shape, const int8_t* filter,
+                         const int32_t* bias, const ref::Shape& output_shape, int8_t* output);
+EvalFn DepthwiseConvFloat(const ref::DepthwiseConvParams& params, const ref::Shape& input_shape,
+                          const float* input, const ref::Shape& filter_shape, const float* filter,
+                          const float* bias, const ref::Shape& output_shape, float* output);
+
+EvalFn FullyConnectedInt8(const ref::FullyConnectedParams& params, const ref::Shape& input_shape,
+                          const int8_t* input, const ref::Shape& weights_shape, const int8_t* weights,
+                          const int32_t* bias, const ref::Shape& output_shape, int8_t* output);
+EvalFn FullyConnectedFloat(const ref::FullyConnectedParams& params, const ref::Shape& input_shape,
+                           const float* input, const ref::Shape& weights_shape, const float* weights,
+                           const float* bias, const ref::Shape& output_shape, float* output);
+
+// Both operands may change between evals (rhs is re-packed each time).
+EvalFn BatchMatMulInt8(const ref::BatchMatMulParams& params, const ref::QuantizedBatchMatMulParams& quant,
+                       const int8_t* lhs, const int8_t* rhs, int8_t* output);
+EvalFn BatchMatMulFloat(const ref::BatchMatMulParams& params, const float* lhs, const float* rhs,
+                        float* output);
+
+}  // namespace tinyforge::interp::fast

@@ -1,0 +1,173 @@
+// The int16-pair GEMM and the depthwise row loops, compiled with -mavx2
+// -mfma. See avx2_kernels.h for the ODR rule these files follow.
+#include <immintrin.h>
+
+#include <cstring>
+
+#include "libconvert/interp/fast/avx2_kernels.h"
+
+namespace tinyforge::interp::fast::avx2 {
+namespace {
+
+// R rows of a against one block of 16 output channels.
+template <int R>
+void GemmTile(const int16_t* a, int64_t a_stride, const int16_t* w, int64_t k_pairs, int32_t* c,
+              int64_t c_stride) {
+  __m256i acc[R][2];
+  for (int r = 0; r < R; ++r) acc[r][0] = acc[r][1] = _mm256_setzero_si256();
+  for (int64_t p = 0; p < k_pairs; ++p) {
+    const __m256i w0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + 32 * p));
+    const __m256i w1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + 32 * p + 16));
+    for (int r = 0; r < R; ++r) {
+      int32_t pair;
+      std::memcpy(&pair, a + r * a_stride + 2 * p, sizeof pair);
+      const __m256i x = _mm256_set1_epi32(pair);
+      acc[r][0] = _mm256_add_epi32(acc[r][0], _mm256_madd_epi16(w0, x));
+      acc[r][1] = _mm256_add_epi32(acc[r][1], _mm256_madd_epi16(w1, x));
+    }
+  }
+  for (int r = 0; r < R; ++r) {
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(c + r * c_stride), acc[r][0]);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(c + r * c_stride + 8), acc[r][1]);
+  }
+}
+
+constexpr int kRowTile = 6;
+
+// prod(x, w) is one product in the accumulator's type.
+template <typename T, typename W, typename Acc, typename Prod>
+void DepthwiseRow(const DepthwiseGeometry& g, const T* image, const W* filter, int out_y, Acc* acc,
+                  Prod prod) {
+  const int depth = g.out_depth;
+  const int in_y_origin = out_y * g.stride_height - g.pad_height;
+  for (int out_x = 0; out_x < g.out_width; ++out_x) {
+    Acc* a = acc + static_cast<int64_t>(out_x) * depth;
+    for (int c = 0; c < depth; ++c) a[c] = 0;
+    const int in_x_origin = out_x * g.stride_width - g.pad_width;
+    for (int ky = 0; ky < g.filter_height; ++ky) {
+      const int in_y = in_y_origin + g.dilation_height * ky;
+      if (in_y < 0 || in_y >= g.in_height) continue;
+      for (int kx = 0; kx < g.filter_width; ++kx) {
+        const int in_x = in_x_origin + g.dilation_width * kx;
+        if (in_x < 0 || in_x >= g.in_width) continue;
+        const T* x = image + (static_cast<int64_t>(in_y) * g.in_width + in_x) * g.in_depth;
+        const W* w = filter + (static_cast<int64_t>(ky) * g.filter_width + kx) * depth;
+        if (g.multiplier == 1) {
+          for (int c = 0; c < depth; ++c) a[c] += prod(x[c], w[c]);
+        } else {
+          for (int ic = 0; ic < g.in_depth; ++ic) {
+            for (int m = 0; m < g.multiplier; ++m) {
+              const int oc = ic * g.multiplier + m;
+              a[oc] += prod(x[ic], w[oc]);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void GemmInt16(const int16_t* a, int64_t rows, int64_t a_stride, const int16_t* packed,
+               int64_t k_pairs, int64_t oc_blocks, int32_t* c, int64_t c_stride) {
+  for (int64_t b = 0; b < oc_blocks; ++b) {
+    const int16_t* w = packed + b * k_pairs * 2 * kOcBlock;
+    int32_t* cb = c + b * kOcBlock;
+    int64_t r = 0;
+    for (; r + kRowTile <= rows; r += kRowTile) {
+      GemmTile<kRowTile>(a + r * a_stride, a_stride, w, k_pairs, cb + r * c_stride, c_stride);
+    }
+    switch (rows - r) {
+      case 5: GemmTile<5>(a + r * a_stride, a_stride, w, k_pairs, cb + r * c_stride, c_stride); break;
+      case 4: GemmTile<4>(a + r * a_stride, a_stride, w, k_pairs, cb + r * c_stride, c_stride); break;
+      case 3: GemmTile<3>(a + r * a_stride, a_stride, w, k_pairs, cb + r * c_stride, c_stride); break;
+      case 2: GemmTile<2>(a + r * a_stride, a_stride, w, k_pairs, cb + r * c_stride, c_stride); break;
+      case 1: GemmTile<1>(a + r * a_stride, a_stride, w, k_pairs, cb + r * c_stride, c_stride); break;
+      default: break;
+    }
+  }
+}
+
+namespace {
+
+// Eight lanes of RequantizeInt8; returns the clamped int32 results.
+inline __m256i Requantize8(__m256i x, __m256i multiplier, __m256i left, __m256i right, __m256i offset,
+                           __m256i lo, __m256i hi) {
+  x = _mm256_sllv_epi32(x, left);  // wraps like the reference's uint32 shift
+  // Saturating rounding doubling high multiply. With b >= 0 the overflow
+  // case (a == b == INT32_MIN) cannot occur, and the reference's
+  // truncating (ab + nudge) / 2^31 equals floor((ab + 2^30) / 2^31) for
+  // either sign of ab, whose low 32 bits a logical 64-bit shift gives.
+  const __m256i round = _mm256_set1_epi64x(int64_t{1} << 30);
+  const __m256i even = _mm256_add_epi64(_mm256_mul_epi32(x, multiplier), round);
+  const __m256i odd = _mm256_add_epi64(
+      _mm256_mul_epi32(_mm256_srli_epi64(x, 32), _mm256_srli_epi64(multiplier, 32)), round);
+  const __m256i even_high = _mm256_srli_epi64(even, 31);             // result in the low half
+  const __m256i odd_high = _mm256_slli_epi64(_mm256_srli_epi64(odd, 31), 32);  // in the high half
+  const __m256i high = _mm256_blend_epi32(even_high, odd_high, 0xAA);
+  // Rounding divide by 2^right: half away from zero.
+  const __m256i one = _mm256_set1_epi32(1);
+  const __m256i mask = _mm256_sub_epi32(_mm256_sllv_epi32(one, right), one);
+  const __m256i remainder = _mm256_and_si256(high, mask);
+  const __m256i negative = _mm256_cmpgt_epi32(_mm256_setzero_si256(), high);
+  const __m256i threshold = _mm256_sub_epi32(_mm256_srli_epi32(mask, 1), negative);
+  __m256i y = _mm256_sub_epi32(_mm256_srav_epi32(high, right), _mm256_cmpgt_epi32(remainder, threshold));
+  y = _mm256_add_epi32(y, offset);
+  return _mm256_min_epi32(_mm256_max_epi32(y, lo), hi);
+}
+
+// Stores the low byte of each of eight int32 lanes (values in int8 range).
+inline void StoreInt8x8(__m256i v, int8_t* out) {
+  const __m256i bytes = _mm256_shuffle_epi8(
+      v, _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,  //
+                          0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1));
+  const __m256i packed = _mm256_permutevar8x32_epi32(bytes, _mm256_setr_epi32(0, 4, 0, 0, 0, 0, 0, 0));
+  _mm_storel_epi64(reinterpret_cast<__m128i*>(out), _mm256_castsi256_si128(packed));
+}
+
+}  // namespace
+
+void RequantizeInt8(const RequantParams& q, const int32_t* acc, const int32_t* bias, int64_t n, int8_t* out) {
+  const __m256i offset = _mm256_set1_epi32(q.output_offset);
+  const __m256i lo = _mm256_set1_epi32(q.min), hi = _mm256_set1_epi32(q.max);
+  auto load = [](const int32_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); };
+  int64_t c = 0;
+  for (; c + 8 <= n; c += 8) {
+    __m256i x = load(acc + c);
+    if (bias != nullptr) x = _mm256_add_epi32(x, load(bias + c));
+    StoreInt8x8(Requantize8(x, load(q.multiplier + c), load(q.left_shift + c), load(q.right_shift + c), offset, lo, hi),
+                out + c);
+  }
+  if (c < n) {  // the tail through zero-padded lanes
+    int32_t x[8] = {}, m[8] = {}, l[8] = {}, r[8] = {};
+    const int64_t rest = n - c;
+    for (int64_t i = 0; i < rest; ++i) {
+      x[i] = bias != nullptr ? static_cast<int32_t>(static_cast<uint32_t>(acc[c + i]) + static_cast<uint32_t>(bias[c + i]))
+                             : acc[c + i];
+      m[i] = q.multiplier[c + i];
+      l[i] = q.left_shift[c + i];
+      r[i] = q.right_shift[c + i];
+    }
+    int8_t y[8];
+    StoreInt8x8(Requantize8(load(x), load(m), load(l), load(r), offset, lo, hi), y);
+    for (int64_t i = 0; i < rest; ++i) out[c + i] = y[i];
+  }
+}
+
+void DepthwiseRowInt8(const DepthwiseGeometry& g, const int8_t* image, const int16_t* filter,
+                      int32_t input_offset, int out_y, int32_t* acc) {
+  // Products and sums wrap modulo 2^32 like the reference's int32
+  // arithmetic; they are done in uint32 to stay free of signed-overflow UB.
+  const uint32_t offset = static_cast<uint32_t>(input_offset);
+  DepthwiseRow(g, image, filter, out_y, reinterpret_cast<uint32_t*>(acc), [offset](int8_t x, int16_t w) {
+    return (static_cast<uint32_t>(static_cast<int32_t>(x)) + offset) * static_cast<uint32_t>(static_cast<int32_t>(w));
+  });
+}
+
+void DepthwiseRowFloat(const DepthwiseGeometry& g, const float* image, const float* filter, int out_y,
+                       float* acc) {
+  DepthwiseRow(g, image, filter, out_y, acc, [](float x, float w) { return x * w; });
+}
+
+}  // namespace tinyforge::interp::fast::avx2

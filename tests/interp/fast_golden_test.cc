@@ -1,0 +1,99 @@
+// Whole models with the fast kernels against the reference kernels: every
+// golden model of ../shared/golden (with its TFLM input) and the synthetic
+// tiny MobileNetV2 on seeded random inputs. Integer outputs must be equal to
+// the bit, float outputs within 1e-5 relative (1e-6 absolute near zero).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <random>
+
+#include "libconvert/interp/fast/fast_kernels.h"
+#include "libconvert/interp/interpreter.h"
+#include "libconvert/model_io.h"
+#include "libconvert/npy.h"
+#include "libconvert/synthetic_models.h"
+#include "tests/test_util.h"
+
+namespace tinyforge {
+namespace {
+
+// Elements of output k that differ beyond the tolerance of its type.
+size_t OutputMismatches(const interp::RuntimeTensor& a, const interp::RuntimeTensor& b) {
+  if (a.type != tflite::TensorType_FLOAT32) return a.bytes == b.bytes && std::memcmp(a.data, b.data, a.bytes) == 0 ? 0 : 1;
+  size_t n = 0;
+  for (int64_t i = 0; i < a.count(); ++i) {
+    const float x = a.Data<float>()[i], y = b.Data<float>()[i];
+    if (std::isnan(x) && std::isnan(y)) continue;
+    n += !(std::fabs(static_cast<double>(x) - y) <= std::max(1e-5 * std::fabs(static_cast<double>(y)), 1e-6));
+  }
+  return n;
+}
+
+// Runs `model` with fast and with reference kernels on the same inputs
+// (fill(interpreter) writes them) and expects the same outputs.
+template <typename Fill>
+void ExpectFastMatchesReference(const Model& model, Fill fill) {
+  interp::Interpreter fast(model, interp::InterpreterOptions{false});
+  interp::Interpreter reference(model, interp::InterpreterOptions{true});
+  try {
+    reference.Prepare();
+  } catch (const Error& e) {
+    GTEST_SKIP() << "the reference interpreter does not run it: " << e.what();
+  }
+  fast.Prepare();
+  fill(fast);
+  fill(reference);
+  fast.Invoke();
+  reference.Invoke();
+  ASSERT_EQ(fast.num_outputs(), reference.num_outputs());
+  for (size_t k = 0; k < fast.num_outputs(); ++k) {
+    EXPECT_EQ(OutputMismatches(fast.output(k), reference.output(k)), 0u) << "output " << k;
+  }
+}
+
+// The shared models that have a golden directory (TFLM's inputs).
+std::vector<std::string> GoldenModels() {
+  std::vector<std::string> names = testing::SharedModelNames();
+  names.erase(std::remove_if(names.begin(), names.end(),
+                             [](const std::string& n) { return !std::filesystem::is_directory(testing::GoldenDir(n)); }),
+              names.end());
+  return names;
+}
+
+class FastGoldenTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(FastGoldenTest, FastMatchesReference) {
+  TF_REQUIRE_SHARED();
+  const std::string dir = testing::GoldenDir(GetParam());
+  const Model model = LoadModel(testing::ModelPath(GetParam()));
+  ExpectFastMatchesReference(model, [&](interp::Interpreter& interpreter) {
+    for (size_t k = 0; k < interpreter.num_inputs(); ++k) {
+      const NpyArray in = ReadNpy(dir + "/input_" + std::to_string(k) + ".npy");
+      ASSERT_EQ(in.data.size(), interpreter.input(k).bytes);
+      std::memcpy(interpreter.input(k).data, in.data.data(), in.data.size());
+    }
+  });
+}
+
+INSTANTIATE_TEST_SUITE_P(Shared, FastGoldenTest, ::testing::ValuesIn(GoldenModels()),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(FastGoldenTest);
+
+TEST(FastSynthetic, TinyMobileNetV2MatchesReference) {
+  if (!interp::fast::Available()) GTEST_SKIP() << "this CPU has no AVX2/FMA: no fast kernels";
+  for (uint32_t seed : {1u, 2u, 3u}) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    const Model model = BuildSyntheticModel("mobilenet_v2_tiny", seed);
+    ExpectFastMatchesReference(model, [seed](interp::Interpreter& interpreter) {
+      std::mt19937 rng(seed);
+      interp::RuntimeTensor& in = interpreter.input(0);
+      for (size_t i = 0; i < in.bytes; ++i) in.data[i] = static_cast<uint8_t>(rng());
+    });
+  }
+}
+
+}  // namespace
+}  // namespace tinyforge

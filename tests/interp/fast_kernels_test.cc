@@ -1,0 +1,337 @@
+// The fast kernels against the reference kernels (the oracle) on seeded
+// random cases: random shapes, strides, paddings, dilations, groups, depth
+// multipliers, zero points, per-tensor and per-channel scales, fused
+// activations, with and without bias. int8 must match bit for bit; float
+// within 1e-5 relative (1e-5 absolute below 1; inputs lie in [-1, 1]).
+//
+// Every case prints nothing when it passes and its seed when it fails; run
+// with TINYFORGE_TEST_SEED=N to move all seeds (the default is fixed).
+#include "libconvert/interp/fast/fast_kernels.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <random>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "libconvert/error.h"
+#include "libconvert/interp/fast/avx2_kernels.h"
+#include "libconvert/interp/fast/cpu.h"
+
+namespace tinyforge::interp::fast {
+namespace {
+
+using ref::Shape;
+
+#define TF_REQUIRE_FAST()                                                          \
+  do {                                                                             \
+    if (!Available()) GTEST_SKIP() << "this CPU has no AVX2/FMA: no fast kernels"; \
+  } while (0)
+
+uint32_t BaseSeed() {
+  const char* env = std::getenv("TINYFORGE_TEST_SEED");
+  return env ? static_cast<uint32_t>(std::strtoul(env, nullptr, 10)) : 20261122u;
+}
+
+class Random {
+ public:
+  explicit Random(uint32_t seed) : rng_(seed) {}
+  int Int(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
+  bool Bool() { return Int(0, 1) == 1; }
+  float Float(float lo, float hi) { return std::uniform_real_distribution<float>(lo, hi)(rng_); }
+  std::vector<int8_t> Int8s(int64_t n, int lo = -128, int hi = 127) {
+    std::vector<int8_t> v(static_cast<size_t>(n));
+    for (int8_t& x : v) x = static_cast<int8_t>(Int(lo, hi));
+    return v;
+  }
+  std::vector<float> Floats(int64_t n) {
+    std::vector<float> v(static_cast<size_t>(n));
+    for (float& x : v) x = Float(-1.0f, 1.0f);
+    return v;
+  }
+  std::vector<int32_t> Bias(int64_t n) {
+    std::vector<int32_t> v(static_cast<size_t>(n));
+    for (int32_t& x : v) x = Int(-20000, 20000);
+    return v;
+  }
+  // Quantization of a conv-like op whose accumulators have about `fan_in`
+  // terms: output scales that spread results over the int8 range.
+  ref::ConvQuantization Quantization(int channels, int fan_in) {
+    ref::ConvQuantization q;
+    q.input_scale = Float(0.005f, 0.05f);
+    q.input_zero_point = Int(-128, 127);
+    const int scales = Bool() ? channels : 1;
+    for (int c = 0; c < scales; ++c) q.filter_scales.push_back(Float(0.002f, 0.02f));
+    q.output_scale = q.input_scale * 0.01f * std::sqrt(static_cast<float>(fan_in)) * Float(20.0f, 200.0f);
+    q.output_zero_point = Int(-128, 127);
+    return q;
+  }
+
+ private:
+  std::mt19937 rng_;
+};
+
+// A case's random parameters, printed when it fails.
+std::string Describe(const char* what, uint32_t seed) {
+  return std::string(what) + " seed " + std::to_string(seed) + " (TINYFORGE_TEST_SEED=" + std::to_string(BaseSeed()) + ")";
+}
+
+template <typename T>
+size_t Mismatches(const std::vector<T>& got, const std::vector<T>& want) {
+  size_t n = 0;
+  for (size_t i = 0; i < got.size(); ++i) n += got[i] != want[i];
+  return n;
+}
+
+size_t FloatMismatches(const std::vector<float>& got, const std::vector<float>& want) {
+  size_t n = 0;
+  for (size_t i = 0; i < got.size(); ++i) {
+    const double tolerance = 1e-5 * std::max(1.0, std::fabs(static_cast<double>(want[i])));
+    n += !(std::fabs(static_cast<double>(got[i]) - want[i]) <= tolerance);
+  }
+  return n;
+}
+
+TEST(FastKernels, RequantizeMatchesReference) {
+  TF_REQUIRE_FAST();
+  for (uint32_t i = 0; i < 300; ++i) {
+    const uint32_t seed = BaseSeed() + i;
+    SCOPED_TRACE(Describe("requantize", seed));
+    Random r(seed);
+    ref::ConvQuantization quant = r.Quantization(37, 1);
+    // Multipliers from tiny to above 1 (left shifts).
+    for (float& s : quant.filter_scales) s = std::pow(10.0f, r.Float(-7.0f, 1.5f)) * quant.output_scale / quant.input_scale;
+    const int channels = r.Int(1, 37);
+    const ref::ConvQuantParams q = ref::PrepareConvQuantParams("TEST", quant, 37, r.Int(0, 3), -128, 127);
+    std::vector<int32_t> acc(static_cast<size_t>(channels)), bias = r.Bias(channels);
+    // Mostly accumulators whose rescaled value lands near the int8 range
+    // (where rounding decides the bits), some anywhere in int32.
+    for (int c = 0; c < channels; ++c) {
+      const double m = q.output_multiplier[c] * std::ldexp(1.0, q.output_shift[c] - 31);
+      const double target = r.Float(-300.0f, 300.0f) / std::max(m, 1e-12);
+      acc[c] = r.Int(0, 7) == 0 || !(std::fabs(target) < 2e9) ? r.Int(INT32_MIN, INT32_MAX)
+                                                              : static_cast<int32_t>(target);
+    }
+    std::vector<int32_t> left, right;
+    for (int32_t s : q.output_shift) {
+      left.push_back(s > 0 ? s : 0);
+      right.push_back(s > 0 ? 0 : -s);
+    }
+    const avx2::RequantParams p{q.output_multiplier.data(), left.data(), right.data(), q.output_offset,
+                                q.activation_min, q.activation_max};
+    const bool with_bias = r.Int(0, 3) == 0;
+    std::vector<int8_t> got(acc.size()), want(acc.size());
+    avx2::RequantizeInt8(p, acc.data(), with_bias ? bias.data() : nullptr, channels, got.data());
+    for (int c = 0; c < channels; ++c) {
+      const int32_t a = with_bias ? ref::WrappingAdd(acc[c], bias[c]) : acc[c];
+      want[c] = static_cast<int8_t>(ref::Requantize(a, q, c));
+    }
+    ASSERT_EQ(Mismatches(got, want), 0u);
+  }
+}
+
+// Random geometry of a CONV_2D (depthwise false: groups sometimes) or a
+// DEPTHWISE_CONV_2D (depth multiplier sometimes > 1); retried until the
+// shapes fit.
+struct WindowCase {
+  ref::Padding padding;
+  int stride_h, stride_w, dilation_h, dilation_w, activation, multiplier;
+  Shape input, filter, output;
+
+  int channels() const { return output.dim(3); }
+  int fan_in() const { return filter.dim(1) * filter.dim(2) * (multiplier > 0 ? 1 : filter.dim(3)); }
+  ref::ConvOptions conv() const {
+    return {padding, stride_h, stride_w, dilation_h, dilation_w, activation};
+  }
+  ref::DepthwiseConvOptions depthwise() const {
+    return {padding, stride_h, stride_w, dilation_h, dilation_w, multiplier, activation};
+  }
+};
+
+WindowCase RandomWindow(Random& r, bool depthwise) {
+  for (;;) {
+    WindowCase c;
+    const int kh = r.Int(1, depthwise ? 5 : 4), kw = r.Int(1, depthwise ? 5 : 4);
+    c.padding = r.Bool() ? ref::Padding::kSame : ref::Padding::kValid;
+    c.stride_h = r.Int(1, 3);
+    c.stride_w = r.Int(1, 3);
+    c.dilation_h = r.Int(0, 3) == 0 ? r.Int(2, 3) : 1;
+    c.dilation_w = r.Int(0, 3) == 0 ? r.Int(2, 3) : 1;
+    c.activation = r.Int(0, 3);
+    const int batch = r.Int(1, 2), h = r.Int(1, 13), w = r.Int(1, 13);
+    if (depthwise) {
+      const int channels = r.Int(1, 40);
+      c.multiplier = r.Int(0, 3) == 0 ? r.Int(2, 3) : 1;
+      c.input = Shape{batch, h, w, channels};
+      c.filter = Shape{1, kh, kw, channels * c.multiplier};
+    } else {
+      const int groups = r.Int(0, 4) == 0 ? r.Int(2, 3) : 1, filter_in = r.Int(1, 12);
+      c.multiplier = 0;
+      c.input = Shape{batch, h, w, groups * filter_in};
+      c.filter = Shape{groups * r.Int(1, 24), kh, kw, filter_in};
+    }
+    try {
+      const ref::WindowGeometry g = ref::ComputePaddingHeightWidth(c.stride_h, c.stride_w, c.dilation_h,
+                                                                   c.dilation_w, h, w, kh, kw, c.padding);
+      if (g.out_height <= 0 || g.out_width <= 0) continue;
+      c.output = Shape{batch, g.out_height, g.out_width, depthwise ? c.filter.dim(3) : c.filter.dim(0)};
+      return c;
+    } catch (const Error&) {
+    }
+  }
+}
+
+// One random case of a conv-like kernel in the reference and the fast form:
+// prepare(case, random) gives the params; run_ref and run_fast take them.
+template <typename T, typename Bias, typename Prepare, typename RunRef, typename RunFast>
+void CompareWindowKernel(const char* what, uint32_t first_seed, int cases, bool depthwise, Prepare prepare,
+                         RunRef run_ref, RunFast run_fast) {
+  for (int i = 0; i < cases; ++i) {
+    const uint32_t seed = first_seed + static_cast<uint32_t>(i);
+    SCOPED_TRACE(Describe(what, seed));
+    Random r(seed);
+    const WindowCase c = RandomWindow(r, depthwise);
+    const auto params = prepare(c, r);
+    std::vector<T> x, w;
+    std::vector<Bias> bias;
+    if constexpr (std::is_same_v<T, float>) {
+      x = r.Floats(c.input.FlatSize()), w = r.Floats(c.filter.FlatSize()), bias = r.Floats(c.channels());
+    } else {
+      x = r.Int8s(c.input.FlatSize()), w = r.Int8s(c.filter.FlatSize(), -127, 127), bias = r.Bias(c.channels());
+    }
+    const Bias* b = r.Bool() ? bias.data() : nullptr;
+    std::vector<T> got(static_cast<size_t>(c.output.FlatSize())), want(got.size());
+    run_ref(params, c.input, x.data(), c.filter, w.data(), b, c.output, want.data());
+    EvalFn eval = run_fast(params, c.input, x.data(), c.filter, w.data(), b, c.output, got.data());
+    ASSERT_TRUE(eval);
+    eval();
+    // Float CONV_2D sums in another order; everything else gives the bits.
+    size_t bad = 0;
+    if constexpr (std::is_same_v<T, float>) {
+      bad = depthwise ? Mismatches(got, want) : FloatMismatches(got, want);
+    } else {
+      bad = Mismatches(got, want);
+    }
+    ASSERT_EQ(bad, 0u)
+        << "input " << ref::ShapeToString(c.input) << " filter " << ref::ShapeToString(c.filter);
+  }
+}
+
+TEST(FastKernels, ConvInt8MatchesReference) {
+  TF_REQUIRE_FAST();
+  CompareWindowKernel<int8_t, int32_t>(
+      "CONV_2D int8", BaseSeed() + 1000, 150, false,
+      [](const WindowCase& c, Random& r) {
+        return ref::PrepareConvInt8(c.conv(), c.input, c.filter, c.output, r.Quantization(c.channels(), c.fan_in()));
+      },
+      ref::ConvInt8, fast::ConvInt8);
+}
+
+TEST(FastKernels, ConvFloatMatchesReference) {
+  TF_REQUIRE_FAST();
+  CompareWindowKernel<float, float>(
+      "CONV_2D float", BaseSeed() + 2000, 60, false,
+      [](const WindowCase& c, Random&) { return ref::PrepareConvFloat(c.conv(), c.input, c.filter, c.output); },
+      ref::ConvFloat, fast::ConvFloat);
+}
+
+TEST(FastKernels, DepthwiseConvInt8MatchesReference) {
+  TF_REQUIRE_FAST();
+  CompareWindowKernel<int8_t, int32_t>(
+      "DEPTHWISE_CONV_2D int8", BaseSeed() + 3000, 150, true,
+      [](const WindowCase& c, Random& r) {
+        return ref::PrepareDepthwiseConvInt8(c.depthwise(), c.input, c.filter, c.output,
+                                             r.Quantization(c.channels(), c.fan_in()));
+      },
+      ref::DepthwiseConvInt8, fast::DepthwiseConvInt8);
+}
+
+// The fast depthwise float kernel sums in the reference's order: same bits.
+TEST(FastKernels, DepthwiseConvFloatGivesReferenceBits) {
+  TF_REQUIRE_FAST();
+  CompareWindowKernel<float, float>(
+      "DEPTHWISE_CONV_2D float", BaseSeed() + 4000, 60, true,
+      [](const WindowCase& c, Random&) {
+        return ref::PrepareDepthwiseConvFloat(c.depthwise(), c.input, c.filter, c.output);
+      },
+      ref::DepthwiseConvFloat, fast::DepthwiseConvFloat);
+}
+
+TEST(FastKernels, FullyConnectedMatchesReference) {
+  TF_REQUIRE_FAST();
+  for (uint32_t i = 0; i < 100; ++i) {
+    const uint32_t seed = BaseSeed() + 5000 + i;
+    SCOPED_TRACE(Describe("FULLY_CONNECTED", seed));
+    Random r(seed);
+    const int batches = r.Int(1, 5), depth = r.Int(1, 300), out = r.Int(1, 70);
+    const Shape input{batches, depth}, weights{out, depth}, output{batches, out};
+    const int act = r.Int(0, 3);
+    {
+      const auto quant = r.Quantization(out, depth);
+      const auto params = ref::PrepareFullyConnectedInt8(act, input, weights, output, quant, std::nullopt);
+      const auto x = r.Int8s(input.FlatSize()), w = r.Int8s(weights.FlatSize(), -127, 127);
+      const auto bias = r.Bias(out);
+      const int32_t* b = r.Bool() ? bias.data() : nullptr;
+      std::vector<int8_t> got(static_cast<size_t>(output.FlatSize())), want(got.size());
+      ref::FullyConnectedInt8(params, input, x.data(), weights, w.data(), b, output, want.data());
+      EvalFn eval = fast::FullyConnectedInt8(params, input, x.data(), weights, w.data(), b, output, got.data());
+      ASSERT_TRUE(eval);
+      eval();
+      ASSERT_EQ(Mismatches(got, want), 0u);
+    }
+    {
+      const auto params = ref::PrepareFullyConnectedFloat(act, input, weights, output);
+      const auto x = r.Floats(input.FlatSize()), w = r.Floats(weights.FlatSize()), bias = r.Floats(out);
+      const float* b = r.Bool() ? bias.data() : nullptr;
+      std::vector<float> got(static_cast<size_t>(output.FlatSize())), want(got.size());
+      ref::FullyConnectedFloat(params, input, x.data(), weights, w.data(), b, output, want.data());
+      EvalFn eval = fast::FullyConnectedFloat(params, input, x.data(), weights, w.data(), b, output, got.data());
+      ASSERT_TRUE(eval);
+      eval();
+      ASSERT_EQ(FloatMismatches(got, want), 0u);
+    }
+  }
+}
+
+TEST(FastKernels, BatchMatMulMatchesReference) {
+  TF_REQUIRE_FAST();
+  for (uint32_t i = 0; i < 80; ++i) {
+    const uint32_t seed = BaseSeed() + 6000 + i;
+    SCOPED_TRACE(Describe("BATCH_MATMUL", seed));
+    Random r(seed);
+    const int m = r.Int(1, 9), k = r.Int(1, 40), n = r.Int(1, 35);
+    const bool adj_x = r.Bool(), adj_y = r.Bool();
+    const int b0 = r.Int(1, 3), b1 = r.Int(1, 2);
+    const bool broadcast_rhs = r.Bool();
+    const Shape lhs{b0, b1, adj_x ? k : m, adj_x ? m : k};
+    const Shape rhs = broadcast_rhs ? Shape{1, b1, adj_y ? n : k, adj_y ? k : n} : Shape{b0, b1, adj_y ? n : k, adj_y ? k : n};
+    const Shape out{b0, b1, m, n};
+    const ref::BatchMatMulParams params = ref::PrepareBatchMatMul(lhs, rhs, adj_x, adj_y, out);
+    {
+      const auto quant = ref::PrepareQuantizedBatchMatMulInt8(r.Float(0.01f, 0.1f), r.Int(-128, 127), r.Float(0.01f, 0.1f),
+                                                              r.Int(-128, 127), r.Float(0.5f, 4.0f), r.Int(-128, 127));
+      const auto a = r.Int8s(lhs.FlatSize()), b = r.Int8s(rhs.FlatSize());
+      std::vector<int8_t> got(static_cast<size_t>(out.FlatSize())), want(got.size());
+      ref::BatchMatMul(params, quant, a.data(), b.data(), want.data());
+      EvalFn eval = fast::BatchMatMulInt8(params, quant, a.data(), b.data(), got.data());
+      ASSERT_TRUE(eval);
+      eval();
+      ASSERT_EQ(Mismatches(got, want), 0u);
+    }
+    {
+      const auto a = r.Floats(lhs.FlatSize()), b = r.Floats(rhs.FlatSize());
+      std::vector<float> got(static_cast<size_t>(out.FlatSize())), want(got.size());
+      ref::BatchMatMul(params, a.data(), b.data(), want.data());
+      EvalFn eval = fast::BatchMatMulFloat(params, a.data(), b.data(), got.data());
+      ASSERT_TRUE(eval);
+      eval();
+      ASSERT_EQ(FloatMismatches(got, want), 0u);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace tinyforge::interp::fast
