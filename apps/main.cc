@@ -23,8 +23,6 @@ int main(int argc, char** argv) {
   tinyforge::SetupRunCommand(app);
   tinyforge::SetupEmitCommand(app);
   tinyforge::SetupQuantizeCommand(app);
-  tinyforge::SetupCompareCommand(app);
-  tinyforge::SetupPruneCommand(app);
   tinyforge::SetupBenchCommand(app);
 
   try {
