@@ -147,17 +147,17 @@ class Quantizer {
   std::string WhyNotQuantizable(const tflite::OperatorT& op) const {
     const tflite::BuiltinOperator code = model_.OpCode(op);
     const std::string kind = int16_ ? "int16" : "int8";
+    // The interpreter's kernel table mirrors TFLM's integer kernels; it is
+    // keyed by the type of the first input as it will be after the rewrite.
+    TensorType key = int_type_;
+    if (!op.inputs.empty() && op.inputs[0] >= 0 && !IsFloat(tensor(op.inputs[0]))) key = tensor(op.inputs[0]).type;
+    if (interp::FindKernel(code, key) == nullptr) return "TFLM has no " + kind + " kernel for " + model_.OpName(op);
     const std::optional<OpRule> rule = FindOpRule(code);
     if (!rule) return "tinyforge cannot quantize " + model_.OpName(op) + " yet";
     if (rule->weight_input >= 0) {
       const int w = static_cast<size_t>(rule->weight_input) < op.inputs.size() ? op.inputs[static_cast<size_t>(rule->weight_input)] : -1;
       if (w < 0 || !IsFloat(tensor(w)) || !model_.IsConstant(tensor(w))) return "its weights are not a float constant";
     }
-    // The interpreter's kernel table mirrors TFLM's integer kernels; it is
-    // keyed by the type of the first input as it will be after the rewrite.
-    TensorType key = int_type_;
-    if (!op.inputs.empty() && op.inputs[0] >= 0 && !IsFloat(tensor(op.inputs[0]))) key = tensor(op.inputs[0]).type;
-    if (interp::FindKernel(code, key) == nullptr) return "TFLM has no " + kind + " kernel for " + model_.OpName(op);
     return "";
   }
 
