@@ -116,7 +116,7 @@ struct SkippedLayer {
   size_t op_index = 0;
   std::string op;
   std::string name;  // its weight tensor, or its output for structured pruning
-  std::string stage; // "magnitude", "channels" or "bias-correct"
+  std::string stage; // "eligibility", "magnitude", "channels" or "bias-correct"
   std::string reason;
 };
 

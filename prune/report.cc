@@ -142,20 +142,21 @@ std::string FormatReport(const PruneReport& r) {
   }
   const int ow = static_cast<int>(op_width);
   const int nw = static_cast<int>(name_width);
-  s += Printf("%-4s %-*s %-*s %11s %9s %9s %8s %8s %9s %9s %9s\n", "#", ow, "op", nw, "tensor", "elements",
-              "zeros", "zeros", "sparsity", "sparsity", "bytes", "bytes", "bias");
-  s += Printf("%-4s %-*s %-*s %11s %9s %9s %8s %8s %9s %9s %9s\n", "", ow, "", nw, "", "", "before", "after",
-              "before", "after", "before", "after", "shift");
+  s += Printf("%-4s %-*s %-*s %11s %9s %9s %8s %8s %9s %9s%s\n", "#", ow, "op", nw, "tensor", "elements", "zeros",
+              "zeros", "sparsity", "sparsity", "bytes", "bytes", r.bias_corrected ? "      bias" : "");
+  s += Printf("%-4s %-*s %-*s %11s %9s %9s %8s %8s %9s %9s%s\n", "", ow, "", nw, "", "", "before", "after", "before",
+              "after", "before", "after", r.bias_corrected ? "  max shift" : "");
   for (const LayerReport& l : r.layers) {
     const std::string name = l.name.size() > name_width ? "..." + l.name.substr(l.name.size() - name_width + 3) : l.name;
     const std::string elements = l.elements_after == l.elements_before
                                      ? std::to_string(l.elements_before)
                                      : std::to_string(l.elements_before) + ">" + std::to_string(l.elements_after);
-    s += Printf("%-4zu %-*s %-*s %11s %9lld %9lld %7.1f%% %7.1f%% %9lld %9lld %9.3g\n", l.op_index, ow,
+    s += Printf("%-4zu %-*s %-*s %11s %9lld %9lld %7.1f%% %7.1f%% %9lld %9lld", l.op_index, ow,
                 (l.op + " " + l.type).c_str(), nw, name.c_str(), elements.c_str(),
                 static_cast<long long>(l.zeros_before), static_cast<long long>(l.zeros_after),
                 100.0 * l.sparsity_before(), 100.0 * l.sparsity_after(),
-                static_cast<long long>(l.bytes_before), static_cast<long long>(l.bytes_after), l.bias_shift);
+                static_cast<long long>(l.bytes_before), static_cast<long long>(l.bytes_after));
+    s += r.bias_corrected ? Printf(" %10.3g\n", l.bias_shift) : "\n";
     if (l.channels_removed > 0) {
       s += Printf("     removed %lld output channels, shape %s -> %s\n", static_cast<long long>(l.channels_removed),
                   ShapeString(l.shape_before).c_str(), ShapeString(l.shape_after).c_str());

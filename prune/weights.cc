@@ -70,7 +70,7 @@ WeightScan FindPrunableWeights(const Model& model, int64_t min_params) {
         if (why.empty()) {
           scan.eligible.push_back({sg, o, code, index});
         } else {
-          scan.skipped.push_back({sg, o, model.OpName(op), t.name, "magnitude", why});
+          scan.skipped.push_back({sg, o, model.OpName(op), t.name, "eligibility", why});
         }
       }
     }

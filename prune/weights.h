@@ -21,7 +21,7 @@ struct WeightRef {
 
 struct WeightScan {
   std::vector<WeightRef> eligible;     // in operator order, each tensor once
-  std::vector<SkippedLayer> skipped;   // stage "magnitude"
+  std::vector<SkippedLayer> skipped;   // stage "eligibility"
 };
 
 // Every weight operand of a prunable operator, eligible or skipped with the
