@@ -16,6 +16,8 @@ void SetupRunCommand(CLI::App& app);
 void SetupEmitCommand(CLI::App& app);
 // `tinyforge quantize`: post-training int8 quantization (apps/quantize_command.cc).
 void SetupQuantizeCommand(CLI::App& app);
+// `tinyforge prune`: magnitude, block and channel pruning (apps/prune_command.cc).
+void SetupPruneCommand(CLI::App& app);
 // `tinyforge bench`: fast kernels against the reference (apps/bench_command.cc).
 void SetupBenchCommand(CLI::App& app);
 

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   tinyforge::SetupRunCommand(app);
   tinyforge::SetupEmitCommand(app);
   tinyforge::SetupQuantizeCommand(app);
+  tinyforge::SetupPruneCommand(app);
   tinyforge::SetupBenchCommand(app);
 
   try {
