@@ -12,6 +12,7 @@
 #include "libconvert/metrics.h"
 #include "libconvert/model_inputs.h"
 #include "libconvert/model_io.h"
+#include "libconvert/progress.h"
 #include "prune/pruner.h"
 #include "prune/search.h"
 
@@ -117,13 +118,11 @@ void RunPrune(const PruneCommandOptions& o) {
     std::snprintf(head, sizeof head, "searching the highest sparsity losing at most %g points of top-1 on %zu samples\n",
                   *o.max_drop, labels.size());
     Print(o.quiet, head);
-    prune::SearchResult search = prune::SearchMaxDrop(
-        model, options, *o.max_drop, data, labels, o.threads, [&](const prune::CurvePoint& p) {
-          char line[96];
-          std::snprintf(line, sizeof line, "  measured %5.1f%% sparsity: top-1 %.2f%%\n", 100.0 * p.sparsity,
-                        100.0 * p.accuracy);
-          Print(o.quiet, line);
-        });
+    prune::SearchResult search;
+    {
+      Progress progress("search", static_cast<size_t>(prune::EvaluationsBound()) * labels.size(), !o.quiet);
+      search = prune::SearchMaxDrop(model, options, *o.max_drop, data, labels, o.threads, {}, progress.Callback());
+    }
     Print(o.quiet, CurveText(search));
     result = std::move(search.best);
     result->report.accuracy = prune::Accuracy{search.baseline, 0, labels.size()};

@@ -9,20 +9,26 @@
 namespace tinyforge::prune {
 
 double Top1(const Model& model, const std::vector<DatasetView>& data, const std::vector<int64_t>& labels,
-            int threads) {
-  return EvaluateClassifier(model, data, labels, threads).confusion.accuracy();
+            int threads, const std::function<void()>& on_sample) {
+  return EvaluateClassifier(model, data, labels, threads, 0, on_sample).confusion.accuracy();
+}
+
+int EvaluationsBound(double step) {
+  const auto grid = static_cast<double>(std::llround(1.0 / step));
+  return 2 + static_cast<int>(std::ceil(std::log2(std::max(grid, 1.0))));
 }
 
 SearchResult SearchMaxDrop(const Model& model, const PruneOptions& options, double max_drop_points,
                            const std::vector<DatasetView>& data, const std::vector<int64_t>& labels,
-                           int threads, const std::function<void(const CurvePoint&)>& on_point, double step) {
+                           int threads, const std::function<void(const CurvePoint&)>& on_point,
+                           const std::function<void()>& on_sample, double step) {
   if (!std::isfinite(max_drop_points) || max_drop_points < 0 || max_drop_points > 100) {
     throw Error("--max-drop " + std::to_string(max_drop_points) + ": must be a number of points in [0, 100]");
   }
   if (labels.empty()) throw Error("--max-drop needs labels (--labels)");
   if (!(step > 0 && step <= 1)) throw Error("search step must be in (0, 1]", ErrorCode::kInternal);
   SearchResult result;
-  result.baseline = Top1(model, data, labels, threads);
+  result.baseline = Top1(model, data, labels, threads, on_sample);
   const double allowed = max_drop_points / 100.0;
   // 1e-12 keeps "exactly at the limit" feasible despite rounding.
   auto feasible = [&](double accuracy) { return result.baseline - accuracy <= allowed + 1e-12; };
@@ -34,7 +40,7 @@ SearchResult SearchMaxDrop(const Model& model, const PruneOptions& options, doub
     PruneOptions o = options;
     o.sparsity = std::min(1.0, static_cast<double>(g) * step);
     PruneResult pruned = PruneModel(model, o);
-    const CurvePoint point{o.sparsity, Top1(pruned.model, data, labels, threads)};
+    const CurvePoint point{o.sparsity, Top1(pruned.model, data, labels, threads, on_sample)};
     result.curve.push_back(point);
     if (on_point) on_point(point);
     const bool ok = feasible(point.accuracy);

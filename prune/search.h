@@ -32,16 +32,22 @@ struct SearchResult {
 // means baseline - accuracy <= max_drop_points / 100. Assumes accuracy falls
 // as sparsity grows; each point prunes with `options` (scope, overrides,
 // block, bias correction) at that sparsity. `on_point` (may be empty) is
-// called after each measurement, in the order measured. Throws Error
+// called after each measurement, in the order measured; `on_sample` (may be
+// empty) after each sample evaluated, from worker threads, for a progress
+// bar: at most EvaluationsBound(step) x samples calls. Throws Error
 // (kBadInput) for a negative or non-finite drop, or data the model cannot
 // take.
 SearchResult SearchMaxDrop(const Model& model, const PruneOptions& options, double max_drop_points,
                            const std::vector<DatasetView>& data, const std::vector<int64_t>& labels,
                            int threads, const std::function<void(const CurvePoint&)>& on_point = {},
-                           double step = 0.01);
+                           const std::function<void()>& on_sample = {}, double step = 0.01);
+
+// The most evaluations a search on a grid of `step` runs: the baseline, the
+// top of the grid, and the bisection steps.
+int EvaluationsBound(double step = 0.01);
 
 // Top-1 of `model` on the data (EvaluateClassifier), in [0, 1].
 double Top1(const Model& model, const std::vector<DatasetView>& data, const std::vector<int64_t>& labels,
-            int threads);
+            int threads, const std::function<void()>& on_sample = {});
 
 }  // namespace tinyforge::prune

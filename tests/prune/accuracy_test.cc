@@ -69,6 +69,7 @@ TEST(PruneSearch, MaxDropFindsTheBoundaryItMeasured) {
   size_t calls = 0;
   const SearchResult s = SearchMaxDrop(model, o, 1.0, data, labels, kThreads, [&](const CurvePoint&) { ++calls; });
   EXPECT_EQ(calls, s.curve.size());
+  EXPECT_LE(static_cast<int>(s.curve.size()) + 1, EvaluationsBound());  // + the baseline
   ASSERT_TRUE(s.best.has_value());
   // The baseline and the chosen model, measured here.
   const double baseline = Top1Of(model, images, labels);
