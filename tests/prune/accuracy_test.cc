@@ -1,6 +1,6 @@
 // The accuracy targets on the 9000 MNIST eval digits, with the
 // reference numbers of ../shared/README.md (measured with TFLM): each pruned
-// model is evaluated once. Also the --max-drop search, on the first 1000.
+// model is evaluated once. Also the --max-drop search, on the first 600.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -56,8 +56,8 @@ TEST(PruneAccuracy, Int8AtHalfSparsityDropsAtMostOnePoint) {
 TEST(PruneSearch, MaxDropFindsTheBoundaryItMeasured) {
   TF_REQUIRE_SHARED();
   const Model model = LoadModel(ModelPath("conv_fc_mnist"));
-  const NpyArray images = testing::MnistImagesF32("eval_images.npy", 1000);
-  const std::vector<int64_t> labels = testing::MnistLabels("eval_labels.npy", 1000);
+  const NpyArray images = testing::MnistImagesF32("eval_images.npy", 600);
+  const std::vector<int64_t> labels = testing::MnistLabels("eval_labels.npy", 600);
   ModelInputArrays arrays;
   arrays.arrays.push_back(ConvertModelInput(model, 0, images, "eval", false));
   arrays.names.push_back("eval");
