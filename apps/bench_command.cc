@@ -32,6 +32,7 @@ struct BenchOptions {
   bool reference = false; // measure only the reference kernels
   double seconds = 1.0;   // time budget per measurement
   uint32_t seed = 1;      // random inputs
+  bool profile = false;   // per-operator times of the main kernels
 };
 
 // Fills every input with seeded random bytes valid for its type.
@@ -94,6 +95,34 @@ double Throughput(const Model& model, int threads, bool reference, double per_in
   return static_cast<double>(samples) / elapsed;
 }
 
+// The fastest time of each operator over `runs` invokes (the minimum is
+// what other processes disturb least), printed slowest first.
+void PrintProfile(const Model& model, bool reference, uint32_t seed, int runs) {
+  using Clock = std::chrono::steady_clock;
+  interp::Interpreter interpreter(model, interp::InterpreterOptions{reference});
+  interpreter.Prepare();
+  FillInputs(interpreter, seed);
+  std::vector<double> us(model.subgraph(0).operators.size(), 1e300);
+  Clock::time_point last;
+  interpreter.SetObserver([&](const interp::OpEvent& e) {
+    const Clock::time_point now = Clock::now();
+    us[e.op_index] = std::min(us[e.op_index], std::chrono::duration<double, std::micro>(now - last).count());
+    last = Clock::now();
+  });
+  for (int r = 0; r < runs; ++r) {
+    last = Clock::now();
+    interpreter.Invoke();
+  }
+  std::vector<size_t> order(us.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return us[a] > us[b]; });
+  std::printf("per operator (%s kernels, min of %d runs):\n", reference ? "reference" : "fast", runs);
+  for (size_t i : order) {
+    const auto& op = *model.subgraph(0).operators[i];
+    std::printf("  %4zu %-22s %10.1f us\n", i, model.OpName(op).c_str(), us[i]);
+  }
+}
+
 std::string Rate(double per_second) {
   char buffer[32];
   if (per_second >= 1e9) {
@@ -130,6 +159,10 @@ void RunBench(const BenchOptions& o) {
     std::printf("fast / reference: %.1fx faster (median)\n", ref_timing.median_us / main_timing.median_us);
   } else {
     main_timing = ref_timing;
+  }
+
+  if (o.profile) {
+    PrintProfile(model, o.reference, o.seed, static_cast<int>(std::max<size_t>(3, std::min<size_t>(main_timing.runs, 1000))));
   }
 
   if (o.threads != 1) {
@@ -171,6 +204,7 @@ void SetupBenchCommand(CLI::App& app) {
   cmd->add_flag("--reference", options->reference, "Measure only the reference kernels");
   cmd->add_option("--seconds", options->seconds, "Time budget per measurement (default 1)")
       ->check(CLI::PositiveNumber);
+  cmd->add_flag("--profile", options->profile, "Also print the time of every operator");
   cmd->add_option("--seed", options->seed, "Seed of the random inputs and synthetic weights (default 1)");
   cmd->callback([options] { RunBench(*options); });
 }

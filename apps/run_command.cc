@@ -45,6 +45,7 @@ struct RunOptions {
   int threads = 0;
   bool quantize_inputs = false;
   bool quiet = false;
+  bool reference = false;  // only the reference kernels (same integer bits, slower)
 };
 
 void Run(const RunOptions& o) {
@@ -54,7 +55,8 @@ void Run(const RunOptions& o) {
   const size_t samples = views.empty() ? 1 : views[0].num_samples();
 
   const auto start = std::chrono::steady_clock::now();
-  const std::vector<NpyArray> outputs = interp::RunDataset(model, views, o.threads);
+  const std::vector<NpyArray> outputs =
+      interp::RunDataset(model, views, o.threads, interp::InterpreterOptions{o.reference});
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   std::filesystem::create_directories(o.output_dir);
@@ -98,6 +100,9 @@ void SetupRunCommand(CLI::App& app) {
   cmd->add_flag("--quantize-inputs", options->quantize_inputs,
                 "Quantize float data for int8/int16 inputs with each input's scale and zero point");
   cmd->add_flag("--quiet,-q", options->quiet, "Print nothing on success");
+  cmd->add_flag("--reference", options->reference,
+                "Use only the reference kernels (TFLM's arithmetic step by step; the fast kernels give the same "
+                "integer bits, float within 1e-5 relative)");
   cmd->callback([options] { Run(*options); });
 }
 

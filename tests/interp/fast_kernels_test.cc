@@ -163,8 +163,10 @@ WindowCase RandomWindow(Random& r, bool depthwise) {
     c.activation = r.Int(0, 3);
     const int batch = r.Int(1, 2), h = r.Int(1, 13), w = r.Int(1, 13);
     if (depthwise) {
-      const int channels = r.Int(1, 40);
-      c.multiplier = r.Int(0, 3) == 0 ? r.Int(2, 3) : 1;
+      // Multiplier 1 and multiples of 8 take the vector path, others not.
+      const int multipliers[] = {1, 1, 1, 1, 2, 3, 8, 16};
+      c.multiplier = multipliers[r.Int(0, 7)];
+      const int channels = c.multiplier >= 8 ? r.Int(1, 4) : r.Int(1, 40);
       c.input = Shape{batch, h, w, channels};
       c.filter = Shape{1, kh, kw, channels * c.multiplier};
     } else {

@@ -45,9 +45,9 @@ PackedWeights Pack(int64_t oc, int64_t k, W w) {
   return p;
 }
 
-// Runs `rows` rows through the int16 GEMM in chunks: fill(row, dst) writes
-// the row's k values (dst holds 2 * k_pairs zeros on entry), finish(row,
-// acc) reads its oc accumulators.
+// Runs `rows` rows through the int16 GEMM in chunks: fill(begin, n, dst,
+// stride) writes the k values of rows [begin, begin + n) to dst + r * stride
+// (zeros on entry), finish(row, acc) reads a row's oc accumulators.
 class Int16Gemm {
  public:
   explicit Int16Gemm(PackedWeights w) : w_(std::move(w)) {
@@ -63,7 +63,7 @@ class Int16Gemm {
     for (int64_t begin = 0; begin < rows; begin += chunk_) {
       const int64_t n = std::min(chunk_, rows - begin);
       std::fill(a_.begin(), a_.begin() + n * a_stride_, int16_t{0});
-      for (int64_t r = 0; r < n; ++r) fill(begin + r, a_.data() + r * a_stride_);
+      fill(begin, n, a_.data(), a_stride_);
       avx2::GemmInt16(a_.data(), n, a_stride_, w_.data.data(), w_.k_pairs, w_.oc_blocks, c_.data(),
                       c_stride_);
       for (int64_t r = 0; r < n; ++r) finish(begin + r, c_.data() + r * c_stride_);
@@ -98,25 +98,51 @@ struct ConvGeometry {
   int64_t k() const { return static_cast<int64_t>(filter_height) * filter_width * filter_in_depth; }
 
   // dst[(ky * kw + kx) * filter_in_depth + i] = convert(x) for the input
-  // channels [channel_begin, +filter_in_depth) of each tap inside the
-  // image; taps outside are left as they are (zero).
+  // channels [channel_begin, +filter_in_depth) of each tap of output pixel
+  // (b, oy, ox) inside the image; taps outside are left as they are (zero).
   template <typename T, typename D, typename Convert>
-  void Im2Col(const T* input, int64_t row, int channel_begin, D* dst, Convert convert) const {
-    const int64_t pixels = static_cast<int64_t>(out_height) * out_width;
-    const int64_t b = row / pixels;
-    const int oy = static_cast<int>(row % pixels / out_width);
-    const int ox = static_cast<int>(row % out_width);
+  void Im2Col(const T* input, int64_t b, int oy, int ox, int channel_begin, D* dst, Convert convert) const {
     const T* image = input + b * in_height * in_width * in_depth + channel_begin;
     const int y0 = oy * stride_h - pad_h, x0 = ox * stride_w - pad_w;
+    // Without dilation or groups the taps of one filter row are one run of
+    // input memory.
+    const bool rows_contiguous = dilation_w == 1 && filter_in_depth == in_depth;
+    const int kx_begin = x0 < 0 ? -x0 : 0;
+    const int kx_end = std::min(filter_width, in_width - x0);
     for (int ky = 0; ky < filter_height; ++ky) {
       const int y = y0 + ky * dilation_h;
       if (y < 0 || y >= in_height) continue;
+      if (rows_contiguous) {
+        if (kx_begin >= kx_end) continue;
+        const T* src = image + (static_cast<int64_t>(y) * in_width + x0 + kx_begin) * in_depth;
+        D* d = dst + (static_cast<int64_t>(ky) * filter_width + kx_begin) * filter_in_depth;
+        const int64_t n = static_cast<int64_t>(kx_end - kx_begin) * filter_in_depth;
+        for (int64_t i = 0; i < n; ++i) d[i] = convert(src[i]);
+        continue;
+      }
       for (int kx = 0; kx < filter_width; ++kx) {
         const int x = x0 + kx * dilation_w;
         if (x < 0 || x >= in_width) continue;
         const T* src = image + (static_cast<int64_t>(y) * in_width + x) * in_depth;
         D* d = dst + (static_cast<int64_t>(ky) * filter_width + kx) * filter_in_depth;
         for (int i = 0; i < filter_in_depth; ++i) d[i] = convert(src[i]);
+      }
+    }
+  }
+
+  // Im2Col of output pixels [begin, begin + n) (counted over all batches)
+  // into rows dst + r * dst_stride.
+  template <typename T, typename D, typename Convert>
+  void Im2ColRows(const T* input, int64_t begin, int64_t n, int channel_begin, D* dst, int64_t dst_stride,
+                  Convert convert) const {
+    const int64_t pixels = static_cast<int64_t>(out_height) * out_width;
+    int64_t b = begin / pixels;
+    int oy = static_cast<int>(begin % pixels / out_width), ox = static_cast<int>(begin % out_width);
+    for (int64_t r = 0; r < n; ++r) {
+      Im2Col(input, b, oy, ox, channel_begin, dst + r * dst_stride, convert);
+      if (++ox == out_width) {
+        ox = 0;
+        if (++oy == out_height) oy = 0, ++b;
       }
     }
   }
@@ -180,9 +206,9 @@ EvalFn ConvInt8(const ref::ConvParams& params, const Shape& input_shape, const i
       const int oc0 = gi * g.per_group;
       state->groups[static_cast<size_t>(gi)].Run(
           g.rows,
-          [&](int64_t row, int16_t* dst) {
-            g.Im2Col(input, row, gi * g.filter_in_depth, dst,
-                     [offset](int8_t x) { return static_cast<int16_t>(x + offset); });
+          [&](int64_t begin, int64_t n, int16_t* dst, int64_t stride) {
+            g.Im2ColRows(input, begin, n, gi * g.filter_in_depth, dst, stride,
+                         [offset](int8_t x) { return static_cast<int16_t>(x + offset); });
           },
           [&](int64_t row, const int32_t* acc) {
             state->requantize.Run(acc, bias, oc0, g.per_group, output + row * g.out_depth + oc0);
@@ -212,9 +238,7 @@ EvalFn ConvFloat(const ref::ConvParams& params, const Shape& input_shape, const 
       for (int64_t begin = 0; begin < g.rows; begin += chunk) {
         const int64_t n = std::min(chunk, g.rows - begin);
         std::fill(s->a.begin(), s->a.begin() + n * k, 0.0f);
-        for (int64_t r = 0; r < n; ++r) {
-          g.Im2Col(input, begin + r, gi * g.filter_in_depth, s->a.data() + r * k, [](float x) { return x; });
-        }
+        g.Im2ColRows(input, begin, n, gi * g.filter_in_depth, s->a.data(), k, [](float x) { return x; });
         avx2::GemmFloat(s->a.data(), n, k, filter + oc0 * k, per_group, s->c.data());
         for (int64_t r = 0; r < n; ++r) {
           float* y = output + (begin + r) * g.out_depth + oc0;
@@ -322,9 +346,11 @@ EvalFn FullyConnectedInt8(const ref::FullyConnectedParams& params, const Shape& 
   return [state, k, batches, offset, input, bias, output, out_depth] {
     state->groups[0].Run(
         batches,
-        [&](int64_t row, int16_t* dst) {
-          const int8_t* x = input + row * k;
-          for (int64_t i = 0; i < k; ++i) dst[i] = static_cast<int16_t>(x[i] + offset);
+        [&](int64_t begin, int64_t n, int16_t* dst, int64_t stride) {
+          for (int64_t r = 0; r < n; ++r) {
+            const int8_t* x = input + (begin + r) * k;
+            for (int64_t i = 0; i < k; ++i) dst[r * stride + i] = static_cast<int16_t>(x[i] + offset);
+          }
         },
         [&](int64_t row, const int32_t* acc) { state->requantize.Run(acc, bias, 0, out_depth, output + row * out_depth); });
   };
@@ -384,9 +410,11 @@ EvalFn BatchMatMulInt8(const ref::BatchMatMulParams& params, const ref::Quantize
       }));
       gemm.Run(
           p.rows,
-          [&](int64_t m, int16_t* dst) {
-            for (int64_t k = 0; k < p.depth; ++k) {
-              dst[k] = static_cast<int16_t>(lhs[lo + m * lhs_m + k * lhs_k] - q.lhs_zero_point);
+          [&](int64_t begin, int64_t n, int16_t* dst, int64_t stride) {
+            for (int64_t m = begin; m < begin + n; ++m) {
+              for (int64_t k = 0; k < p.depth; ++k) {
+                dst[(m - begin) * stride + k] = static_cast<int16_t>(lhs[lo + m * lhs_m + k * lhs_k] - q.lhs_zero_point);
+              }
             }
           },
           [&](int64_t m, const int32_t* acc) {
