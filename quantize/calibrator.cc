@@ -152,13 +152,19 @@ CalibrationTable Calibrate(const Model& model, const std::vector<DatasetView>& i
     const size_t n = static_cast<size_t>(t.count());
     float lo = stats.min[static_cast<size_t>(t.index)];
     float hi = stats.max[static_cast<size_t>(t.index)];
+    // Branch-free so it vectorizes: calibration observes every activation
+    // and must cost little next to the model. x * 0 is NaN exactly when x
+    // is NaN or infinite, and a NaN never wins a comparison, so the rare
+    // bad tensor is found by the sum and then scanned again.
+    float poison = 0;
     for (size_t i = 0; i < n; ++i) {
-      if (!std::isfinite(v[i])) {
-        if (!stats.non_finite) stats.non_finite = NonFinite{stats.sample, t.index};
-        continue;
-      }
-      lo = std::min(lo, v[i]);
-      hi = std::max(hi, v[i]);
+      lo = v[i] < lo ? v[i] : lo;
+      hi = v[i] > hi ? v[i] : hi;
+      poison += v[i] * 0.0f;
+    }
+    if (poison != 0 || std::isnan(poison)) {
+      if (!stats.non_finite) stats.non_finite = NonFinite{stats.sample, t.index};
+      return;
     }
     stats.min[static_cast<size_t>(t.index)] = lo;
     stats.max[static_cast<size_t>(t.index)] = hi;
