@@ -16,6 +16,10 @@ void SetupRunCommand(CLI::App& app);
 void SetupEmitCommand(CLI::App& app);
 // `tinyforge quantize`: post-training int8 quantization (apps/quantize_command.cc).
 void SetupQuantizeCommand(CLI::App& app);
+// `tinyforge compare`: a candidate model against a reference (apps/compare_command.cc).
+void SetupCompareCommand(CLI::App& app);
+// `tinyforge pipeline`: prune, quantize, compare, emit (apps/pipeline_command.cc).
+void SetupPipelineCommand(CLI::App& app);
 // `tinyforge prune`: magnitude, block and channel pruning (apps/prune_command.cc).
 void SetupPruneCommand(CLI::App& app);
 // `tinyforge bench`: fast kernels against the reference (apps/bench_command.cc).

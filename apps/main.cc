@@ -23,6 +23,8 @@ int main(int argc, char** argv) {
   tinyforge::SetupRunCommand(app);
   tinyforge::SetupEmitCommand(app);
   tinyforge::SetupQuantizeCommand(app);
+  tinyforge::SetupCompareCommand(app);
+  tinyforge::SetupPipelineCommand(app);
   tinyforge::SetupPruneCommand(app);
   tinyforge::SetupBenchCommand(app);
 

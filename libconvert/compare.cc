@@ -421,7 +421,7 @@ CompareResult CompareModelsOnArrays(const Model& reference, const Model& candida
   const auto convert = [&](const Model& model) {
     const size_t inputs = model.subgraph(0).inputs.size();
     if (arrays.size() != inputs) {
-      throw Error(model.source() + ": the model has " + std::to_string(inputs) + " input" +
+      throw Error("the model has " + std::to_string(inputs) + " input" +
                       (inputs == 1 ? "" : "s") + " but " + std::to_string(arrays.size()) + " data array" +
                       (arrays.size() == 1 ? " was" : "s were") + " given (one per model input, in order)",
                   ErrorCode::kBadInput);
@@ -433,10 +433,25 @@ CompareResult CompareModelsOnArrays(const Model& reference, const Model& candida
     }
     return converted;
   };
-  const ModelInputArrays reference_arrays = convert(reference);
-  const ModelInputArrays candidate_arrays = convert(candidate);
-  const std::vector<DatasetView> reference_views = ViewModelInputs(reference, reference_arrays);
-  const std::vector<DatasetView> candidate_views = ViewModelInputs(candidate, candidate_arrays);
+  // Messages name the model as well as the array: the same data fits one
+  // model and not the other.
+  const auto located = [](const Model& model, const Error& e) {
+    return Error(model.source() + ": " + e.what(), e.code());
+  };
+  ModelInputArrays reference_arrays, candidate_arrays;
+  std::vector<DatasetView> reference_views, candidate_views;
+  try {
+    reference_arrays = convert(reference);
+    reference_views = ViewModelInputs(reference, reference_arrays);
+  } catch (const Error& e) {
+    throw located(reference, e);
+  }
+  try {
+    candidate_arrays = convert(candidate);
+    candidate_views = ViewModelInputs(candidate, candidate_arrays);
+  } catch (const Error& e) {
+    throw located(candidate, e);
+  }
   for (const DatasetView& view : reference_views) view.CheckFinite();
   return CompareModels(reference, candidate, reference_views, candidate_views, labels, options);
 }
@@ -477,6 +492,12 @@ std::vector<std::string> CheckThresholds(const CompareResult& result, const Comp
     }
   }
   return failed;
+}
+
+Error CheckFailedError(const std::vector<std::string>& failed) {
+  std::string message = failed.empty() ? std::string("a check failed") : failed[0];
+  for (size_t i = 1; i < failed.size(); ++i) message += "\ntinyforge: " + failed[i];
+  return Error(message, ErrorCode::kCheckFailed);
 }
 
 namespace {

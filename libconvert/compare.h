@@ -24,6 +24,7 @@
 #include <nlohmann/json.hpp>
 
 #include "libconvert/dataset.h"
+#include "libconvert/error.h"
 #include "libconvert/metrics.h"
 #include "libconvert/model.h"
 #include "libconvert/npy.h"
@@ -162,6 +163,11 @@ struct Histogram {
 };
 inline constexpr size_t kHistogramBins = 20;
 Histogram HistogramOf(const std::vector<float>& values, size_t bins);
+
+// The Error (kCheckFailed) for `failed` (non-empty) lines: the CLI's main
+// prints "tinyforge: " before the message, and the lines after the first get
+// the same prefix, so each violated threshold is one line.
+Error CheckFailedError(const std::vector<std::string>& failed);
 
 // {"count", "max_abs", "mae", "rmse", "cosine", "snr_db"}, non-finite as null.
 nlohmann::ordered_json ErrorStatsToJson(const ErrorStats& stats);

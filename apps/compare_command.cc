@@ -1,0 +1,157 @@
+// `tinyforge compare`: runs a reference and a candidate model on the same
+// samples and reports how far the candidate is from the reference; with
+// thresholds, a gate for CI (exit 1 when one is exceeded).
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "apps/commands.h"
+#include "libconvert/compare.h"
+#include "libconvert/compare_html.h"
+#include "libconvert/compare_text.h"
+#include "libconvert/error.h"
+#include "libconvert/file_util.h"
+#include "libconvert/model_io.h"
+#include "libconvert/progress.h"
+
+namespace tinyforge {
+namespace {
+
+struct CompareCommandOptions {
+  std::string reference;
+  std::string candidate;
+  std::vector<std::string> data;
+  std::string labels;
+  size_t samples = 0;
+  int threads = 0;
+  std::optional<double> max_drop;
+  std::optional<double> min_agreement;
+  std::optional<double> min_cosine;
+  std::optional<double> max_rmse;
+  bool layers = false;
+  std::string report;
+  std::string html;
+  bool quiet = false;
+};
+
+// A report path must be writable before the (possibly long) run starts.
+void CheckOutputPath(const std::string& path, const std::string& flag) {
+  if (path.empty()) return;
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  if (!parent.empty() && !std::filesystem::is_directory(parent)) {
+    throw Error(path + ": " + flag + ": the directory " + parent.string() + " does not exist");
+  }
+  if (std::filesystem::is_directory(path)) throw Error(path + ": " + flag + ": is a directory, not a file");
+}
+
+void RunCompare(const CompareCommandOptions& o) {
+  if (o.max_drop && o.labels.empty()) throw Error("--max-drop needs --labels (the accuracy of each model)");
+  CheckOutputPath(o.report, "--report");
+  CheckOutputPath(o.html, "--html");
+
+  const Model reference = LoadModel(o.reference);
+  const Model candidate = LoadModel(o.candidate);
+  std::vector<NpyArray> arrays;
+  for (const std::string& path : o.data) arrays.push_back(ReadNpy(path));
+  const std::vector<int64_t> labels = o.labels.empty() ? std::vector<int64_t>() : ReadLabels(o.labels);
+  if (!labels.empty() && !arrays.empty() && !arrays[0].shape.empty() &&
+      labels.size() != static_cast<size_t>(arrays[0].shape[0])) {
+    throw Error(o.labels + ": holds " + std::to_string(labels.size()) + " labels, but " + o.data[0] + " holds " +
+                std::to_string(arrays[0].shape[0]) + " samples");
+  }
+
+  const size_t available = arrays.empty() || arrays[0].shape.empty() ? 1 : static_cast<size_t>(arrays[0].shape[0]);
+  CompareOptions options;
+  options.threads = o.threads;
+  options.layers = o.layers;
+  options.samples = o.samples;
+  Progress progress("compare", o.samples == 0 ? available : std::min(o.samples, available), !o.quiet);
+  options.on_sample = progress.Callback();
+  const CompareResult result = CompareModelsOnArrays(reference, candidate, arrays, o.data, labels, options);
+  progress.Finish();
+
+  CompareThresholds thresholds;
+  thresholds.max_drop_points = o.max_drop;
+  thresholds.min_agreement = o.min_agreement;
+  thresholds.min_cosine = o.min_cosine;
+  thresholds.max_rmse = o.max_rmse;
+  const std::vector<std::string> failed = CheckThresholds(result, thresholds);
+  const bool checks_given = o.max_drop || o.min_agreement || o.min_cosine || o.max_rmse;
+
+  if (!o.report.empty()) {
+    nlohmann::ordered_json json = CompareToJson(result);
+    json["checks"] = failed;
+    WriteFileAtomic(o.report, json.dump(2) + "\n");
+  }
+  if (!o.html.empty()) {
+    CompareHtmlOptions html;
+    html.title = "tinyforge compare: " + std::filesystem::path(o.candidate).filename().string() + " vs " +
+                 std::filesystem::path(o.reference).filename().string();
+    html.failed_checks = failed;
+    html.checks_given = checks_given;
+    WriteFileAtomic(o.html, CompareToHtml(result, html));
+  }
+  if (!o.quiet) {
+    std::fputs(CompareSummaryText(result).c_str(), stdout);
+    if (!o.report.empty()) std::printf("\nreport  %s\n", o.report.c_str());
+    if (!o.html.empty()) std::printf("%shtml    %s\n", o.report.empty() ? "\n" : "", o.html.c_str());
+    if (checks_given && failed.empty()) std::printf("\nevery check holds\n");
+    std::fflush(stdout);
+  }
+  if (!failed.empty()) throw CheckFailedError(failed);
+}
+
+}  // namespace
+
+void SetupCompareCommand(CLI::App& app) {
+  auto o = std::make_shared<CompareCommandOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "compare", "Run a reference and a candidate model on the same data and report the difference");
+  cmd->footer(
+      "Each --data is one .npy per model input, in order, shaped [N, ...] like `run`'s\n"
+      "--input. Float data is quantized with each model's own input scale and zero\n"
+      "point where that model takes integers; integer outputs and activations are\n"
+      "dequantized before they are compared. Results do not depend on --threads.\n\n"
+      "Thresholds turn the comparison into a gate: when one is exceeded, tinyforge\n"
+      "prints one line per violated threshold and exits 1 (after writing the\n"
+      "reports). Exit 2: bad input or flags.\n\n"
+      "--layers matches the activations of the two models by tensor name (by\n"
+      "position in the graph where names differ) and ranks them by RMSE in\n"
+      "quantization steps (rounding alone gives 0.29).\n\n"
+      "Examples:\n"
+      "  tinyforge compare float.tflite int8.tflite --data eval_x.npy --labels eval_y.npy --max-drop 1\n"
+      "  tinyforge compare float.tflite int8.tflite --data calib_x.npy --layers --html report.html\n"
+      "  tinyforge compare a.tflite b.tflite --data x.npy --min-agreement 0.99 --min-cosine 0.999 --report r.json");
+  cmd->add_option("reference", o->reference, "The reference model (usually the float one)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("candidate", o->candidate, "The model to check (quantized, pruned, ...)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--data,-d", o->data, "A .npy of samples for the next model input")->required();
+  cmd->add_option("--labels,-l", o->labels, "A .npy of integer class labels, one per sample ([N] or [N,1])")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--samples,-n", o->samples, "Compare only the first N samples (default: all)")
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--threads,-j", o->threads, "Worker threads (default 0: every core); results do not depend on it")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--max-drop", o->max_drop, "Fail when accuracy drops by more than PP percentage points (needs --labels)")
+      ->check(CLI::Range(-100.0, 100.0));
+  cmd->add_option("--min-agreement", o->min_agreement,
+                  "Fail when the fraction of samples with the same top-1 is below F, for any output")
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--min-cosine", o->min_cosine, "Fail when an output's cosine similarity is below C")
+      ->check(CLI::Range(-1.0, 1.0));
+  cmd->add_option("--max-rmse", o->max_rmse, "Fail when an output's RMSE exceeds R")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_flag("--layers", o->layers, "Compare every matched activation and rank the layers worst first");
+  cmd->add_option("--report", o->report, "Write the whole result as JSON (schema tinyforge.compare/1)");
+  cmd->add_option("--html", o->html, "Write a self-contained HTML report with charts");
+  cmd->add_flag("--quiet,-q", o->quiet, "Print nothing but failed checks and errors; no progress bar");
+  cmd->callback([o] { RunCompare(*o); });
+}
+
+}  // namespace tinyforge

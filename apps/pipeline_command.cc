@@ -1,0 +1,254 @@
+// `tinyforge pipeline`: float model in, firmware source out, in one command:
+// prune (optional) -> calibrate + quantize -> compare against the float model
+// -> emit. Every stage leaves its artifact in --out-dir; when the accuracy
+// budget is exceeded the pipeline stops with exit 1 before emitting.
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "apps/commands.h"
+#include "apps/emit_command.h"
+#include "libconvert/compare.h"
+#include "libconvert/compare_html.h"
+#include "libconvert/compare_text.h"
+#include "libconvert/error.h"
+#include "libconvert/file_util.h"
+#include "libconvert/model_inputs.h"
+#include "libconvert/model_io.h"
+#include "libconvert/progress.h"
+#include "prune/pruner.h"
+#include "quantize/calibrator.h"
+#include "quantize/quantizer.h"
+
+namespace tinyforge {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct PipelineOptions {
+  std::string model;
+  std::vector<std::string> calib;
+  std::vector<std::string> eval;
+  std::string labels;
+  std::optional<double> sparsity;
+  std::optional<double> max_drop;
+  std::string method = "minmax";
+  std::string out_dir;
+  int threads = 0;
+  bool quiet = false;
+};
+
+// The files the pipeline leaves in --out-dir.
+struct Artifacts {
+  std::string pruned, prune_report, calibration, quantized, compare_json, compare_html, model_data_cc,
+      model_data_h, resolver, summary;
+
+  explicit Artifacts(const std::string& dir) {
+    const auto at = [&dir](const char* name) { return (fs::path(dir) / name).string(); };
+    pruned = at("model_pruned.tflite");
+    prune_report = at("prune_report.json");
+    calibration = at("calibration.json");
+    quantized = at("model_int8.tflite");
+    compare_json = at("compare.json");
+    compare_html = at("compare.html");
+    model_data_cc = at("model_data.cc");
+    model_data_h = at("model_data.h");
+    resolver = at("model_ops.h");
+    summary = at("pipeline.json");
+  }
+};
+
+void Say(const PipelineOptions& o, const std::string& line) {
+  if (!o.quiet) {
+    std::printf("%s\n", line.c_str());
+    std::fflush(stdout);
+  }
+}
+
+void RunPipeline(const PipelineOptions& o) {
+  // Every flag and file is checked before anything is written.
+  if (!o.labels.empty() && o.eval.empty()) throw Error("--labels goes with --eval (labels for the evaluation data)");
+  if (o.max_drop && o.labels.empty()) throw Error("--max-drop needs --eval and --labels (the accuracy of each model)");
+  quantize::CalibrationOptions calibration = quantize::ParseCalibrationMethod(o.method);
+  calibration.threads = o.threads;
+  if (fs::exists(o.out_dir) && !fs::is_directory(o.out_dir)) {
+    throw Error(o.out_dir + ": --out-dir is a file, not a directory");
+  }
+  const Model float_model = LoadModel(o.model);
+  const ModelInputArrays calib = ReadModelInputs(float_model, o.calib, /*quantize_floats=*/false);
+  const std::vector<DatasetView> calib_views = ViewModelInputs(float_model, calib);
+  for (const DatasetView& v : calib_views) v.CheckFinite();
+  const ModelInputArrays eval = o.eval.empty() ? ModelInputArrays() : ReadModelInputs(float_model, o.eval, false);
+  if (!eval.arrays.empty()) {
+    for (const DatasetView& v : ViewModelInputs(float_model, eval)) v.CheckFinite();
+  }
+  const std::vector<int64_t> labels = o.labels.empty() ? std::vector<int64_t>() : ReadLabels(o.labels);
+
+  std::error_code ec;
+  fs::create_directories(o.out_dir, ec);
+  if (ec) throw Error(o.out_dir + ": --out-dir cannot be created: " + ec.message());
+  const Artifacts files(o.out_dir);
+  nlohmann::ordered_json summary;
+  summary["schema"] = "tinyforge.pipeline/1";
+  summary["model"] = o.model;
+  const int steps = o.sparsity ? 4 : 3;
+  int step = 0;
+  const auto stage = [&](const char* name) { return "[" + std::to_string(++step) + "/" + std::to_string(steps) + "] " + name; };
+
+  // 1. Prune (optional), bias-corrected on the calibration data.
+  const Model* to_quantize = &float_model;
+  std::optional<prune::PruneResult> pruned;
+  if (o.sparsity) {
+    prune::PruneOptions prune_options;
+    prune_options.sparsity = *o.sparsity;
+    prune_options.bias_calibration = calib_views;
+    prune_options.threads = o.threads;
+    pruned = prune::PruneModel(float_model, prune_options);
+    SaveModel(pruned->model, files.pruned);
+    pruned->model.set_source(files.pruned);
+    WriteFileAtomic(files.prune_report, prune::ToJson(pruned->report).dump(2) + "\n");
+    to_quantize = &pruned->model;
+    char line[256];
+    std::snprintf(line, sizeof line, "sparsity %.1f%% of eligible weights", 100.0 * *o.sparsity);
+    Say(o, stage("prune     ") + line + " -> " + files.pruned + ", " + files.prune_report);
+    summary["prune"] = {{"sparsity", *o.sparsity}, {"model", files.pruned}, {"report", files.prune_report}};
+  } else {
+    summary["prune"] = nullptr;
+  }
+
+  // 2. Calibrate and quantize.
+  quantize::CalibrationTable table;
+  {
+    Progress progress("calibrate", calib_views.empty() ? 1 : calib_views[0].num_samples(), !o.quiet);
+    calibration.on_sample = progress.Callback();
+    table = quantize::Calibrate(*to_quantize, calib_views, calibration);
+  }
+  WriteFileAtomic(files.calibration, quantize::CalibrationToJson(table).dump(1) + "\n");
+  quantize::QuantizeResult quantized = quantize::QuantizeModel(*to_quantize, table, quantize::QuantizeOptions());
+  SaveModel(quantized.model, files.quantized);
+  quantized.model.set_source(files.quantized);
+  for (const std::string& w : quantized.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+  Say(o, stage("quantize  ") + "int8, calibrated on " + std::to_string(table.samples) + " samples (" + table.method +
+             ") -> " + files.quantized + ", " + files.calibration);
+  summary["quantize"] = {{"model", files.quantized}, {"calibration", files.calibration},
+                         {"method", table.method}, {"samples", table.samples}, {"warnings", quantized.warnings}};
+
+  // 3. Compare the int8 model with the float model it came from.
+  const ModelInputArrays& data = eval.arrays.empty() ? calib : eval;
+  CompareOptions compare_options;
+  compare_options.threads = o.threads;
+  compare_options.layers = true;
+  CompareResult result;
+  {
+    Progress progress("compare", data.arrays.empty() || data.arrays[0].shape.empty()
+                                     ? 1
+                                     : static_cast<size_t>(data.arrays[0].shape[0]),
+                      !o.quiet);
+    compare_options.on_sample = progress.Callback();
+    result = CompareModelsOnArrays(float_model, quantized.model, data.arrays, data.names, labels, compare_options);
+  }
+  CompareThresholds thresholds;
+  thresholds.max_drop_points = o.max_drop;
+  const std::vector<std::string> failed = CheckThresholds(result, thresholds);
+  nlohmann::ordered_json compare_json = CompareToJson(result);
+  compare_json["checks"] = failed;
+  WriteFileAtomic(files.compare_json, compare_json.dump(2) + "\n");
+  CompareHtmlOptions html;
+  html.title = "tinyforge pipeline: " + fs::path(o.model).filename().string();
+  html.failed_checks = failed;
+  html.checks_given = o.max_drop.has_value();
+  html.notes.emplace_back("data", eval.arrays.empty() ? "calibration data (no --eval)" : o.eval[0]);
+  html.notes.emplace_back("sparsity", o.sparsity ? std::to_string(*o.sparsity) : "not pruned");
+  html.notes.emplace_back("calibration", table.method + " on " + std::to_string(table.samples) + " samples");
+  WriteFileAtomic(files.compare_html, CompareToHtml(result, html));
+  std::string verdict;
+  if (result.classifier) {
+    char line[256];
+    std::snprintf(line, sizeof line, "float %.2f%%, int8 %.2f%%, drop %.2f points",
+                  100.0 * result.classifier->reference_accuracy(), 100.0 * result.classifier->candidate_accuracy(),
+                  result.classifier->drop_points());
+    verdict = line;
+    if (o.max_drop) verdict += failed.empty() ? " (within --max-drop)" : " (over --max-drop)";
+  } else if (!result.outputs.empty()) {
+    char line[256];
+    std::snprintf(line, sizeof line, "top-1 agreement %.2f%%, output cosine %.6f", 100.0 * result.outputs[0].agreement(),
+                  result.outputs[0].error.cosine());
+    verdict = line;
+  }
+  Say(o, stage("compare   ") + verdict + " -> " + files.compare_json + ", " + files.compare_html);
+  summary["compare"] = {{"report", files.compare_json}, {"html", files.compare_html}, {"checks", failed}};
+  if (result.classifier) {
+    summary["compare"]["accuracy"] = {{"float", result.classifier->reference_accuracy()},
+                                      {"int8", result.classifier->candidate_accuracy()},
+                                      {"drop_points", result.classifier->drop_points()}};
+  }
+
+  if (!failed.empty()) {
+    // Firmware sources of an earlier run must not look like this run's.
+    for (const std::string& stale : {files.model_data_cc, files.model_data_h, files.resolver}) fs::remove(stale, ec);
+    summary["emit"] = nullptr;
+    summary["status"] = "accuracy budget exceeded: nothing emitted";
+    WriteFileAtomic(files.summary, summary.dump(2) + "\n");
+    if (!o.quiet) std::fputs(("\n" + CompareSummaryText(result, 10)).c_str(), stdout);
+    std::fflush(stdout);
+    std::vector<std::string> lines = failed;
+    lines[0] += "; nothing emitted (see " + files.compare_html + ")";
+    throw CheckFailedError(lines);
+  }
+
+  // 4. Emit the firmware sources.
+  EmitOptions emit;
+  emit.input = files.quantized;
+  emit.output = files.model_data_cc;
+  emit.header = files.model_data_h;
+  emit.resolver = files.resolver;
+  RunEmit(emit);
+  Say(o, stage("emit      ") + files.model_data_cc + ", " + files.model_data_h + ", " + files.resolver);
+  summary["emit"] = {{"source", files.model_data_cc}, {"header", files.model_data_h}, {"resolver", files.resolver}};
+  summary["status"] = "ok";
+  WriteFileAtomic(files.summary, summary.dump(2) + "\n");
+  Say(o, "summary    " + files.summary);
+}
+
+}  // namespace
+
+void SetupPipelineCommand(CLI::App& app) {
+  auto o = std::make_shared<PipelineOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "pipeline", "Float model to firmware source in one command: prune, quantize, compare, emit");
+  cmd->footer(
+      "Stages, each leaving its artifacts in --out-dir:\n"
+      "  prune     (with --sparsity) model_pruned.tflite, prune_report.json\n"
+      "  quantize  calibration.json, model_int8.tflite (int8 inputs and outputs)\n"
+      "  compare   compare.json, compare.html: the int8 model against the float model\n"
+      "            on --eval (or the calibration data), every layer compared\n"
+      "  emit      model_data.cc, model_data.h, model_ops.h (TFLM op resolver)\n"
+      "and pipeline.json listing them. When the accuracy drop exceeds --max-drop, the\n"
+      "pipeline exits 1 after the reports and before emitting. Exit 2: bad input.\n\n"
+      "Examples:\n"
+      "  tinyforge pipeline float.tflite --calib calib_x.npy --eval eval_x.npy --labels eval_y.npy \\\n"
+      "      --max-drop 1 --out-dir build/model\n"
+      "  tinyforge pipeline float.tflite --calib calib_x.npy --eval eval_x.npy --labels eval_y.npy \\\n"
+      "      --sparsity 0.5 --max-drop 1.5 --out-dir build/model_sparse");
+  cmd->add_option("model", o->model, "The float .tflite model")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--calib", o->calib, "Calibration .npy (float32) for the next model input")->required();
+  cmd->add_option("--eval", o->eval, "Evaluation .npy for the next model input (default: the calibration data)");
+  cmd->add_option("--labels", o->labels, "Integer class labels for --eval, one per sample")->check(CLI::ExistingFile);
+  cmd->add_option("--sparsity", o->sparsity, "Prune this fraction of each eligible weight tensor first (0..1)")
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--max-drop", o->max_drop, "Accuracy budget: stop before emitting when int8 loses more than PP points")
+      ->check(CLI::Range(-100.0, 100.0));
+  cmd->add_option("--method", o->method, "Calibration range: minmax, percentile[:P] or mse (default minmax)");
+  cmd->add_option("--out-dir,-o", o->out_dir, "Where every artifact goes (created if missing)")->required();
+  cmd->add_option("--threads,-j", o->threads, "Worker threads (default 0: every core); results do not depend on it")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_flag("--quiet,-q", o->quiet, "Print only warnings, failed checks and errors; no progress bars");
+  cmd->callback([o] { RunPipeline(*o); });
+}
+
+}  // namespace tinyforge

@@ -1,0 +1,156 @@
+// `tinyforge pipeline` end to end on conv_fc_mnist: every artifact exists and
+// is valid (models load and verify, JSON parses with its schema, the HTML is
+// well-formed, the emitted sources hold the model), the reported int8
+// accuracy is what an independent evaluation of the written model gives, and
+// an exceeded budget stops before emitting.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "libconvert/evaluate.h"
+#include "libconvert/model_inputs.h"
+#include "libconvert/model_io.h"
+#include "libconvert/npy.h"
+#include "tests/cli/cli_util.h"
+#include "tests/cli/xml_check.h"
+#include "tests/mnist_data.h"
+#include "tests/test_util.h"
+
+namespace tinyforge {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::Binary;
+using testing::ModelPath;
+using testing::ReadText;
+using testing::RunResult;
+using testing::RunTinyforge;
+
+constexpr size_t kEvalSamples = 2000;
+
+// Data files written once: 1000 calibration digits, the first 2000 eval
+// digits and their labels.
+struct PipelineData {
+  std::string dir = testing::TempDir("pipeline_cli");
+  std::string calib = dir + "/calib_f32.npy";
+  std::string eval = dir + "/eval_f32.npy";
+  std::string labels = dir + "/eval_labels.npy";
+
+  PipelineData() {
+    WriteNpy(calib, testing::MnistImagesF32("calib_images.npy"));
+    WriteNpy(eval, testing::MnistImagesF32("eval_images.npy", kEvalSamples));
+    const std::vector<int64_t> y = testing::MnistLabels("eval_labels.npy", kEvalSamples);
+    NpyArray a = NpyArray::Zeros(DType::kInt64, {static_cast<int64_t>(y.size())});
+    std::copy(y.begin(), y.end(), a.MutableView<int64_t>().begin());
+    WriteNpy(labels, a);
+  }
+};
+
+const PipelineData& Data() {
+  static const auto* data = new PipelineData();
+  return *data;
+}
+
+nlohmann::json ReadJson(const std::string& path) { return nlohmann::json::parse(ReadText(path)); }
+
+TEST(PipelineCliTest, LeavesEveryArtifact) {
+  TF_REQUIRE_BINARY_AND_SHARED();
+  const PipelineData& d = Data();
+  const std::string out = d.dir + "/out";
+  const RunResult r = RunTinyforge(d.dir, {"pipeline", ModelPath("conv_fc_mnist"), "--calib", d.calib, "--eval", d.eval,
+                                           "--labels", d.labels, "--max-drop", "2", "--threads", "2", "--out-dir", out});
+  ASSERT_EQ(r.status, 0) << r.err << r.out;
+
+  // The int8 model loads and verifies, takes int8 and was quantized from
+  // the calibration table written beside it.
+  const Model int8_model = LoadModel(out + "/model_int8.tflite");
+  EXPECT_EQ(int8_model.tensor(0, int8_model.subgraph(0).inputs[0]).type, tflite::TensorType_INT8);
+  const nlohmann::json calibration = ReadJson(out + "/calibration.json");
+  EXPECT_EQ(calibration["schema"], "tinyforge.calibration/1");
+  EXPECT_EQ(calibration["samples"], 1000);
+
+  // The comparison's int8 accuracy is what the written model gives here.
+  const nlohmann::json compare = ReadJson(out + "/compare.json");
+  EXPECT_EQ(compare["schema"], "tinyforge.compare/1");
+  EXPECT_EQ(compare["samples"], kEvalSamples);
+  ModelInputArrays inputs;
+  inputs.arrays.push_back(ConvertModelInput(int8_model, 0, ReadNpy(d.eval), d.eval, true));
+  inputs.names.push_back(d.eval);
+  const std::vector<int64_t> labels = ReadLabels(d.labels);
+  const ClassifierResult eval = EvaluateClassifier(int8_model, ViewModelInputs(int8_model, inputs), labels, 2);
+  EXPECT_EQ(compare["accuracy"]["candidate"]["correct"], eval.confusion.correct());
+  EXPECT_LE(compare["accuracy"]["drop_points"].get<double>(), 2.0);
+  EXPECT_EQ(compare["layers"].size(), 6u);
+  EXPECT_EQ(testing::XmlChecker(ReadText(out + "/compare.html")).Check(), "");
+
+  // Firmware sources: the array (16-byte aligned), its header and the
+  // resolver with the model's five operators.
+  const std::string cc = ReadText(out + "/model_data.cc");
+  EXPECT_NE(cc.find("alignas(16)"), std::string::npos);
+  EXPECT_NE(ReadText(out + "/model_data.h").find("extern"), std::string::npos);
+  const std::string resolver = ReadText(out + "/model_ops.h");
+  for (const char* op : {"AddConv2D()", "AddAveragePool2D()", "AddReshape()", "AddFullyConnected()", "AddSoftmax()"}) {
+    EXPECT_NE(resolver.find(op), std::string::npos) << op;
+  }
+
+  const nlohmann::json summary = ReadJson(out + "/pipeline.json");
+  EXPECT_EQ(summary["schema"], "tinyforge.pipeline/1");
+  EXPECT_EQ(summary["status"], "ok");
+  EXPECT_TRUE(summary["prune"].is_null());
+  EXPECT_FALSE(fs::exists(out + "/model_pruned.tflite"));
+}
+
+// With pruning, and a budget no model can meet (it must gain 50 points):
+// exit 1 with one line, reports written, nothing emitted.
+TEST(PipelineCliTest, PrunesAndStopsBeforeEmittingWhenOverBudget) {
+  TF_REQUIRE_BINARY_AND_SHARED();
+  const PipelineData& d = Data();
+  const std::string out = d.dir + "/over_budget";
+  const RunResult r =
+      RunTinyforge(d.dir, {"pipeline", ModelPath("conv_fc_mnist"), "--calib", d.calib, "--eval", d.eval, "--labels",
+                           d.labels, "--sparsity", "0.5", "--max-drop", "-50", "--threads", "2", "--out-dir", out, "-q"});
+  EXPECT_EQ(r.status, 1) << r.err;
+  EXPECT_EQ(testing::CountLines(r.err), 1u) << r.err;
+  EXPECT_NE(r.err.find("--max-drop -50"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("nothing emitted"), std::string::npos) << r.err;
+
+  const Model pruned = LoadModel(out + "/model_pruned.tflite");
+  const nlohmann::json prune_report = ReadJson(out + "/prune_report.json");
+  EXPECT_EQ(prune_report["schema"], "tinyforge.prune/1");
+  EXPECT_EQ(prune_report["target_sparsity"], 0.5);
+  LoadModel(out + "/model_int8.tflite");
+  EXPECT_EQ(ReadJson(out + "/compare.json")["checks"].size(), 1u);
+  EXPECT_EQ(testing::XmlChecker(ReadText(out + "/compare.html")).Check(), "");
+  EXPECT_FALSE(fs::exists(out + "/model_data.cc"));
+  EXPECT_FALSE(fs::exists(out + "/model_data.h"));
+  EXPECT_FALSE(fs::exists(out + "/model_ops.h"));
+  EXPECT_NE(ReadJson(out + "/pipeline.json")["status"].get<std::string>().find("nothing emitted"), std::string::npos);
+}
+
+TEST(PipelineCliTest, BadInputExitsTwoBeforeWritingAnything) {
+  TF_REQUIRE_BINARY_AND_SHARED();
+  const PipelineData& d = Data();
+  const std::string out = d.dir + "/never";
+  const std::string m = ModelPath("conv_fc_mnist");
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"pipeline", m, "--calib", d.calib, "--max-drop", "1", "--out-dir", out}, "--labels"},
+      {{"pipeline", m, "--calib", d.calib, "--labels", d.labels, "--out-dir", out}, "--eval"},
+      {{"pipeline", m, "--calib", d.dir + "/missing.npy", "--out-dir", out}, "missing.npy"},
+      {{"pipeline", m, "--calib", d.labels, "--out-dir", out}, "eval_labels.npy"},
+      {{"pipeline", m, "--calib", d.calib, "--method", "median", "--out-dir", out}, "median"},
+  };
+  for (const auto& [args, needle] : cases) {
+    const RunResult r = RunTinyforge(d.dir, args);
+    EXPECT_EQ(r.status, 2) << needle << ": " << r.err;
+    EXPECT_EQ(testing::CountLines(r.err), 1u) << r.err;
+    EXPECT_NE(r.err.find(needle), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(out)) << needle;
+  }
+}
+
+}  // namespace
+}  // namespace tinyforge
