@@ -16,6 +16,7 @@
 #include "libconvert/compare_text.h"
 #include "libconvert/error.h"
 #include "libconvert/file_util.h"
+#include "libconvert/image_dataset.h"
 #include "libconvert/interp/batch.h"
 #include "libconvert/model_inputs.h"
 #include "libconvert/model_io.h"
@@ -41,6 +42,10 @@ struct QuantizeCommandOptions {
   std::string calibration_in;
   std::string report;
   std::vector<std::string> eval;
+  std::string image_size;  // image directories only, see image_dataset.h
+  std::string scale = "1/255";
+  std::vector<double> mean, stddev;
+  bool grayscale = false;
   bool strict = false;
   int threads = 0;
   bool quiet = false;
@@ -96,9 +101,10 @@ void Quantize(const QuantizeCommandOptions& o) {
   options.per_channel_fc = o.per_channel_fc;
   options.keep_float = o.keep_float;
   options.strict = o.strict;
+  const ImagePreprocess images = ParseImagePreprocess(o.image_size, o.scale, o.mean, o.stddev, o.grayscale);
   const int sources = (o.calib.empty() ? 0 : 1) + (o.random > 0 ? 1 : 0) + (o.calibration_in.empty() ? 0 : 1);
   if (sources != 1) {
-    throw Error("give exactly one of --calib DATA.npy (one per model input), --random N or --calibration-in TABLE.json",
+    throw Error("give exactly one of --calib DATA.npy|IMAGE_DIR (one per model input), --random N or --calibration-in TABLE.json",
                 ErrorCode::kBadInput);
   }
 
@@ -121,7 +127,7 @@ void Quantize(const QuantizeCommandOptions& o) {
                            "fine for a smoke test, useless for accuracy\n", o.random);
       calib = RandomInputs(model, o.random);
     } else {
-      calib = ReadModelInputs(model, o.calib, /*quantize_floats=*/false);
+      calib = ReadModelInputsOrImages(model, o.calib, images, /*quantize_floats=*/false);
     }
     std::vector<DatasetView> views = ViewModelInputs(model, calib);
     if (o.samples > 0) {
@@ -182,7 +188,7 @@ void Quantize(const QuantizeCommandOptions& o) {
   // layer compared.
   ModelInputArrays eval;
   if (!o.eval.empty()) {
-    eval = ReadModelInputs(model, o.eval, /*quantize_floats=*/false);
+    eval = ReadModelInputsOrImages(model, o.eval, images, /*quantize_floats=*/false);
   } else {
     eval = std::move(calib);
   }
@@ -218,15 +224,20 @@ void SetupQuantizeCommand(CLI::App& app) {
       "DEQUANTIZE and QUANTIZE, with a warning (an error with --strict).\n\n"
       "Calibration data: one .npy per model input, [N, ...input shape] (or the\n"
       "input shape without its batch dim of 1), float32 for float inputs, prepared\n"
-      "exactly as the model expects (e.g. pixels / 255).\n\n"
+      "exactly as the model expects (e.g. pixels / 255). Or a directory of images\n"
+      "(.png/.jpg/.jpeg/.bmp, sorted by name) made float32 [N,H,W,C] by\n"
+      "x = (pixel * scale - mean) / std: [0,1] is the default, [-1,1] is\n"
+      "--scale 1/127.5 --mean 1; ImageNet statistics are --mean 0.485,0.456,0.406\n"
+      "--std 0.229,0.224,0.225.\n\n"
       "Examples:\n"
       "  tinyforge quantize mnist.tflite -o mnist_int8.tflite --calib calib.npy\n"
       "  tinyforge quantize m.tflite -o m8.tflite --calib x.npy --method percentile:99.99 --io float\n"
+      "  tinyforge quantize mnist.tflite -o mnist_int8.tflite --calib digits/ --grayscale --image-size 28\n"
       "  tinyforge quantize m.tflite -o a.tflite --calib x.npy --calibration-out table.json\n"
       "  tinyforge quantize m.tflite -o b.tflite --calibration-in table.json --per-channel-fc");
   cmd->add_option("model", o->model, "The float .tflite model")->required()->check(CLI::ExistingFile);
   cmd->add_option("--output,-o", o->output, "Where the quantized .tflite goes")->required();
-  cmd->add_option("--calib", o->calib, "Calibration .npy, one per model input, in order");
+  cmd->add_option("--calib", o->calib, "Calibration .npy or image directory, one per model input, in order");
   cmd->add_option("--samples,-n", o->samples, "Use only the first N calibration samples (default: all)");
   cmd->add_option("--random", o->random, "Calibrate on N samples of uniform noise in [-1,1] (smoke tests only)");
   cmd->add_option("--method", o->method,
@@ -239,7 +250,15 @@ void SetupQuantizeCommand(CLI::App& app) {
   cmd->add_option("--calibration-out", o->calibration_out, "Write the calibration table (JSON) here");
   cmd->add_option("--calibration-in", o->calibration_in, "Reuse a calibration table instead of calibrating")
       ->check(CLI::ExistingFile);
-  cmd->add_option("--eval", o->eval, "Data for the report, one .npy per model input (default: the calibration data)");
+  cmd->add_option("--eval", o->eval,
+                  "Data for the report, one .npy or image directory per model input (default: the calibration data)");
+  cmd->add_option("--image-size", o->image_size, "Image directories: resize every image to HxW (or NxN for one N)");
+  cmd->add_option("--scale", o->scale, "Image directories: multiply pixels 0..255 by this (default 1/255)");
+  cmd->add_option("--mean", o->mean, "Image directories: subtract after scaling; one value or one per channel (default 0)")
+      ->delimiter(',');
+  cmd->add_option("--std", o->stddev, "Image directories: divide last; one value or one per channel (default 1)")
+      ->delimiter(',');
+  cmd->add_flag("--grayscale", o->grayscale, "Image directories: decode to one channel (default RGB)");
   cmd->add_option("--report", o->report, "Write the report as JSON here");
   cmd->add_flag("--strict", o->strict, "Fail instead of keeping an operator float");
   cmd->add_option("--threads,-j", o->threads, "Worker threads (default 0: every core); results do not depend on it")

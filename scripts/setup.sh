@@ -10,6 +10,7 @@ packages=(
   libgtest-dev googletest          # tests
   libssl-dev                       # sha256 for emitted model headers
   zlib1g-dev                       # compressed-size figures
+  libstb-dev                       # PNG/JPG/BMP decoding and resizing for image datasets
   xxd                              # the emit tests compare against real xxd -i
   python3-numpy                    # the .npy tests compare bytes with numpy.save
 )
