@@ -27,7 +27,7 @@ struct LayerPlan {
   LayerComparison info;  // identity fields only; stats are accumulated apart
   size_t reference_slot = 0;
   double clip_lo = 0;    // representable range of the candidate, widened by
-  double clip_hi = 0;    // half a step; lo > hi means "not quantized"
+  double clip_hi = 0;    // one step; lo > hi means "not quantized"
 };
 
 // The representable integer range of a quantized candidate type.
@@ -143,8 +143,10 @@ LayerMatching MatchLayers(const Model& reference, const Model& candidate) {
       }
       double qmin = 0, qmax = 0;
       if (info.scale > 0 && IntegerRange(t.type, qmin, qmax)) {
-        plan.clip_lo = info.scale * (qmin - info.zero_point - 0.5);
-        plan.clip_hi = info.scale * (qmax - info.zero_point + 0.5);
+        // One step of slack: a softmax's 1.0 against its fixed 255/256 top
+        // is rounding, not clipping.
+        plan.clip_lo = info.scale * (qmin - info.zero_point - 1.0);
+        plan.clip_hi = info.scale * (qmax - info.zero_point + 1.0);
       } else {
         plan.clip_lo = 1;
         plan.clip_hi = 0;

@@ -95,7 +95,7 @@ struct LayerComparison {
   int32_t zero_point = 0;
   ErrorStats error;
   // Reference values outside what the candidate's type can represent with
-  // its scale and zero point (by more than half a step): clipping.
+  // its scale and zero point (by more than one step): clipping.
   uint64_t clipped = 0;
   bool unhealthy = false;
   std::string unhealthy_reason;   // empty when healthy
