@@ -335,5 +335,26 @@ TEST(FastKernels, BatchMatMulMatchesReference) {
   }
 }
 
+TEST(FastKernels, AddInt8MatchesReference) {
+  TF_REQUIRE_FAST();
+  for (uint32_t i = 0; i < 100; ++i) {
+    const uint32_t seed = BaseSeed() + 7000 + i;
+    SCOPED_TRACE(Describe("ADD int8", seed));
+    Random r(seed);
+    const int n = r.Int(1, 100);
+    const ref::ScaleZeroPoint a{r.Float(0.01f, 0.2f), r.Int(-128, 127)}, b{r.Float(0.01f, 0.2f), r.Int(-128, 127)};
+    const ref::ScaleZeroPoint out{r.Float(0.02f, 0.4f), r.Int(-128, 127)};
+    const ref::AddSubParams params = ref::PrepareAddQuantized<int8_t>(a, b, out, r.Int(0, 3));
+    const ref::BroadcastPlan plan = ref::MakeBroadcastPlan(Shape{n}, Shape{n}, Shape{n});
+    const auto x = r.Int8s(n), y = r.Int8s(n);
+    std::vector<int8_t> got(static_cast<size_t>(n)), want(got.size());
+    ref::Add(plan, params, x.data(), y.data(), want.data());
+    EvalFn eval = fast::AddInt8(params, n, x.data(), y.data(), got.data());
+    ASSERT_TRUE(eval);
+    eval();
+    ASSERT_EQ(Mismatches(got, want), 0u);
+  }
+}
+
 }  // namespace
 }  // namespace tinyforge::interp::fast

@@ -54,6 +54,18 @@ struct RequantParams {
 };
 void RequantizeInt8(const RequantParams& q, const int32_t* acc, const int32_t* bias, int64_t n, int8_t* out);
 
+// Quantized int8 ADD of two same-shape tensors, bit-identical to
+// ref::Add's element (offset, shift left, rescale each input, sum, rescale,
+// offset, clamp). Each multiplier as in RequantParams.
+struct AddParams {
+  int32_t input1_offset, input2_offset, left_shift;
+  int32_t multiplier1, left1, right1;
+  int32_t multiplier2, left2, right2;
+  int32_t output_multiplier, output_left, output_right, output_offset;
+  int32_t min, max;
+};
+void AddInt8(const AddParams& p, const int8_t* a, const int8_t* b, int64_t n, int8_t* out);
+
 // Geometry of a depthwise convolution over one NHWC image.
 struct DepthwiseGeometry {
   int in_height, in_width, in_depth;

@@ -443,4 +443,29 @@ EvalFn BatchMatMulFloat(const ref::BatchMatMulParams& params, const float* lhs, 
   };
 }
 
+EvalFn AddInt8(const ref::AddSubParams& params, int64_t count, const int8_t* input1, const int8_t* input2,
+               int8_t* output) {
+  if (!Available()) return {};
+  auto split = [](const ref::QuantizedMultiplier& m, int32_t* left, int32_t* right) {
+    *left = m.shift > 0 ? m.shift : 0;
+    *right = m.shift > 0 ? 0 : -m.shift;
+    return m.multiplier >= 0 && *left <= 31 && *right <= 31;
+  };
+  avx2::AddParams p{};
+  p.input1_offset = params.input1_offset;
+  p.input2_offset = params.input2_offset;
+  p.left_shift = params.left_shift;
+  p.multiplier1 = params.input1_multiplier.multiplier;
+  p.multiplier2 = params.input2_multiplier.multiplier;
+  p.output_multiplier = params.output_multiplier.multiplier;
+  p.output_offset = params.output_offset;
+  p.min = params.activation_min;
+  p.max = params.activation_max;
+  if (!split(params.input1_multiplier, &p.left1, &p.right1) || !split(params.input2_multiplier, &p.left2, &p.right2) ||
+      !split(params.output_multiplier, &p.output_left, &p.output_right) || p.left_shift < 0 || p.left_shift > 31) {
+    return {};
+  }
+  return [p, count, input1, input2, output] { avx2::AddInt8(p, input1, input2, count, output); };
+}
+
 }  // namespace tinyforge::interp::fast

@@ -24,6 +24,7 @@
 #include "libconvert/interp/ref/batch_matmul.h"
 #include "libconvert/interp/ref/conv.h"
 #include "libconvert/interp/ref/depthwise_conv.h"
+#include "libconvert/interp/ref/elementwise.h"
 #include "libconvert/interp/ref/fully_connected.h"
 
 namespace tinyforge::interp::fast {
@@ -57,5 +58,9 @@ EvalFn BatchMatMulInt8(const ref::BatchMatMulParams& params, const ref::Quantize
                        const int8_t* lhs, const int8_t* rhs, int8_t* output);
 EvalFn BatchMatMulFloat(const ref::BatchMatMulParams& params, const float* lhs, const float* rhs,
                         float* output);
+
+// int8 ADD without broadcasting (both inputs have `count` elements).
+EvalFn AddInt8(const ref::AddSubParams& params, int64_t count, const int8_t* input1, const int8_t* input2,
+               int8_t* output);
 
 }  // namespace tinyforge::interp::fast

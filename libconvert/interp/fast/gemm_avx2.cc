@@ -2,6 +2,7 @@
 // -mfma. See avx2_kernels.h for the ODR rule these files follow.
 #include <immintrin.h>
 
+#include <cstdint>
 #include <cstring>
 
 #include "libconvert/interp/fast/avx2_kernels.h"
@@ -211,6 +212,34 @@ void DepthwiseRowInt8Vector(const DepthwiseGeometry& g, const int8_t* image, con
 }
 
 }  // namespace
+
+void AddInt8(const AddParams& p, const int8_t* a, const int8_t* b, int64_t n, int8_t* out) {
+  const __m256i off1 = _mm256_set1_epi32(p.input1_offset), off2 = _mm256_set1_epi32(p.input2_offset);
+  const __m256i shift = _mm256_set1_epi32(p.left_shift), zero = _mm256_setzero_si256();
+  const __m256i int_min = _mm256_set1_epi32(INT32_MIN), int_max = _mm256_set1_epi32(INT32_MAX);
+  const __m256i m1 = _mm256_set1_epi32(p.multiplier1), l1 = _mm256_set1_epi32(p.left1), r1 = _mm256_set1_epi32(p.right1);
+  const __m256i m2 = _mm256_set1_epi32(p.multiplier2), l2 = _mm256_set1_epi32(p.left2), r2 = _mm256_set1_epi32(p.right2);
+  const __m256i mo = _mm256_set1_epi32(p.output_multiplier), lo = _mm256_set1_epi32(p.output_left);
+  const __m256i ro = _mm256_set1_epi32(p.output_right), oo = _mm256_set1_epi32(p.output_offset);
+  const __m256i vmin = _mm256_set1_epi32(p.min), vmax = _mm256_set1_epi32(p.max);
+  auto eight = [&](const int8_t* x, const int8_t* y, int8_t* z) {
+    const __m256i xa = _mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(x)));
+    const __m256i ya = _mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(y)));
+    const __m256i s1 = _mm256_sllv_epi32(_mm256_add_epi32(xa, off1), shift);
+    const __m256i s2 = _mm256_sllv_epi32(_mm256_add_epi32(ya, off2), shift);
+    const __m256i scaled1 = Requantize8(s1, m1, l1, r1, zero, int_min, int_max);
+    const __m256i scaled2 = Requantize8(s2, m2, l2, r2, zero, int_min, int_max);
+    StoreInt8x8(Requantize8(_mm256_add_epi32(scaled1, scaled2), mo, lo, ro, oo, vmin, vmax), z);
+  };
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) eight(a + i, b + i, out + i);
+  if (i < n) {  // the tail through zero-padded lanes
+    int8_t x[8] = {}, y[8] = {}, z[8];
+    for (int64_t j = 0; j < n - i; ++j) x[j] = a[i + j], y[j] = b[i + j];
+    eight(x, y, z);
+    for (int64_t j = 0; j < n - i; ++j) out[i + j] = z[j];
+  }
+}
 
 void DepthwiseRowInt8(const DepthwiseGeometry& g, const int8_t* image, const int16_t* filter,
                       int32_t input_offset, int out_y, int32_t* acc) {

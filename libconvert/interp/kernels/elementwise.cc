@@ -2,6 +2,7 @@
 // glue between the model and ref/elementwise.
 #include "libconvert/interp/ref/elementwise.h"
 
+#include "libconvert/interp/fast/fast_kernels.h"
 #include "libconvert/interp/kernels/kernels.h"
 
 namespace tinyforge::interp::kernels {
@@ -80,6 +81,11 @@ EvalFn PrepareAddSub(PrepareContext& ctx, bool add) {
           const auto params = c.Located([&] {
             return add ? ref::PrepareAddQuantized<int8_t>(q1, q2, qo, act) : ref::PrepareSubQuantized<int8_t>(q1, q2, qo, act);
           });
+          if (add && c.allow_fast() && !plan.needs_broadcast) {
+            const EvalFn fast = fast::AddInt8(params, plan.flat_size, c.input(0).Data<int8_t>(),
+                                              c.input(1).Data<int8_t>(), c.output(0).Data<int8_t>());
+            if (fast) return fast;
+          }
           return QuantEval<int8_t>(c, plan, params, run);
         }
         const auto params = c.Located([&] {
