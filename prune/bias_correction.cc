@@ -35,8 +35,9 @@ struct LayerGeometry {
   double positions() const { return static_cast<double>(batch) * out_h * out_w; }
 };
 
-// Empty when the layer can be corrected, else why not.
-std::string Describe(const Model& model, const WeightRef& ref, LayerGeometry* geo) {
+// Empty when the layer can be described (and, with `need_bias`, has a bias
+// to correct), else why not.
+std::string Describe(const Model& model, const WeightRef& ref, LayerGeometry* geo, bool need_bias = true) {
   if (ref.subgraph != 0) return "not in subgraph 0 (the one the interpreter runs)";
   const auto& op = *model.subgraph(0).operators[ref.op_index];
   geo->op_index = ref.op_index;
@@ -45,18 +46,18 @@ std::string Describe(const Model& model, const WeightRef& ref, LayerGeometry* ge
       ref.op != tflite::BuiltinOperator_FULLY_CONNECTED) {
     return "bias correction handles CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED";
   }
-  if (op.inputs.size() < 3 || op.inputs[2] < 0 || !model.IsConstant(model.tensor(0, op.inputs[2]))) {
-    return "no constant bias to correct";
-  }
+  const bool has_bias = op.inputs.size() >= 3 && op.inputs[2] >= 0 && model.IsConstant(model.tensor(0, op.inputs[2]));
+  if (need_bias && !has_bias) return "no constant bias to correct";
   geo->input = op.inputs[0];
   geo->weight = op.inputs[1];
-  geo->bias = op.inputs[2];
+  geo->bias = has_bias ? op.inputs[2] : -1;
   const auto& in = model.tensor(0, geo->input).shape;
   const auto& w = model.tensor(0, geo->weight).shape;
-  const auto& bias = model.tensor(0, geo->bias);
   const tflite::TensorType wtype = model.tensor(0, geo->weight).type;
   const tflite::TensorType want = wtype == tflite::TensorType_INT8 ? tflite::TensorType_INT32 : tflite::TensorType_FLOAT32;
-  if (bias.type != want) return "bias type " + TypeName(bias.type) + " (expected " + TypeName(want) + ")";
+  if (need_bias && model.tensor(0, geo->bias).type != want) {
+    return "bias type " + TypeName(model.tensor(0, geo->bias).type) + " (expected " + TypeName(want) + ")";
+  }
   if (wtype == tflite::TensorType_INT8) {
     const auto& q = model.tensor(0, geo->input).quantization;
     if (!q || q->scale.empty()) return "INT8 weights with an unquantized input";
@@ -237,6 +238,25 @@ void ShiftBias(Model& model, const LayerGeometry& g, const std::vector<double>& 
 }
 
 }  // namespace
+
+std::vector<std::vector<double>> MeanWeightInputs(const Model& model, const std::vector<WeightRef>& layers,
+                                                  const std::vector<DatasetView>& calibration, int threads) {
+  std::vector<LayerGeometry> geos;
+  std::vector<size_t> which;
+  for (size_t l = 0; l < layers.size(); ++l) {
+    LayerGeometry g;
+    if (Describe(model, layers[l], &g, /*need_bias=*/false).empty() &&
+        g.op != tflite::BuiltinOperator_DEPTHWISE_CONV_2D) {
+      geos.push_back(g);
+      which.push_back(l);
+    }
+  }
+  std::vector<std::vector<double>> out(layers.size());
+  if (geos.empty() || calibration.empty()) return out;
+  std::vector<std::vector<double>> means = MeasureTapMeans(model, geos, calibration, threads);
+  for (size_t k = 0; k < geos.size(); ++k) out[which[k]] = std::move(means[k]);
+  return out;
+}
 
 std::vector<double> CorrectBiases(const Model& original, Model& pruned, const std::vector<WeightRef>& layers,
                                   const std::vector<DatasetView>& calibration, int threads,

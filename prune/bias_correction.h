@@ -35,4 +35,11 @@ std::vector<double> CorrectBiases(const Model& original, Model& pruned, const st
                                   const std::vector<DatasetView>& calibration, int threads,
                                   std::vector<SkippedLayer>& skipped);
 
+// The mean input each weight of a CONV_2D or FULLY_CONNECTED layer
+// multiplies over the calibration samples (M above, laid out like one row of
+// its weights: [kh, kw, in] or [in]); empty for a layer of another kind.
+// Used by channel pruning to fold removed channels into their readers.
+std::vector<std::vector<double>> MeanWeightInputs(const Model& model, const std::vector<WeightRef>& layers,
+                                                  const std::vector<DatasetView>& calibration, int threads);
+
 }  // namespace tinyforge::prune

@@ -10,6 +10,7 @@
 #include "libconvert/dtype.h"
 #include "libconvert/error.h"
 #include "libconvert/verify.h"
+#include "prune/bias_correction.h"
 #include "prune/magnitude.h"
 
 namespace tinyforge::prune {
@@ -326,8 +327,10 @@ void AddToBias(Model& m, size_t sg, size_t op_index, const std::vector<double>& 
 }
 
 // A reader's bias change for the removed channels of `plan`: sum over
-// removed input columns of W * value (per reader output channel).
-std::vector<double> Compensation(const Model& m, size_t sg, const Plan& plan, const PathStep& reader) {
+// removed input columns j of W * value, the value being the measured mean
+// input of column j when `means` has one, else the assumed constant.
+std::vector<double> Compensation(const Model& m, size_t sg, const Plan& plan, const PathStep& reader,
+                                 const std::vector<double>& means) {
   const tflite::OperatorT& op = *m.subgraph(sg).operators[reader.op_index];
   const tflite::TensorT& w = m.tensor(sg, op.inputs[1]);
   const std::vector<float> wr = RealWeights(m, w);
@@ -338,7 +341,7 @@ std::vector<double> Compensation(const Model& m, size_t sg, const Plan& plan, co
   for (size_t o = 0; o < out_c; ++o) {
     for (size_t j = 0; j < row; ++j) {
       const size_t ch = j % c;  // both [out, kh, kw, in] and [out, in] keep channels innermost
-      if (!plan.keep[ch]) delta[o] += static_cast<double>(wr[o * row + j]) * reader.value[ch];
+      if (!plan.keep[ch]) delta[o] += static_cast<double>(wr[o * row + j]) * (means.size() == row ? means[j] : reader.value[ch]);
     }
   }
   return delta;
@@ -347,7 +350,8 @@ std::vector<double> Compensation(const Model& m, size_t sg, const Plan& plan, co
 }  // namespace
 
 std::vector<ChannelChange> PruneChannels(Model& model, const std::vector<WeightRef>& candidates, double fraction,
-                                         std::vector<SkippedLayer>& skipped) {
+                                         std::vector<SkippedLayer>& skipped,
+                                         const std::vector<DatasetView>& calibration, int threads) {
   // 1. Decide on the model as it is.
   std::vector<Plan> plans;
   for (const WeightRef& ref : candidates) {
@@ -399,12 +403,21 @@ std::vector<ChannelChange> PruneChannels(Model& model, const std::vector<WeightR
 
   // 2. Fold the removed channels' assumed values into the readers' biases,
   //    all computed before anything is sliced.
-  std::vector<std::pair<std::pair<size_t, size_t>, std::vector<double>>> deltas;
+  std::vector<WeightRef> readers;
   for (const Plan& plan : plans) {
     for (const PathStep& s : plan.steps) {
-      if (s.kind == PathStep::kReader) {
-        deltas.push_back({{plan.producer.subgraph, s.op_index}, Compensation(model, plan.producer.subgraph, plan, s)});
-      }
+      if (s.kind != PathStep::kReader) continue;
+      const tflite::OperatorT& op = *model.subgraph(plan.producer.subgraph).operators[s.op_index];
+      readers.push_back({plan.producer.subgraph, s.op_index, model.OpCode(op), op.inputs[1]});
+    }
+  }
+  const std::vector<std::vector<double>> means = MeanWeightInputs(model, readers, calibration, threads);
+  std::vector<std::pair<std::pair<size_t, size_t>, std::vector<double>>> deltas;
+  size_t k = 0;
+  for (const Plan& plan : plans) {
+    for (const PathStep& s : plan.steps) {
+      if (s.kind != PathStep::kReader) continue;
+      deltas.push_back({{plan.producer.subgraph, s.op_index}, Compensation(model, plan.producer.subgraph, plan, s, means[k++])});
     }
   }
   for (const auto& [where, delta] : deltas) AddToBias(model, where.first, where.second, delta);

@@ -31,6 +31,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "libconvert/dataset.h"
 #include "libconvert/model.h"
 #include "prune/pruner.h"
 #include "prune/weights.h"
@@ -47,7 +48,12 @@ struct ChannelChange {
 // weights (FindPrunableWeights); layers left unpruned are appended to
 // `skipped` (stage "channels"). Returns every changed weight tensor; the
 // caller re-verifies the model.
+// With `calibration` samples (may be empty) the removed channels' value at
+// each reader is measured instead of assumed: the mean input each removed
+// weight multiplied (bias_correction.h MeanWeightInputs), so each reader's
+// mean pre-activation output is kept exactly.
 std::vector<ChannelChange> PruneChannels(Model& model, const std::vector<WeightRef>& candidates,
-                                         double fraction, std::vector<SkippedLayer>& skipped);
+                                         double fraction, std::vector<SkippedLayer>& skipped,
+                                         const std::vector<DatasetView>& calibration = {}, int threads = 0);
 
 }  // namespace tinyforge::prune

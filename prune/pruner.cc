@@ -120,7 +120,7 @@ PruneResult PruneModel(const Model& model, const PruneOptions& options) {
   }
   if (options.channels > 0) {
     const std::vector<ChannelChange> changes =
-        PruneChannels(pruned, scan.eligible, options.channels, report.skipped);
+        PruneChannels(pruned, scan.eligible, options.channels, report.skipped, options.bias_calibration, options.threads);
     std::map<std::pair<size_t, int>, size_t> by_tensor;
     for (size_t i = 0; i < layers.size(); ++i) by_tensor[{layers[i].subgraph, layers[i].tensor}] = i;
     for (const ChannelChange& c : changes) {
