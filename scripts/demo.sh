@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# The main job end to end on the default model: inspect it, run it on real
-# data, and emit the C++ sources firmware compiles in. Artifacts go to
-# demo-out/ (or $1).
+# The main job end to end on the bundled default model (testdata/shapes, a
+# float classifier tinyforge trained itself): prune, quantize to int8,
+# compare against the float model on held-out data with an accuracy budget,
+# and emit the C++ sources firmware compiles in. Every artifact goes to
+# demo-out/ (or $1); open demo-out/compare.html in a browser.
+# With the shared corpus present (../shared), it also quantizes the real
+# conv_fc_mnist and compares it with Google's own int8 version.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -11,25 +15,24 @@ shared=${TINYFORGE_SHARED_DIR:-$(pwd)/../shared}
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DTINYFORGE_SHARED_DIR="$shared" >/dev/null
 cmake --build build -j "$(nproc 2>/dev/null || echo 2)" --target tinyforge
 tf=build/apps/tinyforge
+data=testdata/shapes
+rm -rf "$out"
 mkdir -p "$out"
 
-model="$shared/models/person_detect.tflite"
-if [ ! -f "$model" ]; then
-  echo "demo: the default model $model is missing (set TINYFORGE_SHARED_DIR)" >&2
-  exit 2
+echo "== the model =="
+"$tf" inspect "$data/shapes_float.tflite"
+
+echo "== pipeline: prune 50% -> quantize int8 -> compare (budget 2 points) -> emit =="
+"$tf" pipeline "$data/shapes_float.tflite" --calib "$data/calib.npy" \
+  --eval "$data/eval.npy" --labels "$data/eval_labels.npy" \
+  --sparsity 0.5 --max-drop 2 --out-dir "$out"
+
+if [ -f "$shared/models/conv_fc_mnist.tflite" ]; then
+  echo "== the real thing: conv_fc_mnist, quantized here vs by Google's AI Edge Quantizer =="
+  "$tf" quantize "$shared/models/conv_fc_mnist.tflite" -o "$out/conv_fc_mnist_int8.tflite" \
+    --calib "$shared/data/mnist/calib_images_f32.npy" --report "$out/conv_fc_mnist_quantize.json"
+  "$tf" compare "$shared/models/conv_fc_mnist_srq_a8w8.tflite" "$out/conv_fc_mnist_int8.tflite" \
+    --data "$shared/data/mnist/eval_images_f32_first1000.npy" --html "$out/conv_fc_mnist_vs_google.html" || true
 fi
-
-echo "== inspect =="
-"$tf" inspect "$model"
-"$tf" inspect "$model" --json > "$out/person_detect.json"
-
-echo "== run on the two test images =="
-"$tf" run "$model" --input "$shared/data/person/person_input_int8.npy" --output-dir "$out/person"
-"$tf" run "$model" --input "$shared/data/person/no_person_input_int8.npy" --output-dir "$out/no_person"
-echo "(scores are [no_person, person]; TFLM gives [-113, 113] and [57, -57])"
-
-echo "== re-pack aligned and emit for firmware =="
-"$tf" rewrite "$model" -o "$out/person_detect.tflite" --align
-"$tf" emit "$out/person_detect.tflite" -o "$out/person_detect_model_data.cc" \
-  --header "$out/person_detect_model_data.h" --resolver "$out/person_detect_ops.h"
+echo "== artifacts in $out =="
 ls -l "$out"
