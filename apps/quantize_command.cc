@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -109,9 +110,35 @@ void Quantize(const QuantizeCommandOptions& o) {
   }
 
   const Model model = LoadModel(o.model);
+  ModelInputArrays calib;
+  if (o.calibration_in.empty()) {
+    if (o.random > 0) {
+      std::fprintf(stderr, "warning: calibrating on %zu samples of uniform noise in [-1, 1]: "
+                           "fine for a smoke test, useless for accuracy\n", o.random);
+      calib = RandomInputs(model, o.random);
+    } else {
+      calib = ReadModelInputsOrImages(model, o.calib, images, /*quantize_floats=*/false);
+    }
+  }
+  std::vector<DatasetView> calib_views = ViewModelInputs(model, calib);
+  if (o.samples > 0) {
+    for (DatasetView& v : calib_views) v = v.Limit(o.samples);
+  }
+
+  // What quantizing costs is printed against a plain float run of the same
+  // samples, measured here first; one untimed sample warms both up alike.
+  std::optional<double> float_seconds;
+  if (!calib_views.empty() && calib_views[0].num_samples() > 0) {
+    std::vector<DatasetView> one = calib_views;
+    for (DatasetView& v : one) v = v.Limit(1);
+    interp::RunDataset(model, one, o.threads);
+    const auto float_start = std::chrono::steady_clock::now();
+    interp::RunDataset(model, calib_views, o.threads);
+    float_seconds = Seconds(float_start);
+  }
+
   const auto start = std::chrono::steady_clock::now();
   quantize::CalibrationTable table;
-  ModelInputArrays calib;
   if (!o.calibration_in.empty()) {
     const std::vector<uint8_t> bytes = ReadFileBytes(o.calibration_in);
     nlohmann::json json;
@@ -122,20 +149,9 @@ void Quantize(const QuantizeCommandOptions& o) {
     }
     table = quantize::CalibrationFromJson(json, model, o.calibration_in);
   } else {
-    if (o.random > 0) {
-      std::fprintf(stderr, "warning: calibrating on %zu samples of uniform noise in [-1, 1]: "
-                           "fine for a smoke test, useless for accuracy\n", o.random);
-      calib = RandomInputs(model, o.random);
-    } else {
-      calib = ReadModelInputsOrImages(model, o.calib, images, /*quantize_floats=*/false);
-    }
-    std::vector<DatasetView> views = ViewModelInputs(model, calib);
-    if (o.samples > 0) {
-      for (DatasetView& v : views) v = v.Limit(o.samples);
-    }
-    Progress progress("calibrate", views.empty() ? 1 : views[0].num_samples(), !o.quiet);
+    Progress progress("calibrate", calib_views.empty() ? 1 : calib_views[0].num_samples(), !o.quiet);
     calibration.on_sample = progress.Callback();
-    table = quantize::Calibrate(model, views, calibration);
+    table = quantize::Calibrate(model, calib_views, calibration);
   }
   if (!o.calibration_out.empty()) {
     WriteFileAtomic(o.calibration_out, quantize::CalibrationToJson(table).dump(1) + "\n");
@@ -165,22 +181,13 @@ void Quantize(const QuantizeCommandOptions& o) {
                 100.0 * static_cast<double>(size_after) / static_cast<double>(std::max<size_t>(size_before, 1)));
   }
 
-  // The cost of quantizing, against a plain float run of the same samples
-  // measured now, in the same process.
-  if (!calib.arrays.empty()) {
-    std::vector<DatasetView> views = ViewModelInputs(model, calib);
-    if (o.samples > 0) {
-      for (DatasetView& v : views) v = v.Limit(o.samples);
-    }
-    const auto float_start = std::chrono::steady_clock::now();
-    interp::RunDataset(model, views, o.threads);
-    const double float_seconds = Seconds(float_start);
-    report["timing_seconds"] = {{"quantize", quantize_seconds}, {"calibrate", calibrate_seconds}, {"float_run", float_seconds},
-                                {"ratio", quantize_seconds / std::max(float_seconds, 1e-9)}};
+  if (float_seconds) {
+    const double ratio = quantize_seconds / std::max(*float_seconds, 1e-9);
+    report["timing_seconds"] = {{"quantize", quantize_seconds}, {"calibrate", calibrate_seconds},
+                                {"float_run", *float_seconds}, {"ratio", ratio}};
     if (!o.quiet) {
-      std::printf("time: quantize %.3f s (calibration %.3f s) = %.2fx a float run of the same %zu samples (%.3f s)\n",
-                  quantize_seconds, calibrate_seconds, quantize_seconds / std::max(float_seconds, 1e-9), table.samples,
-                  float_seconds);
+      std::printf("time: quantize %.1f ms (calibration %.1f ms) = %.2fx a float run of the same %zu samples (%.1f ms)\n",
+                  1e3 * quantize_seconds, 1e3 * calibrate_seconds, ratio, table.samples, 1e3 * *float_seconds);
     }
   }
 
