@@ -51,13 +51,16 @@ std::string CompareSummaryText(const CompareResult& r, size_t max_layers) {
     for (const LayerComparison& l : r.layers) unhealthy += l.unhealthy ? 1 : 0;
     s += "\nlayers, worst first (" + std::to_string(r.layers.size()) + " compared, " + std::to_string(unhealthy) +
          " unhealthy; rounding alone gives RMSE/scale 0.29)\n";
-    s += Format("  %4s %4s  %-18s %-8s %10s %10s %9s %8s  %s\n", "rank", "op", "operator", "type", "RMSE",
-                "RMSE/scale", "cosine", "SNR dB", "tensor");
+    s += Format("  %4s %4s  %-18s %-8s %11s %5s %10s %10s %9s %8s  %s\n", "rank", "op", "operator", "type", "scale",
+                "zp", "RMSE", "RMSE/scale", "cosine", "SNR dB", "tensor");
     for (size_t i = 0; i < r.layers.size() && i < max_layers; ++i) {
       const LayerComparison& l = r.layers[i];
       const double steps = l.rmse_steps();
-      s += Format("  %4zu %4zu  %-18s %-8s %10.4g %10s %9.6f %8s  %s%s\n", i + 1, l.op_index, l.op_name.c_str(),
-                  l.type.c_str(), l.error.rmse(), std::isnan(steps) ? "-" : Format("%.3f", steps).c_str(),
+      const bool quantized = l.scale > 0;
+      s += Format("  %4zu %4zu  %-18s %-8s %11s %5s %10.4g %10s %9.6f %8s  %s%s\n", i + 1, l.op_index,
+                  l.op_name.c_str(), l.type.c_str(), quantized ? Format("%.5g", l.scale).c_str() : "-",
+                  quantized ? std::to_string(l.zero_point).c_str() : "-", l.error.rmse(),
+                  std::isnan(steps) ? "-" : Format("%.3f", steps).c_str(),
                   l.error.cosine(), Snr(l.error.snr_db()).c_str(), l.tensor_name.c_str(),
                   l.unhealthy ? "  UNHEALTHY" : "");
     }
