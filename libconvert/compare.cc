@@ -203,11 +203,6 @@ void CheckViews(const Model& model, const std::vector<DatasetView>& views, size_
   }
 }
 
-void CopyInputs(interp::Interpreter& interpreter, const std::vector<DatasetView>& views, size_t s) {
-  for (size_t k = 0; k < views.size(); ++k) {
-    std::memcpy(interpreter.input(k).data, views[k].sample(s), interpreter.input(k).bytes);
-  }
-}
 
 bool RankedBefore(const LayerComparison& a, const LayerComparison& b) {
   const double sa = a.rmse_steps();
@@ -355,14 +350,14 @@ CompareResult CompareModels(const Model& reference, const Model& candidate,
     for (size_t s = begin; s < end; ++s) {
       if (s != begin) ref_interp.ResetVariables();
       state.candidate->ResetVariables();
-      CopyInputs(ref_interp, reference_inputs, s);
+      interp::SetInputs(ref_interp, reference_inputs, s);
       // Graph inputs produce no operator event: take their values here.
       for (int index : rg.inputs) {
         const int slot = num_layers > 0 ? matching.reference_tensor_slot[static_cast<size_t>(index)] : -1;
         if (slot >= 0) RealValues(ref_interp.tensor(index), state.reference_values[static_cast<size_t>(slot)]);
       }
       ref_interp.Invoke();
-      CopyInputs(*state.candidate, candidate_inputs, s);
+      interp::SetInputs(*state.candidate, candidate_inputs, s);
       state.candidate->Invoke();
       for (size_t k = 0; k < num_outputs; ++k) {
         RealValues(ref_interp.output(k), state.reference_out);

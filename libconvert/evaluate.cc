@@ -1,7 +1,5 @@
 #include "libconvert/evaluate.h"
 
-#include <cstring>
-
 #include "libconvert/error.h"
 #include "libconvert/interp/batch.h"
 
@@ -10,24 +8,12 @@ namespace tinyforge {
 ClassifierResult EvaluateClassifier(const Model& model, const std::vector<DatasetView>& inputs,
                                     const std::vector<int64_t>& labels, int threads, size_t output,
                                     const std::function<void()>& on_sample) {
+  const size_t samples = interp::CountSamples(model, inputs);
   const auto& g = model.subgraph(0);
-  if (inputs.size() != g.inputs.size()) {
-    throw Error(model.source() + ": the model has " + std::to_string(g.inputs.size()) +
-                    " inputs, but " + std::to_string(inputs.size()) + " input arrays were given",
-                ErrorCode::kBadInput);
-  }
   if (output >= g.outputs.size()) {
     throw Error(model.source() + ": output " + std::to_string(output) + " does not exist (the model has " +
                     std::to_string(g.outputs.size()) + ")",
                 ErrorCode::kBadInput);
-  }
-  const size_t samples = inputs.empty() ? 1 : inputs[0].num_samples();
-  for (const DatasetView& view : inputs) {
-    if (view.num_samples() != samples) {
-      throw Error(view.array_name() + ": holds " + std::to_string(view.num_samples()) + " samples, but " +
-                      inputs[0].array_name() + " holds " + std::to_string(samples),
-                  ErrorCode::kBadInput);
-    }
   }
   if (!labels.empty() && labels.size() != samples) {
     throw Error("the labels hold " + std::to_string(labels.size()) + " entries, but the data holds " +
@@ -39,9 +25,7 @@ ClassifierResult EvaluateClassifier(const Model& model, const std::vector<Datase
   result.predictions.resize(samples);
   std::vector<std::vector<float>> scratch(static_cast<size_t>(interp::WorkerCount(threads, samples)));
   interp::ForEachSample(model, samples, threads, [&](interp::Interpreter& interpreter, size_t s, int w) {
-    for (size_t k = 0; k < inputs.size(); ++k) {
-      std::memcpy(interpreter.input(k).data, inputs[k].sample(s), interpreter.input(k).bytes);
-    }
+    interp::SetInputs(interpreter, inputs, s);
     interpreter.Invoke();
     std::vector<float>& values = scratch[static_cast<size_t>(w)];
     RealValues(interpreter.output(output), values);

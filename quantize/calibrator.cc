@@ -65,10 +65,9 @@ void RunObserved(const Model& model, const std::vector<DatasetView>& inputs, con
       });
       stats.observing = true;
     }
+    interp::SetInputs(interpreter, inputs, s);
     for (size_t k = 0; k < inputs.size(); ++k) {
-      interp::RuntimeTensor& in = interpreter.input(k);
-      std::memcpy(in.data, inputs[k].sample(s), in.bytes);
-      if (observed[static_cast<size_t>(in.index)]) record(stats, in);
+      if (observed[static_cast<size_t>(interpreter.input(k).index)]) record(stats, interpreter.input(k));
     }
     interpreter.Invoke();
     if (options.on_sample) options.on_sample();
@@ -120,20 +119,8 @@ CalibrationOptions ParseCalibrationMethod(const std::string& text) {
 CalibrationTable Calibrate(const Model& model, const std::vector<DatasetView>& inputs,
                            const CalibrationOptions& options) {
   const auto& g = model.subgraph(0);
-  if (inputs.size() != g.inputs.size()) {
-    throw Error(model.source() + ": the model has " + std::to_string(g.inputs.size()) +
-                    " inputs, but calibration data was given for " + std::to_string(inputs.size()),
-                ErrorCode::kBadInput);
-  }
-  const size_t samples = inputs.empty() ? 1 : inputs[0].num_samples();
-  for (const DatasetView& view : inputs) {
-    if (view.num_samples() != samples) {
-      throw Error(view.array_name() + ": holds " + std::to_string(view.num_samples()) + " samples, but " +
-                      inputs[0].array_name() + " holds " + std::to_string(samples),
-                  ErrorCode::kBadInput);
-    }
-    view.CheckFinite();
-  }
+  const size_t samples = interp::CountSamples(model, inputs);
+  for (const DatasetView& view : inputs) view.CheckFinite();
   if (samples == 0) throw Error(inputs[0].array_name() + ": holds no samples to calibrate on", ErrorCode::kBadInput);
 
   const std::vector<int> tensors = ObservedTensors(model);

@@ -47,22 +47,37 @@ void ForEachSample(const Model& model, size_t samples, int threads,
   if (failure) std::rethrow_exception(failure);
 }
 
+size_t CountSamples(const Model& model, const std::vector<DatasetView>& inputs) {
+  const auto& g = model.subgraph(0);
+  if (inputs.size() != g.inputs.size()) {
+    throw Error(model.source() + ": the model has " + std::to_string(g.inputs.size()) + " input" +
+                    (g.inputs.size() == 1 ? "" : "s") + ", but " + std::to_string(inputs.size()) + " input array" +
+                    (inputs.size() == 1 ? " was" : "s were") + " given",
+                ErrorCode::kBadInput);
+  }
+  const size_t samples = inputs.empty() ? 1 : inputs[0].num_samples();
+  for (const DatasetView& view : inputs) {
+    if (view.num_samples() != samples) {
+      throw Error(view.array_name() + ": holds " + std::to_string(view.num_samples()) + " samples, but " +
+                      inputs[0].array_name() + " holds " + std::to_string(samples),
+                  ErrorCode::kBadInput);
+    }
+  }
+  return samples;
+}
+
+void SetInputs(Interpreter& interpreter, const std::vector<DatasetView>& inputs, size_t s) {
+  for (size_t k = 0; k < inputs.size(); ++k) {
+    std::memcpy(interpreter.input(k).data, inputs[k].sample(s), interpreter.input(k).bytes);
+  }
+}
+
 std::vector<NpyArray> RunDataset(const Model& model, const std::vector<DatasetView>& inputs,
                                  int threads, const InterpreterOptions& options) {
   const auto& g = model.subgraph(0);
-  if (inputs.size() != g.inputs.size()) {
-    throw Error(model.source() + ": the model has " + std::to_string(g.inputs.size()) + " inputs, but " +
-                std::to_string(inputs.size()) + " input arrays were given");
-  }
-  const size_t samples = inputs.empty() ? 1 : inputs[0].num_samples();
+  const size_t samples = CountSamples(model, inputs);
   bool batched = false;
-  for (size_t k = 0; k < inputs.size(); ++k) {
-    batched = batched || inputs[k].batched();
-    if (inputs[k].num_samples() != samples) {
-      throw Error(inputs[k].array_name() + ": holds " + std::to_string(inputs[k].num_samples()) +
-                  " samples, but " + inputs[0].array_name() + " holds " + std::to_string(samples));
-    }
-  }
+  for (const DatasetView& view : inputs) batched = batched || view.batched();
 
   std::vector<NpyArray> outputs;
   for (int index : g.outputs) {
@@ -78,10 +93,7 @@ std::vector<NpyArray> RunDataset(const Model& model, const std::vector<DatasetVi
   }
 
   ForEachSample(model, samples, threads, [&](Interpreter& interpreter, size_t s, int) {
-    for (size_t k = 0; k < inputs.size(); ++k) {
-      RuntimeTensor& in = interpreter.input(k);
-      std::memcpy(in.data, inputs[k].sample(s), in.bytes);
-    }
+    SetInputs(interpreter, inputs, s);
     interpreter.Invoke();
     for (size_t k = 0; k < outputs.size(); ++k) {
       const RuntimeTensor& out = interpreter.output(k);

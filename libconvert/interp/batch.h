@@ -26,6 +26,14 @@ void ForEachSample(const Model& model, size_t samples, int threads,
                    const std::function<void(Interpreter&, size_t sample, int worker)>& run,
                    const InterpreterOptions& options = {});
 
+// The number of samples in `inputs` (1 when the model has no inputs), after
+// checking there is one view per input of subgraph 0 and that all hold the
+// same number. Throws Error (kBadInput) naming the model or the array.
+size_t CountSamples(const Model& model, const std::vector<DatasetView>& inputs);
+
+// Copies sample `s` of every view into the interpreter's inputs.
+void SetInputs(Interpreter& interpreter, const std::vector<DatasetView>& inputs, size_t s);
+
 // Runs every sample of `inputs` (one view per model input, all with the same
 // number of samples) and returns one array per model output, shaped
 // [N, output shape...] when the inputs were batched, else the output shape.
