@@ -3,6 +3,7 @@
 #include <string>
 
 #include "libconvert/error.h"
+#include "libconvert/interp/ref/strided_copy.h"
 
 namespace tinyforge::ref {
 
@@ -44,21 +45,8 @@ BroadcastToParams PrepareBroadcastTo(const Shape& input, const std::vector<int64
 template <typename T>
 void BroadcastTo(const BroadcastToParams& p, const T* input, T* output) {
   if (p.flat_size == 0) return;
-  const auto& d = p.output_dims;
-  const auto& s = p.input_strides;
-  static_assert(kMaxBroadcastRank == 6, "the loop nest below has one level per axis");
-  for (int64_t i0 = 0; i0 < d[0]; ++i0) {
-    for (int64_t i1 = 0; i1 < d[1]; ++i1) {
-      for (int64_t i2 = 0; i2 < d[2]; ++i2) {
-        for (int64_t i3 = 0; i3 < d[3]; ++i3) {
-          for (int64_t i4 = 0; i4 < d[4]; ++i4) {
-            const T* row = input + i0 * s[0] + i1 * s[1] + i2 * s[2] + i3 * s[3] + i4 * s[4];
-            for (int64_t i5 = 0; i5 < d[5]; ++i5) *output++ = row[i5 * s[5]];
-          }
-        }
-      }
-    }
-  }
+  static_assert(kMaxBroadcastRank == kStridedCopyRank, "one strided copy serves every rank");
+  StridedCopy(p.output_dims, p.input_strides, input, output);
 }
 
 template void BroadcastTo<float>(const BroadcastToParams&, const float*, float*);

@@ -4,6 +4,7 @@
 
 #include "libconvert/error.h"
 #include "libconvert/interp/ref/broadcast.h"
+#include "libconvert/interp/ref/strided_copy.h"
 
 namespace tinyforge::ref {
 namespace {
@@ -73,22 +74,8 @@ void Transpose(const TransposeParams& params, const T* input, T* output) {
     d[static_cast<size_t>(lead + i)] = params.output_dims[static_cast<size_t>(i)];
     s[static_cast<size_t>(lead + i)] = params.input_strides[static_cast<size_t>(i)];
   }
-  for (int64_t x : d) {
-    if (x == 0) return;
-  }
-  static_assert(kMaxTransposeRank == 6, "the loop nest below has one level per axis");
-  for (int64_t i0 = 0; i0 < d[0]; ++i0) {
-    for (int64_t i1 = 0; i1 < d[1]; ++i1) {
-      for (int64_t i2 = 0; i2 < d[2]; ++i2) {
-        for (int64_t i3 = 0; i3 < d[3]; ++i3) {
-          for (int64_t i4 = 0; i4 < d[4]; ++i4) {
-            const T* row = input + i0 * s[0] + i1 * s[1] + i2 * s[2] + i3 * s[3] + i4 * s[4];
-            for (int64_t i5 = 0; i5 < d[5]; ++i5) *output++ = row[i5 * s[5]];
-          }
-        }
-      }
-    }
-  }
+  static_assert(kMaxTransposeRank == kStridedCopyRank, "one strided copy serves every rank");
+  StridedCopy(d, s, input, output);
 }
 
 template void Transpose<float>(const TransposeParams&, const float*, float*);
