@@ -79,6 +79,18 @@ std::string Describe(const char* what, uint32_t seed) {
   return std::string(what) + " seed " + std::to_string(seed) + " (TINYFORGE_TEST_SEED=" + std::to_string(BaseSeed()) + ")";
 }
 
+// Runs `cases` seeded cases from first_seed on, naming the seed of a
+// failing one, and stops at the first failure.
+template <typename Fn>
+void ForEachCase(const char* what, uint32_t first_seed, int cases, Fn fn) {
+  for (int i = 0; i < cases && !::testing::Test::HasFatalFailure(); ++i) {
+    const uint32_t seed = first_seed + static_cast<uint32_t>(i);
+    SCOPED_TRACE(Describe(what, seed));
+    Random r(seed);
+    fn(r);
+  }
+}
+
 template <typename T>
 size_t Mismatches(const std::vector<T>& got, const std::vector<T>& want) {
   size_t n = 0;
@@ -95,12 +107,24 @@ size_t FloatMismatches(const std::vector<float>& got, const std::vector<float>& 
   return n;
 }
 
+// Runs a fast kernel's closure (which must exist) and checks its output
+// against the reference's: the same bits, or within 1e-5 for float GEMMs.
+template <typename T>
+void ExpectMatch(const EvalFn& eval, const std::vector<T>& got, const std::vector<T>& want, bool exact = true) {
+  ASSERT_TRUE(eval);
+  eval();
+  if constexpr (std::is_same_v<T, float>) {
+    if (!exact) {
+      ASSERT_EQ(FloatMismatches(got, want), 0u);
+      return;
+    }
+  }
+  ASSERT_EQ(Mismatches(got, want), 0u);
+}
+
 TEST(FastKernels, RequantizeMatchesReference) {
   TF_REQUIRE_FAST();
-  for (uint32_t i = 0; i < 300; ++i) {
-    const uint32_t seed = BaseSeed() + i;
-    SCOPED_TRACE(Describe("requantize", seed));
-    Random r(seed);
+  ForEachCase("requantize", BaseSeed(), 300, [&](Random& r) {
     ref::ConvQuantization quant = r.Quantization(37, 1);
     // Multipliers from tiny to above 1 (left shifts).
     for (float& s : quant.filter_scales) s = std::pow(10.0f, r.Float(-7.0f, 1.5f)) * quant.output_scale / quant.input_scale;
@@ -130,7 +154,7 @@ TEST(FastKernels, RequantizeMatchesReference) {
       want[c] = static_cast<int8_t>(ref::Requantize(a, q, c));
     }
     ASSERT_EQ(Mismatches(got, want), 0u);
-  }
+  });
 }
 
 // Random geometry of a CONV_2D (depthwise false: groups sometimes) or a
@@ -154,14 +178,18 @@ struct WindowCase {
 WindowCase RandomWindow(Random& r, bool depthwise) {
   for (;;) {
     WindowCase c;
-    const int kh = r.Int(1, depthwise ? 5 : 4), kw = r.Int(1, depthwise ? 5 : 4);
+    // A quarter of the convs are pointwise (1x1, stride 1), which the fast
+    // kernel runs without an im2col; some images span several GEMM chunks.
+    const bool pointwise = !depthwise && r.Int(0, 3) == 0;
+    const int kh = pointwise ? 1 : r.Int(1, depthwise ? 5 : 4), kw = pointwise ? 1 : r.Int(1, depthwise ? 5 : 4);
     c.padding = r.Bool() ? ref::Padding::kSame : ref::Padding::kValid;
-    c.stride_h = r.Int(1, 3);
-    c.stride_w = r.Int(1, 3);
+    c.stride_h = pointwise ? 1 : r.Int(1, 3);
+    c.stride_w = pointwise ? 1 : r.Int(1, 3);
     c.dilation_h = r.Int(0, 3) == 0 ? r.Int(2, 3) : 1;
     c.dilation_w = r.Int(0, 3) == 0 ? r.Int(2, 3) : 1;
     c.activation = r.Int(0, 3);
-    const int batch = r.Int(1, 2), h = r.Int(1, 13), w = r.Int(1, 13);
+    const int max_side = r.Int(0, 7) == 0 ? 48 : 13;
+    const int batch = r.Int(1, 2), h = r.Int(1, max_side), w = r.Int(1, max_side);
     if (depthwise) {
       // Multiplier 1 and multiples of 8 take the vector path, others not.
       const int multipliers[] = {1, 1, 1, 1, 2, 3, 8, 16};
@@ -170,7 +198,7 @@ WindowCase RandomWindow(Random& r, bool depthwise) {
       c.input = Shape{batch, h, w, channels};
       c.filter = Shape{1, kh, kw, channels * c.multiplier};
     } else {
-      const int groups = r.Int(0, 4) == 0 ? r.Int(2, 3) : 1, filter_in = r.Int(1, 12);
+      const int groups = !pointwise && r.Int(0, 4) == 0 ? r.Int(2, 3) : 1, filter_in = r.Int(1, pointwise ? 40 : 12);
       c.multiplier = 0;
       c.input = Shape{batch, h, w, groups * filter_in};
       c.filter = Shape{groups * r.Int(1, 24), kh, kw, filter_in};
@@ -191,10 +219,7 @@ WindowCase RandomWindow(Random& r, bool depthwise) {
 template <typename T, typename Bias, typename Prepare, typename RunRef, typename RunFast>
 void CompareWindowKernel(const char* what, uint32_t first_seed, int cases, bool depthwise, Prepare prepare,
                          RunRef run_ref, RunFast run_fast) {
-  for (int i = 0; i < cases; ++i) {
-    const uint32_t seed = first_seed + static_cast<uint32_t>(i);
-    SCOPED_TRACE(Describe(what, seed));
-    Random r(seed);
+  ForEachCase(what, first_seed, cases, [&](Random& r) {
     const WindowCase c = RandomWindow(r, depthwise);
     const auto params = prepare(c, r);
     std::vector<T> x, w;
@@ -207,19 +232,11 @@ void CompareWindowKernel(const char* what, uint32_t first_seed, int cases, bool 
     const Bias* b = r.Bool() ? bias.data() : nullptr;
     std::vector<T> got(static_cast<size_t>(c.output.FlatSize())), want(got.size());
     run_ref(params, c.input, x.data(), c.filter, w.data(), b, c.output, want.data());
-    EvalFn eval = run_fast(params, c.input, x.data(), c.filter, w.data(), b, c.output, got.data());
-    ASSERT_TRUE(eval);
-    eval();
+    SCOPED_TRACE("input " + ref::ShapeToString(c.input) + " filter " + ref::ShapeToString(c.filter));
     // Float CONV_2D sums in another order; everything else gives the bits.
-    size_t bad = 0;
-    if constexpr (std::is_same_v<T, float>) {
-      bad = depthwise ? Mismatches(got, want) : FloatMismatches(got, want);
-    } else {
-      bad = Mismatches(got, want);
-    }
-    ASSERT_EQ(bad, 0u)
-        << "input " << ref::ShapeToString(c.input) << " filter " << ref::ShapeToString(c.filter);
-  }
+    ExpectMatch(run_fast(params, c.input, x.data(), c.filter, w.data(), b, c.output, got.data()), got, want,
+                !std::is_same_v<T, float> || depthwise);
+  });
 }
 
 TEST(FastKernels, ConvInt8MatchesReference) {
@@ -264,10 +281,7 @@ TEST(FastKernels, DepthwiseConvFloatGivesReferenceBits) {
 
 TEST(FastKernels, FullyConnectedMatchesReference) {
   TF_REQUIRE_FAST();
-  for (uint32_t i = 0; i < 100; ++i) {
-    const uint32_t seed = BaseSeed() + 5000 + i;
-    SCOPED_TRACE(Describe("FULLY_CONNECTED", seed));
-    Random r(seed);
+  ForEachCase("FULLY_CONNECTED", BaseSeed() + 5000, 100, [&](Random& r) {
     const int batches = r.Int(1, 5), depth = r.Int(1, 300), out = r.Int(1, 70);
     const Shape input{batches, depth}, weights{out, depth}, output{batches, out};
     const int act = r.Int(0, 3);
@@ -279,10 +293,7 @@ TEST(FastKernels, FullyConnectedMatchesReference) {
       const int32_t* b = r.Bool() ? bias.data() : nullptr;
       std::vector<int8_t> got(static_cast<size_t>(output.FlatSize())), want(got.size());
       ref::FullyConnectedInt8(params, input, x.data(), weights, w.data(), b, output, want.data());
-      EvalFn eval = fast::FullyConnectedInt8(params, input, x.data(), weights, w.data(), b, output, got.data());
-      ASSERT_TRUE(eval);
-      eval();
-      ASSERT_EQ(Mismatches(got, want), 0u);
+      ExpectMatch(fast::FullyConnectedInt8(params, input, x.data(), weights, w.data(), b, output, got.data()), got, want);
     }
     {
       const auto params = ref::PrepareFullyConnectedFloat(act, input, weights, output);
@@ -290,20 +301,14 @@ TEST(FastKernels, FullyConnectedMatchesReference) {
       const float* b = r.Bool() ? bias.data() : nullptr;
       std::vector<float> got(static_cast<size_t>(output.FlatSize())), want(got.size());
       ref::FullyConnectedFloat(params, input, x.data(), weights, w.data(), b, output, want.data());
-      EvalFn eval = fast::FullyConnectedFloat(params, input, x.data(), weights, w.data(), b, output, got.data());
-      ASSERT_TRUE(eval);
-      eval();
-      ASSERT_EQ(FloatMismatches(got, want), 0u);
+      ExpectMatch(fast::FullyConnectedFloat(params, input, x.data(), weights, w.data(), b, output, got.data()), got, want, false);
     }
-  }
+  });
 }
 
 TEST(FastKernels, BatchMatMulMatchesReference) {
   TF_REQUIRE_FAST();
-  for (uint32_t i = 0; i < 80; ++i) {
-    const uint32_t seed = BaseSeed() + 6000 + i;
-    SCOPED_TRACE(Describe("BATCH_MATMUL", seed));
-    Random r(seed);
+  ForEachCase("BATCH_MATMUL", BaseSeed() + 6000, 80, [&](Random& r) {
     const int m = r.Int(1, 9), k = r.Int(1, 40), n = r.Int(1, 35);
     const bool adj_x = r.Bool(), adj_y = r.Bool();
     const int b0 = r.Int(1, 3), b1 = r.Int(1, 2);
@@ -318,29 +323,20 @@ TEST(FastKernels, BatchMatMulMatchesReference) {
       const auto a = r.Int8s(lhs.FlatSize()), b = r.Int8s(rhs.FlatSize());
       std::vector<int8_t> got(static_cast<size_t>(out.FlatSize())), want(got.size());
       ref::BatchMatMul(params, quant, a.data(), b.data(), want.data());
-      EvalFn eval = fast::BatchMatMulInt8(params, quant, a.data(), b.data(), got.data());
-      ASSERT_TRUE(eval);
-      eval();
-      ASSERT_EQ(Mismatches(got, want), 0u);
+      ExpectMatch(fast::BatchMatMulInt8(params, quant, a.data(), b.data(), got.data()), got, want);
     }
     {
       const auto a = r.Floats(lhs.FlatSize()), b = r.Floats(rhs.FlatSize());
       std::vector<float> got(static_cast<size_t>(out.FlatSize())), want(got.size());
       ref::BatchMatMul(params, a.data(), b.data(), want.data());
-      EvalFn eval = fast::BatchMatMulFloat(params, a.data(), b.data(), got.data());
-      ASSERT_TRUE(eval);
-      eval();
-      ASSERT_EQ(FloatMismatches(got, want), 0u);
+      ExpectMatch(fast::BatchMatMulFloat(params, a.data(), b.data(), got.data()), got, want, false);
     }
-  }
+  });
 }
 
 TEST(FastKernels, AddInt8MatchesReference) {
   TF_REQUIRE_FAST();
-  for (uint32_t i = 0; i < 100; ++i) {
-    const uint32_t seed = BaseSeed() + 7000 + i;
-    SCOPED_TRACE(Describe("ADD int8", seed));
-    Random r(seed);
+  ForEachCase("ADD int8", BaseSeed() + 7000, 100, [&](Random& r) {
     const int n = r.Int(1, 100);
     const ref::ScaleZeroPoint a{r.Float(0.01f, 0.2f), r.Int(-128, 127)}, b{r.Float(0.01f, 0.2f), r.Int(-128, 127)};
     const ref::ScaleZeroPoint out{r.Float(0.02f, 0.4f), r.Int(-128, 127)};
@@ -349,11 +345,36 @@ TEST(FastKernels, AddInt8MatchesReference) {
     const auto x = r.Int8s(n), y = r.Int8s(n);
     std::vector<int8_t> got(static_cast<size_t>(n)), want(got.size());
     ref::Add(plan, params, x.data(), y.data(), want.data());
-    EvalFn eval = fast::AddInt8(params, n, x.data(), y.data(), got.data());
-    ASSERT_TRUE(eval);
-    eval();
-    ASSERT_EQ(Mismatches(got, want), 0u);
-  }
+    ExpectMatch(fast::AddInt8(params, n, x.data(), y.data(), got.data()), got, want);
+  });
+}
+
+TEST(FastKernels, AveragePoolInt8MatchesReference) {
+  TF_REQUIRE_FAST();
+  ForEachCase("AVERAGE_POOL_2D int8", BaseSeed() + 8000, 150, [&](Random& r) {
+    ref::PoolOptions o;
+    o.padding = r.Bool() ? ref::Padding::kSame : ref::Padding::kValid;
+    o.stride_height = r.Int(1, 3);
+    o.stride_width = r.Int(1, 3);
+    o.filter_height = r.Int(1, 5);
+    o.filter_width = r.Int(1, 5);
+    o.activation = r.Int(0, 3);
+    const int h = r.Int(o.filter_height, 16), w = r.Int(o.filter_width, 16);
+    if (r.Int(0, 5) == 0) o.filter_height = h, o.filter_width = w;  // a global pool
+    const ref::WindowGeometry g = ref::ComputePaddingHeightWidth(o.stride_height, o.stride_width, 1, 1, h, w,
+                                                                 o.filter_height, o.filter_width, o.padding);
+    // Depths on both sides of the 8-lane vectors.
+    const Shape input{r.Int(1, 2), h, w, r.Int(1, 35)};
+    const Shape output{input.dim(0), g.out_height, g.out_width, input.dim(3)};
+    const float scale = r.Float(0.01f, 0.1f);
+    const int zero_point = r.Int(-128, 127);
+    const ref::PoolParams params = ref::PreparePoolInt8(o, input, output, scale, zero_point, scale, zero_point);
+    const auto x = r.Int8s(input.FlatSize());
+    std::vector<int8_t> got(static_cast<size_t>(output.FlatSize())), want(got.size());
+    ref::AveragePoolInt8(params, input, x.data(), output, want.data());
+    SCOPED_TRACE("input " + ref::ShapeToString(input));
+    ExpectMatch(fast::AveragePoolInt8(params, input, x.data(), output, got.data()), got, want);
+  });
 }
 
 }  // namespace

@@ -15,19 +15,26 @@
 
 namespace tinyforge::interp::fast::avx2 {
 
-// Output channels per block of packed int16 weights.
+// Output channels per block of packed int16 weights. The last block of a
+// matrix may be half as wide (kOcBlock / 2) when that covers its channels.
 constexpr int kOcBlock = 16;
 
 // c[r * c_stride + o] = sum_k a[r * a_stride + k] * w(o, k) in int32 (exact
-// with wrap-around), for r < rows and o < oc_blocks * kOcBlock.
+// with wrap-around), for r < rows and o < the blocks' total width.
 // a: int16 rows holding 2 * k_pairs values each (zero-padded).
-// packed: for each block b, each pair p, for each j < 16 the two values
-// w(16b + j, 2p), w(16b + j, 2p + 1); zeros pad both k and o.
+// packed: for each block b of width W (kOcBlock, or last_width for the last
+// block), each pair p, for each j < W the two values w(Wb + j, 2p),
+// w(Wb + j, 2p + 1); zeros pad both k and o. Block b starts at
+// b * k_pairs * 2 * kOcBlock.
 // Products are int16 x int16 summed in pairs (vpmaddwd): exact while both
 // factors of each pair stay within [-256, 255], which int8 data with any
 // int8 zero point does.
 void GemmInt16(const int16_t* a, int64_t rows, int64_t a_stride, const int16_t* packed,
-               int64_t k_pairs, int64_t oc_blocks, int32_t* c, int64_t c_stride);
+               int64_t k_pairs, int64_t oc_blocks, int last_width, int32_t* c, int64_t c_stride);
+
+// dst[i] = src[i] + offset for i < n (int8 data plus a zero-point offset
+// always fits int16).
+void Int8ToInt16(const int8_t* src, int64_t n, int32_t offset, int16_t* dst);
 
 // c (rows x oc, row-major) = a (rows x k, row-major) * w^T, w (oc x k,
 // row-major). Eigen GEMM; summation order differs from the reference's.
@@ -53,6 +60,9 @@ struct RequantParams {
   int32_t min, max;
 };
 void RequantizeInt8(const RequantParams& q, const int32_t* acc, const int32_t* bias, int64_t n, int8_t* out);
+// RequantizeInt8 of `rows` rows: acc + r * acc_stride to out + r * out_stride.
+void RequantizeRowsInt8(const RequantParams& q, const int32_t* acc, int64_t acc_stride, int64_t rows,
+                        const int32_t* bias, int64_t n, int8_t* out, int64_t out_stride);
 
 // Quantized int8 ADD of two same-shape tensors, bit-identical to
 // ref::Add's element (offset, shift left, rescale each input, sum, rescale,
@@ -84,5 +94,17 @@ void DepthwiseRowInt8(const DepthwiseGeometry& g, const int8_t* image, const int
                       int32_t input_offset, int out_y, int32_t* acc);
 void DepthwiseRowFloat(const DepthwiseGeometry& g, const float* image, const float* filter, int out_y,
                        float* acc);
+
+// Integer AVERAGE_POOL_2D over NHWC int8, bit-identical to
+// ref::AveragePoolInt8: each window clipped to the image, int32 sum,
+// divided by the element count rounding half away from zero, clamped.
+// The division runs in float, exact while |sum| + count / 2 < 2^24, which
+// holds for windows of at most 65,535 elements (the caller checks).
+struct PoolGeometry {
+  int batches, in_height, in_width, depth, out_height, out_width;
+  int filter_height, filter_width, stride_height, stride_width, pad_height, pad_width;
+  int32_t min, max;
+};
+void AveragePoolInt8(const PoolGeometry& g, const int8_t* input, int8_t* output);
 
 }  // namespace tinyforge::interp::fast::avx2

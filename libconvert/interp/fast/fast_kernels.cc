@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstring>
 #include <memory>
 #include <vector>
 
@@ -16,13 +17,23 @@ constexpr int64_t kBlock = avx2::kOcBlock;
 
 // Bytes of im2col rows a chunk aims at: small enough for L2 next to the
 // weights, large enough that each weight block is reused over many rows.
-constexpr int64_t kChunkBytes = 48 * 1024;
+constexpr int64_t kChunkBytes = 32 * 1024;
+
+// One growing buffer per thread and type for the padded copies of conv
+// inputs: its size is the largest padded input, not the sum over layers.
+template <typename T>
+T* Scratch(int64_t n) {
+  thread_local std::vector<T> buffer;
+  if (buffer.size() < static_cast<size_t>(n)) buffer.resize(static_cast<size_t>(n));
+  return buffer.data();
+}
 
 
 // A [oc x k] weight matrix in the layout avx2::GemmInt16 reads.
 struct PackedWeights {
   std::vector<int16_t> data;
   int64_t oc = 0, k = 0, k_pairs = 0, oc_blocks = 0;
+  int last_width = kBlock;  // of the last block: kBlock or kBlock / 2
 };
 
 // w(o, kk) gives weight value (already offset) for output o, depth kk.
@@ -33,12 +44,15 @@ PackedWeights Pack(int64_t oc, int64_t k, W w) {
   p.k = k;
   p.k_pairs = (k + 1) / 2;
   p.oc_blocks = (oc + kBlock - 1) / kBlock;
+  const int64_t rest = oc % kBlock;
+  p.last_width = rest > 0 && rest <= kBlock / 2 ? kBlock / 2 : kBlock;
   p.data.assign(static_cast<size_t>(p.oc_blocks * p.k_pairs * 2 * kBlock), 0);
   for (int64_t o = 0; o < oc; ++o) {
     const int64_t block = o / kBlock, j = o % kBlock;
+    const int64_t width = block + 1 == p.oc_blocks ? p.last_width : kBlock;
     for (int64_t kk = 0; kk < k; ++kk) {
       const int64_t pair = kk / 2;
-      p.data[static_cast<size_t>(((block * p.k_pairs + pair) * kBlock + j) * 2 + kk % 2)] =
+      p.data[static_cast<size_t>(block * p.k_pairs * 2 * kBlock + (pair * width + j) * 2 + kk % 2)] =
           static_cast<int16_t>(w(o, kk));
     }
   }
@@ -47,13 +61,16 @@ PackedWeights Pack(int64_t oc, int64_t k, W w) {
 
 // Runs `rows` rows through the int16 GEMM in chunks: fill(begin, n, dst,
 // stride) writes the k values of rows [begin, begin + n) to dst + r * stride
-// (zeros on entry), finish(row, acc) reads a row's oc accumulators.
+// (the padding column past k stays zero), finish(begin, n, acc, acc_stride)
+// reads the rows' oc accumulators.
 class Int16Gemm {
  public:
   explicit Int16Gemm(PackedWeights w) : w_(std::move(w)) {
     a_stride_ = 2 * w_.k_pairs;
     c_stride_ = w_.oc_blocks * kBlock;
-    chunk_ = std::max<int64_t>(8, kChunkBytes / (a_stride_ * 2));
+    // Both the im2col rows and their accumulators stay in cache between the
+    // GEMM that writes them and the requantization that reads them.
+    chunk_ = std::max<int64_t>(6, kChunkBytes / (a_stride_ * 2 + c_stride_ * 4));
     a_.resize(static_cast<size_t>(chunk_ * a_stride_));
     c_.resize(static_cast<size_t>(chunk_ * c_stride_));
   }
@@ -62,11 +79,10 @@ class Int16Gemm {
   void Run(int64_t rows, Fill fill, Finish finish) {
     for (int64_t begin = 0; begin < rows; begin += chunk_) {
       const int64_t n = std::min(chunk_, rows - begin);
-      std::fill(a_.begin(), a_.begin() + n * a_stride_, int16_t{0});
       fill(begin, n, a_.data(), a_stride_);
-      avx2::GemmInt16(a_.data(), n, a_stride_, w_.data.data(), w_.k_pairs, w_.oc_blocks, c_.data(),
-                      c_stride_);
-      for (int64_t r = 0; r < n; ++r) finish(begin + r, c_.data() + r * c_stride_);
+      avx2::GemmInt16(a_.data(), n, a_stride_, w_.data.data(), w_.k_pairs, w_.oc_blocks, w_.last_width,
+                      c_.data(), c_stride_);
+      finish(begin, n, c_.data(), c_stride_);
     }
   }
 
@@ -97,49 +113,67 @@ struct ConvGeometry {
 
   int64_t k() const { return static_cast<int64_t>(filter_height) * filter_width * filter_in_depth; }
 
-  // dst[(ky * kw + kx) * filter_in_depth + i] = convert(x) for the input
-  // channels [channel_begin, +filter_in_depth) of each tap of output pixel
-  // (b, oy, ox) inside the image; taps outside are left as they are (zero).
-  template <typename T, typename D, typename Convert>
-  void Im2Col(const T* input, int64_t b, int oy, int ox, int channel_begin, D* dst, Convert convert) const {
-    const T* image = input + b * in_height * in_width * in_depth + channel_begin;
-    const int y0 = oy * stride_h - pad_h, x0 = ox * stride_w - pad_w;
-    // Without dilation or groups the taps of one filter row are one run of
-    // input memory.
-    const bool rows_contiguous = dilation_w == 1 && filter_in_depth == in_depth;
-    const int kx_begin = x0 < 0 ? -x0 : 0;
-    const int kx_end = std::min(filter_width, in_width - x0);
-    for (int ky = 0; ky < filter_height; ++ky) {
-      const int y = y0 + ky * dilation_h;
-      if (y < 0 || y >= in_height) continue;
-      if (rows_contiguous) {
-        if (kx_begin >= kx_end) continue;
-        const T* src = image + (static_cast<int64_t>(y) * in_width + x0 + kx_begin) * in_depth;
-        D* d = dst + (static_cast<int64_t>(ky) * filter_width + kx_begin) * filter_in_depth;
-        const int64_t n = static_cast<int64_t>(kx_end - kx_begin) * filter_in_depth;
-        for (int64_t i = 0; i < n; ++i) d[i] = convert(src[i]);
-        continue;
-      }
-      for (int kx = 0; kx < filter_width; ++kx) {
-        const int x = x0 + kx * dilation_w;
-        if (x < 0 || x >= in_width) continue;
-        const T* src = image + (static_cast<int64_t>(y) * in_width + x) * in_depth;
-        D* d = dst + (static_cast<int64_t>(ky) * filter_width + kx) * filter_in_depth;
-        for (int i = 0; i < filter_in_depth; ++i) d[i] = convert(src[i]);
+  // A 1x1, stride-1, unpadded, ungrouped conv reads each input pixel as its
+  // im2col row.
+  bool pointwise() const {
+    return filter_height == 1 && filter_width == 1 && stride_h == 1 && stride_w == 1 && pad_h == 0 &&
+           pad_w == 0 && filter_in_depth == in_depth;
+  }
+
+  // The input with its zero padding made explicit: pad_h rows before row 0,
+  // pad_w columns before column 0, and as many after as the last windows
+  // reach.
+  int padded_height() const {
+    return pad_h + std::max(in_height, (out_height - 1) * stride_h - pad_h + (filter_height - 1) * dilation_h + 1);
+  }
+  int padded_width() const {
+    return pad_w + std::max(in_width, (out_width - 1) * stride_w - pad_w + (filter_width - 1) * dilation_w + 1);
+  }
+  int64_t padded_size(int batches) const {
+    return static_cast<int64_t>(batches) * padded_height() * padded_width() * in_depth;
+  }
+
+  // Fills the padded image: zero padding, and convert_row(src, n, dst)
+  // writing each input row's n values.
+  template <typename S, typename T, typename ConvertRow>
+  void Pad(const S* input, int batches, T* padded, ConvertRow convert_row) const {
+    const int64_t hp = padded_height(), wp = padded_width(), c = in_depth;
+    std::fill(padded, padded + batches * hp * wp * c, T{0});
+    for (int64_t b = 0; b < batches; ++b) {
+      for (int64_t y = 0; y < in_height; ++y) {
+        convert_row(input + (b * in_height + y) * in_width * c, in_width * c,
+                    padded + ((b * hp + y + pad_h) * wp + pad_w) * c);
       }
     }
   }
 
-  // Im2Col of output pixels [begin, begin + n) (counted over all batches)
-  // into rows dst + r * dst_stride.
-  template <typename T, typename D, typename Convert>
-  void Im2ColRows(const T* input, int64_t begin, int64_t n, int channel_begin, D* dst, int64_t dst_stride,
-                  Convert convert) const {
+  // The k values of output pixels [begin, begin + n) (over all batches),
+  // group channels [channel_begin, +filter_in_depth), copied from the padded
+  // image into rows dst + r * dst_stride.
+  template <typename T>
+  void Im2ColPadded(const T* padded, int64_t begin, int64_t n, int channel_begin, T* dst, int64_t dst_stride) const {
+    const int64_t hp = padded_height(), wp = padded_width(), c = in_depth, fc = filter_in_depth;
     const int64_t pixels = static_cast<int64_t>(out_height) * out_width;
     int64_t b = begin / pixels;
     int oy = static_cast<int>(begin % pixels / out_width), ox = static_cast<int>(begin % out_width);
+    const bool runs = dilation_w == 1 && fc == c;  // one memory run per filter row
+    const int64_t run = static_cast<int64_t>(filter_width) * c;
     for (int64_t r = 0; r < n; ++r) {
-      Im2Col(input, b, oy, ox, channel_begin, dst + r * dst_stride, convert);
+      const T* origin =
+          padded + ((b * hp + static_cast<int64_t>(oy) * stride_h) * wp + static_cast<int64_t>(ox) * stride_w) * c +
+          channel_begin;
+      T* d = dst + r * dst_stride;
+      for (int ky = 0; ky < filter_height; ++ky) {
+        const T* row = origin + static_cast<int64_t>(ky) * dilation_h * wp * c;
+        if (runs) {
+          std::memcpy(d + ky * run, row, static_cast<size_t>(run) * sizeof(T));
+          continue;
+        }
+        for (int kx = 0; kx < filter_width; ++kx) {
+          std::memcpy(d + (static_cast<int64_t>(ky) * filter_width + kx) * fc,
+                      row + static_cast<int64_t>(kx) * dilation_w * c, static_cast<size_t>(fc) * sizeof(T));
+        }
+      }
       if (++ox == out_width) {
         ox = 0;
         if (++oy == out_height) oy = 0, ++b;
@@ -168,12 +202,21 @@ class Requantizer {
   }
   // out[o] for channels [first, first + n).
   void Run(const int32_t* acc, const int32_t* bias, int first, int64_t n, int8_t* out) const {
-    const size_t f = static_cast<size_t>(first);
-    const avx2::RequantParams p{multiplier_.data() + f, left_.data() + f, right_.data() + f, offset_, min_, max_};
-    avx2::RequantizeInt8(p, acc, bias != nullptr ? bias + first : nullptr, n, out);
+    avx2::RequantizeInt8(Params(first), acc, bias != nullptr ? bias + first : nullptr, n, out);
+  }
+  // Run over `rows` rows of accumulators and outputs.
+  void RunRows(const int32_t* acc, int64_t acc_stride, int64_t rows, const int32_t* bias, int first, int64_t n,
+               int8_t* out, int64_t out_stride) const {
+    avx2::RequantizeRowsInt8(Params(first), acc, acc_stride, rows, bias != nullptr ? bias + first : nullptr, n, out,
+                             out_stride);
   }
 
  private:
+  avx2::RequantParams Params(int first) const {
+    const size_t f = static_cast<size_t>(first);
+    return {multiplier_.data() + f, left_.data() + f, right_.data() + f, offset_, min_, max_};
+  }
+
   std::vector<int32_t> multiplier_, left_, right_;
   int32_t offset_, min_, max_;
 };
@@ -201,17 +244,36 @@ EvalFn ConvInt8(const ref::ConvParams& params, const Shape& input_shape, const i
     state->groups.emplace_back(Pack(g.per_group, k, [wg, k](int64_t o, int64_t kk) { return wg[o * k + kk]; }));
   }
   const int32_t offset = params.quant.input_offset;
-  return [state, g, offset, input, bias, output] {
+  const int batches = input_shape.dim(0);
+  return [state, g, offset, batches, input, bias, output] {
+    // Pointwise convs convert their input rows in place of an im2col; the
+    // rest copy windows out of a padded int16 copy of the input.
+    const int16_t* padded = nullptr;
+    if (!g.pointwise()) {
+      int16_t* buffer = Scratch<int16_t>(g.padded_size(batches));
+      g.Pad(input, batches, buffer, [offset](const int8_t* src, int64_t n, int16_t* dst) {
+        avx2::Int8ToInt16(src, n, offset, dst);
+      });
+      padded = buffer;
+    }
     for (int gi = 0; gi < g.groups; ++gi) {
       const int oc0 = gi * g.per_group;
       state->groups[static_cast<size_t>(gi)].Run(
           g.rows,
           [&](int64_t begin, int64_t n, int16_t* dst, int64_t stride) {
-            g.Im2ColRows(input, begin, n, gi * g.filter_in_depth, dst, stride,
-                         [offset](int8_t x) { return static_cast<int16_t>(x + offset); });
+            if (padded != nullptr) {
+              g.Im2ColPadded(padded, begin, n, gi * g.filter_in_depth, dst, stride);
+            } else if (stride == g.in_depth) {
+              avx2::Int8ToInt16(input + begin * g.in_depth, n * g.in_depth, offset, dst);
+            } else {
+              for (int64_t r = 0; r < n; ++r) {
+                avx2::Int8ToInt16(input + (begin + r) * g.in_depth, g.in_depth, offset, dst + r * stride);
+              }
+            }
           },
-          [&](int64_t row, const int32_t* acc) {
-            state->requantize.Run(acc, bias, oc0, g.per_group, output + row * g.out_depth + oc0);
+          [&](int64_t begin, int64_t n, const int32_t* acc, int64_t acc_stride) {
+            state->requantize.RunRows(acc, acc_stride, n, bias, oc0, g.per_group, output + begin * g.out_depth + oc0,
+                                      g.out_depth);
           });
     }
   };
@@ -223,23 +285,35 @@ EvalFn ConvFloat(const ref::ConvParams& params, const Shape& input_shape, const 
   if (!Available()) return {};
   const ConvGeometry g(params, input_shape, filter_shape, output_shape);
   const int64_t k = g.k();
-  const int64_t chunk = std::max<int64_t>(8, kChunkBytes / (k * 4));
-  struct Scratch {
+  const int64_t chunk = std::max<int64_t>(8, kChunkBytes / ((k + g.per_group) * 4));
+  struct Buffers {
     std::vector<float> a, c;
   };
-  auto s = std::make_shared<Scratch>();
+  auto s = std::make_shared<Buffers>();
   s->a.resize(static_cast<size_t>(chunk * k));
   s->c.resize(static_cast<size_t>(chunk * g.per_group));
   const ref::FloatRange range = params.float_range;
-  return [s, g, k, chunk, range, input, filter, bias, output] {
+  const int batches = input_shape.dim(0);
+  return [s, g, k, chunk, range, batches, input, filter, bias, output] {
+    // Pointwise convs multiply the input rows as they are; the rest copy
+    // windows out of a padded copy of the input.
+    const float* padded = nullptr;
+    if (!g.pointwise()) {
+      float* buffer = Scratch<float>(g.padded_size(batches));
+      g.Pad(input, batches, buffer, [](const float* src, int64_t n, float* dst) { std::copy_n(src, n, dst); });
+      padded = buffer;
+    }
     const int per_group = g.per_group;
     for (int gi = 0; gi < g.groups; ++gi) {
       const int oc0 = gi * per_group;
       for (int64_t begin = 0; begin < g.rows; begin += chunk) {
         const int64_t n = std::min(chunk, g.rows - begin);
-        std::fill(s->a.begin(), s->a.begin() + n * k, 0.0f);
-        g.Im2ColRows(input, begin, n, gi * g.filter_in_depth, s->a.data(), k, [](float x) { return x; });
-        avx2::GemmFloat(s->a.data(), n, k, filter + oc0 * k, per_group, s->c.data());
+        const float* a = input + begin * k;
+        if (padded != nullptr) {
+          g.Im2ColPadded(padded, begin, n, gi * g.filter_in_depth, s->a.data(), k);
+          a = s->a.data();
+        }
+        avx2::GemmFloat(a, n, k, filter + oc0 * k, per_group, s->c.data());
         for (int64_t r = 0; r < n; ++r) {
           float* y = output + (begin + r) * g.out_depth + oc0;
           const float* c = s->c.data() + r * per_group;
@@ -347,12 +421,11 @@ EvalFn FullyConnectedInt8(const ref::FullyConnectedParams& params, const Shape& 
     state->groups[0].Run(
         batches,
         [&](int64_t begin, int64_t n, int16_t* dst, int64_t stride) {
-          for (int64_t r = 0; r < n; ++r) {
-            const int8_t* x = input + (begin + r) * k;
-            for (int64_t i = 0; i < k; ++i) dst[r * stride + i] = static_cast<int16_t>(x[i] + offset);
-          }
+          for (int64_t r = 0; r < n; ++r) avx2::Int8ToInt16(input + (begin + r) * k, k, offset, dst + r * stride);
         },
-        [&](int64_t row, const int32_t* acc) { state->requantize.Run(acc, bias, 0, out_depth, output + row * out_depth); });
+        [&](int64_t begin, int64_t n, const int32_t* acc, int64_t acc_stride) {
+          state->requantize.RunRows(acc, acc_stride, n, bias, 0, out_depth, output + begin * out_depth, out_depth);
+        });
   };
 }
 
@@ -417,13 +490,16 @@ EvalFn BatchMatMulInt8(const ref::BatchMatMulParams& params, const ref::Quantize
               }
             }
           },
-          [&](int64_t m, const int32_t* acc) {
-            int8_t* y = output + oo + m * p.cols;
-            for (int64_t n = 0; n < p.cols; ++n) {
-              const int32_t v = ref::MultiplyByQuantizedMultiplier(acc[n], q.multiplier.multiplier,
-                                                                   q.multiplier.shift) +
-                                q.output_zero_point;
-              y[n] = static_cast<int8_t>(std::min(std::max(v, q.output_min), q.output_max));
+          [&](int64_t begin, int64_t rows, const int32_t* acc, int64_t acc_stride) {
+            for (int64_t m = begin; m < begin + rows; ++m) {
+              const int32_t* a = acc + (m - begin) * acc_stride;
+              int8_t* y = output + oo + m * p.cols;
+              for (int64_t n = 0; n < p.cols; ++n) {
+                const int32_t v =
+                    ref::MultiplyByQuantizedMultiplier(a[n], q.multiplier.multiplier, q.multiplier.shift) +
+                    q.output_zero_point;
+                y[n] = static_cast<int8_t>(std::min(std::max(v, q.output_min), q.output_max));
+              }
             }
           });
     });
@@ -466,6 +542,17 @@ EvalFn AddInt8(const ref::AddSubParams& params, int64_t count, const int8_t* inp
     return {};
   }
   return [p, count, input1, input2, output] { avx2::AddInt8(p, input1, input2, count, output); };
+}
+
+EvalFn AveragePoolInt8(const ref::PoolParams& params, const Shape& input_shape, const int8_t* input,
+                       const Shape& output_shape, int8_t* output) {
+  if (!Available() || static_cast<int64_t>(params.filter_height) * params.filter_width > 65535) return {};
+  const avx2::PoolGeometry g{input_shape.dim(0),     input_shape.dim(1),   input_shape.dim(2),
+                             input_shape.dim(3),     output_shape.dim(1),  output_shape.dim(2),
+                             params.filter_height,   params.filter_width,  params.stride_height,
+                             params.stride_width,    params.padding.height, params.padding.width,
+                             params.activation_min, params.activation_max};
+  return [g, input, output] { avx2::AveragePoolInt8(g, input, output); };
 }
 
 }  // namespace tinyforge::interp::fast

@@ -26,6 +26,7 @@
 #include "libconvert/interp/ref/depthwise_conv.h"
 #include "libconvert/interp/ref/elementwise.h"
 #include "libconvert/interp/ref/fully_connected.h"
+#include "libconvert/interp/ref/pooling.h"
 
 namespace tinyforge::interp::fast {
 
@@ -62,5 +63,9 @@ EvalFn BatchMatMulFloat(const ref::BatchMatMulParams& params, const float* lhs, 
 // int8 ADD without broadcasting (both inputs have `count` elements).
 EvalFn AddInt8(const ref::AddSubParams& params, int64_t count, const int8_t* input1, const int8_t* input2,
                int8_t* output);
+
+// int8 AVERAGE_POOL_2D (windows up to 65,535 elements).
+EvalFn AveragePoolInt8(const ref::PoolParams& params, const ref::Shape& input_shape, const int8_t* input,
+                       const ref::Shape& output_shape, int8_t* output);
 
 }  // namespace tinyforge::interp::fast

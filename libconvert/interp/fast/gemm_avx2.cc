@@ -10,30 +10,52 @@
 namespace tinyforge::interp::fast::avx2 {
 namespace {
 
-// R rows of a against one block of 16 output channels.
-template <int R>
+// R rows of a against one block of 8 * V output channels (V registers of
+// eight int32 accumulators per row).
+template <int R, int V>
 void GemmTile(const int16_t* a, int64_t a_stride, const int16_t* w, int64_t k_pairs, int32_t* c,
               int64_t c_stride) {
-  __m256i acc[R][2];
-  for (int r = 0; r < R; ++r) acc[r][0] = acc[r][1] = _mm256_setzero_si256();
+  __m256i acc[R][V];
+  for (int r = 0; r < R; ++r) {
+    for (int v = 0; v < V; ++v) acc[r][v] = _mm256_setzero_si256();
+  }
   for (int64_t p = 0; p < k_pairs; ++p) {
-    const __m256i w0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + 32 * p));
-    const __m256i w1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + 32 * p + 16));
+    __m256i wv[V];
+    for (int v = 0; v < V; ++v) {
+      wv[v] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + (8 * V) * 2 * p + 16 * v));
+    }
     for (int r = 0; r < R; ++r) {
       int32_t pair;
       std::memcpy(&pair, a + r * a_stride + 2 * p, sizeof pair);
       const __m256i x = _mm256_set1_epi32(pair);
-      acc[r][0] = _mm256_add_epi32(acc[r][0], _mm256_madd_epi16(w0, x));
-      acc[r][1] = _mm256_add_epi32(acc[r][1], _mm256_madd_epi16(w1, x));
+      for (int v = 0; v < V; ++v) acc[r][v] = _mm256_add_epi32(acc[r][v], _mm256_madd_epi16(wv[v], x));
     }
   }
   for (int r = 0; r < R; ++r) {
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(c + r * c_stride), acc[r][0]);
-    _mm256_storeu_si256(reinterpret_cast<__m256i*>(c + r * c_stride + 8), acc[r][1]);
+    for (int v = 0; v < V; ++v) {
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(c + r * c_stride + 8 * v), acc[r][v]);
+    }
   }
 }
 
-constexpr int kRowTile = 6;
+// Every row of a against one block of 8 * V output channels.
+template <int V>
+void GemmBlock(const int16_t* a, int64_t rows, int64_t a_stride, const int16_t* w, int64_t k_pairs,
+               int32_t* c, int64_t c_stride) {
+  constexpr int kRowTile = V == 2 ? 6 : 12;  // accumulators + weights fill the 16 registers
+  int64_t r = 0;
+  for (; r + kRowTile <= rows; r += kRowTile) {
+    GemmTile<kRowTile, V>(a + r * a_stride, a_stride, w, k_pairs, c + r * c_stride, c_stride);
+  }
+  for (; r + 4 <= rows; r += 4) GemmTile<4, V>(a + r * a_stride, a_stride, w, k_pairs, c + r * c_stride, c_stride);
+  switch (rows - r) {
+    case 3: GemmTile<3, V>(a + r * a_stride, a_stride, w, k_pairs, c + r * c_stride, c_stride); break;
+    case 2: GemmTile<2, V>(a + r * a_stride, a_stride, w, k_pairs, c + r * c_stride, c_stride); break;
+    case 1: GemmTile<1, V>(a + r * a_stride, a_stride, w, k_pairs, c + r * c_stride, c_stride); break;
+    default: break;
+  }
+}
+
 
 // prod(x, w) is one product in the accumulator's type.
 template <typename T, typename W, typename Acc, typename Prod>
@@ -71,23 +93,25 @@ void DepthwiseRow(const DepthwiseGeometry& g, const T* image, const W* filter, i
 }  // namespace
 
 void GemmInt16(const int16_t* a, int64_t rows, int64_t a_stride, const int16_t* packed,
-               int64_t k_pairs, int64_t oc_blocks, int32_t* c, int64_t c_stride) {
+               int64_t k_pairs, int64_t oc_blocks, int last_width, int32_t* c, int64_t c_stride) {
   for (int64_t b = 0; b < oc_blocks; ++b) {
     const int16_t* w = packed + b * k_pairs * 2 * kOcBlock;
-    int32_t* cb = c + b * kOcBlock;
-    int64_t r = 0;
-    for (; r + kRowTile <= rows; r += kRowTile) {
-      GemmTile<kRowTile>(a + r * a_stride, a_stride, w, k_pairs, cb + r * c_stride, c_stride);
-    }
-    switch (rows - r) {
-      case 5: GemmTile<5>(a + r * a_stride, a_stride, w, k_pairs, cb + r * c_stride, c_stride); break;
-      case 4: GemmTile<4>(a + r * a_stride, a_stride, w, k_pairs, cb + r * c_stride, c_stride); break;
-      case 3: GemmTile<3>(a + r * a_stride, a_stride, w, k_pairs, cb + r * c_stride, c_stride); break;
-      case 2: GemmTile<2>(a + r * a_stride, a_stride, w, k_pairs, cb + r * c_stride, c_stride); break;
-      case 1: GemmTile<1>(a + r * a_stride, a_stride, w, k_pairs, cb + r * c_stride, c_stride); break;
-      default: break;
+    if (b + 1 == oc_blocks && last_width == kOcBlock / 2) {
+      GemmBlock<1>(a, rows, a_stride, w, k_pairs, c + b * kOcBlock, c_stride);
+    } else {
+      GemmBlock<2>(a, rows, a_stride, w, k_pairs, c + b * kOcBlock, c_stride);
     }
   }
+}
+
+void Int8ToInt16(const int8_t* src, int64_t n, int32_t offset, int16_t* dst) {
+  const __m256i off = _mm256_set1_epi16(static_cast<int16_t>(offset));
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const __m256i x = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i)));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + i), _mm256_add_epi16(x, off));
+  }
+  for (; i < n; ++i) dst[i] = static_cast<int16_t>(src[i] + offset);
 }
 
 namespace {
@@ -154,6 +178,11 @@ void RequantizeInt8(const RequantParams& q, const int32_t* acc, const int32_t* b
     StoreInt8x8(Requantize8(load(x), load(m), load(l), load(r), offset, lo, hi), y);
     for (int64_t i = 0; i < rest; ++i) out[c + i] = y[i];
   }
+}
+
+void RequantizeRowsInt8(const RequantParams& q, const int32_t* acc, int64_t acc_stride, int64_t rows,
+                        const int32_t* bias, int64_t n, int8_t* out, int64_t out_stride) {
+  for (int64_t r = 0; r < rows; ++r) RequantizeInt8(q, acc + r * acc_stride, bias, n, out + r * out_stride);
 }
 
 namespace {

@@ -1,4 +1,5 @@
 // AVERAGE_POOL_2D and MAX_POOL_2D: glue between the model and ref/pooling.
+#include "libconvert/interp/fast/fast_kernels.h"
 #include "libconvert/interp/kernels/kernels.h"
 #include "libconvert/interp/ref/pooling.h"
 
@@ -35,7 +36,13 @@ EvalFn PreparePool(PrepareContext& ctx, bool average) {
       const auto params = ctx.Located([&] {
         return ref::PreparePoolInt8(opts, in.shape, out.shape, in.scale, in.zero_point, out.scale, out.zero_point);
       });
-      return average ? PoolEval<int8_t>(ctx, params, ref::AveragePoolInt8) : PoolEval<int8_t>(ctx, params, ref::MaxPoolInt8);
+      if (!average) return PoolEval<int8_t>(ctx, params, ref::MaxPoolInt8);
+      if (ctx.allow_fast()) {
+        if (EvalFn eval = fast::AveragePoolInt8(params, in.shape, in.Data<int8_t>(), out.shape, out.Data<int8_t>())) {
+          return eval;
+        }
+      }
+      return PoolEval<int8_t>(ctx, params, ref::AveragePoolInt8);
     }
     default: {
       const auto params = ctx.Located([&] {
