@@ -35,6 +35,11 @@ void GemmInt16(const int16_t* a, int64_t rows, int64_t a_stride, const int16_t* 
 // dst[i] = src[i] + offset for i < n (int8 data plus a zero-point offset
 // always fits int16).
 void Int8ToInt16(const int8_t* src, int64_t n, int32_t offset, int16_t* dst);
+// Pixels of `depth` int8 values to pixels of `stride` int16 values: each
+// value plus offset written `repeat` times in a row, zeros after
+// depth * repeat (<= stride).
+void Int8ToInt16Pixels(const int8_t* src, int64_t pixels, int depth, int32_t offset, int repeat, int stride,
+                       int16_t* dst);
 
 // c (rows x oc, row-major) = a (rows x k, row-major) * w^T, w (oc x k,
 // row-major). Eigen GEMM; summation order differs from the reference's.
@@ -85,15 +90,29 @@ struct DepthwiseGeometry {
   int pad_height, pad_width;  // implicit zero rows/columns before row/column 0
 };
 
-// Accumulators of one output row: acc[x * out_depth + c] = sum over the
-// filter taps (ky, kx) that fall inside the image, in (ky, kx) order, of
-// filter[(ky * kw + kx) * out_depth + c] * (input value + input_offset).
-// int32 with wrap-around; the float form sums x * w in the reference's order
-// without FMA contraction, so it gives the reference's bits.
-void DepthwiseRowInt8(const DepthwiseGeometry& g, const int8_t* image, const int16_t* filter,
-                      int32_t input_offset, int out_y, int32_t* acc);
+// Accumulators of one output row of a float depthwise conv:
+// acc[x * out_depth + c] = sum over the filter taps (ky, kx) that fall
+// inside the image, in (ky, kx) order, of
+// filter[(ky * kw + kx) * out_depth + c] * input value, without FMA
+// contraction: the reference's order, so the reference's bits.
 void DepthwiseRowFloat(const DepthwiseGeometry& g, const float* image, const float* filter, int out_y,
                        float* acc);
+
+// The int8 depthwise kernel over a padded int16 image (x + input offset,
+// each input channel repeated depth-multiplier times so output channel c
+// reads lane c, zero padding, channels at a stride of block_width *
+// channel_blocks, zero past the depth). Blocks are 16 channels wide, or one
+// block of 8 for depths up to 8. For one output row:
+//   acc[x * stride + c] = sum over taps t of w(t, c) * row[x * x_step + tap_offsets[t] + c]
+// for x < out_width and c < stride, int32 with wrap-around. Taps go in
+// pairs through vpmaddwd (exact: |x + offset| <= 255, |w| <= 128);
+// tap_offsets has 2 * tap_pairs entries, an odd last tap repeated (its
+// pair's weight is zero). packed comes from PackDepthwiseFilter.
+void PackDepthwiseFilter(const int8_t* filter, int taps, int depth, int block_width, int channel_blocks,
+                         int16_t* packed);
+void DepthwisePaddedRowInt8(const int16_t* row, int64_t x_step, int out_width, const int64_t* tap_offsets,
+                            int tap_pairs, const int16_t* packed, int block_width, int channel_blocks,
+                            int32_t* acc);
 
 // Integer AVERAGE_POOL_2D over NHWC int8, bit-identical to
 // ref::AveragePoolInt8: each window clipped to the image, int32 sum,

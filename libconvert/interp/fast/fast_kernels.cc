@@ -93,6 +93,42 @@ class Int16Gemm {
   std::vector<int32_t> c_;
 };
 
+// An NHWC input with a window op's zero padding made explicit: pad_h rows
+// before row 0, pad_w columns before column 0, and as many after as the last
+// windows reach; each pixel's channels at a stride of `stride` >= depth, the
+// lanes past depth zero. Window reads then need no bounds checks.
+struct PaddedLayout {
+  int batches, in_height, in_width, depth, stride, pad_h, pad_w, height, width;
+
+  PaddedLayout(const Shape& in, int channel_stride, const Shape& out, int filter_h, int filter_w, int stride_h,
+               int stride_w, int dilation_h, int dilation_w, int pad_top, int pad_left)
+      : batches(in.dim(0)), in_height(in.dim(1)), in_width(in.dim(2)), depth(in.dim(3)), stride(channel_stride),
+        pad_h(pad_top), pad_w(pad_left),
+        height(pad_top + std::max(in_height, (out.dim(1) - 1) * stride_h - pad_top + (filter_h - 1) * dilation_h + 1)),
+        width(pad_left + std::max(in_width, (out.dim(2) - 1) * stride_w - pad_left + (filter_w - 1) * dilation_w + 1)) {}
+
+  int64_t size() const { return static_cast<int64_t>(batches) * height * width * stride; }
+
+  // Fills `padded` (size() elements): convert(src, dst) turns one input row
+  // (in_width * depth values) into in_width pixels of `stride` values each;
+  // the padding rows and columns are zero.
+  template <typename S, typename T, typename Convert>
+  void Fill(const S* input, T* padded, Convert convert) const {
+    const int64_t row_size = static_cast<int64_t>(width) * stride;
+    for (int64_t b = 0; b < batches; ++b) {
+      T* image = padded + b * height * row_size;
+      std::fill(image, image + pad_h * row_size, T{0});
+      std::fill(image + (pad_h + in_height) * row_size, image + height * row_size, T{0});
+      for (int64_t y = 0; y < in_height; ++y) {
+        T* row = image + (y + pad_h) * row_size;
+        std::fill(row, row + pad_w * stride, T{0});
+        std::fill(row + (pad_w + in_width) * stride, row + row_size, T{0});
+        convert(input + (b * in_height + y) * in_width * depth, row + pad_w * stride);
+      }
+    }
+  }
+};
+
 // Where output pixel `row` of a conv reads its receptive field.
 struct ConvGeometry {
   int in_height, in_width, in_depth, out_height, out_width;
@@ -100,6 +136,7 @@ struct ConvGeometry {
   int stride_h, stride_w, dilation_h, dilation_w, pad_h, pad_w;
   int out_depth, groups, per_group;  // output channels, groups, channels per group
   int64_t rows;                      // output pixels over all batches
+  PaddedLayout padded;               // of the input, channels unstrided
 
   ConvGeometry(const ref::ConvParams& p, const Shape& in, const Shape& filter, const Shape& out)
       : in_height(in.dim(1)), in_width(in.dim(2)), in_depth(in.dim(3)),
@@ -109,7 +146,9 @@ struct ConvGeometry {
         dilation_h(p.dilation_height), dilation_w(p.dilation_width),
         pad_h(p.padding.height), pad_w(p.padding.width),
         out_depth(filter.dim(0)), groups(in_depth / filter_in_depth), per_group(out_depth / groups),
-        rows(out.FlatSize() / out_depth) {}
+        rows(out.FlatSize() / out_depth),
+        padded(in, in_depth, out, filter_height, filter_width, stride_h, stride_w, dilation_h, dilation_w, pad_h,
+               pad_w) {}
 
   int64_t k() const { return static_cast<int64_t>(filter_height) * filter_width * filter_in_depth; }
 
@@ -120,39 +159,12 @@ struct ConvGeometry {
            pad_w == 0 && filter_in_depth == in_depth;
   }
 
-  // The input with its zero padding made explicit: pad_h rows before row 0,
-  // pad_w columns before column 0, and as many after as the last windows
-  // reach.
-  int padded_height() const {
-    return pad_h + std::max(in_height, (out_height - 1) * stride_h - pad_h + (filter_height - 1) * dilation_h + 1);
-  }
-  int padded_width() const {
-    return pad_w + std::max(in_width, (out_width - 1) * stride_w - pad_w + (filter_width - 1) * dilation_w + 1);
-  }
-  int64_t padded_size(int batches) const {
-    return static_cast<int64_t>(batches) * padded_height() * padded_width() * in_depth;
-  }
-
-  // Fills the padded image: zero padding, and convert_row(src, n, dst)
-  // writing each input row's n values.
-  template <typename S, typename T, typename ConvertRow>
-  void Pad(const S* input, int batches, T* padded, ConvertRow convert_row) const {
-    const int64_t hp = padded_height(), wp = padded_width(), c = in_depth;
-    std::fill(padded, padded + batches * hp * wp * c, T{0});
-    for (int64_t b = 0; b < batches; ++b) {
-      for (int64_t y = 0; y < in_height; ++y) {
-        convert_row(input + (b * in_height + y) * in_width * c, in_width * c,
-                    padded + ((b * hp + y + pad_h) * wp + pad_w) * c);
-      }
-    }
-  }
-
   // The k values of output pixels [begin, begin + n) (over all batches),
   // group channels [channel_begin, +filter_in_depth), copied from the padded
   // image into rows dst + r * dst_stride.
   template <typename T>
-  void Im2ColPadded(const T* padded, int64_t begin, int64_t n, int channel_begin, T* dst, int64_t dst_stride) const {
-    const int64_t hp = padded_height(), wp = padded_width(), c = in_depth, fc = filter_in_depth;
+  void Im2ColPadded(const T* image, int64_t begin, int64_t n, int channel_begin, T* dst, int64_t dst_stride) const {
+    const int64_t hp = padded.height, wp = padded.width, c = in_depth, fc = filter_in_depth;
     const int64_t pixels = static_cast<int64_t>(out_height) * out_width;
     int64_t b = begin / pixels;
     int oy = static_cast<int>(begin % pixels / out_width), ox = static_cast<int>(begin % out_width);
@@ -160,7 +172,7 @@ struct ConvGeometry {
     const int64_t run = static_cast<int64_t>(filter_width) * c;
     for (int64_t r = 0; r < n; ++r) {
       const T* origin =
-          padded + ((b * hp + static_cast<int64_t>(oy) * stride_h) * wp + static_cast<int64_t>(ox) * stride_w) * c +
+          image + ((b * hp + static_cast<int64_t>(oy) * stride_h) * wp + static_cast<int64_t>(ox) * stride_w) * c +
           channel_begin;
       T* d = dst + r * dst_stride;
       for (int ky = 0; ky < filter_height; ++ky) {
@@ -244,15 +256,14 @@ EvalFn ConvInt8(const ref::ConvParams& params, const Shape& input_shape, const i
     state->groups.emplace_back(Pack(g.per_group, k, [wg, k](int64_t o, int64_t kk) { return wg[o * k + kk]; }));
   }
   const int32_t offset = params.quant.input_offset;
-  const int batches = input_shape.dim(0);
-  return [state, g, offset, batches, input, bias, output] {
+  return [state, g, offset, input, bias, output] {
     // Pointwise convs convert their input rows in place of an im2col; the
     // rest copy windows out of a padded int16 copy of the input.
     const int16_t* padded = nullptr;
     if (!g.pointwise()) {
-      int16_t* buffer = Scratch<int16_t>(g.padded_size(batches));
-      g.Pad(input, batches, buffer, [offset](const int8_t* src, int64_t n, int16_t* dst) {
-        avx2::Int8ToInt16(src, n, offset, dst);
+      int16_t* buffer = Scratch<int16_t>(g.padded.size());
+      g.padded.Fill(input, buffer, [&g, offset](const int8_t* src, int16_t* dst) {
+        avx2::Int8ToInt16(src, static_cast<int64_t>(g.in_width) * g.in_depth, offset, dst);
       });
       padded = buffer;
     }
@@ -293,14 +304,15 @@ EvalFn ConvFloat(const ref::ConvParams& params, const Shape& input_shape, const 
   s->a.resize(static_cast<size_t>(chunk * k));
   s->c.resize(static_cast<size_t>(chunk * g.per_group));
   const ref::FloatRange range = params.float_range;
-  const int batches = input_shape.dim(0);
-  return [s, g, k, chunk, range, batches, input, filter, bias, output] {
+  return [s, g, k, chunk, range, input, filter, bias, output] {
     // Pointwise convs multiply the input rows as they are; the rest copy
     // windows out of a padded copy of the input.
     const float* padded = nullptr;
     if (!g.pointwise()) {
-      float* buffer = Scratch<float>(g.padded_size(batches));
-      g.Pad(input, batches, buffer, [](const float* src, int64_t n, float* dst) { std::copy_n(src, n, dst); });
+      float* buffer = Scratch<float>(g.padded.size());
+      g.padded.Fill(input, buffer, [&g](const float* src, float* dst) {
+        std::copy_n(src, static_cast<int64_t>(g.in_width) * g.in_depth, dst);
+      });
       padded = buffer;
     }
     const int per_group = g.per_group;
@@ -365,25 +377,50 @@ EvalFn DepthwiseConvInt8(const ref::DepthwiseConvParams& params, const Shape& in
                          const int8_t* input, const Shape& filter_shape, const int8_t* filter,
                          const int32_t* bias, const Shape& output_shape, int8_t* output) {
   if (!Available()) return {};
-  const avx2::DepthwiseGeometry g = DepthwiseGeometryOf(params, input_shape, filter_shape, output_shape);
+  const int depth = output_shape.dim(3), multiplier = params.depth_multiplier;
+  const int width = depth <= 8 ? 8 : 16, blocks = (depth + width - 1) / width;
+  const int fh = filter_shape.dim(1), fw = filter_shape.dim(2), taps = fh * fw, pairs = (taps + 1) / 2;
   struct State {
+    PaddedLayout padded;
+    std::vector<int64_t> tap_offsets;
     std::vector<int16_t> filter;
     std::vector<int32_t> acc;
     Requantizer requantize;
   };
-  auto s = std::make_shared<State>(State{{filter, filter + filter_shape.FlatSize()},
-                                         std::vector<int32_t>(static_cast<size_t>(output_shape.SizeOfDims(2, 4))),
-                                         Requantizer(params.quant)});
+  // The padded copy holds each input channel `multiplier` times, so output
+  // channel c reads lane c whatever the multiplier.
+  auto s = std::make_shared<State>(State{
+      PaddedLayout(input_shape, blocks * width, output_shape, fh, fw, params.stride_height, params.stride_width,
+                   params.dilation_height, params.dilation_width, params.padding.height, params.padding.width),
+      {}, std::vector<int16_t>(static_cast<size_t>(blocks) * pairs * 2 * width),
+      std::vector<int32_t>(static_cast<size_t>(output_shape.dim(2)) * blocks * width), Requantizer(params.quant)});
   if (!s->requantize.Valid()) return {};
+  for (int t = 0; t < 2 * pairs; ++t) {
+    const int tap = std::min(t, taps - 1), ky = tap / fw, kx = tap % fw;
+    s->tap_offsets.push_back((static_cast<int64_t>(ky) * params.dilation_height * s->padded.width +
+                              static_cast<int64_t>(kx) * params.dilation_width) * s->padded.stride);
+  }
+  avx2::PackDepthwiseFilter(filter, taps, depth, width, blocks, s->filter.data());
   const int32_t offset = params.quant.input_offset;
-  return [s, g, offset, input_shape, output_shape, input, bias, output] {
-    ForEachOutputRow(input_shape, input, output_shape, output, [&](const int8_t* image, int y, int8_t* out) {
-      avx2::DepthwiseRowInt8(g, image, s->filter.data(), offset, y, s->acc.data());
-      for (int x = 0; x < g.out_width; ++x) {
-        const int64_t i = static_cast<int64_t>(x) * g.out_depth;
-        s->requantize.Run(s->acc.data() + i, bias, 0, g.out_depth, out + i);
-      }
+  const int out_height = output_shape.dim(1), out_width = output_shape.dim(2);
+  const int64_t stride = s->padded.stride, x_step = params.stride_width * stride;
+  const int64_t row_step = params.stride_height * s->padded.width * stride;
+  return [s, offset, multiplier, out_height, out_width, depth, width, blocks, pairs, stride, x_step, row_step, input,
+          bias, output] {
+    const PaddedLayout& p = s->padded;
+    int16_t* image = Scratch<int16_t>(p.size());
+    p.Fill(input, image, [&p, offset, multiplier](const int8_t* src, int16_t* dst) {
+      avx2::Int8ToInt16Pixels(src, p.in_width, p.depth, offset, multiplier, p.stride, dst);
     });
+    int8_t* out = output;
+    for (int b = 0; b < p.batches; ++b) {
+      for (int y = 0; y < out_height; ++y, out += static_cast<int64_t>(out_width) * depth) {
+        const int16_t* row = image + static_cast<int64_t>(b) * p.height * p.width * stride + y * row_step;
+        avx2::DepthwisePaddedRowInt8(row, x_step, out_width, s->tap_offsets.data(), pairs, s->filter.data(), width,
+                                     blocks, s->acc.data());
+        s->requantize.RunRows(s->acc.data(), stride, out_width, bias, 0, depth, out, depth);
+      }
+    }
   };
 }
 

@@ -1,4 +1,4 @@
-// The int16-pair GEMM and the depthwise row loops, compiled with -mavx2
+// The int16-pair GEMM, requantization and int8 ADD, compiled with -mavx2
 // -mfma. See avx2_kernels.h for the ODR rule these files follow.
 #include <immintrin.h>
 
@@ -57,39 +57,6 @@ void GemmBlock(const int16_t* a, int64_t rows, int64_t a_stride, const int16_t* 
 }
 
 
-// prod(x, w) is one product in the accumulator's type.
-template <typename T, typename W, typename Acc, typename Prod>
-void DepthwiseRow(const DepthwiseGeometry& g, const T* image, const W* filter, int out_y, Acc* acc,
-                  Prod prod) {
-  const int depth = g.out_depth;
-  const int in_y_origin = out_y * g.stride_height - g.pad_height;
-  for (int out_x = 0; out_x < g.out_width; ++out_x) {
-    Acc* a = acc + static_cast<int64_t>(out_x) * depth;
-    for (int c = 0; c < depth; ++c) a[c] = 0;
-    const int in_x_origin = out_x * g.stride_width - g.pad_width;
-    for (int ky = 0; ky < g.filter_height; ++ky) {
-      const int in_y = in_y_origin + g.dilation_height * ky;
-      if (in_y < 0 || in_y >= g.in_height) continue;
-      for (int kx = 0; kx < g.filter_width; ++kx) {
-        const int in_x = in_x_origin + g.dilation_width * kx;
-        if (in_x < 0 || in_x >= g.in_width) continue;
-        const T* x = image + (static_cast<int64_t>(in_y) * g.in_width + in_x) * g.in_depth;
-        const W* w = filter + (static_cast<int64_t>(ky) * g.filter_width + kx) * depth;
-        if (g.multiplier == 1) {
-          for (int c = 0; c < depth; ++c) a[c] += prod(x[c], w[c]);
-        } else {
-          for (int ic = 0; ic < g.in_depth; ++ic) {
-            for (int m = 0; m < g.multiplier; ++m) {
-              const int oc = ic * g.multiplier + m;
-              a[oc] += prod(x[ic], w[oc]);
-            }
-          }
-        }
-      }
-    }
-  }
-}
-
 }  // namespace
 
 void GemmInt16(const int16_t* a, int64_t rows, int64_t a_stride, const int16_t* packed,
@@ -111,7 +78,31 @@ void Int8ToInt16(const int8_t* src, int64_t n, int32_t offset, int16_t* dst) {
     const __m256i x = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i)));
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + i), _mm256_add_epi16(x, off));
   }
+  if (i + 8 <= n) {  // 8-channel pixels
+    const __m128i x = _mm_cvtepi8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(src + i)));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i), _mm_add_epi16(x, _mm256_castsi256_si128(off)));
+    i += 8;
+  }
   for (; i < n; ++i) dst[i] = static_cast<int16_t>(src[i] + offset);
+}
+
+void Int8ToInt16Pixels(const int8_t* src, int64_t pixels, int depth, int32_t offset, int repeat, int stride,
+                       int16_t* dst) {
+  if (repeat == 1 && stride == depth) {
+    Int8ToInt16(src, pixels * depth, offset, dst);
+    return;
+  }
+  for (int64_t x = 0; x < pixels; ++x, dst += stride) {
+    int16_t* d = dst;
+    for (int c = 0; c < depth; ++c) {
+      const int16_t v = static_cast<int16_t>(*src++ + offset);
+      int j = 0;
+      for (; j + 8 <= repeat; j += 8) _mm_storeu_si128(reinterpret_cast<__m128i*>(d + j), _mm_set1_epi16(v));
+      for (; j < repeat; ++j) d[j] = v;
+      d += repeat;
+    }
+    for (int64_t i = static_cast<int64_t>(depth) * repeat; i < stride; ++i) dst[i] = 0;
+  }
 }
 
 namespace {
@@ -185,62 +176,6 @@ void RequantizeRowsInt8(const RequantParams& q, const int32_t* acc, int64_t acc_
   for (int64_t r = 0; r < rows; ++r) RequantizeInt8(q, acc + r * acc_stride, bias, n, out + r * out_stride);
 }
 
-namespace {
-
-// DepthwiseRowInt8 for multiplier 1 or a multiple of 8: eight output
-// channels at a time held in a register over all taps (int32 lanes:
-// wrap-around products and sums). With multiplier 1 the eight channels read
-// eight input channels; with a multiple of 8 they all read one.
-void DepthwiseRowInt8Vector(const DepthwiseGeometry& g, const int8_t* image, const int16_t* filter,
-                            int32_t input_offset, int out_y, int32_t* acc) {
-  const int depth = g.out_depth, multiplier = g.multiplier;
-  const int in_y_origin = out_y * g.stride_height - g.pad_height;
-  int ky_begin = 0, ky_end = g.filter_height;
-  while (ky_begin < ky_end && in_y_origin + g.dilation_height * ky_begin < 0) ++ky_begin;
-  while (ky_end > ky_begin && in_y_origin + g.dilation_height * (ky_end - 1) >= g.in_height) --ky_end;
-  const __m256i offset = _mm256_set1_epi32(input_offset);
-  for (int out_x = 0; out_x < g.out_width; ++out_x) {
-    const int in_x_origin = out_x * g.stride_width - g.pad_width;
-    int kx_begin = 0, kx_end = g.filter_width;
-    while (kx_begin < kx_end && in_x_origin + g.dilation_width * kx_begin < 0) ++kx_begin;
-    while (kx_end > kx_begin && in_x_origin + g.dilation_width * (kx_end - 1) >= g.in_width) --kx_end;
-    int32_t* a = acc + static_cast<int64_t>(out_x) * depth;
-    int c = 0;
-    for (; c + 8 <= depth; c += 8) {
-      __m256i sum = _mm256_setzero_si256();
-      for (int ky = ky_begin; ky < ky_end; ++ky) {
-        const int in_y = in_y_origin + g.dilation_height * ky;
-        const int8_t* row = image + static_cast<int64_t>(in_y) * g.in_width * g.in_depth + c / multiplier;
-        const int16_t* w_row = filter + static_cast<int64_t>(ky) * g.filter_width * depth + c;
-        for (int kx = kx_begin; kx < kx_end; ++kx) {
-          const int8_t* px = row + static_cast<int64_t>(in_x_origin + g.dilation_width * kx) * g.in_depth;
-          const __m256i x8 = multiplier == 1
-                                 ? _mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(px)))
-                                 : _mm256_set1_epi32(*px);
-          const __m256i w = _mm256_cvtepi16_epi32(
-              _mm_loadu_si128(reinterpret_cast<const __m128i*>(w_row + static_cast<int64_t>(kx) * depth)));
-          sum = _mm256_add_epi32(sum, _mm256_mullo_epi32(_mm256_add_epi32(x8, offset), w));
-        }
-      }
-      _mm256_storeu_si256(reinterpret_cast<__m256i*>(a + c), sum);
-    }
-    for (; c < depth; ++c) {  // the last channels one by one, uint32 to wrap
-      uint32_t sum = 0;
-      for (int ky = ky_begin; ky < ky_end; ++ky) {
-        const int in_y = in_y_origin + g.dilation_height * ky;
-        for (int kx = kx_begin; kx < kx_end; ++kx) {
-          const int in_x = in_x_origin + g.dilation_width * kx;
-          const int32_t x = image[(static_cast<int64_t>(in_y) * g.in_width + in_x) * g.in_depth + c / multiplier];
-          const int32_t w = filter[(static_cast<int64_t>(ky) * g.filter_width + kx) * depth + c];
-          sum += static_cast<uint32_t>(x + input_offset) * static_cast<uint32_t>(w);
-        }
-      }
-      a[c] = static_cast<int32_t>(sum);
-    }
-  }
-}
-
-}  // namespace
 
 void AddInt8(const AddParams& p, const int8_t* a, const int8_t* b, int64_t n, int8_t* out) {
   const __m256i off1 = _mm256_set1_epi32(p.input1_offset), off2 = _mm256_set1_epi32(p.input2_offset);
@@ -268,25 +203,6 @@ void AddInt8(const AddParams& p, const int8_t* a, const int8_t* b, int64_t n, in
     eight(x, y, z);
     for (int64_t j = 0; j < n - i; ++j) out[i + j] = z[j];
   }
-}
-
-void DepthwiseRowInt8(const DepthwiseGeometry& g, const int8_t* image, const int16_t* filter,
-                      int32_t input_offset, int out_y, int32_t* acc) {
-  if (g.multiplier == 1 || g.multiplier % 8 == 0) {
-    DepthwiseRowInt8Vector(g, image, filter, input_offset, out_y, acc);
-    return;
-  }
-  // Products and sums wrap modulo 2^32 like the reference's int32
-  // arithmetic; they are done in uint32 to stay free of signed-overflow UB.
-  const uint32_t offset = static_cast<uint32_t>(input_offset);
-  DepthwiseRow(g, image, filter, out_y, reinterpret_cast<uint32_t*>(acc), [offset](int8_t x, int16_t w) {
-    return (static_cast<uint32_t>(static_cast<int32_t>(x)) + offset) * static_cast<uint32_t>(static_cast<int32_t>(w));
-  });
-}
-
-void DepthwiseRowFloat(const DepthwiseGeometry& g, const float* image, const float* filter, int out_y,
-                       float* acc) {
-  DepthwiseRow(g, image, filter, out_y, acc, [](float x, float w) { return x * w; });
 }
 
 }  // namespace tinyforge::interp::fast::avx2
