@@ -20,6 +20,14 @@ run_suite() {
 
 echo "== tests =="
 run_suite build -DCMAKE_BUILD_TYPE=Release
+# A bound, not a timing: peak memory of `tinyforge run` must stay within
+# model file + 2 x largest activation set + 30 MB.
+echo "== peak memory of tinyforge run =="
+models=(synthetic:mobilenet_v2)
+for m in person_detect person_detect_float conv_fc_mnist_srq_a8w8; do
+  [ -f "$shared/models/$m.tflite" ] && models+=("$shared/models/$m.tflite")
+done
+build/tests/run_memory_bench build/apps/tinyforge "${models[@]}" --max-ratio 1
 echo "== tests under ASan + UBSan =="
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   run_suite build-san -DTINYFORGE_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-O1
