@@ -19,6 +19,7 @@
 
 #include "libconvert/error.h"
 #include "libconvert/interp/fast/avx2_kernels.h"
+#include "libconvert/interp/fast/avx512_kernels.h"
 #include "libconvert/interp/fast/cpu.h"
 
 namespace tinyforge::interp::fast {
@@ -227,7 +228,7 @@ void CompareWindowKernel(const char* what, uint32_t first_seed, int cases, bool 
     if constexpr (std::is_same_v<T, float>) {
       x = r.Floats(c.input.FlatSize()), w = r.Floats(c.filter.FlatSize()), bias = r.Floats(c.channels());
     } else {
-      x = r.Int8s(c.input.FlatSize()), w = r.Int8s(c.filter.FlatSize(), -127, 127), bias = r.Bias(c.channels());
+      x = r.Int8s(c.input.FlatSize()), w = r.Int8s(c.filter.FlatSize()), bias = r.Bias(c.channels());
     }
     const Bias* b = r.Bool() ? bias.data() : nullptr;
     std::vector<T> got(static_cast<size_t>(c.output.FlatSize())), want(got.size());
@@ -239,15 +240,6 @@ void CompareWindowKernel(const char* what, uint32_t first_seed, int cases, bool 
   });
 }
 
-TEST(FastKernels, ConvInt8MatchesReference) {
-  TF_REQUIRE_FAST();
-  CompareWindowKernel<int8_t, int32_t>(
-      "CONV_2D int8", BaseSeed() + 1000, 150, false,
-      [](const WindowCase& c, Random& r) {
-        return ref::PrepareConvInt8(c.conv(), c.input, c.filter, c.output, r.Quantization(c.channels(), c.fan_in()));
-      },
-      ref::ConvInt8, fast::ConvInt8);
-}
 
 TEST(FastKernels, ConvFloatMatchesReference) {
   TF_REQUIRE_FAST();
@@ -279,32 +271,118 @@ TEST(FastKernels, DepthwiseConvFloatGivesReferenceBits) {
       ref::DepthwiseConvFloat, fast::DepthwiseConvFloat);
 }
 
-TEST(FastKernels, FullyConnectedMatchesReference) {
+TEST(FastKernels, FullyConnectedFloatMatchesReference) {
   TF_REQUIRE_FAST();
-  ForEachCase("FULLY_CONNECTED", BaseSeed() + 5000, 100, [&](Random& r) {
+  ForEachCase("FULLY_CONNECTED float", BaseSeed() + 5000, 100, [&](Random& r) {
     const int batches = r.Int(1, 5), depth = r.Int(1, 300), out = r.Int(1, 70);
     const Shape input{batches, depth}, weights{out, depth}, output{batches, out};
-    const int act = r.Int(0, 3);
-    {
-      const auto quant = r.Quantization(out, depth);
-      const auto params = ref::PrepareFullyConnectedInt8(act, input, weights, output, quant, std::nullopt);
-      const auto x = r.Int8s(input.FlatSize()), w = r.Int8s(weights.FlatSize(), -127, 127);
-      const auto bias = r.Bias(out);
-      const int32_t* b = r.Bool() ? bias.data() : nullptr;
-      std::vector<int8_t> got(static_cast<size_t>(output.FlatSize())), want(got.size());
-      ref::FullyConnectedInt8(params, input, x.data(), weights, w.data(), b, output, want.data());
-      ExpectMatch(fast::FullyConnectedInt8(params, input, x.data(), weights, w.data(), b, output, got.data()), got, want);
-    }
-    {
-      const auto params = ref::PrepareFullyConnectedFloat(act, input, weights, output);
-      const auto x = r.Floats(input.FlatSize()), w = r.Floats(weights.FlatSize()), bias = r.Floats(out);
-      const float* b = r.Bool() ? bias.data() : nullptr;
-      std::vector<float> got(static_cast<size_t>(output.FlatSize())), want(got.size());
-      ref::FullyConnectedFloat(params, input, x.data(), weights, w.data(), b, output, want.data());
-      ExpectMatch(fast::FullyConnectedFloat(params, input, x.data(), weights, w.data(), b, output, got.data()), got, want, false);
-    }
+    const auto params = ref::PrepareFullyConnectedFloat(r.Int(0, 3), input, weights, output);
+    const auto x = r.Floats(input.FlatSize()), w = r.Floats(weights.FlatSize()), bias = r.Floats(out);
+    const float* b = r.Bool() ? bias.data() : nullptr;
+    std::vector<float> got(static_cast<size_t>(output.FlatSize())), want(got.size());
+    ref::FullyConnectedFloat(params, input, x.data(), weights, w.data(), b, output, want.data());
+    ExpectMatch(fast::FullyConnectedFloat(params, input, x.data(), weights, w.data(), b, output, got.data()), got, want,
+                false);
   });
 }
+
+// The GEMM behind the int8 conv and FC kernels: AVX2 (int16 pairs); the
+// AVX-512 VNNI path (uint8 activations, the offset's correction folded into
+// the bias) through SIMDe's emulated kernel, which runs on any machine; and
+// through the CPU's own VNNI kernel, skipped where the CPU has none.
+enum class GemmChoice { kAvx2, kAvx512Emulated, kAvx512Native };
+
+class Int8Gemm : public ::testing::TestWithParam<GemmChoice> {
+ protected:
+  void SetUp() override {
+    if (!Available()) GTEST_SKIP() << "this CPU has no AVX2/FMA: no fast kernels";
+    switch (GetParam()) {
+      case GemmChoice::kAvx2:
+        OverrideUint8GemmForTesting(true, nullptr);
+        break;
+      case GemmChoice::kAvx512Emulated:
+        OverrideUint8GemmForTesting(true, &avx512_emulated::GemmUint8);
+        break;
+      case GemmChoice::kAvx512Native:
+        if (!Cpu().avx512_vnni) GTEST_SKIP() << "this CPU has no AVX-512 VNNI";
+        OverrideUint8GemmForTesting(true, &avx512::GemmUint8);
+        break;
+    }
+  }
+  void TearDown() override { OverrideUint8GemmForTesting(false, nullptr); }
+
+  // The uint8 kernel under test; null for AVX2.
+  GemmUint8Fn Uint8Kernel() const {
+    return GetParam() == GemmChoice::kAvx512Emulated ? &avx512_emulated::GemmUint8
+           : GetParam() == GemmChoice::kAvx512Native ? &avx512::GemmUint8
+                                                     : nullptr;
+  }
+};
+
+TEST_P(Int8Gemm, ConvMatchesReference) {
+  CompareWindowKernel<int8_t, int32_t>(
+      "CONV_2D int8", BaseSeed() + 1000, 150, false,
+      [](const WindowCase& c, Random& r) {
+        return ref::PrepareConvInt8(c.conv(), c.input, c.filter, c.output, r.Quantization(c.channels(), c.fan_in()));
+      },
+      ref::ConvInt8, fast::ConvInt8);
+}
+
+TEST_P(Int8Gemm, FullyConnectedMatchesReference) {
+  ForEachCase("FULLY_CONNECTED int8", BaseSeed() + 5500, 100, [&](Random& r) {
+    const int batches = r.Int(1, 5), depth = r.Int(1, 300), out = r.Int(1, 70);
+    const Shape input{batches, depth}, weights{out, depth}, output{batches, out};
+    const auto quant = r.Quantization(out, depth);
+    const auto params = ref::PrepareFullyConnectedInt8(r.Int(0, 3), input, weights, output, quant, std::nullopt);
+    const auto x = r.Int8s(input.FlatSize()), w = r.Int8s(weights.FlatSize());
+    const auto bias = r.Bias(out);
+    const int32_t* b = r.Bool() ? bias.data() : nullptr;
+    std::vector<int8_t> got(static_cast<size_t>(output.FlatSize())), want(got.size());
+    ref::FullyConnectedInt8(params, input, x.data(), weights, w.data(), b, output, want.data());
+    ExpectMatch(fast::FullyConnectedInt8(params, input, x.data(), weights, w.data(), b, output, got.data()), got, want);
+  });
+}
+
+// The uint8 x int8 kernel against products summed in int64, including the
+// extremes (255 x -128 everywhere) that a saturating vpdpbusds would clip.
+TEST_P(Int8Gemm, Uint8KernelSumsExactly) {
+  const GemmUint8Fn gemm = Uint8Kernel();
+  if (gemm == nullptr) GTEST_SKIP() << "the AVX2 GEMM has no uint8 kernel";
+  ForEachCase("uint8 GEMM", BaseSeed() + 9000, 60, [&](Random& r) {
+    const int64_t rows = r.Int(1, 20), k_quads = r.Int(1, 40), blocks = r.Int(1, 4);
+    const bool extreme = r.Int(0, 4) == 0;
+    std::vector<uint8_t> a(static_cast<size_t>(rows * 4 * k_quads));
+    std::vector<int8_t> w(static_cast<size_t>(blocks * 16 * 4 * k_quads));
+    for (uint8_t& v : a) v = static_cast<uint8_t>(extreme ? 255 : r.Int(0, 255));
+    for (int8_t& v : w) v = static_cast<int8_t>(extreme ? -128 : r.Int(-128, 127));
+    const int64_t c_stride = blocks * 16;
+    std::vector<int32_t> c(static_cast<size_t>(rows * c_stride));
+    gemm(a.data(), rows, 4 * k_quads, w.data(), k_quads, blocks, c.data(), c_stride);
+    size_t bad = 0;
+    for (int64_t row = 0; row < rows; ++row) {
+      for (int64_t o = 0; o < c_stride; ++o) {
+        int64_t sum = 0;  // the packed layout, read independently
+        for (int64_t kk = 0; kk < 4 * k_quads; ++kk) {
+          const int64_t packed = ((o / 16) * k_quads + kk / 4) * 64 + (o % 16) * 4 + kk % 4;
+          sum += int64_t{a[static_cast<size_t>(row * 4 * k_quads + kk)]} * w[static_cast<size_t>(packed)];
+        }
+        bad += c[static_cast<size_t>(row * c_stride + o)] != sum;
+      }
+    }
+    ASSERT_EQ(bad, 0u) << rows << " rows, " << 4 * k_quads << " deep, " << c_stride << " outputs";
+  });
+}
+
+INSTANTIATE_TEST_SUITE_P(FastKernels, Int8Gemm,
+                         ::testing::Values(GemmChoice::kAvx2, GemmChoice::kAvx512Emulated, GemmChoice::kAvx512Native),
+                         [](const ::testing::TestParamInfo<GemmChoice>& info) {
+                           switch (info.param) {
+                             case GemmChoice::kAvx2: return std::string("Avx2");
+                             case GemmChoice::kAvx512Emulated: return std::string("Avx512VnniEmulated");
+                             case GemmChoice::kAvx512Native: return std::string("Avx512VnniNative");
+                           }
+                           return std::string();
+                         });
 
 TEST(FastKernels, BatchMatMulMatchesReference) {
   TF_REQUIRE_FAST();

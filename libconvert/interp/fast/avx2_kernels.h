@@ -35,6 +35,9 @@ void GemmInt16(const int16_t* a, int64_t rows, int64_t a_stride, const int16_t* 
 // dst[i] = src[i] + offset for i < n (int8 data plus a zero-point offset
 // always fits int16).
 void Int8ToInt16(const int8_t* src, int64_t n, int32_t offset, int16_t* dst);
+// dst[i] = src[i] + 128 as uint8 (flipping the sign bit).
+void Int8ToUint8(const int8_t* src, int64_t n, uint8_t* dst);
+
 // Pixels of `depth` int8 values to pixels of `stride` int16 values: each
 // value plus offset written `repeat` times in a row, zeros after
 // depth * repeat (<= stride).

@@ -8,16 +8,12 @@
 
 #include "libconvert/interp/fast/avx2_kernels.h"
 #include "libconvert/interp/fast/cpu.h"
+#include "libconvert/interp/fast/int8_gemm.h"
 
 namespace tinyforge::interp::fast {
 namespace {
 
 using ref::Shape;
-constexpr int64_t kBlock = avx2::kOcBlock;
-
-// Bytes of im2col rows a chunk aims at: small enough for L2 next to the
-// weights, large enough that each weight block is reused over many rows.
-constexpr int64_t kChunkBytes = 32 * 1024;
 
 // One growing buffer per thread and type for the padded copies of conv
 // inputs: its size is the largest padded input, not the sum over layers.
@@ -28,70 +24,6 @@ T* Scratch(int64_t n) {
   return buffer.data();
 }
 
-
-// A [oc x k] weight matrix in the layout avx2::GemmInt16 reads.
-struct PackedWeights {
-  std::vector<int16_t> data;
-  int64_t oc = 0, k = 0, k_pairs = 0, oc_blocks = 0;
-  int last_width = kBlock;  // of the last block: kBlock or kBlock / 2
-};
-
-// w(o, kk) gives weight value (already offset) for output o, depth kk.
-template <typename W>
-PackedWeights Pack(int64_t oc, int64_t k, W w) {
-  PackedWeights p;
-  p.oc = oc;
-  p.k = k;
-  p.k_pairs = (k + 1) / 2;
-  p.oc_blocks = (oc + kBlock - 1) / kBlock;
-  const int64_t rest = oc % kBlock;
-  p.last_width = rest > 0 && rest <= kBlock / 2 ? kBlock / 2 : kBlock;
-  p.data.assign(static_cast<size_t>(p.oc_blocks * p.k_pairs * 2 * kBlock), 0);
-  for (int64_t o = 0; o < oc; ++o) {
-    const int64_t block = o / kBlock, j = o % kBlock;
-    const int64_t width = block + 1 == p.oc_blocks ? p.last_width : kBlock;
-    for (int64_t kk = 0; kk < k; ++kk) {
-      const int64_t pair = kk / 2;
-      p.data[static_cast<size_t>(block * p.k_pairs * 2 * kBlock + (pair * width + j) * 2 + kk % 2)] =
-          static_cast<int16_t>(w(o, kk));
-    }
-  }
-  return p;
-}
-
-// Runs `rows` rows through the int16 GEMM in chunks: fill(begin, n, dst,
-// stride) writes the k values of rows [begin, begin + n) to dst + r * stride
-// (the padding column past k stays zero), finish(begin, n, acc, acc_stride)
-// reads the rows' oc accumulators.
-class Int16Gemm {
- public:
-  explicit Int16Gemm(PackedWeights w) : w_(std::move(w)) {
-    a_stride_ = 2 * w_.k_pairs;
-    c_stride_ = w_.oc_blocks * kBlock;
-    // Both the im2col rows and their accumulators stay in cache between the
-    // GEMM that writes them and the requantization that reads them.
-    chunk_ = std::max<int64_t>(6, kChunkBytes / (a_stride_ * 2 + c_stride_ * 4));
-    a_.resize(static_cast<size_t>(chunk_ * a_stride_));
-    c_.resize(static_cast<size_t>(chunk_ * c_stride_));
-  }
-
-  template <typename Fill, typename Finish>
-  void Run(int64_t rows, Fill fill, Finish finish) {
-    for (int64_t begin = 0; begin < rows; begin += chunk_) {
-      const int64_t n = std::min(chunk_, rows - begin);
-      fill(begin, n, a_.data(), a_stride_);
-      avx2::GemmInt16(a_.data(), n, a_stride_, w_.data.data(), w_.k_pairs, w_.oc_blocks, w_.last_width,
-                      c_.data(), c_stride_);
-      finish(begin, n, c_.data(), c_stride_);
-    }
-  }
-
- private:
-  PackedWeights w_;
-  int64_t a_stride_ = 0, c_stride_ = 0, chunk_ = 0;
-  std::vector<int16_t> a_;
-  std::vector<int32_t> c_;
-};
 
 // An NHWC input with a window op's zero padding made explicit: pad_h rows
 // before row 0, pad_w columns before column 0, and as many after as the last
@@ -111,18 +43,18 @@ struct PaddedLayout {
 
   // Fills `padded` (size() elements): convert(src, dst) turns one input row
   // (in_width * depth values) into in_width pixels of `stride` values each;
-  // the padding rows and columns are zero.
+  // the padding rows and columns hold `pad`.
   template <typename S, typename T, typename Convert>
-  void Fill(const S* input, T* padded, Convert convert) const {
+  void Fill(const S* input, T* padded, T pad, Convert convert) const {
     const int64_t row_size = static_cast<int64_t>(width) * stride;
     for (int64_t b = 0; b < batches; ++b) {
       T* image = padded + b * height * row_size;
-      std::fill(image, image + pad_h * row_size, T{0});
-      std::fill(image + (pad_h + in_height) * row_size, image + height * row_size, T{0});
+      std::fill(image, image + pad_h * row_size, pad);
+      std::fill(image + (pad_h + in_height) * row_size, image + height * row_size, pad);
       for (int64_t y = 0; y < in_height; ++y) {
         T* row = image + (y + pad_h) * row_size;
-        std::fill(row, row + pad_w * stride, T{0});
-        std::fill(row + (pad_w + in_width) * stride, row + row_size, T{0});
+        std::fill(row, row + pad_w * stride, pad);
+        std::fill(row + (pad_w + in_width) * stride, row + row_size, pad);
         convert(input + (b * in_height + y) * in_width * depth, row + pad_w * stride);
       }
     }
@@ -212,15 +144,11 @@ class Requantizer {
     }
     return true;
   }
-  // out[o] for channels [first, first + n).
-  void Run(const int32_t* acc, const int32_t* bias, int first, int64_t n, int8_t* out) const {
-    avx2::RequantizeInt8(Params(first), acc, bias != nullptr ? bias + first : nullptr, n, out);
-  }
-  // Run over `rows` rows of accumulators and outputs.
+  // out[r * out_stride + o] for channels [first, first + n) of `rows` rows
+  // of accumulators; bias (may be null) starts at channel `first`.
   void RunRows(const int32_t* acc, int64_t acc_stride, int64_t rows, const int32_t* bias, int first, int64_t n,
                int8_t* out, int64_t out_stride) const {
-    avx2::RequantizeRowsInt8(Params(first), acc, acc_stride, rows, bias != nullptr ? bias + first : nullptr, n, out,
-                             out_stride);
+    avx2::RequantizeRowsInt8(Params(first), acc, acc_stride, rows, bias, n, out, out_stride);
   }
 
  private:
@@ -233,61 +161,119 @@ class Requantizer {
   int32_t offset_, min_, max_;
 };
 
-// Shared state of an int8 conv-like closure.
+// Shared state of an int8 conv-like closure: a GEMM per group.
+template <typename Form>
 struct Int8ConvState {
-  std::vector<Int16Gemm> groups;
+  std::vector<ChunkedGemm<Form>> groups;
   Requantizer requantize;
 };
+
+bool uint8_gemm_overridden = false;
+GemmUint8Fn uint8_gemm_override = nullptr;
 
 }  // namespace
 
 bool Available() { return Cpu().avx2_fma; }
 
-EvalFn ConvInt8(const ref::ConvParams& params, const Shape& input_shape, const int8_t* input,
-                const Shape& filter_shape, const int8_t* filter, const int32_t* bias,
-                const Shape& output_shape, int8_t* output) {
-  if (!Available()) return {};
+GemmUint8Fn Uint8Form::Kernel() {
+  if (uint8_gemm_overridden) return uint8_gemm_override;
+  return Cpu().avx512_vnni ? &avx512::GemmUint8 : nullptr;
+}
+
+void OverrideUint8GemmForTesting(bool override, GemmUint8Fn kernel) {
+  uint8_gemm_overridden = override;
+  uint8_gemm_override = kernel;
+}
+
+namespace {
+
+template <typename Form>
+EvalFn ConvInt8With(const ref::ConvParams& params, const Shape& input_shape, const int8_t* input,
+                    const Shape& filter_shape, const int8_t* filter, const int32_t* bias, const Shape& output_shape,
+                    int8_t* output) {
+  using Element = typename Form::Element;
   const ConvGeometry g(params, input_shape, filter_shape, output_shape);
   const int64_t k = g.k();
-  auto state = std::make_shared<Int8ConvState>(Int8ConvState{{}, Requantizer(params.quant)});
+  const int32_t offset = params.quant.input_offset;
+  auto state = std::make_shared<Int8ConvState<Form>>(Int8ConvState<Form>{{}, Requantizer(params.quant)});
   if (!state->requantize.Valid()) return {};
   for (int gi = 0; gi < g.groups; ++gi) {
     const int8_t* wg = filter + static_cast<int64_t>(gi) * g.per_group * k;
-    state->groups.emplace_back(Pack(g.per_group, k, [wg, k](int64_t o, int64_t kk) { return wg[o * k + kk]; }));
+    const int32_t* bg = bias != nullptr ? bias + gi * g.per_group : nullptr;
+    state->groups.emplace_back(g.per_group, k, [wg, k](int64_t o, int64_t kk) { return wg[o * k + kk]; }, offset, bg);
   }
-  const int32_t offset = params.quant.input_offset;
-  return [state, g, offset, input, bias, output] {
+  return [state, g, offset, input, output] {
     // Pointwise convs convert their input rows in place of an im2col; the
-    // rest copy windows out of a padded int16 copy of the input.
-    const int16_t* padded = nullptr;
+    // rest copy windows out of a padded copy of the input.
+    const Element* padded = nullptr;
     if (!g.pointwise()) {
-      int16_t* buffer = Scratch<int16_t>(g.padded.size());
-      g.padded.Fill(input, buffer, [&g, offset](const int8_t* src, int16_t* dst) {
-        avx2::Int8ToInt16(src, static_cast<int64_t>(g.in_width) * g.in_depth, offset, dst);
+      Element* buffer = Scratch<Element>(g.padded.size());
+      g.padded.Fill(input, buffer, Form::PadValue(offset), [&g, offset](const int8_t* src, Element* dst) {
+        Form::Convert(src, static_cast<int64_t>(g.in_width) * g.in_depth, offset, dst);
       });
       padded = buffer;
     }
     for (int gi = 0; gi < g.groups; ++gi) {
       const int oc0 = gi * g.per_group;
-      state->groups[static_cast<size_t>(gi)].Run(
+      ChunkedGemm<Form>& gemm = state->groups[static_cast<size_t>(gi)];
+      gemm.Run(
           g.rows,
-          [&](int64_t begin, int64_t n, int16_t* dst, int64_t stride) {
+          [&](int64_t begin, int64_t n, Element* dst, int64_t stride) {
             if (padded != nullptr) {
               g.Im2ColPadded(padded, begin, n, gi * g.filter_in_depth, dst, stride);
             } else if (stride == g.in_depth) {
-              avx2::Int8ToInt16(input + begin * g.in_depth, n * g.in_depth, offset, dst);
+              Form::Convert(input + begin * g.in_depth, n * g.in_depth, offset, dst);
             } else {
               for (int64_t r = 0; r < n; ++r) {
-                avx2::Int8ToInt16(input + (begin + r) * g.in_depth, g.in_depth, offset, dst + r * stride);
+                Form::Convert(input + (begin + r) * g.in_depth, g.in_depth, offset, dst + r * stride);
               }
             }
           },
           [&](int64_t begin, int64_t n, const int32_t* acc, int64_t acc_stride) {
-            state->requantize.RunRows(acc, acc_stride, n, bias, oc0, g.per_group, output + begin * g.out_depth + oc0,
-                                      g.out_depth);
+            state->requantize.RunRows(acc, acc_stride, n, gemm.bias(), oc0, g.per_group,
+                                      output + begin * g.out_depth + oc0, g.out_depth);
           });
     }
   };
+}
+
+template <typename Form>
+EvalFn FullyConnectedInt8With(const ref::FullyConnectedParams& params, const int8_t* input,
+                              const Shape& weights_shape, const int8_t* weights, const int32_t* bias,
+                              const Shape& output_shape, int8_t* output) {
+  using Element = typename Form::Element;
+  const int out_depth = weights_shape.dim(0);
+  const int64_t k = weights_shape.dim(1);
+  const int64_t batches = output_shape.FlatSize() / out_depth;
+  const int32_t offset = params.quant.input_offset;
+  auto state = std::make_shared<Int8ConvState<Form>>(Int8ConvState<Form>{{}, Requantizer(params.quant)});
+  if (!state->requantize.Valid()) return {};
+  state->groups.emplace_back(out_depth, k, [weights, k](int64_t o, int64_t kk) { return weights[o * k + kk]; },
+                             offset, bias);
+  return [state, k, batches, offset, input, output, out_depth] {
+    ChunkedGemm<Form>& gemm = state->groups[0];
+    gemm.Run(
+        batches,
+        [&](int64_t begin, int64_t n, Element* dst, int64_t stride) {
+          for (int64_t r = 0; r < n; ++r) Form::Convert(input + (begin + r) * k, k, offset, dst + r * stride);
+        },
+        [&](int64_t begin, int64_t n, const int32_t* acc, int64_t acc_stride) {
+          state->requantize.RunRows(acc, acc_stride, n, gemm.bias(), 0, out_depth, output + begin * out_depth,
+                                    out_depth);
+        });
+  };
+}
+
+}  // namespace
+
+EvalFn ConvInt8(const ref::ConvParams& params, const Shape& input_shape, const int8_t* input,
+                const Shape& filter_shape, const int8_t* filter, const int32_t* bias,
+                const Shape& output_shape, int8_t* output) {
+  if (!Available()) return {};
+  if (Uint8Form::Kernel() != nullptr) {
+    return ConvInt8With<Uint8Form>(params, input_shape, input, filter_shape, filter, bias, output_shape, output);
+  }
+  return ConvInt8With<Int16Form>(params, input_shape, input, filter_shape, filter, bias, output_shape, output);
 }
 
 EvalFn ConvFloat(const ref::ConvParams& params, const Shape& input_shape, const float* input,
@@ -296,7 +282,7 @@ EvalFn ConvFloat(const ref::ConvParams& params, const Shape& input_shape, const 
   if (!Available()) return {};
   const ConvGeometry g(params, input_shape, filter_shape, output_shape);
   const int64_t k = g.k();
-  const int64_t chunk = std::max<int64_t>(8, kChunkBytes / ((k + g.per_group) * 4));
+  const int64_t chunk = std::max<int64_t>(8, kGemmChunkBytes / ((k + g.per_group) * 4));
   struct Buffers {
     std::vector<float> a, c;
   };
@@ -310,7 +296,7 @@ EvalFn ConvFloat(const ref::ConvParams& params, const Shape& input_shape, const 
     const float* padded = nullptr;
     if (!g.pointwise()) {
       float* buffer = Scratch<float>(g.padded.size());
-      g.padded.Fill(input, buffer, [&g](const float* src, float* dst) {
+      g.padded.Fill(input, buffer, 0.0f, [&g](const float* src, float* dst) {
         std::copy_n(src, static_cast<int64_t>(g.in_width) * g.in_depth, dst);
       });
       padded = buffer;
@@ -409,7 +395,7 @@ EvalFn DepthwiseConvInt8(const ref::DepthwiseConvParams& params, const Shape& in
           bias, output] {
     const PaddedLayout& p = s->padded;
     int16_t* image = Scratch<int16_t>(p.size());
-    p.Fill(input, image, [&p, offset, multiplier](const int8_t* src, int16_t* dst) {
+    p.Fill(input, image, int16_t{0}, [&p, offset, multiplier](const int8_t* src, int16_t* dst) {
       avx2::Int8ToInt16Pixels(src, p.in_width, p.depth, offset, multiplier, p.stride, dst);
     });
     int8_t* out = output;
@@ -447,23 +433,10 @@ EvalFn FullyConnectedInt8(const ref::FullyConnectedParams& params, const Shape& 
                           const int8_t* input, const Shape& weights_shape, const int8_t* weights,
                           const int32_t* bias, const Shape& output_shape, int8_t* output) {
   if (!Available()) return {};
-  const int out_depth = weights_shape.dim(0);
-  const int64_t k = weights_shape.dim(1);
-  const int64_t batches = output_shape.FlatSize() / out_depth;
-  auto state = std::make_shared<Int8ConvState>(Int8ConvState{{}, Requantizer(params.quant)});
-  if (!state->requantize.Valid()) return {};
-  state->groups.emplace_back(Pack(out_depth, k, [weights, k](int64_t o, int64_t kk) { return weights[o * k + kk]; }));
-  const int32_t offset = params.quant.input_offset;
-  return [state, k, batches, offset, input, bias, output, out_depth] {
-    state->groups[0].Run(
-        batches,
-        [&](int64_t begin, int64_t n, int16_t* dst, int64_t stride) {
-          for (int64_t r = 0; r < n; ++r) avx2::Int8ToInt16(input + (begin + r) * k, k, offset, dst + r * stride);
-        },
-        [&](int64_t begin, int64_t n, const int32_t* acc, int64_t acc_stride) {
-          state->requantize.RunRows(acc, acc_stride, n, bias, 0, out_depth, output + begin * out_depth, out_depth);
-        });
-  };
+  if (Uint8Form::Kernel() != nullptr) {
+    return FullyConnectedInt8With<Uint8Form>(params, input, weights_shape, weights, bias, output_shape, output);
+  }
+  return FullyConnectedInt8With<Int16Form>(params, input, weights_shape, weights, bias, output_shape, output);
 }
 
 EvalFn FullyConnectedFloat(const ref::FullyConnectedParams& params, const Shape& /*input_shape*/,
@@ -515,9 +488,11 @@ EvalFn BatchMatMulInt8(const ref::BatchMatMulParams& params, const ref::Quantize
   const int64_t rhs_k = p.adj_y ? 1 : p.cols, rhs_n = p.adj_y ? p.depth : 1;
   return [=] {
     ForEachBatchMatrix(p, [&](int64_t lo, int64_t ro, int64_t oo) {
-      Int16Gemm gemm(Pack(p.cols, p.depth, [&](int64_t n, int64_t k) {
-        return rhs[ro + k * rhs_k + n * rhs_n] - q.rhs_zero_point;
-      }));
+      // Both operands carry zero points, so the weights (rhs - its zero
+      // point) need int16: this GEMM stays in Int16Form.
+      ChunkedGemm<Int16Form> gemm(
+          p.cols, p.depth, [&](int64_t n, int64_t k) { return rhs[ro + k * rhs_k + n * rhs_n] - q.rhs_zero_point; }, 0,
+          nullptr);
       gemm.Run(
           p.rows,
           [&](int64_t begin, int64_t n, int16_t* dst, int64_t stride) {

@@ -86,6 +86,16 @@ void Int8ToInt16(const int8_t* src, int64_t n, int32_t offset, int16_t* dst) {
   for (; i < n; ++i) dst[i] = static_cast<int16_t>(src[i] + offset);
 }
 
+void Int8ToUint8(const int8_t* src, int64_t n, uint8_t* dst) {
+  const __m256i sign = _mm256_set1_epi8(static_cast<char>(0x80));
+  int64_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(src + i));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + i), _mm256_xor_si256(x, sign));
+  }
+  for (; i < n; ++i) dst[i] = static_cast<uint8_t>(static_cast<uint8_t>(src[i]) ^ 0x80u);
+}
+
 void Int8ToInt16Pixels(const int8_t* src, int64_t pixels, int depth, int32_t offset, int repeat, int stride,
                        int16_t* dst) {
   if (repeat == 1 && stride == depth) {

@@ -1,0 +1,37 @@
+// Kernels compiled for AVX-512 (F, BW, VNNI): the fast/*_avx512.cc files.
+// Call them only when Cpu().avx512_vnni is true. The same ODR rule as for
+// avx2_kernels.h holds: plain pointers and PODs only.
+//
+// The tests compile gemm_avx512.cc a second time against SIMDe's portable
+// AVX-512 (libsimde-dev) as namespace avx512_emulated, so the kernel's
+// arithmetic is checked on machines without AVX-512 too.
+#pragma once
+
+#include <cstdint>
+
+namespace tinyforge::interp::fast {
+
+// Output channels per block of packed int8 weights (one zmm of int32).
+constexpr int kUint8OcBlock = 16;
+
+// c[r * c_stride + o] = sum_k a[r * a_stride + k] * w(o, k) in int32 (exact
+// with wrap-around), for r < rows and o < oc_blocks * 16.
+// a: uint8 rows of 4 * k_quads values each; packed: for each block b, each
+// quad q, for each j < 16 the four values w(16b + j, 4q .. 4q + 3); zeros
+// pad both k and o. uint8 x int8 products summed in fours (vpdpbusd, no
+// saturation) are exact.
+using GemmUint8Fn = void (*)(const uint8_t* a, int64_t rows, int64_t a_stride, const int8_t* packed,
+                             int64_t k_quads, int64_t oc_blocks, int32_t* c, int64_t c_stride);
+
+namespace avx512 {
+void GemmUint8(const uint8_t* a, int64_t rows, int64_t a_stride, const int8_t* packed, int64_t k_quads,
+               int64_t oc_blocks, int32_t* c, int64_t c_stride);
+}  // namespace avx512
+
+// Only in the test binary (see above).
+namespace avx512_emulated {
+void GemmUint8(const uint8_t* a, int64_t rows, int64_t a_stride, const int8_t* packed, int64_t k_quads,
+               int64_t oc_blocks, int32_t* c, int64_t c_stride);
+}  // namespace avx512_emulated
+
+}  // namespace tinyforge::interp::fast

@@ -1,0 +1,171 @@
+// The exact int32 GEMM behind the fast int8 CONV_2D, FULLY_CONNECTED and
+// BATCH_MATMUL: rows of int8 activations (plus the input offset) times
+// constant weights, accumulated exactly, in one of two forms:
+//
+//   Int16Form (AVX2): activations as int16 x + offset, weights as int16,
+//     pairs of products through vpmaddwd.
+//   Uint8Form (AVX-512 VNNI): activations as uint8 x + 128, weights as
+//     int8, fours of products through vpdpbusd. That sums (x + 128) * w, so
+//     (128 - offset) * sum_k w(o, k) comes off each output channel; it is
+//     folded into the bias once (int32 wrap-around, as the reference's).
+//
+// Either way the accumulators are the reference's bits, and the reference's
+// requantization follows.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "libconvert/interp/fast/avx2_kernels.h"
+#include "libconvert/interp/fast/avx512_kernels.h"
+
+namespace tinyforge::interp::fast {
+
+// Bytes of im2col rows plus accumulators a chunk aims at: small enough to
+// stay in L2 next to the weights, large enough that each weight block is
+// reused over many rows.
+constexpr int64_t kGemmChunkBytes = 32 * 1024;
+
+struct Int16Form {
+  using Element = int16_t;
+  static constexpr int64_t kGroup = 2;  // k values per product step
+
+  struct Packed {
+    std::vector<int16_t> data;
+    int64_t k_pairs = 0, oc_blocks = 0;
+    int last_width = avx2::kOcBlock;  // of the last block: kOcBlock or kOcBlock / 2
+    int64_t acc_stride() const { return oc_blocks * avx2::kOcBlock; }
+  };
+
+  // The padding's value: x = zero point, so x + offset = 0.
+  static Element PadValue(int32_t /*offset*/) { return 0; }
+  static void Convert(const int8_t* src, int64_t n, int32_t offset, Element* dst) {
+    avx2::Int8ToInt16(src, n, offset, dst);
+  }
+  static int32_t CorrectionFactor(int32_t /*offset*/) { return 0; }
+
+  // w(o, kk) gives the weight (any int16 value within [-256, 255]).
+  template <typename W>
+  static Packed Pack(int64_t oc, int64_t k, W w) {
+    constexpr int64_t kBlock = avx2::kOcBlock;
+    Packed p;
+    p.k_pairs = (k + 1) / 2;
+    p.oc_blocks = (oc + kBlock - 1) / kBlock;
+    const int64_t rest = oc % kBlock;
+    p.last_width = rest > 0 && rest <= kBlock / 2 ? kBlock / 2 : kBlock;
+    p.data.assign(static_cast<size_t>(p.oc_blocks * p.k_pairs * 2 * kBlock), 0);
+    for (int64_t o = 0; o < oc; ++o) {
+      const int64_t block = o / kBlock, j = o % kBlock;
+      const int64_t width = block + 1 == p.oc_blocks ? p.last_width : kBlock;
+      for (int64_t kk = 0; kk < k; ++kk) {
+        p.data[static_cast<size_t>(block * p.k_pairs * 2 * kBlock + (kk / 2 * width + j) * 2 + kk % 2)] =
+            static_cast<int16_t>(w(o, kk));
+      }
+    }
+    return p;
+  }
+
+  static void Gemm(const Packed& p, const Element* a, int64_t rows, int64_t a_stride, int32_t* c, int64_t c_stride) {
+    avx2::GemmInt16(a, rows, a_stride, p.data.data(), p.k_pairs, p.oc_blocks, p.last_width, c, c_stride);
+  }
+};
+
+struct Uint8Form {
+  using Element = uint8_t;
+  static constexpr int64_t kGroup = 4;
+
+  struct Packed {
+    std::vector<int8_t> data;
+    int64_t k_quads = 0, oc_blocks = 0;
+    GemmUint8Fn gemm = nullptr;
+    int64_t acc_stride() const { return oc_blocks * kUint8OcBlock; }
+  };
+
+  // x = zero point = -offset, stored as x + 128.
+  static Element PadValue(int32_t offset) { return static_cast<Element>(128 - offset); }
+  static void Convert(const int8_t* src, int64_t n, int32_t /*offset*/, Element* dst) {
+    avx2::Int8ToUint8(src, n, dst);
+  }
+  static int32_t CorrectionFactor(int32_t offset) { return 128 - offset; }
+
+  // The kernel: AVX-512 VNNI when the CPU has it, or what a test chose
+  // (OverrideUint8GemmForTesting); null: use Int16Form.
+  static GemmUint8Fn Kernel();
+
+  // w(o, kk) gives the weight, within int8.
+  template <typename W>
+  static Packed Pack(int64_t oc, int64_t k, W w) {
+    constexpr int64_t kBlock = kUint8OcBlock;
+    Packed p;
+    p.k_quads = (k + 3) / 4;
+    p.oc_blocks = (oc + kBlock - 1) / kBlock;
+    p.gemm = Kernel();
+    p.data.assign(static_cast<size_t>(p.oc_blocks * p.k_quads * 4 * kBlock), 0);
+    for (int64_t o = 0; o < oc; ++o) {
+      const int64_t block = o / kBlock, j = o % kBlock;
+      for (int64_t kk = 0; kk < k; ++kk) {
+        p.data[static_cast<size_t>((block * p.k_quads + kk / 4) * 4 * kBlock + j * 4 + kk % 4)] =
+            static_cast<int8_t>(w(o, kk));
+      }
+    }
+    return p;
+  }
+
+  static void Gemm(const Packed& p, const Element* a, int64_t rows, int64_t a_stride, int32_t* c, int64_t c_stride) {
+    p.gemm(a, rows, a_stride, p.data.data(), p.k_quads, p.oc_blocks, c, c_stride);
+  }
+};
+
+// Runs rows through a Form's GEMM in chunks: fill(begin, n, dst, stride)
+// writes the k activations of rows [begin, begin + n) to dst + r * stride
+// in the Form's element (the padding columns past k stay zero);
+// finish(begin, n, acc, acc_stride) reads the rows' accumulators, to which
+// bias() (per output channel, null when there is nothing to add) belongs.
+template <typename Form>
+class ChunkedGemm {
+ public:
+  using Element = typename Form::Element;
+
+  // w(o, kk) for o < oc, kk < k; bias may be null.
+  template <typename W>
+  ChunkedGemm(int64_t oc, int64_t k, W w, int32_t input_offset, const int32_t* bias)
+      : packed_(Form::Pack(oc, k, w)) {
+    a_stride_ = (k + Form::kGroup - 1) / Form::kGroup * Form::kGroup;
+    c_stride_ = packed_.acc_stride();
+    // Both the activation rows and their accumulators stay in cache between
+    // the GEMM that writes them and the requantization that reads them.
+    chunk_ = std::max<int64_t>(6, kGemmChunkBytes / (a_stride_ * static_cast<int64_t>(sizeof(Element)) + c_stride_ * 4));
+    a_.resize(static_cast<size_t>(chunk_ * a_stride_));
+    c_.resize(static_cast<size_t>(chunk_ * c_stride_));
+    const int32_t factor = Form::CorrectionFactor(input_offset);
+    if (bias == nullptr && factor == 0) return;
+    for (int64_t o = 0; o < oc; ++o) {
+      uint32_t b = bias != nullptr ? static_cast<uint32_t>(bias[o]) : 0u;
+      for (int64_t kk = 0; kk < k; ++kk) b -= static_cast<uint32_t>(factor) * static_cast<uint32_t>(w(o, kk));
+      bias_.push_back(static_cast<int32_t>(b));
+    }
+  }
+
+  const int32_t* bias() const { return bias_.empty() ? nullptr : bias_.data(); }
+
+  template <typename Fill, typename Finish>
+  void Run(int64_t rows, Fill fill, Finish finish) {
+    for (int64_t begin = 0; begin < rows; begin += chunk_) {
+      const int64_t n = std::min(chunk_, rows - begin);
+      fill(begin, n, a_.data(), a_stride_);
+      Form::Gemm(packed_, a_.data(), n, a_stride_, c_.data(), c_stride_);
+      finish(begin, n, c_.data(), c_stride_);
+    }
+  }
+
+ private:
+  typename Form::Packed packed_;
+  std::vector<int32_t> bias_;
+  int64_t a_stride_ = 0, c_stride_ = 0, chunk_ = 0;
+  std::vector<Element> a_;
+  std::vector<int32_t> c_;
+};
+
+}  // namespace tinyforge::interp::fast
