@@ -40,15 +40,9 @@ ConvParams PrepareConvGeometry(const ConvOptions& o, const Shape& input, const S
     throw Error(std::string(kOpName) + ": " + std::to_string(out_depth) +
                 " output channels cannot be split into " + std::to_string(groups) + " groups");
   }
-  const WindowGeometry g = ComputePaddingHeightWidth(
-      o.stride_height, o.stride_width, o.dilation_height, o.dilation_width, input.dim(1),
-      input.dim(2), filter.dim(1), filter.dim(2), o.padding);
-  const Shape expected{input.dim(0), g.out_height, g.out_width, out_depth};
-  if (output != expected) {
-    throw Error(std::string(kOpName) + ": output shape " + ShapeToString(output) + " should be " +
-                ShapeToString(expected) + " for input " + ShapeToString(input) + ", filter " +
-                ShapeToString(filter) + " and the op's stride/dilation/padding");
-  }
+  const WindowGeometry g =
+      CheckedWindowGeometry(kOpName, o.stride_height, o.stride_width, o.dilation_height, o.dilation_width,
+                            o.padding, input, filter, out_depth, output);
   ConvParams p;
   p.stride_height = o.stride_height;
   p.stride_width = o.stride_width;
@@ -114,15 +108,6 @@ void ConvLoop(const ConvParams& p, int32_t input_offset, const Shape& input_shap
 }
 
 }  // namespace
-
-std::string ShapeToString(const Shape& shape) {
-  std::string s = "[";
-  for (int i = 0; i < shape.rank(); ++i) {
-    if (i > 0) s += ", ";
-    s += std::to_string(shape.dim(i));
-  }
-  return s + "]";
-}
 
 void CheckFusedActivation(const char* op_name, int activation) {
   if (activation < 0 || activation > 3) {

@@ -57,9 +57,6 @@ ConvQuantParams PrepareConvQuantParams(const char* op_name, const ConvQuantizati
 // (the fused activations TFLM's kernels clamp for).
 void CheckFusedActivation(const char* op_name, int activation);
 
-// "[1, 28, 28, 3]", for Prepare error messages.
-std::string ShapeToString(const Shape& shape);
-
 // a + b with two's-complement wrap-around, the int32/int64 arithmetic TFLM's
 // accumulators rely on, without signed-overflow UB.
 inline int32_t WrappingAdd(int32_t a, int32_t b) {

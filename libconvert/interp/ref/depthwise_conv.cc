@@ -33,15 +33,9 @@ DepthwiseConvParams PrepareDepthwiseGeometry(const DepthwiseConvOptions& o, cons
                 "input depth " + std::to_string(input.dim(3)) + " x depth_multiplier " +
                 std::to_string(o.depth_multiplier) + " output channels");
   }
-  const WindowGeometry g = ComputePaddingHeightWidth(
-      o.stride_height, o.stride_width, o.dilation_height, o.dilation_width, input.dim(1),
-      input.dim(2), filter.dim(1), filter.dim(2), o.padding);
-  const Shape expected{input.dim(0), g.out_height, g.out_width, filter.dim(3)};
-  if (output != expected) {
-    throw Error(std::string(kOpName) + ": output shape " + ShapeToString(output) + " should be " +
-                ShapeToString(expected) + " for input " + ShapeToString(input) + ", filter " +
-                ShapeToString(filter) + " and the op's stride/dilation/padding");
-  }
+  const WindowGeometry g =
+      CheckedWindowGeometry(kOpName, o.stride_height, o.stride_width, o.dilation_height, o.dilation_width,
+                            o.padding, input, filter, filter.dim(3), output);
   DepthwiseConvParams p;
   p.stride_height = o.stride_height;
   p.stride_width = o.stride_width;

@@ -83,4 +83,20 @@ WindowGeometry ComputePaddingHeightWidth(int32_t stride_height, int32_t stride_w
   return g;
 }
 
+WindowGeometry CheckedWindowGeometry(const char* op_name, int32_t stride_height, int32_t stride_width,
+                                     int32_t dilation_height, int32_t dilation_width, Padding padding,
+                                     const Shape& input, const Shape& filter, int32_t out_depth,
+                                     const Shape& output) {
+  const WindowGeometry g =
+      ComputePaddingHeightWidth(stride_height, stride_width, dilation_height, dilation_width, input.dim(1),
+                                input.dim(2), filter.dim(1), filter.dim(2), padding);
+  const Shape expected{input.dim(0), g.out_height, g.out_width, out_depth};
+  if (output != expected) {
+    throw Error(std::string(op_name) + ": output shape " + ShapeToString(output) + " should be " +
+                ShapeToString(expected) + " for input " + ShapeToString(input) + ", filter " +
+                ShapeToString(filter) + " and the op's stride/dilation/padding");
+  }
+  return g;
+}
+
 }  // namespace tinyforge::ref

@@ -5,6 +5,8 @@
 
 #include <cstdint>
 
+#include "libconvert/interp/ref/shape.h"
+
 namespace tinyforge::ref {
 
 // The schema's Padding enum values.
@@ -52,5 +54,13 @@ WindowGeometry ComputePaddingHeightWidth(int32_t stride_height, int32_t stride_w
                                          int32_t in_height, int32_t in_width,
                                          int32_t filter_height, int32_t filter_width,
                                          Padding padding);
+
+// The window geometry of a CONV_2D-like op (filter [.., kh, kw, ..]), with
+// the output shape checked against it: [batch, out_height, out_width,
+// out_depth]. Throws Error naming op_name and the shapes.
+WindowGeometry CheckedWindowGeometry(const char* op_name, int32_t stride_height, int32_t stride_width,
+                                     int32_t dilation_height, int32_t dilation_width, Padding padding,
+                                     const Shape& input, const Shape& filter, int32_t out_depth,
+                                     const Shape& output);
 
 }  // namespace tinyforge::ref

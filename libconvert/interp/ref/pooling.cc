@@ -11,12 +11,6 @@
 namespace tinyforge::ref {
 namespace {
 
-std::string ShapeText(const Shape& shape) {
-  std::string s = "[";
-  for (int i = 0; i < shape.rank(); ++i) s += (i > 0 ? ", " : "") + std::to_string(shape.dim(i));
-  return s + "]";
-}
-
 // True when every window of an axis covers at least one input element.
 bool WindowsOverlapInput(int32_t in_size, int32_t out_size, int32_t stride, int32_t filter,
                          int32_t pad) {
@@ -29,8 +23,8 @@ bool WindowsOverlapInput(int32_t in_size, int32_t out_size, int32_t stride, int3
 PoolParams PrepareGeometry(const char* op_name, const PoolOptions& o, const Shape& input,
                            const Shape& output) {
   if (input.rank() != 4 || output.rank() != 4) {
-    throw Error(std::string(op_name) + ": input and output must be 4-D, got " + ShapeText(input) +
-                " and " + ShapeText(output));
+    throw Error(std::string(op_name) + ": input and output must be 4-D, got " + ShapeToString(input) +
+                " and " + ShapeToString(output));
   }
   if (o.activation < 0 || o.activation > 3) {
     throw Error(std::string(op_name) + ": fused activation " + std::to_string(o.activation) +
@@ -41,8 +35,8 @@ PoolParams PrepareGeometry(const char* op_name, const PoolOptions& o, const Shap
                                 o.filter_height, o.filter_width, o.padding);
   const Shape expected{input.dim(0), g.out_height, g.out_width, input.dim(3)};
   if (output != expected) {
-    throw Error(std::string(op_name) + ": output shape " + ShapeText(output) + " should be " +
-                ShapeText(expected) + " for input " + ShapeText(input) +
+    throw Error(std::string(op_name) + ": output shape " + ShapeToString(output) + " should be " +
+                ShapeToString(expected) + " for input " + ShapeToString(input) +
                 " and the op's filter/stride/padding");
   }
   if (!WindowsOverlapInput(input.dim(1), g.out_height, o.stride_height, o.filter_height,

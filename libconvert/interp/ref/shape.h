@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
+#include <string>
 #include <vector>
 
 namespace tinyforge::ref {
@@ -44,5 +45,8 @@ class Shape {
  private:
   std::vector<int32_t> dims_;
 };
+
+// "[1, 28, 28, 3]", for Prepare error messages.
+std::string ShapeToString(const Shape& shape);
 
 }  // namespace tinyforge::ref
