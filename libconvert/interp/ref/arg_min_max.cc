@@ -9,13 +9,13 @@
 namespace tinyforge::ref {
 
 ArgMinMaxParams PrepareArgMinMax(const Shape& input, int axis, const Shape& output, bool is_arg_max) {
-  const std::string where = std::string(is_arg_max ? "ARG_MAX" : "ARG_MIN") + ": input " + ShapeString(input) +
-                            ", axis " + std::to_string(axis) + ", output " + ShapeString(output);
+  const std::string where = std::string(is_arg_max ? "ARG_MAX" : "ARG_MIN") + ": input " + ShapeToString(input) +
+                            ", axis " + std::to_string(axis) + ", output " + ShapeToString(output);
   const int a = axis < 0 ? axis + input.rank() : axis;
   if (a < 0 || a >= input.rank()) throw Error(where + ": axis out of range");
   std::vector<int32_t> expected = input.dims();
   expected.erase(expected.begin() + a);
-  if (Shape(expected) != output) throw Error(where + ": the output shape should be " + ShapeString(Shape(expected)));
+  if (Shape(expected) != output) throw Error(where + ": the output shape should be " + ShapeToString(Shape(expected)));
   if (input.dim(a) <= 0) throw Error(where + ": the axis is empty");
   ArgMinMaxParams p;
   p.outer_size = input.SizeOfDims(0, a);

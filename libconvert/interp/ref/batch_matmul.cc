@@ -12,8 +12,8 @@ namespace tinyforge::ref {
 
 BatchMatMulParams PrepareBatchMatMul(const Shape& lhs, const Shape& rhs, bool adj_x, bool adj_y,
                                      const Shape& output) {
-  const std::string where = "BATCH_MATMUL: lhs " + ShapeString(lhs) + (adj_x ? " (adjoint)" : "") + ", rhs " +
-                            ShapeString(rhs) + (adj_y ? " (adjoint)" : "") + ", output " + ShapeString(output);
+  const std::string where = "BATCH_MATMUL: lhs " + ShapeToString(lhs) + (adj_x ? " (adjoint)" : "") + ", rhs " +
+                            ShapeToString(rhs) + (adj_y ? " (adjoint)" : "") + ", output " + ShapeToString(output);
   for (const Shape* s : {&lhs, &rhs}) {
     if (s->rank() < 2 || s->rank() > kMaxBatchMatMulRank) throw Error(where + ": operands must have rank 2 to 5");
   }
@@ -51,7 +51,7 @@ BatchMatMulParams PrepareBatchMatMul(const Shape& lhs, const Shape& rhs, bool ad
   }
   expected.push_back(static_cast<int32_t>(p.rows));
   expected.push_back(static_cast<int32_t>(p.cols));
-  if (Shape(expected) != output) throw Error(where + ": the output shape should be " + ShapeString(Shape(expected)));
+  if (Shape(expected) != output) throw Error(where + ": the output shape should be " + ShapeToString(Shape(expected)));
   return p;
 }
 

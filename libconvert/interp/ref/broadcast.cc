@@ -6,19 +6,10 @@
 
 namespace tinyforge::ref {
 
-std::string ShapeString(const Shape& shape) {
-  std::string s = "[";
-  for (int i = 0; i < shape.rank(); ++i) {
-    if (i > 0) s += ", ";
-    s += std::to_string(shape.dim(i));
-  }
-  return s + "]";
-}
-
 Shape BroadcastShape(const Shape& a, const Shape& b) {
   const int rank = std::max(a.rank(), b.rank());
   if (rank > kMaxBroadcastRank) {
-    throw Error("cannot broadcast shapes " + ShapeString(a) + " and " + ShapeString(b) +
+    throw Error("cannot broadcast shapes " + ShapeToString(a) + " and " + ShapeToString(b) +
                 ": rank " + std::to_string(rank) + " exceeds the supported maximum of " +
                 std::to_string(kMaxBroadcastRank));
   }
@@ -29,11 +20,11 @@ Shape BroadcastShape(const Shape& a, const Shape& b) {
     const int32_t da = ea.dim(i);
     const int32_t db = eb.dim(i);
     if (da < 0 || db < 0) {
-      throw Error("cannot broadcast shapes " + ShapeString(a) + " and " + ShapeString(b) +
+      throw Error("cannot broadcast shapes " + ShapeToString(a) + " and " + ShapeToString(b) +
                   ": negative dimension");
     }
     if (da != db && da != 1 && db != 1) {
-      throw Error("cannot broadcast shapes " + ShapeString(a) + " and " + ShapeString(b) +
+      throw Error("cannot broadcast shapes " + ShapeToString(a) + " and " + ShapeToString(b) +
                   ": axis " + std::to_string(i) + " (counted after left-padding to rank " +
                   std::to_string(rank) + ") has sizes " + std::to_string(da) + " and " +
                   std::to_string(db) + "; sizes must be equal or one of them 1");
@@ -48,9 +39,9 @@ BroadcastPlan MakeBroadcastPlan(const Shape& a, const Shape& b, const Shape& out
   const Shape expected = BroadcastShape(a, b);
   const int rank = std::max(expected.rank(), out.rank());
   if (rank > kMaxBroadcastRank || expected.Extended(rank) != out.Extended(rank)) {
-    throw Error("output shape " + ShapeString(out) + " does not match the broadcast of " +
-                ShapeString(a) + " and " + ShapeString(b) + ", which is " +
-                ShapeString(expected));
+    throw Error("output shape " + ShapeToString(out) + " does not match the broadcast of " +
+                ShapeToString(a) + " and " + ShapeToString(b) + ", which is " +
+                ShapeToString(expected));
   }
   BroadcastPlan plan;
   plan.flat_size = expected.FlatSize();

@@ -20,9 +20,6 @@ namespace tinyforge::ref {
 // The largest rank a broadcast plan handles (TFLM's 6D broadcast kernels).
 constexpr int kMaxBroadcastRank = 6;
 
-// "[1, 8, 8, 3]": how error messages of the pure kernels print a shape.
-std::string ShapeString(const Shape& shape);
-
 // The broadcast result shape of `a` and `b`, with rank max(rank a, rank b).
 // Throws tinyforge::Error naming both shapes when they are not compatible or
 // exceed kMaxBroadcastRank.

@@ -9,7 +9,7 @@ namespace tinyforge::ref {
 
 BroadcastToParams PrepareBroadcastTo(const Shape& input, const std::vector<int64_t>& target,
                                      const Shape& output) {
-  const std::string where = "BROADCAST_TO: input " + ShapeString(input) + ", output " + ShapeString(output);
+  const std::string where = "BROADCAST_TO: input " + ShapeToString(input) + ", output " + ShapeToString(output);
   constexpr int kMaxBroadcastToRank = 5;
   if (output.rank() > kMaxBroadcastToRank) throw Error(where + ": rank exceeds 5");
   if (input.rank() > output.rank()) throw Error(where + ": the input has more axes than the output");

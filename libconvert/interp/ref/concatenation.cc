@@ -13,7 +13,7 @@ std::string ShapesString(const std::vector<Shape>& shapes) {
   std::string s;
   for (size_t i = 0; i < shapes.size(); ++i) {
     if (i > 0) s += ", ";
-    s += ShapeString(shapes[i]);
+    s += ShapeToString(shapes[i]);
   }
   return s;
 }
@@ -23,7 +23,7 @@ std::string ShapesString(const std::vector<Shape>& shapes) {
 ConcatenationParams PrepareConcatenation(const std::vector<Shape>& inputs, int axis,
                                          const Shape& output) {
   const std::string where = "CONCATENATION: inputs " + ShapesString(inputs) + ", axis " +
-                            std::to_string(axis) + ", output " + ShapeString(output);
+                            std::to_string(axis) + ", output " + ShapeToString(output);
   if (inputs.empty()) throw Error(where + ": needs at least one input");
   if (static_cast<int>(inputs.size()) > kMaxConcatenationInputs) {
     throw Error(where + ": " + std::to_string(inputs.size()) + " inputs; TFLM accepts at most " +

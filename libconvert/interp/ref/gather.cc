@@ -11,7 +11,7 @@ namespace tinyforge::ref {
 
 GatherParams PrepareGather(const Shape& input, const Shape& coords, int axis, int batch_dims,
                            const Shape& output) {
-  const std::string where = "GATHER: input " + ShapeString(input) + ", indices " + ShapeString(coords) +
+  const std::string where = "GATHER: input " + ShapeToString(input) + ", indices " + ShapeToString(coords) +
                             ", axis " + std::to_string(axis) + ", batch_dims " + std::to_string(batch_dims);
   if (axis < 0) axis += input.rank();
   if (axis < 0 || axis >= input.rank()) throw Error(where + ": axis out of range");
@@ -34,7 +34,7 @@ GatherParams PrepareGather(const Shape& input, const Shape& coords, int axis, in
   for (int i = batch_dims; i < coords.rank(); ++i) expected.push_back(coords.dim(i));
   for (int i = axis + 1; i < input.rank(); ++i) expected.push_back(input.dim(i));
   if (Shape(expected) != output) {
-    throw Error(where + ": output shape " + ShapeString(output) + " should be " + ShapeString(Shape(expected)));
+    throw Error(where + ": output shape " + ShapeToString(output) + " should be " + ShapeToString(Shape(expected)));
   }
   return p;
 }
@@ -65,7 +65,7 @@ void Gather(const GatherParams& params, const T* input, const int32_t* coords, T
 }
 
 GatherNdParams PrepareGatherNd(const Shape& params, const Shape& indices, const Shape& output) {
-  const std::string where = "GATHER_ND: params " + ShapeString(params) + ", indices " + ShapeString(indices);
+  const std::string where = "GATHER_ND: params " + ShapeToString(params) + ", indices " + ShapeToString(indices);
   if (params.rank() < 1) throw Error(where + ": params must be at least a vector");
   if (indices.rank() < 1) throw Error(where + ": indices must be at least a vector");
   const int depth = indices.dim(indices.rank() - 1);
@@ -83,7 +83,7 @@ GatherNdParams PrepareGatherNd(const Shape& params, const Shape& indices, const 
   std::vector<int32_t> expected(indices.dims().begin(), indices.dims().end() - 1);
   for (int i = depth; i < params.rank(); ++i) expected.push_back(params.dim(i));
   if (Shape(expected) != output) {
-    throw Error(where + ": output shape " + ShapeString(output) + " should be " + ShapeString(Shape(expected)));
+    throw Error(where + ": output shape " + ShapeToString(output) + " should be " + ShapeToString(Shape(expected)));
   }
   return p;
 }

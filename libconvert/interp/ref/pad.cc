@@ -24,8 +24,8 @@ std::string PaddingsString(const std::vector<P>& paddings) {
 template <typename P>
 int CheckPaddingShapes(const char* op, const Shape& input, const std::vector<P>& paddings,
                        const Shape& output) {
-  const std::string where = std::string(op) + ": input " + ShapeString(input) + ", paddings " +
-                            PaddingsString(paddings) + ", output " + ShapeString(output);
+  const std::string where = std::string(op) + ": input " + ShapeToString(input) + ", paddings " +
+                            PaddingsString(paddings) + ", output " + ShapeToString(output);
   if (input.rank() != output.rank()) {
     throw Error(where + ": input and output ranks differ");
   }
@@ -54,7 +54,7 @@ int CheckPaddingShapes(const char* op, const Shape& input, const std::vector<P>&
 PadParams PreparePad(const Shape& input, const std::vector<int32_t>& paddings,
                      const Shape& output) {
   if (input.rank() > kMaxPadRank) {
-    throw Error("PAD: input " + ShapeString(input) + " has rank " + std::to_string(input.rank()) +
+    throw Error("PAD: input " + ShapeToString(input) + " has rank " + std::to_string(input.rank()) +
                 "; TFLM pads at most " + std::to_string(kMaxPadRank) + " dimensions");
   }
   const int rank = CheckPaddingShapes("PAD", input, paddings, output);
@@ -145,7 +145,7 @@ MirrorPadParams PrepareMirrorPad(const Shape& input, const std::vector<int64_t>&
     const int64_t after = paddings[static_cast<size_t>(2 * i + 1)];
     const int64_t limit = size - offset;
     if ((before > 0 || after > 0) && (before > limit || after > limit)) {
-      throw Error(std::string("MIRROR_PAD: input ") + ShapeString(input) + ", paddings " +
+      throw Error(std::string("MIRROR_PAD: input ") + ShapeToString(input) + ", paddings " +
                   PaddingsString(paddings) + ": axis " + std::to_string(i) + " of size " +
                   std::to_string(size) + " allows paddings of at most " +
                   std::to_string(std::max<int64_t>(limit, 0)) + " in " +

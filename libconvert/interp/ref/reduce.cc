@@ -111,8 +111,8 @@ void ReduceExtreme(const ReduceParams& params, const T* input, T* output, T star
 
 ReduceParams PrepareReduce(const Shape& input, const std::vector<int32_t>& axes,
                            const Shape& output) {
-  const std::string where = "reduction of input " + ShapeString(input) + " over axes " +
-                            AxesString(axes) + " into output " + ShapeString(output);
+  const std::string where = "reduction of input " + ShapeToString(input) + " over axes " +
+                            AxesString(axes) + " into output " + ShapeToString(output);
   const int rank = input.rank();
   std::vector<bool> reduced(static_cast<size_t>(rank), false);
   if (rank > 0) {

@@ -12,14 +12,14 @@ namespace {
 
 ResizeParams PrepareResize(const char* op, const Shape& input, const std::vector<int64_t>& size,
                            bool align_corners, bool half_pixel_centers, const Shape& output) {
-  const std::string where = std::string(op) + ": input " + ShapeString(input) + ", output " + ShapeString(output);
+  const std::string where = std::string(op) + ": input " + ShapeToString(input) + ", output " + ShapeToString(output);
   if (input.rank() != 4) throw Error(where + ": the input must be 4D (NHWC)");
   if (size.size() != 2) throw Error(where + ": the size input must hold 2 values");
   if (size[0] <= 0 || size[1] <= 0 || size[0] > INT32_MAX || size[1] > INT32_MAX) {
     throw Error(where + ": the size values must be positive");
   }
   const Shape expected{input.dim(0), static_cast<int32_t>(size[0]), static_cast<int32_t>(size[1]), input.dim(3)};
-  if (output != expected) throw Error(where + ": the output shape should be " + ShapeString(expected));
+  if (output != expected) throw Error(where + ": the output shape should be " + ShapeToString(expected));
   ResizeParams p;
   p.batch = input.dim(0);
   p.input_height = input.dim(1);

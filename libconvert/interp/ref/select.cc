@@ -9,8 +9,8 @@
 namespace tinyforge::ref {
 
 SelectParams PrepareSelect(const Shape& condition, const Shape& x, const Shape& y, const Shape& output) {
-  const std::string where = "SELECT_V2: condition " + ShapeString(condition) + ", x " + ShapeString(x) + ", y " +
-                            ShapeString(y) + ", output " + ShapeString(output);
+  const std::string where = "SELECT_V2: condition " + ShapeToString(condition) + ", x " + ShapeToString(x) + ", y " +
+                            ShapeToString(y) + ", output " + ShapeToString(output);
   if (condition.FlatSize() == 1 && x.FlatSize() == 1 && y.FlatSize() == 1 && output.FlatSize() == 1) {
     // One element each, whatever the ranks (TFLM's "mixed scalar" case).
     SelectParams p;

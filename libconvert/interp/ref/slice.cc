@@ -78,8 +78,8 @@ void CopyStridedBox(const StridedBox& box, const T* input, T* output) {
 
 StridedBox PrepareSlice(const Shape& input, const std::vector<int64_t>& begin,
                         const std::vector<int64_t>& size, const Shape& output) {
-  const std::string where = "SLICE: input " + ShapeString(input) + ", begin " + ListString(begin) + ", size " +
-                            ListString(size) + ", output " + ShapeString(output);
+  const std::string where = "SLICE: input " + ShapeToString(input) + ", begin " + ListString(begin) + ", size " +
+                            ListString(size) + ", output " + ShapeToString(output);
   const int rank = input.rank();
   if (rank > kMaxSliceRank) throw Error(where + ": rank exceeds " + std::to_string(kMaxSliceRank));
   if (static_cast<int>(begin.size()) != rank || static_cast<int>(size.size()) != rank) {
@@ -106,7 +106,7 @@ StridedBox PrepareSlice(const Shape& input, const std::vector<int64_t>& begin,
 }
 
 DynamicSliceParams PrepareDynamicSlice(const Shape& input, const Shape& output) {
-  const std::string where = "SLICE: input " + ShapeString(input) + ", output " + ShapeString(output);
+  const std::string where = "SLICE: input " + ShapeToString(input) + ", output " + ShapeToString(output);
   if (input.rank() > kMaxSliceRank) throw Error(where + ": rank exceeds " + std::to_string(kMaxSliceRank));
   if (output.rank() != input.rank()) throw Error(where + ": output rank differs from the input rank");
   DynamicSliceParams p;
@@ -169,9 +169,9 @@ int64_t ClampTo(int64_t v, int64_t lo, int64_t hi) { return v < lo ? lo : (v > h
 StridedBox PrepareStridedSlice(const Shape& input, const std::vector<int64_t>& begin,
                                const std::vector<int64_t>& end, const std::vector<int64_t>& strides,
                                const StridedSliceMasks& masks, const Shape& output) {
-  const std::string where = "STRIDED_SLICE: input " + ShapeString(input) + ", begin " + ListString(begin) +
+  const std::string where = "STRIDED_SLICE: input " + ShapeToString(input) + ", begin " + ListString(begin) +
                             ", end " + ListString(end) + ", strides " + ListString(strides) + ", output " +
-                            ShapeString(output);
+                            ShapeToString(output);
   constexpr int kMaxStridedSliceRank = 4;
   const int rank = input.rank();
   if (rank > kMaxStridedSliceRank) throw Error(where + ": input rank exceeds 4");
@@ -230,7 +230,7 @@ StridedBox PrepareStridedSlice(const Shape& input, const std::vector<int64_t>& b
     else if (n != 1) throw Error(where + ": shrunk axis " + std::to_string(i) + " selects no element");
   }
   if (Shape(expected) != output) {
-    throw Error(where + ": output shape should be " + ShapeString(Shape(expected)));
+    throw Error(where + ": output shape should be " + ShapeToString(Shape(expected)));
   }
   return box;
 }

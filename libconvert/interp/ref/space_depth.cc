@@ -9,8 +9,8 @@ namespace tinyforge::ref {
 namespace {
 
 SpaceDepthParams Prepare(const char* op, const Shape& space, const Shape& depth_side, int block_size) {
-  const std::string where = std::string(op) + ": space shape " + ShapeString(space) + ", depth shape " +
-                            ShapeString(depth_side) + ", block_size " + std::to_string(block_size);
+  const std::string where = std::string(op) + ": space shape " + ShapeToString(space) + ", depth shape " +
+                            ShapeToString(depth_side) + ", block_size " + std::to_string(block_size);
   if (space.rank() != 4 || depth_side.rank() != 4) throw Error(where + ": shapes must be 4D (NHWC)");
   if (block_size <= 0) throw Error(where + ": block_size must be positive");
   const int32_t bs = block_size;
@@ -18,7 +18,7 @@ SpaceDepthParams Prepare(const char* op, const Shape& space, const Shape& depth_
     throw Error(where + ": height and width must be multiples of block_size");
   }
   const Shape expected{space.dim(0), space.dim(1) / bs, space.dim(2) / bs, space.dim(3) * bs * bs};
-  if (expected != depth_side) throw Error(where + ": the depth-side shape should be " + ShapeString(expected));
+  if (expected != depth_side) throw Error(where + ": the depth-side shape should be " + ShapeToString(expected));
   return {bs, space.dim(0), space.dim(1), space.dim(2), space.dim(3)};
 }
 

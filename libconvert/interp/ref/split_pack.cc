@@ -26,7 +26,7 @@ Shape WithoutAxis(const Shape& s, int axis) {
 }  // namespace
 
 AxisParts PrepareSplit(const Shape& input, int axis, const std::vector<Shape>& outputs) {
-  const std::string where = "SPLIT: input " + ShapeString(input);
+  const std::string where = "SPLIT: input " + ShapeToString(input);
   const int a = NormalizeAxis(where, axis, input.rank());
   if (outputs.empty()) throw Error(where + ": needs at least one output");
   AxisParts parts;
@@ -36,7 +36,7 @@ AxisParts PrepareSplit(const Shape& input, int axis, const std::vector<Shape>& o
   for (size_t k = 0; k < outputs.size(); ++k) {
     const Shape& o = outputs[k];
     if (o.rank() != input.rank() || WithoutAxis(o, a) != WithoutAxis(input, a)) {
-      throw Error(where + ": output " + std::to_string(k) + " has shape " + ShapeString(o) +
+      throw Error(where + ": output " + std::to_string(k) + " has shape " + ShapeToString(o) +
                   ", which differs from the input outside axis " + std::to_string(a));
     }
     parts.part_sizes.push_back(o.dim(a));
@@ -50,7 +50,7 @@ AxisParts PrepareSplit(const Shape& input, int axis, const std::vector<Shape>& o
 }
 
 AxisParts PrepareUnpack(const Shape& input, int axis, const std::vector<Shape>& outputs) {
-  const std::string where = "UNPACK: input " + ShapeString(input);
+  const std::string where = "UNPACK: input " + ShapeToString(input);
   const int a = NormalizeAxis(where, axis, input.rank());
   if (static_cast<int64_t>(outputs.size()) != input.dim(a)) {
     throw Error(where + ": has " + std::to_string(outputs.size()) + " outputs, expected " +
@@ -59,8 +59,8 @@ AxisParts PrepareUnpack(const Shape& input, int axis, const std::vector<Shape>& 
   const Shape expected = WithoutAxis(input, a);
   for (size_t k = 0; k < outputs.size(); ++k) {
     if (outputs[k] != expected) {
-      throw Error(where + ": output " + std::to_string(k) + " has shape " + ShapeString(outputs[k]) +
-                  ", expected " + ShapeString(expected));
+      throw Error(where + ": output " + std::to_string(k) + " has shape " + ShapeToString(outputs[k]) +
+                  ", expected " + ShapeToString(expected));
     }
   }
   AxisParts parts;
@@ -71,7 +71,7 @@ AxisParts PrepareUnpack(const Shape& input, int axis, const std::vector<Shape>& 
 }
 
 AxisParts PreparePack(const std::vector<Shape>& inputs, int axis, const Shape& output) {
-  const std::string where = "PACK: output " + ShapeString(output);
+  const std::string where = "PACK: output " + ShapeToString(output);
   const int a = NormalizeAxis(where, axis, output.rank());
   if (static_cast<int64_t>(inputs.size()) != output.dim(a)) {
     throw Error(where + ": has " + std::to_string(inputs.size()) + " inputs, but the output axis " +
@@ -80,8 +80,8 @@ AxisParts PreparePack(const std::vector<Shape>& inputs, int axis, const Shape& o
   const Shape expected = WithoutAxis(output, a);
   for (size_t k = 0; k < inputs.size(); ++k) {
     if (inputs[k] != expected) {
-      throw Error(where + ": input " + std::to_string(k) + " has shape " + ShapeString(inputs[k]) +
-                  ", expected " + ShapeString(expected));
+      throw Error(where + ": input " + std::to_string(k) + " has shape " + ShapeToString(inputs[k]) +
+                  ", expected " + ShapeToString(expected));
     }
   }
   AxisParts parts;

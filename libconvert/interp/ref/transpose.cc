@@ -22,8 +22,8 @@ std::string PermString(const std::vector<int32_t>& perm) {
 
 TransposeParams PrepareTranspose(const Shape& input, const std::vector<int32_t>& perm,
                                  const Shape& output) {
-  const std::string where = "TRANSPOSE: input " + ShapeString(input) + ", perm " +
-                            PermString(perm) + ", output " + ShapeString(output);
+  const std::string where = "TRANSPOSE: input " + ShapeToString(input) + ", perm " +
+                            PermString(perm) + ", output " + ShapeToString(output);
   const int rank = input.rank();
   if (rank > kMaxTransposeRank) {
     throw Error(where + ": rank " + std::to_string(rank) + " exceeds the supported maximum of " +

@@ -101,8 +101,8 @@ TEST(Broadcast, RandomShapesPairTheRightElements) {
       const int64_t ia = NaiveSourceIndex(i, expected_out, a_dims);
       const int64_t ib = NaiveSourceIndex(i, expected_out, b_dims);
       ASSERT_EQ(result[static_cast<size_t>(i)], ia * 100000 + ib)
-          << "seed " << seed << " trial " << trial << " a " << ShapeString(a) << " b "
-          << ShapeString(b) << " output index " << i;
+          << "seed " << seed << " trial " << trial << " a " << ShapeToString(a) << " b "
+          << ShapeToString(b) << " output index " << i;
     }
   }
 }

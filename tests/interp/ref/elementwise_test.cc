@@ -92,7 +92,7 @@ void CheckFloat(const char* name, const FloatKernel& kernel,
       const double x = a[static_cast<size_t>(SourceIndex(i, c.out, c.a))];
       const double y = b[static_cast<size_t>(SourceIndex(i, c.out, c.b))];
       ASSERT_FLOAT_EQ(out[static_cast<size_t>(i)], static_cast<float>(expected(x, y)))
-          << name << " seed " << seed << " a " << ShapeString(c.a) << " b " << ShapeString(c.b)
+          << name << " seed " << seed << " a " << ShapeToString(c.a) << " b " << ShapeToString(c.b)
           << " index " << i;
     }
   }
@@ -377,8 +377,8 @@ void CheckQuantized(const char* name, unsigned seed, bool symmetric, int act,
         if (got != expected) ++off_by_one;
         const int32_t allowed = tolerance ? tolerance(x, y, q1, q2, qo) : 1;
         ASSERT_LE(std::abs(got - expected), allowed)
-            << name << " seed " << seed << " round " << round << " a " << ShapeString(c.a)
-            << " b " << ShapeString(c.b) << " index " << i << " x " << x << " y " << y;
+            << name << " seed " << seed << " round " << round << " a " << ShapeToString(c.a)
+            << " b " << ShapeToString(c.b) << " index " << i << " x " << x << " y " << y;
       }
     }
   }

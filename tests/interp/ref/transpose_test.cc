@@ -61,7 +61,7 @@ TEST(Transpose, RandomPermutationsMatchScatter) {
       expected[static_cast<size_t>(o)] = input[static_cast<size_t>(f)];
     }
     ASSERT_EQ(output, expected) << "seed " << seed << " trial " << trial << " input "
-                                << ShapeString(in);
+                                << ShapeToString(in);
   }
 }
 
