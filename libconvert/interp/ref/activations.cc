@@ -49,15 +49,6 @@ constexpr uint16_t kSigmoidTable[256] = {
     65534, 65534, 65534, 65534, 65534, 65534, 65534, 65534, 65535,
 };
 
-// TFLM's CheckedLog2: log2 via natural logs in float; true when x is within
-// 1e-3 (in log2 units) of a power of two, whose exponent goes to *log2.
-bool CheckedLog2(float x, int* log2) {
-  const float x_log2 = std::log(x) * (1.0f / std::log(2.0f));
-  const float rounded = std::round(x_log2);
-  *log2 = static_cast<int>(rounded);
-  return std::abs(x_log2 - rounded) < 1e-3f;
-}
-
 int64_t Count(const Shape& shape) { return shape.FlatSize(); }
 
 // ---- LOGISTIC / TANH, int8
@@ -176,7 +167,7 @@ void ReluQuantized(const ReluQuantizedParams& p, const Shape& shape, const T* in
   for (int64_t i = 0; i < n; ++i) {
     const int32_t centred = WrapSub32(input[i], p.input_zero_point);
     const int32_t v =
-        WrapAdd32(p.output_zero_point,
+        WrappingAdd(p.output_zero_point,
                   MultiplyByQuantizedMultiplier(centred, p.output_multiplier, p.output_shift));
     output[i] = static_cast<T>(Clamp(v, p.activation_min, p.activation_max));
   }
@@ -243,12 +234,12 @@ void LeakyReluQuantized(const LeakyReluQuantizedParams& p, const Shape& shape, c
     const int32_t centred = WrapSub32(input[i], p.input_zero_point);
     int32_t v = p.output_zero_point;
     if (centred >= 0) {
-      v = WrapAdd32(v, MultiplyByQuantizedMultiplier(centred, p.output_multiplier_identity,
+      v = WrappingAdd(v, MultiplyByQuantizedMultiplier(centred, p.output_multiplier_identity,
                                                      p.output_shift_identity));
     } else {
       const int32_t scaled =
           MultiplyByQuantizedMultiplier(centred, alpha_magnitude, p.output_shift_alpha);
-      v = WrapAdd32(v, alpha_negative ? WrapNeg32(scaled) : scaled);
+      v = WrappingAdd(v, alpha_negative ? WrapNeg32(scaled) : scaled);
     }
     output[i] =
         static_cast<T>(Clamp(v, std::numeric_limits<T>::min(), std::numeric_limits<T>::max()));

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "libconvert/interp/ref/fixed_point.h"
 #include "libconvert/interp/ref/padding.h"
 #include "libconvert/interp/ref/quant_math.h"
 #include "libconvert/interp/ref/shape.h"
@@ -56,15 +57,6 @@ ConvQuantParams PrepareConvQuantParams(const char* op_name, const ConvQuantizati
 // Throws Error unless activation is 0 NONE, 1 RELU, 2 RELU_N1_TO_1 or 3 RELU6
 // (the fused activations TFLM's kernels clamp for).
 void CheckFusedActivation(const char* op_name, int activation);
-
-// a + b with two's-complement wrap-around, the int32/int64 arithmetic TFLM's
-// accumulators rely on, without signed-overflow UB.
-inline int32_t WrappingAdd(int32_t a, int32_t b) {
-  return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
-}
-inline int64_t WrappingAdd(int64_t a, int64_t b) {
-  return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
-}
 
 // acc + w * (x + input_offset) in the accumulator's type. The float form is a
 // plain float multiply then add (TFLM's order; x is the input, w the weight).

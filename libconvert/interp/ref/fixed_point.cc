@@ -30,15 +30,15 @@ inline int32_t One(int integer_bits) {
 int32_t ExpOnIntervalBetweenNegativeOneQuarterAnd0Excl(int32_t a) {
   constexpr int32_t kExpMinusOneEighth = 1895147668;
   constexpr int32_t kOneThird = 715827883;
-  const int32_t x = WrapAdd32(a, ConstantPOT(0, -3));
+  const int32_t x = WrappingAdd(a, ConstantPOT(0, -3));
   const int32_t x2 = Mul(x, x);
   const int32_t x3 = Mul(x2, x);
   const int32_t x4 = Mul(x2, x2);
   const int32_t x4_over_4 = SaturatingRoundingMultiplyByPOT(x4, -2);
   const int32_t poly =
-      SaturatingRoundingMultiplyByPOT(WrapAdd32(Mul(WrapAdd32(x4_over_4, x3), kOneThird), x2), -1);
+      SaturatingRoundingMultiplyByPOT(WrappingAdd(Mul(WrappingAdd(x4_over_4, x3), kOneThird), x2), -1);
   // Q0 is 32 bits wide, so gemmlowp's final addition does not saturate.
-  return WrapAdd32(kExpMinusOneEighth, Mul(kExpMinusOneEighth, WrapAdd32(x, poly)));
+  return WrappingAdd(kExpMinusOneEighth, Mul(kExpMinusOneEighth, WrappingAdd(x, poly)));
 }
 
 // Three Newton-Raphson steps for 1 / (2 * half_denominator), starting from
@@ -48,11 +48,11 @@ int32_t NewtonReciprocalQ2(int32_t half_denominator) {
   constexpr int32_t kMinusThirtyTwoOverSeventeen = -1010580540;  // Q2
   constexpr int kQ2 = 2;
   int32_t x =
-      WrapAdd32(kFortyEightOverSeventeen, Mul(half_denominator, kMinusThirtyTwoOverSeventeen));
+      WrappingAdd(kFortyEightOverSeventeen, Mul(half_denominator, kMinusThirtyTwoOverSeventeen));
   for (int i = 0; i < 3; ++i) {
     const int32_t half_denominator_times_x = Mul(half_denominator, x);        // Q2
     const int32_t one_minus = WrapSub32(One(kQ2), half_denominator_times_x);  // Q2
-    x = WrapAdd32(x, RescaleFixedPoint(Mul(x, one_minus), 2 * kQ2, kQ2));     // Q4 -> Q2
+    x = WrappingAdd(x, RescaleFixedPoint(Mul(x, one_minus), 2 * kQ2, kQ2));     // Q4 -> Q2
   }
   return x;
 }

@@ -13,9 +13,13 @@
 
 namespace tinyforge::ref {
 
-// Two's complement wrap-around arithmetic without signed-overflow UB.
-inline int32_t WrapAdd32(int32_t a, int32_t b) {
+// Two's complement wrap-around arithmetic without signed-overflow UB: the
+// int32/int64 arithmetic TFLM's accumulators and gemmlowp rely on.
+inline int32_t WrappingAdd(int32_t a, int32_t b) {
   return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
+}
+inline int64_t WrappingAdd(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) + static_cast<uint64_t>(b));
 }
 inline int32_t WrapSub32(int32_t a, int32_t b) {
   return static_cast<int32_t>(static_cast<uint32_t>(a) - static_cast<uint32_t>(b));

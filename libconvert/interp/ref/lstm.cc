@@ -30,12 +30,6 @@ void RequireShape(const Shape& got, const Shape& want, const std::string& role) 
   }
 }
 
-// TFLM's CheckedLog2 exponent: log2 through natural logs in float, rounded.
-int RoundedLog2(float x) {
-  const float x_log2 = std::log(x) * (1.0f / std::log(2.0f));
-  return static_cast<int>(std::round(x_log2));
-}
-
 // Where one time step reads and writes, in elements.
 struct StepSlice {
   int rows;              // batch rows computed together (batch when time-major, else 1)
@@ -348,7 +342,9 @@ LstmQuantParams PrepareLstmQuantized(const LstmSize& size, const LstmQuantizatio
 
   // tanh(c) reads c (scale 2^power) as Q3.12: a left shift of 15 + power - 3,
   // or, when that is negative, a factor 3 and a rounding right shift.
-  const int power = RoundedLog2(q.cell_scale);
+  // TFLM takes CheckedLog2's exponent without its power-of-two check.
+  int power = 0;
+  CheckedLog2(q.cell_scale, &power);
   int shift = (15 + power) - 3;
   p.cell_tanh.input_multiplier = 0;
   if (shift < 0) {

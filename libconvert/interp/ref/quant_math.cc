@@ -90,4 +90,11 @@ FloatRange FloatActivationRange(int act) {
   }
 }
 
+bool CheckedLog2(float x, int* log2) {
+  const float x_log2 = std::log(x) * (1.0f / std::log(2.0f));
+  const float rounded = std::round(x_log2);
+  *log2 = static_cast<int>(rounded);
+  return std::abs(x_log2 - rounded) < 1e-3f;
+}
+
 }  // namespace tinyforge::ref

@@ -69,4 +69,8 @@ inline float ClampF(float v, float lo, float hi) {
   return v < lo ? lo : (v > hi ? hi : v);
 }
 
+// TFLM's CheckedLog2: log2 of x through natural logs in float, rounded to
+// *log2; true when x is within 1e-3 (in log2 units) of that power of two.
+bool CheckedLog2(float x, int* log2);
+
 }  // namespace tinyforge::ref

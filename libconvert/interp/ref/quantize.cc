@@ -40,7 +40,7 @@ void AffineQuantize(const AffineQuantizeParams& p, const Shape& shape, const flo
     } else if (q <= -kLimit) {
       unclamped = kMin;
     } else {
-      unclamped = WrapAdd32(static_cast<int32_t>(q), p.zero_point);
+      unclamped = WrappingAdd(static_cast<int32_t>(q), p.zero_point);
     }
     output[i] = static_cast<OutT>(Clamp(unclamped, kMin, kMax));
   }
@@ -104,7 +104,7 @@ void Requantize(const RequantizeParams& params, const Shape& shape, const InT* i
   for (int64_t i = 0; i < n; ++i) {
     const int32_t centred = WrapSub32(static_cast<int32_t>(input[i]), params.input_zero_point);
     const int32_t v =
-        WrapAdd32(MultiplyByQuantizedMultiplier(centred, params.multiplier, params.shift),
+        WrappingAdd(MultiplyByQuantizedMultiplier(centred, params.multiplier, params.shift),
                   params.output_zero_point);
     output[i] = static_cast<OutT>(Clamp(v, kMin, kMax));
   }

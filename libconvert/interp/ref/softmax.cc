@@ -90,7 +90,7 @@ void SoftmaxFromInt8(const SoftmaxInt8Params& params, const Shape& shape, const 
       const int32_t diff = in[c] - max_in_row;
       if (diff >= params.diff_min) {
         const int32_t e = ExpOnNegativeValues(rescale(diff), kScaledDiffIntegerBits);
-        sum_of_exps = WrapAdd32(sum_of_exps, RescaleFixedPoint(e, 0, kAccumulationIntegerBits));
+        sum_of_exps = WrappingAdd(sum_of_exps, RescaleFixedPoint(e, 0, kAccumulationIntegerBits));
       }
     }
 
