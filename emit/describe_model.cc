@@ -4,6 +4,7 @@
 
 #include "libconvert/arena.h"
 #include "libconvert/dtype.h"
+#include "libconvert/model_summary.h"
 
 namespace tinyforge::emit {
 namespace {
@@ -30,25 +31,19 @@ ModelDescription DescribeModel(const Model& model) {
     for (int index : main.inputs) description.inputs.push_back(DescribeTensor(model.tensor(0, index)));
     for (int index : main.outputs) description.outputs.push_back(DescribeTensor(model.tensor(0, index)));
   }
+  // Custom ops go by their custom code, as a resolver registers them.
   std::set<std::string> ops;
-  std::set<uint32_t> counted_buffers;
   for (std::size_t sg = 0; sg < model.num_subgraphs(); ++sg) {
-    const tflite::SubGraphT& subgraph = model.subgraph(sg);
-    for (const auto& op : subgraph.operators) {
+    for (const auto& op : model.subgraph(sg).operators) {
       if (model.OpCode(*op) == tflite::BuiltinOperator_CUSTOM) {
         ops.insert(model.raw().operator_codes.at(op->opcode_index)->custom_code);
       } else {
         ops.insert(model.OpName(*op));
       }
     }
-    for (const auto& tensor : subgraph.tensors) {
-      if (!model.IsConstant(*tensor) || !counted_buffers.insert(tensor->buffer).second) continue;
-      int64_t elements = 1;
-      for (int32_t dim : tensor->shape) elements *= dim < 0 ? 0 : dim;
-      description.parameter_count += elements;
-    }
   }
   description.op_names.assign(ops.begin(), ops.end());
+  description.parameter_count = Summarize(model).parameters;
   // TFLM's arena for this model (libconvert/arena.h reproduces TFLM's
   // planner and persistent allocations for an x86-64 build; on 32-bit MCUs
   // pointers are smaller, so this is an upper bound there).
