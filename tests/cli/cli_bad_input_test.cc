@@ -17,6 +17,7 @@
 
 #include "libconvert/file_util.h"
 #include "libconvert/model_io.h"
+#include "tests/cli/cli_util.h"
 #include "tests/test_util.h"
 
 namespace tinyforge {
@@ -25,47 +26,16 @@ namespace {
 namespace fs = std::filesystem;
 using testing::ModelPath;
 
-std::string Binary() { return std::string(TINYFORGE_BINARY_DIR) + "/apps/tinyforge"; }
+using testing::Binary;
+using testing::CountLines;
+using testing::ReadText;
+using testing::RunResult;
+using testing::RunTinyforge;
 
 #define TF_REQUIRE_BINARY()                                                           \
   do {                                                                                \
     if (!fs::exists(Binary())) GTEST_SKIP() << "tinyforge not built at " << Binary(); \
   } while (0)
-
-struct RunResult {
-  int status = -1;  // exit status; -1 when killed by a signal
-  std::string out;
-  std::string err;
-};
-
-std::string ShellQuote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// Runs `tinyforge ARGS...` with stdout and stderr captured in files of `dir`.
-RunResult RunTinyforge(const std::string& dir, const std::vector<std::string>& args) {
-  std::string command = ShellQuote(Binary());
-  for (const auto& a : args) command += " " + ShellQuote(a);
-  const std::string out = dir + "/stdout.txt";
-  const std::string err = dir + "/stderr.txt";
-  command += " >" + ShellQuote(out) + " 2>" + ShellQuote(err);
-  const int raw = std::system(command.c_str());
-  RunResult r;
-  // The shell reports a child killed by signal N as exit status 128 + N.
-  if (raw != -1 && WIFEXITED(raw) && WEXITSTATUS(raw) < 128) r.status = WEXITSTATUS(raw);
-  r.out = ReadText(out);
-  r.err = ReadText(err);
-  return r;
-}
 
 void WriteBytes(const std::string& path, const std::vector<uint8_t>& bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -73,11 +43,6 @@ void WriteBytes(const std::string& path, const std::vector<uint8_t>& bytes) {
             static_cast<std::streamsize>(bytes.size()));
 }
 
-size_t CountLines(const std::string& s) {
-  size_t n = 0;
-  for (char c : s) n += c == '\n' ? 1 : 0;
-  return n;
-}
 
 // `tinyforge rewrite BAD -o OUT` must fail cleanly: status 2, one stderr line
 // starting "tinyforge: BAD:" and containing `place`, and no OUT.

@@ -17,6 +17,7 @@
 
 #include "libconvert/model_io.h"
 #include "libconvert/npy.h"
+#include "tests/cli/cli_util.h"
 #include "tests/test_util.h"
 
 namespace tinyforge {
@@ -24,23 +25,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Outcome {
-  int exit_code = -1;
-  std::string stdout_text;
-  std::string stderr_text;
-};
-
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
+using testing::ReadText;
+using testing::RunResult;
 
 class PruneCli : public ::testing::Test {
  protected:
   void SetUp() override {
-    exe_ = fs::path(TINYFORGE_BINARY_DIR) / "apps" / "tinyforge";
-    if (!fs::exists(exe_)) GTEST_SKIP() << "tinyforge not built at " << exe_;
-    TF_REQUIRE_SHARED();
+    TF_REQUIRE_BINARY_AND_SHARED();
     dir_ = testing::TempDir("prune_cli");
     model_ = testing::ModelPath("conv_fc_mnist");
     mnist_ = testing::SharedDir() + "/data/mnist/";
@@ -49,27 +40,19 @@ class PruneCli : public ::testing::Test {
     if (!dir_.empty()) fs::remove_all(dir_);
   }
 
-  // `tinyforge prune MODEL ARGS...`, arguments single-quoted for the shell.
-  Outcome Prune(const std::vector<std::string>& args) {
-    std::string line = "'" + exe_.string() + "' prune";
-    for (const std::string& a : args) line += " '" + a + "'";
-    const fs::path out = fs::path(dir_) / "out.txt", err = fs::path(dir_) / "err.txt";
-    line += " >'" + out.string() + "' 2>'" + err.string() + "'";
-    const int status = std::system(line.c_str());
-    Outcome o;
-    if (status != -1 && WIFEXITED(status)) o.exit_code = WEXITSTATUS(status);
-    o.stdout_text = Slurp(out);
-    o.stderr_text = Slurp(err);
-    return o;
+  // `tinyforge prune MODEL ARGS...`.
+  RunResult Prune(std::vector<std::string> args) {
+    args.insert(args.begin(), "prune");
+    return testing::RunTinyforge(dir_, args);
   }
 
   // Exit 2, one line on stderr holding `needle`, and no output files.
   void ExpectBadInput(const std::vector<std::string>& args, const std::string& needle) {
     SCOPED_TRACE(needle);
-    const Outcome o = Prune(args);
-    EXPECT_EQ(o.exit_code, 2) << o.stderr_text;
-    EXPECT_NE(o.stderr_text.find(needle), std::string::npos) << o.stderr_text;
-    EXPECT_EQ(std::count(o.stderr_text.begin(), o.stderr_text.end(), '\n'), 1) << o.stderr_text;
+    const RunResult o = Prune(args);
+    EXPECT_EQ(o.status, 2) << o.err;
+    EXPECT_NE(o.err.find(needle), std::string::npos) << o.err;
+    EXPECT_EQ(std::count(o.err.begin(), o.err.end(), '\n'), 1) << o.err;
     EXPECT_FALSE(fs::exists(Pruned()));
     EXPECT_FALSE(fs::exists(Report()));
   }
@@ -77,27 +60,26 @@ class PruneCli : public ::testing::Test {
   std::string Pruned() const { return dir_ + "/pruned.tflite"; }
   std::string Report() const { return dir_ + "/report.json"; }
 
-  fs::path exe_;
   std::string dir_, model_, mnist_;
 };
 
 TEST_F(PruneCli, SparsityWritesAVerifiedModelAndAJsonReport) {
-  const Outcome o = Prune({model_, "-o", Pruned(), "--sparsity", "0.5", "--report", Report(), "-j", "2"});
-  ASSERT_EQ(o.exit_code, 0) << o.stderr_text;
-  EXPECT_TRUE(o.stderr_text.empty()) << o.stderr_text;
+  const RunResult o = Prune({model_, "-o", Pruned(), "--sparsity", "0.5", "--report", Report(), "-j", "2"});
+  ASSERT_EQ(o.status, 0) << o.err;
+  EXPECT_TRUE(o.err.empty()) << o.err;
   const Model pruned = LoadModel(Pruned());  // verifies
   const auto& fc1 = pruned.tensor(0, pruned.subgraph(0).operators[3]->inputs[1]);
   const Span<const float> w = pruned.ConstantValues<float>(fc1);
   EXPECT_EQ(std::count(w.begin(), w.end(), 0.0f), 25088);  // round(0.5 x 32 x 1568)
 
-  const nlohmann::json j = nlohmann::json::parse(Slurp(Report()));
+  const nlohmann::json j = nlohmann::json::parse(ReadText(Report()));
   EXPECT_EQ(j["schema"], "tinyforge.prune/1");
   EXPECT_EQ(j["scope"], "per-layer");
   ASSERT_EQ(j["layers"].size(), 1u);
   EXPECT_EQ(j["layers"][0]["zeros_after"], 25088);
   EXPECT_EQ(j["model"]["after"]["file_bytes"], static_cast<int64_t>(SerializeModel(pruned).size()));
   for (const char* word : {"sparsity", "zlib", "parameters", "MACs", "skipped"}) {
-    EXPECT_NE(o.stdout_text.find(word), std::string::npos) << word << " missing from:\n" << o.stdout_text;
+    EXPECT_NE(o.out.find(word), std::string::npos) << word << " missing from:\n" << o.out;
   }
 }
 
@@ -108,15 +90,15 @@ TEST_F(PruneCli, AccuracyIsReportedWithData) {
   NpyArray first = NpyArray::Zeros(all.dtype, {1000});
   std::copy_n(all.View<uint8_t>().begin(), 1000, first.MutableView<uint8_t>().begin());
   WriteNpy(labels, first);
-  const Outcome o = Prune({model_, "-o", Pruned(), "--sparsity", "0.6", "--scope", "global", "--data",
+  const RunResult o = Prune({model_, "-o", Pruned(), "--sparsity", "0.6", "--scope", "global", "--data",
                            mnist_ + "eval_images_f32_first1000.npy", "--labels", labels, "--report", Report(), "-j",
                            "2"});
-  ASSERT_EQ(o.exit_code, 0) << o.stderr_text;
-  const nlohmann::json j = nlohmann::json::parse(Slurp(Report()));
+  ASSERT_EQ(o.status, 0) << o.err;
+  const nlohmann::json j = nlohmann::json::parse(ReadText(Report()));
   ASSERT_TRUE(j["accuracy"].is_object());
   EXPECT_EQ(j["accuracy"]["samples"], 1000);
   EXPECT_GT(j["accuracy"]["before"].get<double>(), 0.9);
-  EXPECT_NE(o.stdout_text.find("top-1"), std::string::npos) << o.stdout_text;
+  EXPECT_NE(o.out.find("top-1"), std::string::npos) << o.out;
 }
 
 TEST_F(PruneCli, BadFlagsAndDataExitTwoAndWriteNothing) {
@@ -142,10 +124,10 @@ TEST_F(PruneCli, BadFlagsAndDataExitTwoAndWriteNothing) {
 }
 
 TEST_F(PruneCli, HelpTeachesWithExamples) {
-  const Outcome o = Prune({"--help"});
-  EXPECT_EQ(o.exit_code, 0);
+  const RunResult o = Prune({"--help"});
+  EXPECT_EQ(o.status, 0);
   for (const char* word : {"Examples:", "--max-drop", "--channels", "--bias-correct", "round(S x n)"}) {
-    EXPECT_NE(o.stdout_text.find(word), std::string::npos) << word;
+    EXPECT_NE(o.out.find(word), std::string::npos) << word;
   }
 }
 
