@@ -25,4 +25,9 @@ void SetupPruneCommand(CLI::App& app);
 // `tinyforge bench`: fast kernels against the reference (apps/bench_command.cc).
 void SetupBenchCommand(CLI::App& app);
 
+// -j/--threads N on `cmd`: worker threads for dataset work (0: every
+// core), the same flag and help on every command that has one
+// (apps/options.cc).
+CLI::Option* AddThreadsOption(CLI::App& cmd, int& threads);
+
 }  // namespace tinyforge

@@ -136,8 +136,7 @@ void SetupCompareCommand(CLI::App& app) {
       ->check(CLI::ExistingFile);
   cmd->add_option("--samples,-n", o->samples, "Compare only the first N samples (default: all)")
       ->check(CLI::PositiveNumber);
-  cmd->add_option("--threads,-j", o->threads, "Worker threads (default 0: every core); results do not depend on it")
-      ->check(CLI::NonNegativeNumber);
+  AddThreadsOption(*cmd, o->threads);
   cmd->add_option("--max-drop", o->max_drop, "Fail when accuracy drops by more than PP percentage points (needs --labels)")
       ->check(CLI::Range(-100.0, 100.0));
   cmd->add_option("--min-agreement", o->min_agreement,

@@ -245,8 +245,7 @@ void SetupPipelineCommand(CLI::App& app) {
       ->check(CLI::Range(-100.0, 100.0));
   cmd->add_option("--method", o->method, "Calibration range: minmax, percentile[:P] or mse (default minmax)");
   cmd->add_option("--out-dir,-o", o->out_dir, "Where every artifact goes (created if missing)")->required();
-  cmd->add_option("--threads,-j", o->threads, "Worker threads (default 0: every core); results do not depend on it")
-      ->check(CLI::NonNegativeNumber);
+  AddThreadsOption(*cmd, o->threads);
   cmd->add_flag("--quiet,-q", o->quiet, "Print only warnings, failed checks and errors; no progress bars");
   cmd->callback([o] { RunPipeline(*o); });
 }

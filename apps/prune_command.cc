@@ -208,8 +208,7 @@ void SetupPruneCommand(CLI::App& app) {
   cmd->add_option("--calib", o->calib, ".npy samples for --bias-correct")->type_name("DATA.npy");
   cmd->add_option("--report", o->report, "Also write the report as JSON (schema tinyforge.prune/1)")
       ->type_name("FILE.json");
-  cmd->add_option("--threads,-j", o->threads, "Worker threads (default 0: every core); results do not depend on it")
-      ->check(CLI::NonNegativeNumber);
+  AddThreadsOption(*cmd, o->threads);
   cmd->add_flag("--force", o->force, "Allow -o to be the input file (replaced atomically)");
   cmd->add_flag("--quiet,-q", o->quiet, "Print nothing on success");
   cmd->callback([o] { RunPrune(*o); });

@@ -268,8 +268,7 @@ void SetupQuantizeCommand(CLI::App& app) {
   cmd->add_flag("--grayscale", o->grayscale, "Image directories: decode to one channel (default RGB)");
   cmd->add_option("--report", o->report, "Write the report as JSON here");
   cmd->add_flag("--strict", o->strict, "Fail instead of keeping an operator float");
-  cmd->add_option("--threads,-j", o->threads, "Worker threads (default 0: every core); results do not depend on it")
-      ->check(CLI::NonNegativeNumber);
+  AddThreadsOption(*cmd, o->threads);
   cmd->add_flag("--quiet,-q", o->quiet, "Print only warnings and errors");
   cmd->callback([o] { Quantize(*o); });
 }

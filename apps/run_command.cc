@@ -95,8 +95,7 @@ void SetupRunCommand(CLI::App& app) {
   cmd->add_option("model", options->model, "The .tflite model")->required()->check(CLI::ExistingFile);
   cmd->add_option("--input,-i", options->inputs, "A .npy file for the next model input")->required();
   cmd->add_option("--output-dir,-o", options->output_dir, "Where output_K.npy go (default: .)");
-  cmd->add_option("--threads,-j", options->threads, "Worker threads (default 0: every core); results do not depend on it")
-      ->check(CLI::NonNegativeNumber);
+  AddThreadsOption(*cmd, options->threads);
   cmd->add_flag("--quantize-inputs", options->quantize_inputs,
                 "Quantize float data for int8/int16 inputs with each input's scale and zero point");
   cmd->add_flag("--quiet,-q", options->quiet, "Print nothing on success");
