@@ -12,6 +12,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <random>
 #include <string>
 #include <type_traits>
@@ -269,6 +270,20 @@ TEST(FastKernels, DepthwiseConvFloatGivesReferenceBits) {
         return ref::PrepareDepthwiseConvFloat(c.depthwise(), c.input, c.filter, c.output);
       },
       ref::DepthwiseConvFloat, fast::DepthwiseConvFloat);
+}
+
+// The padded float depthwise kernel adds 0 * w where the reference skips a
+// tap, which is the same only for finite w: other filters keep the reference.
+TEST(FastKernels, DepthwiseFloatLeavesNonFiniteFiltersToTheReference) {
+  TF_REQUIRE_FAST();
+  const Shape input{1, 4, 4, 2}, filter{1, 3, 3, 2}, output{1, 4, 4, 2};
+  const ref::DepthwiseConvOptions options{ref::Padding::kSame, 1, 1, 1, 1, 1, 0};
+  const auto params = ref::PrepareDepthwiseConvFloat(options, input, filter, output);
+  std::vector<float> x(static_cast<size_t>(input.FlatSize()), 1.0f), w(static_cast<size_t>(filter.FlatSize()), 0.5f);
+  std::vector<float> y(static_cast<size_t>(output.FlatSize()));
+  EXPECT_TRUE(fast::DepthwiseConvFloat(params, input, x.data(), filter, w.data(), nullptr, output, y.data()));
+  w[3] = std::numeric_limits<float>::infinity();
+  EXPECT_FALSE(fast::DepthwiseConvFloat(params, input, x.data(), filter, w.data(), nullptr, output, y.data()));
 }
 
 TEST(FastKernels, FullyConnectedFloatMatchesReference) {

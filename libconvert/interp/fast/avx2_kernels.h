@@ -84,22 +84,15 @@ struct AddParams {
 };
 void AddInt8(const AddParams& p, const int8_t* a, const int8_t* b, int64_t n, int8_t* out);
 
-// Geometry of a depthwise convolution over one NHWC image.
-struct DepthwiseGeometry {
-  int in_height, in_width, in_depth;
-  int out_width, out_depth;  // out_depth = in_depth * multiplier
-  int filter_height, filter_width, multiplier;
-  int stride_height, stride_width, dilation_height, dilation_width;
-  int pad_height, pad_width;  // implicit zero rows/columns before row/column 0
-};
-
-// Accumulators of one output row of a float depthwise conv:
-// acc[x * out_depth + c] = sum over the filter taps (ky, kx) that fall
-// inside the image, in (ky, kx) order, of
-// filter[(ky * kw + kx) * out_depth + c] * input value, without FMA
-// contraction: the reference's order, so the reference's bits.
-void DepthwiseRowFloat(const DepthwiseGeometry& g, const float* image, const float* filter, int out_y,
-                       float* acc);
+// The float depthwise kernel over a padded float image (as for the int8
+// one below: channels repeated depth-multiplier times, zero padding,
+// channels at a stride of 8 * channel_blocks, zero past the depth). For one
+// output row: acc[x * stride + c] = sum over taps t, in order, of
+// row[x * x_step + tap_offsets[t] + c] * filter[t * stride + c], starting
+// from +0, each product rounded then added (no FMA): the reference's order.
+// The padding's 0 * w terms change nothing while w is finite.
+void DepthwisePaddedRowFloat(const float* row, int64_t x_step, int out_width, const int64_t* tap_offsets, int taps,
+                             const float* filter, int channel_blocks, float* acc);
 
 // The int8 depthwise kernel over a padded int16 image (x + input offset,
 // each input channel repeated depth-multiplier times so output channel c

@@ -78,33 +78,39 @@ void DepthwisePaddedRowInt8(const int16_t* row, int64_t x_step, int out_width, c
   }
 }
 
-void DepthwiseRowFloat(const DepthwiseGeometry& g, const float* image, const float* filter, int out_y,
-                       float* acc) {
-  const int depth = g.out_depth;
-  const int in_y_origin = out_y * g.stride_height - g.pad_height;
-  for (int out_x = 0; out_x < g.out_width; ++out_x) {
-    float* a = acc + static_cast<int64_t>(out_x) * depth;
-    for (int c = 0; c < depth; ++c) a[c] = 0.0f;
-    const int in_x_origin = out_x * g.stride_width - g.pad_width;
-    for (int ky = 0; ky < g.filter_height; ++ky) {
-      const int in_y = in_y_origin + g.dilation_height * ky;
-      if (in_y < 0 || in_y >= g.in_height) continue;
-      for (int kx = 0; kx < g.filter_width; ++kx) {
-        const int in_x = in_x_origin + g.dilation_width * kx;
-        if (in_x < 0 || in_x >= g.in_width) continue;
-        const float* x = image + (static_cast<int64_t>(in_y) * g.in_width + in_x) * g.in_depth;
-        const float* w = filter + (static_cast<int64_t>(ky) * g.filter_width + kx) * depth;
-        if (g.multiplier == 1) {
-          for (int c = 0; c < depth; ++c) a[c] += x[c] * w[c];
-        } else {
-          for (int ic = 0; ic < g.in_depth; ++ic) {
-            for (int m = 0; m < g.multiplier; ++m) {
-              const int oc = ic * g.multiplier + m;
-              a[oc] += x[ic] * w[oc];
-            }
-          }
-        }
+void DepthwisePaddedRowFloat(const float* row, int64_t x_step, int out_width, const int64_t* tap_offsets, int taps,
+                             const float* filter, int channel_blocks, float* acc) {
+  const int64_t stride = static_cast<int64_t>(channel_blocks) * 8;
+  // Four pixels at a time: four independent add chains hide the latency.
+  int x = 0;
+  for (; x + 4 <= out_width; x += 4) {
+    for (int block = 0; block < channel_blocks; ++block) {
+      const float* origin = row + x * x_step + block * 8;
+      __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
+      for (int t = 0; t < taps; ++t) {
+        const __m256 w = _mm256_loadu_ps(filter + t * stride + block * 8);
+        const float* p = origin + tap_offsets[t];
+        a0 = _mm256_add_ps(a0, _mm256_mul_ps(_mm256_loadu_ps(p), w));
+        a1 = _mm256_add_ps(a1, _mm256_mul_ps(_mm256_loadu_ps(p + x_step), w));
+        a2 = _mm256_add_ps(a2, _mm256_mul_ps(_mm256_loadu_ps(p + 2 * x_step), w));
+        a3 = _mm256_add_ps(a3, _mm256_mul_ps(_mm256_loadu_ps(p + 3 * x_step), w));
       }
+      float* out = acc + x * stride + block * 8;
+      _mm256_storeu_ps(out, a0);
+      _mm256_storeu_ps(out + stride, a1);
+      _mm256_storeu_ps(out + 2 * stride, a2);
+      _mm256_storeu_ps(out + 3 * stride, a3);
+    }
+  }
+  for (; x < out_width; ++x) {
+    for (int block = 0; block < channel_blocks; ++block) {
+      const float* origin = row + x * x_step + block * 8;
+      __m256 a = _mm256_setzero_ps();
+      for (int t = 0; t < taps; ++t) {
+        a = _mm256_add_ps(a, _mm256_mul_ps(_mm256_loadu_ps(origin + tap_offsets[t]),
+                                           _mm256_loadu_ps(filter + t * stride + block * 8)));
+      }
+      _mm256_storeu_ps(acc + x * stride + block * 8, a);
     }
   }
 }

@@ -1,6 +1,7 @@
 #include "libconvert/interp/fast/fast_kernels.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <cstring>
 #include <memory>
@@ -326,36 +327,43 @@ EvalFn ConvFloat(const ref::ConvParams& params, const Shape& input_shape, const 
 
 namespace {
 
-avx2::DepthwiseGeometry DepthwiseGeometryOf(const ref::DepthwiseConvParams& p, const Shape& in,
-                                            const Shape& filter, const Shape& out) {
-  avx2::DepthwiseGeometry g{};
-  g.in_height = in.dim(1);
-  g.in_width = in.dim(2);
-  g.in_depth = in.dim(3);
-  g.out_width = out.dim(2);
-  g.out_depth = out.dim(3);
-  g.filter_height = filter.dim(1);
-  g.filter_width = filter.dim(2);
-  g.multiplier = p.depth_multiplier;
-  g.stride_height = p.stride_height;
-  g.stride_width = p.stride_width;
-  g.dilation_height = p.dilation_height;
-  g.dilation_width = p.dilation_width;
-  g.pad_height = p.padding.height;
-  g.pad_width = p.padding.width;
-  return g;
-}
+// What both depthwise kernels set up: a padded copy of the input holding
+// each channel depth-multiplier times (so output channel c reads lane c),
+// in blocks of `block_width` lanes, and each tap's offset into it in
+// (ky, kx) order.
+struct DepthwisePlan {
+  int depth, multiplier, block_width, blocks, taps, out_height, out_width;
+  PaddedLayout padded;
+  std::vector<int64_t> tap_offsets;
+  int64_t x_step, row_step;  // elements between output pixels, output rows
 
-// Calls row(image, out_y, output_row) for every output row of every batch.
-template <typename T, typename U, typename Row>
-void ForEachOutputRow(const Shape& in, const T* input, const Shape& out, U* output, Row row) {
-  const int64_t in_image = in.SizeOfDims(1, 4), out_row = out.SizeOfDims(2, 4);
-  for (int b = 0; b < out.dim(0); ++b) {
-    for (int y = 0; y < out.dim(1); ++y) {
-      row(input + b * in_image, y, output + (static_cast<int64_t>(b) * out.dim(1) + y) * out_row);
+  DepthwisePlan(const ref::DepthwiseConvParams& p, const Shape& input, const Shape& filter, const Shape& output,
+                int width)
+      : depth(output.dim(3)), multiplier(p.depth_multiplier), block_width(width),
+        blocks((depth + width - 1) / width), taps(filter.dim(1) * filter.dim(2)), out_height(output.dim(1)),
+        out_width(output.dim(2)),
+        padded(input, blocks * width, output, filter.dim(1), filter.dim(2), p.stride_height, p.stride_width,
+               p.dilation_height, p.dilation_width, p.padding.height, p.padding.width),
+        x_step(static_cast<int64_t>(p.stride_width) * padded.stride),
+        row_step(static_cast<int64_t>(p.stride_height) * padded.width * padded.stride) {
+    const int fw = filter.dim(2);
+    for (int t = 0; t < taps; ++t) {
+      tap_offsets.push_back((static_cast<int64_t>(t / fw) * p.dilation_height * padded.width +
+                             static_cast<int64_t>(t % fw) * p.dilation_width) *
+                            padded.stride);
     }
   }
-}
+
+  // Calls row(origin, b, y) for every output row: origin is where its
+  // first pixel's window starts in the padded image.
+  template <typename T, typename Row>
+  void ForEachRow(const T* image, Row row) const {
+    for (int b = 0; b < padded.batches; ++b) {
+      const T* batch = image + static_cast<int64_t>(b) * padded.height * padded.width * padded.stride;
+      for (int y = 0; y < out_height; ++y) row(batch + y * row_step, b, y);
+    }
+  }
+};
 
 }  // namespace
 
@@ -363,50 +371,40 @@ EvalFn DepthwiseConvInt8(const ref::DepthwiseConvParams& params, const Shape& in
                          const int8_t* input, const Shape& filter_shape, const int8_t* filter,
                          const int32_t* bias, const Shape& output_shape, int8_t* output) {
   if (!Available()) return {};
-  const int depth = output_shape.dim(3), multiplier = params.depth_multiplier;
-  const int width = depth <= 8 ? 8 : 16, blocks = (depth + width - 1) / width;
-  const int fh = filter_shape.dim(1), fw = filter_shape.dim(2), taps = fh * fw, pairs = (taps + 1) / 2;
   struct State {
-    PaddedLayout padded;
-    std::vector<int64_t> tap_offsets;
+    DepthwisePlan plan;
+    std::vector<int64_t> pair_offsets;  // the taps, an odd last one repeated
     std::vector<int16_t> filter;
     std::vector<int32_t> acc;
     Requantizer requantize;
   };
-  // The padded copy holds each input channel `multiplier` times, so output
-  // channel c reads lane c whatever the multiplier.
-  auto s = std::make_shared<State>(State{
-      PaddedLayout(input_shape, blocks * width, output_shape, fh, fw, params.stride_height, params.stride_width,
-                   params.dilation_height, params.dilation_width, params.padding.height, params.padding.width),
-      {}, std::vector<int16_t>(static_cast<size_t>(blocks) * pairs * 2 * width),
-      std::vector<int32_t>(static_cast<size_t>(output_shape.dim(2)) * blocks * width), Requantizer(params.quant)});
+  const int depth = output_shape.dim(3);
+  auto s = std::make_shared<State>(
+      State{DepthwisePlan(params, input_shape, filter_shape, output_shape, depth <= 8 ? 8 : 16), {}, {}, {},
+            Requantizer(params.quant)});
   if (!s->requantize.Valid()) return {};
-  for (int t = 0; t < 2 * pairs; ++t) {
-    const int tap = std::min(t, taps - 1), ky = tap / fw, kx = tap % fw;
-    s->tap_offsets.push_back((static_cast<int64_t>(ky) * params.dilation_height * s->padded.width +
-                              static_cast<int64_t>(kx) * params.dilation_width) * s->padded.stride);
-  }
-  avx2::PackDepthwiseFilter(filter, taps, depth, width, blocks, s->filter.data());
+  const DepthwisePlan& plan = s->plan;
+  const int pairs = (plan.taps + 1) / 2;
+  s->pair_offsets = plan.tap_offsets;
+  if (plan.taps % 2 == 1) s->pair_offsets.push_back(plan.tap_offsets.back());
+  s->filter.resize(static_cast<size_t>(plan.blocks) * pairs * 2 * plan.block_width);
+  s->acc.resize(static_cast<size_t>(plan.out_width) * plan.padded.stride);
+  avx2::PackDepthwiseFilter(filter, plan.taps, depth, plan.block_width, plan.blocks, s->filter.data());
   const int32_t offset = params.quant.input_offset;
-  const int out_height = output_shape.dim(1), out_width = output_shape.dim(2);
-  const int64_t stride = s->padded.stride, x_step = params.stride_width * stride;
-  const int64_t row_step = params.stride_height * s->padded.width * stride;
-  return [s, offset, multiplier, out_height, out_width, depth, width, blocks, pairs, stride, x_step, row_step, input,
-          bias, output] {
-    const PaddedLayout& p = s->padded;
+  return [s, offset, pairs, input, bias, output] {
+    const DepthwisePlan& plan = s->plan;
+    const PaddedLayout& p = plan.padded;
     int16_t* image = Scratch<int16_t>(p.size());
-    p.Fill(input, image, int16_t{0}, [&p, offset, multiplier](const int8_t* src, int16_t* dst) {
-      avx2::Int8ToInt16Pixels(src, p.in_width, p.depth, offset, multiplier, p.stride, dst);
+    p.Fill(input, image, int16_t{0}, [&p, &plan, offset](const int8_t* src, int16_t* dst) {
+      avx2::Int8ToInt16Pixels(src, p.in_width, p.depth, offset, plan.multiplier, p.stride, dst);
     });
-    int8_t* out = output;
-    for (int b = 0; b < p.batches; ++b) {
-      for (int y = 0; y < out_height; ++y, out += static_cast<int64_t>(out_width) * depth) {
-        const int16_t* row = image + static_cast<int64_t>(b) * p.height * p.width * stride + y * row_step;
-        avx2::DepthwisePaddedRowInt8(row, x_step, out_width, s->tap_offsets.data(), pairs, s->filter.data(), width,
-                                     blocks, s->acc.data());
-        s->requantize.RunRows(s->acc.data(), stride, out_width, bias, 0, depth, out, depth);
-      }
-    }
+    const int64_t out_row = static_cast<int64_t>(plan.out_width) * plan.depth;
+    plan.ForEachRow(image, [&](const int16_t* row, int b, int y) {
+      avx2::DepthwisePaddedRowInt8(row, plan.x_step, plan.out_width, s->pair_offsets.data(), pairs, s->filter.data(),
+                                   plan.block_width, plan.blocks, s->acc.data());
+      int8_t* out = output + (static_cast<int64_t>(b) * plan.out_height + y) * out_row;
+      s->requantize.RunRows(s->acc.data(), p.stride, plan.out_width, bias, 0, plan.depth, out, plan.depth);
+    });
   };
 }
 
@@ -414,15 +412,48 @@ EvalFn DepthwiseConvFloat(const ref::DepthwiseConvParams& params, const Shape& i
                           const float* input, const Shape& filter_shape, const float* filter,
                           const float* bias, const Shape& output_shape, float* output) {
   if (!Available()) return {};
-  const avx2::DepthwiseGeometry g = DepthwiseGeometryOf(params, input_shape, filter_shape, output_shape);
-  auto acc = std::make_shared<std::vector<float>>(static_cast<size_t>(output_shape.SizeOfDims(2, 4)));
+  // The padding adds 0 * w where the reference skips the tap: the same sum
+  // (a sum that starts at +0 never becomes -0, so adding +-0 changes
+  // nothing) unless some w is infinite or NaN; such filters keep the
+  // reference kernel.
+  const int64_t filter_size = filter_shape.FlatSize();
+  for (int64_t i = 0; i < filter_size; ++i) {
+    if (!std::isfinite(filter[i])) return {};
+  }
+  struct State {
+    DepthwisePlan plan;
+    std::vector<float> filter;  // [tap][padded.stride], zero past the depth
+    std::vector<float> acc;
+  };
+  auto s = std::make_shared<State>(State{DepthwisePlan(params, input_shape, filter_shape, output_shape, 8), {}, {}});
+  const DepthwisePlan& plan = s->plan;
+  const int64_t stride = plan.padded.stride;
+  s->filter.assign(static_cast<size_t>(plan.taps * stride), 0.0f);
+  for (int t = 0; t < plan.taps; ++t) {
+    std::copy_n(filter + static_cast<int64_t>(t) * plan.depth, plan.depth, s->filter.begin() + t * stride);
+  }
+  s->acc.resize(static_cast<size_t>(plan.out_width * stride));
   const ref::FloatRange range = params.float_range;
-  return [acc, g, range, input_shape, output_shape, input, filter, bias, output] {
-    ForEachOutputRow(input_shape, input, output_shape, output, [&](const float* image, int y, float* out) {
-      avx2::DepthwiseRowFloat(g, image, filter, y, acc->data());
-      for (int x = 0, i = 0; x < g.out_width; ++x) {
-        for (int c = 0; c < g.out_depth; ++c, ++i) {
-          out[i] = ref::ApplyFloatRange((*acc)[static_cast<size_t>(i)] + (bias != nullptr ? bias[c] : 0.0f), range);
+  return [s, range, input, bias, output] {
+    const DepthwisePlan& plan = s->plan;
+    const PaddedLayout& p = plan.padded;
+    float* image = Scratch<float>(p.size());
+    p.Fill(input, image, 0.0f, [&p, &plan](const float* src, float* dst) {
+      for (int x = 0; x < p.in_width; ++x, dst += p.stride) {
+        float* d = dst;
+        for (int c = 0; c < p.depth; ++c, d += plan.multiplier) std::fill_n(d, plan.multiplier, *src++);
+        std::fill(d, dst + p.stride, 0.0f);
+      }
+    });
+    const int64_t out_row = static_cast<int64_t>(plan.out_width) * plan.depth;
+    plan.ForEachRow(image, [&](const float* row, int b, int y) {
+      avx2::DepthwisePaddedRowFloat(row, plan.x_step, plan.out_width, plan.tap_offsets.data(), plan.taps,
+                                    s->filter.data(), plan.blocks, s->acc.data());
+      float* out = output + (static_cast<int64_t>(b) * plan.out_height + y) * out_row;
+      for (int x = 0; x < plan.out_width; ++x) {
+        const float* a = s->acc.data() + x * p.stride;
+        for (int c = 0; c < plan.depth; ++c) {
+          *out++ = ref::ApplyFloatRange(a[c] + (bias != nullptr ? bias[c] : 0.0f), range);
         }
       }
     });
