@@ -173,21 +173,11 @@ ConvParams PrepareConvInt8(const ConvOptions& options, const Shape& input, const
 ConvParams PrepareConvInt16x8(const ConvOptions& options, const Shape& input, const Shape& filter,
                               const Shape& output, const ConvQuantization& quant) {
   ConvParams p = PrepareConvGeometry(options, input, filter, output);
-  if (quant.input_zero_point != 0 || quant.output_zero_point != 0) {
-    throw Error(std::string(kOpName) +
-                ": 16x8 quantization needs int16 input and output zero points of 0, got " +
-                std::to_string(quant.input_zero_point) + " and " +
-                std::to_string(quant.output_zero_point));
-  }
+  CheckInt16x8ZeroPoints(kOpName, quant);
   p.quant = PrepareConvQuantParams(kOpName, quant, filter.dim(0), options.activation,
                                    std::numeric_limits<int16_t>::min(),
                                    std::numeric_limits<int16_t>::max());
-  for (int32_t shift : p.quant.output_shift) {
-    if (shift > 14) {
-      throw Error(std::string(kOpName) +
-                  ": effective output scale input*weight/output >= 2^14 is not supported");
-    }
-  }
+  CheckInt16x8Shifts(kOpName, p.quant);
   return p;
 }
 
@@ -196,10 +186,7 @@ void ConvFloat(const ConvParams& params, const Shape& input_shape, const float* 
                const Shape& output_shape, float* output) {
   const FloatRange range = params.float_range;
   ConvLoop<float>(params, 0, input_shape, input, filter_shape, filter, output_shape, output,
-                  [range, bias](float acc, int oc) {
-                    const float bias_value = bias != nullptr ? bias[oc] : 0.0f;
-                    return ApplyFloatRange(acc + bias_value, range);
-                  });
+                  BiasThenClamp(range, bias));
 }
 
 void ConvInt8(const ConvParams& params, const Shape& input_shape, const int8_t* input,
@@ -207,10 +194,7 @@ void ConvInt8(const ConvParams& params, const Shape& input_shape, const int8_t* 
               const Shape& output_shape, int8_t* output) {
   const ConvQuantParams& q = params.quant;
   ConvLoop<int32_t>(params, q.input_offset, input_shape, input, filter_shape, filter,
-                    output_shape, output, [&q, bias](int32_t acc, int oc) {
-                      if (bias != nullptr) acc = WrappingAdd(acc, bias[oc]);
-                      return static_cast<int8_t>(Requantize(acc, q, oc));
-                    });
+                    output_shape, output, BiasThenRequantize<int8_t>(q, bias));
 }
 
 void ConvInt16x8(const ConvParams& params, const Shape& input_shape, const int16_t* input,
@@ -218,10 +202,7 @@ void ConvInt16x8(const ConvParams& params, const Shape& input_shape, const int16
                  const Shape& output_shape, int16_t* output) {
   const ConvQuantParams& q = params.quant;
   ConvLoop<int64_t>(params, 0, input_shape, input, filter_shape, filter, output_shape, output,
-                    [&q, bias](int64_t acc, int oc) {
-                      if (bias != nullptr) acc = WrappingAdd(acc, bias[oc]);
-                      return static_cast<int16_t>(Requantize(acc, q, oc));
-                    });
+                    BiasThenRequantize<int16_t>(q, bias));
 }
 
 void ConvInt16x8Acc32(const ConvParams& params, const Shape& input_shape, const int16_t* input,
@@ -229,10 +210,22 @@ void ConvInt16x8Acc32(const ConvParams& params, const Shape& input_shape, const 
                       const Shape& output_shape, int16_t* output) {
   const ConvQuantParams& q = params.quant;
   ConvLoop<int32_t>(params, 0, input_shape, input, filter_shape, filter, output_shape, output,
-                    [&q, bias](int32_t acc, int oc) {
-                      if (bias != nullptr) acc = WrappingAdd(acc, bias[oc]);
-                      return static_cast<int16_t>(Requantize(acc, q, oc));
-                    });
+                    BiasThenRequantize<int16_t>(q, bias));
+}
+
+void CheckInt16x8Shifts(const char* op_name, const ConvQuantParams& q) {
+  for (int32_t shift : q.output_shift) {
+    if (shift > 14) {
+      throw Error(std::string(op_name) + ": effective output scale input*weight/output >= 2^14 is not supported");
+    }
+  }
+}
+
+void CheckInt16x8ZeroPoints(const char* op_name, const ConvQuantization& quant) {
+  if (quant.input_zero_point != 0 || quant.output_zero_point != 0) {
+    throw Error(std::string(op_name) + ": 16x8 quantization needs int16 input and output zero points of 0, got " +
+                std::to_string(quant.input_zero_point) + " and " + std::to_string(quant.output_zero_point));
+  }
 }
 
 }  // namespace tinyforge::ref

@@ -90,6 +90,26 @@ inline float ApplyFloatRange(float x, const FloatRange& r) {
   return r.max < lower ? r.max : lower;
 }
 
+// The last step of the conv-like kernels (CONV_2D, DEPTHWISE_CONV_2D,
+// FULLY_CONNECTED), as finish(acc, out_channel): integer: the bias (may be
+// null) added with wrap-around, then Requantize to Out; float: the bias
+// added, then the activation's clamp.
+template <typename Out, typename Acc>
+auto BiasThenRequantize(const ConvQuantParams& q, const Acc* bias) {
+  return [&q, bias](Acc acc, int oc) {
+    if (bias != nullptr) acc = WrappingAdd(acc, bias[oc]);
+    return static_cast<Out>(Requantize(acc, q, oc));
+  };
+}
+inline auto BiasThenClamp(const FloatRange& range, const float* bias) {
+  return [range, bias](float acc, int oc) { return ApplyFloatRange(acc + (bias != nullptr ? bias[oc] : 0.0f), range); };
+}
+
+// 16x8 kernels: TFLM rejects output multipliers of 2^14 or more (shift > 14).
+void CheckInt16x8Shifts(const char* op_name, const ConvQuantParams& q);
+// 16x8 CONV_2D and DEPTHWISE_CONV_2D: int16 zero points must be 0.
+void CheckInt16x8ZeroPoints(const char* op_name, const ConvQuantization& quant);
+
 // CONV_2D builtin options as the model states them.
 struct ConvOptions {
   Padding padding = Padding::kSame;

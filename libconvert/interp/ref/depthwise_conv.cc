@@ -118,21 +118,11 @@ DepthwiseConvParams PrepareDepthwiseConvInt16x8(const DepthwiseConvOptions& opti
                                                 const Shape& output,
                                                 const ConvQuantization& quant) {
   DepthwiseConvParams p = PrepareDepthwiseGeometry(options, input, filter, output);
-  if (quant.input_zero_point != 0 || quant.output_zero_point != 0) {
-    throw Error(std::string(kOpName) +
-                ": 16x8 quantization needs int16 input and output zero points of 0, got " +
-                std::to_string(quant.input_zero_point) + " and " +
-                std::to_string(quant.output_zero_point));
-  }
+  CheckInt16x8ZeroPoints(kOpName, quant);
   p.quant = PrepareConvQuantParams(kOpName, quant, filter.dim(3), options.activation,
                                    std::numeric_limits<int16_t>::min(),
                                    std::numeric_limits<int16_t>::max());
-  for (int32_t shift : p.quant.output_shift) {
-    if (shift > 14) {
-      throw Error(std::string(kOpName) +
-                  ": effective output scale input*weight/output >= 2^14 is not supported");
-    }
-  }
+  CheckInt16x8Shifts(kOpName, p.quant);
   return p;
 }
 
@@ -141,10 +131,7 @@ void DepthwiseConvFloat(const DepthwiseConvParams& params, const Shape& input_sh
                         const float* bias, const Shape& output_shape, float* output) {
   const FloatRange range = params.float_range;
   DepthwiseLoop<float>(params, 0, input_shape, input, filter_shape, filter, output_shape, output,
-                       [range, bias](float acc, int oc) {
-                         const float bias_value = bias != nullptr ? bias[oc] : 0.0f;
-                         return ApplyFloatRange(acc + bias_value, range);
-                       });
+                       BiasThenClamp(range, bias));
 }
 
 void DepthwiseConvInt8(const DepthwiseConvParams& params, const Shape& input_shape,
@@ -152,10 +139,7 @@ void DepthwiseConvInt8(const DepthwiseConvParams& params, const Shape& input_sha
                        const int32_t* bias, const Shape& output_shape, int8_t* output) {
   const ConvQuantParams& q = params.quant;
   DepthwiseLoop<int32_t>(params, q.input_offset, input_shape, input, filter_shape, filter,
-                         output_shape, output, [&q, bias](int32_t acc, int oc) {
-                           if (bias != nullptr) acc = WrappingAdd(acc, bias[oc]);
-                           return static_cast<int8_t>(Requantize(acc, q, oc));
-                         });
+                         output_shape, output, BiasThenRequantize<int8_t>(q, bias));
 }
 
 void DepthwiseConvInt16x8(const DepthwiseConvParams& params, const Shape& input_shape,
@@ -163,10 +147,7 @@ void DepthwiseConvInt16x8(const DepthwiseConvParams& params, const Shape& input_
                           const int64_t* bias, const Shape& output_shape, int16_t* output) {
   const ConvQuantParams& q = params.quant;
   DepthwiseLoop<int64_t>(params, 0, input_shape, input, filter_shape, filter, output_shape, output,
-                         [&q, bias](int64_t acc, int oc) {
-                           if (bias != nullptr) acc = WrappingAdd(acc, bias[oc]);
-                           return static_cast<int16_t>(Requantize(acc, q, oc));
-                         });
+                         BiasThenRequantize<int16_t>(q, bias));
 }
 
 }  // namespace tinyforge::ref

@@ -106,12 +106,7 @@ FullyConnectedParams PrepareFullyConnectedInt16x8(int activation, const Shape& i
   FullyConnectedParams p =
       PrepareQuantized(activation, input, weights, output, quant, bias_scale,
                        std::numeric_limits<int16_t>::min(), std::numeric_limits<int16_t>::max());
-  for (int32_t shift : p.quant.output_shift) {
-    if (shift > 14) {
-      throw Error(std::string(kOpName) +
-                  ": effective output scale input*weight/output >= 2^14 is not supported");
-    }
-  }
+  CheckInt16x8Shifts(kOpName, p.quant);
   return p;
 }
 
@@ -138,10 +133,7 @@ void FullyConnectedInt8(const FullyConnectedParams& params, const Shape& /*input
                         const int32_t* bias, const Shape& output_shape, int8_t* output) {
   const ConvQuantParams& q = params.quant;
   FullyConnectedLoop<int32_t>(q.input_offset, input, weights_shape, weights, output_shape, output,
-                              [&q, bias](int32_t acc, int oc) {
-                                if (bias != nullptr) acc = WrappingAdd(acc, bias[oc]);
-                                return static_cast<int8_t>(Requantize(acc, q, oc));
-                              });
+                              BiasThenRequantize<int8_t>(q, bias));
 }
 
 void FullyConnectedInt16x8(const FullyConnectedParams& params, const Shape& /*input_shape*/,
@@ -150,10 +142,7 @@ void FullyConnectedInt16x8(const FullyConnectedParams& params, const Shape& /*in
                            int16_t* output) {
   const ConvQuantParams& q = params.quant;
   FullyConnectedLoop<int64_t>(q.input_offset, input, weights_shape, weights, output_shape, output,
-                              [&q, bias](int64_t acc, int oc) {
-                                if (bias != nullptr) acc = WrappingAdd(acc, bias[oc]);
-                                return static_cast<int16_t>(Requantize(acc, q, oc));
-                              });
+                              BiasThenRequantize<int16_t>(q, bias));
 }
 
 void FullyConnectedInt16x8Acc32(const FullyConnectedParams& params, const Shape& /*input_shape*/,
@@ -162,10 +151,7 @@ void FullyConnectedInt16x8Acc32(const FullyConnectedParams& params, const Shape&
                                 const Shape& output_shape, int16_t* output) {
   const ConvQuantParams& q = params.quant;
   FullyConnectedLoop<int32_t>(q.input_offset, input, weights_shape, weights, output_shape, output,
-                              [&q, bias](int32_t acc, int oc) {
-                                if (bias != nullptr) acc = WrappingAdd(acc, bias[oc]);
-                                return static_cast<int16_t>(Requantize(acc, q, oc));
-                              });
+                              BiasThenRequantize<int16_t>(q, bias));
 }
 
 }  // namespace tinyforge::ref
