@@ -63,12 +63,10 @@ std::vector<std::string> GoldenModels() {
   return names;
 }
 
-class FastGoldenTest : public ::testing::TestWithParam<std::string> {};
-
-TEST_P(FastGoldenTest, FastMatchesReference) {
-  TF_REQUIRE_SHARED();
-  const std::string dir = testing::GoldenDir(GetParam());
-  const Model model = LoadModel(testing::ModelPath(GetParam()));
+// Fast against reference on a golden model, with TFLM's inputs.
+void ExpectGoldenFastMatchesReference(const std::string& name) {
+  const std::string dir = testing::GoldenDir(name);
+  const Model model = LoadModel(testing::ModelPath(name));
   ExpectFastMatchesReference(model, [&](interp::Interpreter& interpreter) {
     for (size_t k = 0; k < interpreter.num_inputs(); ++k) {
       const NpyArray in = ReadNpy(dir + "/input_" + std::to_string(k) + ".npy");
@@ -78,12 +76,8 @@ TEST_P(FastGoldenTest, FastMatchesReference) {
   });
 }
 
-INSTANTIATE_TEST_SUITE_P(Shared, FastGoldenTest, ::testing::ValuesIn(GoldenModels()),
-                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
-GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(FastGoldenTest);
-
-TEST(FastSynthetic, TinyMobileNetV2MatchesReference) {
-  if (!interp::fast::Available()) GTEST_SKIP() << "this CPU has no AVX2/FMA: no fast kernels";
+// The tiny synthetic MobileNetV2 (every fast int8 kernel) on seeded inputs.
+void ExpectTinyMobileNetFastMatchesReference() {
   for (uint32_t seed : {1u, 2u, 3u}) {
     SCOPED_TRACE("seed " + std::to_string(seed));
     const Model model = BuildSyntheticModel("mobilenet_v2_tiny", seed);
@@ -94,6 +88,44 @@ TEST(FastSynthetic, TinyMobileNetV2MatchesReference) {
     });
   }
 }
+
+class FastGoldenTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(FastGoldenTest, FastMatchesReference) {
+  TF_REQUIRE_SHARED();
+  ExpectGoldenFastMatchesReference(GetParam());
+}
+
+INSTANTIATE_TEST_SUITE_P(Shared, FastGoldenTest, ::testing::ValuesIn(GoldenModels()),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(FastGoldenTest);
+
+TEST(FastSynthetic, TinyMobileNetV2MatchesReference) {
+  if (!interp::fast::Available()) GTEST_SKIP() << "this CPU has no AVX2/FMA: no fast kernels";
+  ExpectTinyMobileNetFastMatchesReference();
+}
+
+// The AVX-512 VNNI path of the int8 conv and FC kernels on whole models,
+// through SIMDe's emulated kernel (tests/interp/gemm_avx512_emulated.cc), so
+// it runs on CPUs without AVX-512 too.
+class EmulatedVnni : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!interp::fast::Available()) GTEST_SKIP() << "this CPU has no AVX2/FMA: no fast kernels";
+    interp::fast::OverrideUint8GemmForTesting(true, &interp::fast::avx512_emulated::GemmUint8);
+  }
+  void TearDown() override { interp::fast::OverrideUint8GemmForTesting(false, nullptr); }
+};
+
+TEST_F(EmulatedVnni, GoldenModelsMatchReference) {
+  TF_REQUIRE_SHARED();
+  for (const std::string& name : GoldenModels()) {
+    SCOPED_TRACE(name);
+    ExpectGoldenFastMatchesReference(name);
+  }
+}
+
+TEST_F(EmulatedVnni, TinyMobileNetV2MatchesReference) { ExpectTinyMobileNetFastMatchesReference(); }
 
 }  // namespace
 }  // namespace tinyforge
