@@ -1,5 +1,7 @@
 #include "libconvert/interp/fast/cpu.h"
 
+#include "libconvert/interp/fast/fast_kernels.h"
+
 namespace tinyforge::interp::fast {
 namespace {
 
@@ -26,5 +28,7 @@ const char* CpuFeaturesName() {
   if (f.avx512_vnni && f.avx2_fma) return "avx512-vnni+avx2+fma";
   return f.avx2_fma ? "avx2+fma" : "none";
 }
+
+bool Available() { return Cpu().avx2_fma; }
 
 }  // namespace tinyforge::interp::fast

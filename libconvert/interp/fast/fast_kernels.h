@@ -1,18 +1,23 @@
 // Fast kernels for the operators that carry the work: CONV_2D,
-// DEPTHWISE_CONV_2D, FULLY_CONNECTED and BATCH_MATMUL, int8 and float.
+// DEPTHWISE_CONV_2D, FULLY_CONNECTED and BATCH_MATMUL (int8 and float),
+// int8 ADD and int8 AVERAGE_POOL_2D. One file per operator family
+// (conv.cc, depthwise.cc, batch_matmul.cc, add_pool.cc); the SIMD loops are
+// in the *_avx2.cc / *_avx512.cc files.
 //
 // Each takes the params its reference kernel's Prepare computed (so every
 // check and every multiplier is the reference's), does its own one-time work
 // (weight packing, scratch buffers) and returns the Eval closure; or returns
-// an empty EvalFn when it does not apply (a CPU without AVX2/FMA), in which
-// case the caller uses the reference kernel.
+// an empty EvalFn when it does not apply (a CPU without AVX2/FMA, parameters
+// outside the vector forms, a float depthwise filter that is not finite), in
+// which case the caller uses the reference kernel.
 //
-// int8: exact int32 accumulation (int16 pair products, vpmaddwd), then the
-// reference's own requantization (ref::Requantize, ref/quant_math), so the
-// output bits are the reference's. Float: Eigen GEMM for CONV_2D,
-// FULLY_CONNECTED and BATCH_MATMUL (within 1e-5 relative of the reference;
-// the summation order differs); DEPTHWISE_CONV_2D sums in the reference's
-// order and gives its bits.
+// int8: exact int32 accumulation (int8_gemm.h: int16 pairs through vpmaddwd,
+// or uint8 x int8 fours through AVX-512 VNNI), then a vector form of the
+// reference's requantization that the tests hold equal to ref::Requantize
+// bit for bit. Float: Eigen GEMM for CONV_2D, FULLY_CONNECTED and
+// BATCH_MATMUL (within 1e-5 relative of the reference; the summation order
+// differs); DEPTHWISE_CONV_2D sums in the reference's order and gives its
+// bits.
 //
 // Weights (filter, FC weights) must be constant: they are packed here, once.
 // Data pointers must stay valid for the closure's life, as for the reference.

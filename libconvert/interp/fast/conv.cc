@@ -1,0 +1,256 @@
+// Fast CONV_2D and FULLY_CONNECTED: im2col (or the input rows themselves)
+// through the exact int8 GEMM of int8_gemm.h and the vector
+// requantization; float through Eigen's GEMM.
+#include "libconvert/interp/fast/fast_kernels.h"
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include "libconvert/interp/fast/avx2_kernels.h"
+#include "libconvert/interp/fast/int8_gemm.h"
+#include "libconvert/interp/fast/kernel_support.h"
+
+namespace tinyforge::interp::fast {
+namespace {
+
+// Where output pixel `row` of a conv reads its receptive field.
+struct ConvGeometry {
+  int in_height, in_width, in_depth, out_height, out_width;
+  int filter_height, filter_width, filter_in_depth;
+  int stride_h, stride_w, dilation_h, dilation_w, pad_h, pad_w;
+  int out_depth, groups, per_group;  // output channels, groups, channels per group
+  int64_t rows;                      // output pixels over all batches
+  PaddedLayout padded;               // of the input, channels unstrided
+
+  ConvGeometry(const ref::ConvParams& p, const Shape& in, const Shape& filter, const Shape& out)
+      : in_height(in.dim(1)), in_width(in.dim(2)), in_depth(in.dim(3)),
+        out_height(out.dim(1)), out_width(out.dim(2)),
+        filter_height(filter.dim(1)), filter_width(filter.dim(2)), filter_in_depth(filter.dim(3)),
+        stride_h(p.stride_height), stride_w(p.stride_width),
+        dilation_h(p.dilation_height), dilation_w(p.dilation_width),
+        pad_h(p.padding.height), pad_w(p.padding.width),
+        out_depth(filter.dim(0)), groups(in_depth / filter_in_depth), per_group(out_depth / groups),
+        rows(out.FlatSize() / out_depth),
+        padded(in, in_depth, out, filter_height, filter_width, stride_h, stride_w, dilation_h, dilation_w, pad_h,
+               pad_w) {}
+
+  int64_t k() const { return static_cast<int64_t>(filter_height) * filter_width * filter_in_depth; }
+
+  // A 1x1, stride-1, unpadded, ungrouped conv reads each input pixel as its
+  // im2col row.
+  bool pointwise() const {
+    return filter_height == 1 && filter_width == 1 && stride_h == 1 && stride_w == 1 && pad_h == 0 &&
+           pad_w == 0 && filter_in_depth == in_depth;
+  }
+
+  // The k values of output pixels [begin, begin + n) (over all batches),
+  // group channels [channel_begin, +filter_in_depth), copied from the padded
+  // image into rows dst + r * dst_stride.
+  template <typename T>
+  void Im2ColPadded(const T* image, int64_t begin, int64_t n, int channel_begin, T* dst, int64_t dst_stride) const {
+    const int64_t hp = padded.height, wp = padded.width, c = in_depth, fc = filter_in_depth;
+    const int64_t pixels = static_cast<int64_t>(out_height) * out_width;
+    int64_t b = begin / pixels;
+    int oy = static_cast<int>(begin % pixels / out_width), ox = static_cast<int>(begin % out_width);
+    const bool runs = dilation_w == 1 && fc == c;  // one memory run per filter row
+    const int64_t run = static_cast<int64_t>(filter_width) * c;
+    for (int64_t r = 0; r < n; ++r) {
+      const T* origin =
+          image + ((b * hp + static_cast<int64_t>(oy) * stride_h) * wp + static_cast<int64_t>(ox) * stride_w) * c +
+          channel_begin;
+      T* d = dst + r * dst_stride;
+      for (int ky = 0; ky < filter_height; ++ky) {
+        const T* row = origin + static_cast<int64_t>(ky) * dilation_h * wp * c;
+        if (runs) {
+          std::memcpy(d + ky * run, row, static_cast<size_t>(run) * sizeof(T));
+          continue;
+        }
+        for (int kx = 0; kx < filter_width; ++kx) {
+          std::memcpy(d + (static_cast<int64_t>(ky) * filter_width + kx) * fc,
+                      row + static_cast<int64_t>(kx) * dilation_w * c, static_cast<size_t>(fc) * sizeof(T));
+        }
+      }
+      if (++ox == out_width) {
+        ox = 0;
+        if (++oy == out_height) oy = 0, ++b;
+      }
+    }
+  }
+};
+
+// Shared state of an int8 conv-like closure: a GEMM per group.
+template <typename Form>
+struct Int8ConvState {
+  std::vector<ChunkedGemm<Form>> groups;
+  Requantizer requantize;
+};
+
+template <typename Form>
+EvalFn ConvInt8With(const ref::ConvParams& params, const Shape& input_shape, const int8_t* input,
+                    const Shape& filter_shape, const int8_t* filter, const int32_t* bias, const Shape& output_shape,
+                    int8_t* output) {
+  using Element = typename Form::Element;
+  const ConvGeometry g(params, input_shape, filter_shape, output_shape);
+  const int64_t k = g.k();
+  const int32_t offset = params.quant.input_offset;
+  auto state = std::make_shared<Int8ConvState<Form>>(Int8ConvState<Form>{{}, Requantizer(params.quant)});
+  if (!state->requantize.Valid()) return {};
+  for (int gi = 0; gi < g.groups; ++gi) {
+    const int8_t* wg = filter + static_cast<int64_t>(gi) * g.per_group * k;
+    const int32_t* bg = bias != nullptr ? bias + gi * g.per_group : nullptr;
+    state->groups.emplace_back(g.per_group, k, [wg, k](int64_t o, int64_t kk) { return wg[o * k + kk]; }, offset, bg);
+  }
+  return [state, g, offset, input, output] {
+    // Pointwise convs convert their input rows in place of an im2col; the
+    // rest copy windows out of a padded copy of the input.
+    const Element* padded = nullptr;
+    if (!g.pointwise()) {
+      Element* buffer = Scratch<Element>(g.padded.size());
+      g.padded.Fill(input, buffer, Form::PadValue(offset), [&g, offset](const int8_t* src, Element* dst) {
+        Form::Convert(src, static_cast<int64_t>(g.in_width) * g.in_depth, offset, dst);
+      });
+      padded = buffer;
+    }
+    for (int gi = 0; gi < g.groups; ++gi) {
+      const int oc0 = gi * g.per_group;
+      ChunkedGemm<Form>& gemm = state->groups[static_cast<size_t>(gi)];
+      gemm.Run(
+          g.rows,
+          [&](int64_t begin, int64_t n, Element* dst, int64_t stride) {
+            if (padded != nullptr) {
+              g.Im2ColPadded(padded, begin, n, gi * g.filter_in_depth, dst, stride);
+            } else if (stride == g.in_depth) {
+              Form::Convert(input + begin * g.in_depth, n * g.in_depth, offset, dst);
+            } else {
+              for (int64_t r = 0; r < n; ++r) {
+                Form::Convert(input + (begin + r) * g.in_depth, g.in_depth, offset, dst + r * stride);
+              }
+            }
+          },
+          [&](int64_t begin, int64_t n, const int32_t* acc, int64_t acc_stride) {
+            state->requantize.RunRows(acc, acc_stride, n, gemm.bias(), oc0, g.per_group,
+                                      output + begin * g.out_depth + oc0, g.out_depth);
+          });
+    }
+  };
+}
+
+template <typename Form>
+EvalFn FullyConnectedInt8With(const ref::FullyConnectedParams& params, const int8_t* input,
+                              const Shape& weights_shape, const int8_t* weights, const int32_t* bias,
+                              const Shape& output_shape, int8_t* output) {
+  using Element = typename Form::Element;
+  const int out_depth = weights_shape.dim(0);
+  const int64_t k = weights_shape.dim(1);
+  const int64_t batches = output_shape.FlatSize() / out_depth;
+  const int32_t offset = params.quant.input_offset;
+  auto state = std::make_shared<Int8ConvState<Form>>(Int8ConvState<Form>{{}, Requantizer(params.quant)});
+  if (!state->requantize.Valid()) return {};
+  state->groups.emplace_back(out_depth, k, [weights, k](int64_t o, int64_t kk) { return weights[o * k + kk]; },
+                             offset, bias);
+  return [state, k, batches, offset, input, output, out_depth] {
+    ChunkedGemm<Form>& gemm = state->groups[0];
+    gemm.Run(
+        batches,
+        [&](int64_t begin, int64_t n, Element* dst, int64_t stride) {
+          for (int64_t r = 0; r < n; ++r) Form::Convert(input + (begin + r) * k, k, offset, dst + r * stride);
+        },
+        [&](int64_t begin, int64_t n, const int32_t* acc, int64_t acc_stride) {
+          state->requantize.RunRows(acc, acc_stride, n, gemm.bias(), 0, out_depth, output + begin * out_depth,
+                                    out_depth);
+        });
+  };
+}
+
+}  // namespace
+
+EvalFn ConvInt8(const ref::ConvParams& params, const Shape& input_shape, const int8_t* input,
+                const Shape& filter_shape, const int8_t* filter, const int32_t* bias,
+                const Shape& output_shape, int8_t* output) {
+  if (!Available()) return {};
+  if (Uint8Form::Kernel() != nullptr) {
+    return ConvInt8With<Uint8Form>(params, input_shape, input, filter_shape, filter, bias, output_shape, output);
+  }
+  return ConvInt8With<Int16Form>(params, input_shape, input, filter_shape, filter, bias, output_shape, output);
+}
+
+EvalFn ConvFloat(const ref::ConvParams& params, const Shape& input_shape, const float* input,
+                 const Shape& filter_shape, const float* filter, const float* bias,
+                 const Shape& output_shape, float* output) {
+  if (!Available()) return {};
+  const ConvGeometry g(params, input_shape, filter_shape, output_shape);
+  const int64_t k = g.k();
+  const int64_t chunk = std::max<int64_t>(8, kGemmChunkBytes / ((k + g.per_group) * 4));
+  struct Buffers {
+    std::vector<float> a, c;
+  };
+  auto s = std::make_shared<Buffers>();
+  s->a.resize(static_cast<size_t>(chunk * k));
+  s->c.resize(static_cast<size_t>(chunk * g.per_group));
+  const ref::FloatRange range = params.float_range;
+  return [s, g, k, chunk, range, input, filter, bias, output] {
+    // Pointwise convs multiply the input rows as they are; the rest copy
+    // windows out of a padded copy of the input.
+    const float* padded = nullptr;
+    if (!g.pointwise()) {
+      float* buffer = Scratch<float>(g.padded.size());
+      g.padded.Fill(input, buffer, 0.0f, [&g](const float* src, float* dst) {
+        std::copy_n(src, static_cast<int64_t>(g.in_width) * g.in_depth, dst);
+      });
+      padded = buffer;
+    }
+    const int per_group = g.per_group;
+    for (int gi = 0; gi < g.groups; ++gi) {
+      const int oc0 = gi * per_group;
+      for (int64_t begin = 0; begin < g.rows; begin += chunk) {
+        const int64_t n = std::min(chunk, g.rows - begin);
+        const float* a = input + begin * k;
+        if (padded != nullptr) {
+          g.Im2ColPadded(padded, begin, n, gi * g.filter_in_depth, s->a.data(), k);
+          a = s->a.data();
+        }
+        avx2::GemmFloat(a, n, k, filter + oc0 * k, per_group, s->c.data());
+        for (int64_t r = 0; r < n; ++r) {
+          float* y = output + (begin + r) * g.out_depth + oc0;
+          const float* c = s->c.data() + r * per_group;
+          for (int o = 0; o < per_group; ++o) {
+            y[o] = ref::ApplyFloatRange(c[o] + (bias != nullptr ? bias[oc0 + o] : 0.0f), range);
+          }
+        }
+      }
+    }
+  };
+}
+
+EvalFn FullyConnectedInt8(const ref::FullyConnectedParams& params, const Shape& /*input_shape*/,
+                          const int8_t* input, const Shape& weights_shape, const int8_t* weights,
+                          const int32_t* bias, const Shape& output_shape, int8_t* output) {
+  if (!Available()) return {};
+  if (Uint8Form::Kernel() != nullptr) {
+    return FullyConnectedInt8With<Uint8Form>(params, input, weights_shape, weights, bias, output_shape, output);
+  }
+  return FullyConnectedInt8With<Int16Form>(params, input, weights_shape, weights, bias, output_shape, output);
+}
+
+EvalFn FullyConnectedFloat(const ref::FullyConnectedParams& params, const Shape& /*input_shape*/,
+                           const float* input, const Shape& weights_shape, const float* weights,
+                           const float* bias, const Shape& output_shape, float* output) {
+  if (!Available()) return {};
+  const int64_t out_depth = weights_shape.dim(0);
+  const int64_t k = weights_shape.dim(1);
+  const int64_t batches = output_shape.FlatSize() / out_depth;
+  const ref::FloatRange range = params.float_range;
+  return [=] {
+    avx2::GemmFloat(input, batches, k, weights, out_depth, output);
+    for (int64_t b = 0; b < batches; ++b) {
+      float* y = output + b * out_depth;
+      for (int64_t o = 0; o < out_depth; ++o) {
+        y[o] = ref::ApplyFloatRange(y[o] + (bias != nullptr ? bias[o] : 0.0f), range);
+      }
+    }
+  };
+}
+
+}  // namespace tinyforge::interp::fast

@@ -1,0 +1,148 @@
+// Fast DEPTHWISE_CONV_2D, int8 and float, over a padded copy of the input.
+#include "libconvert/interp/fast/fast_kernels.h"
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <vector>
+
+#include "libconvert/interp/fast/avx2_kernels.h"
+#include "libconvert/interp/fast/kernel_support.h"
+
+namespace tinyforge::interp::fast {
+namespace {
+
+// What both depthwise kernels set up: a padded copy of the input holding
+// each channel depth-multiplier times (so output channel c reads lane c),
+// in blocks of `block_width` lanes, and each tap's offset into it in
+// (ky, kx) order.
+struct DepthwisePlan {
+  int depth, multiplier, block_width, blocks, taps, out_height, out_width;
+  PaddedLayout padded;
+  std::vector<int64_t> tap_offsets;
+  int64_t x_step, row_step;  // elements between output pixels, output rows
+
+  DepthwisePlan(const ref::DepthwiseConvParams& p, const Shape& input, const Shape& filter, const Shape& output,
+                int width)
+      : depth(output.dim(3)), multiplier(p.depth_multiplier), block_width(width),
+        blocks((depth + width - 1) / width), taps(filter.dim(1) * filter.dim(2)), out_height(output.dim(1)),
+        out_width(output.dim(2)),
+        padded(input, blocks * width, output, filter.dim(1), filter.dim(2), p.stride_height, p.stride_width,
+               p.dilation_height, p.dilation_width, p.padding.height, p.padding.width),
+        x_step(static_cast<int64_t>(p.stride_width) * padded.stride),
+        row_step(static_cast<int64_t>(p.stride_height) * padded.width * padded.stride) {
+    const int fw = filter.dim(2);
+    for (int t = 0; t < taps; ++t) {
+      tap_offsets.push_back((static_cast<int64_t>(t / fw) * p.dilation_height * padded.width +
+                             static_cast<int64_t>(t % fw) * p.dilation_width) *
+                            padded.stride);
+    }
+  }
+
+  // Calls row(origin, b, y) for every output row: origin is where its
+  // first pixel's window starts in the padded image.
+  template <typename T, typename Row>
+  void ForEachRow(const T* image, Row row) const {
+    for (int b = 0; b < padded.batches; ++b) {
+      const T* batch = image + static_cast<int64_t>(b) * padded.height * padded.width * padded.stride;
+      for (int y = 0; y < out_height; ++y) row(batch + y * row_step, b, y);
+    }
+  }
+};
+
+}  // namespace
+
+EvalFn DepthwiseConvInt8(const ref::DepthwiseConvParams& params, const Shape& input_shape,
+                         const int8_t* input, const Shape& filter_shape, const int8_t* filter,
+                         const int32_t* bias, const Shape& output_shape, int8_t* output) {
+  if (!Available()) return {};
+  struct State {
+    DepthwisePlan plan;
+    std::vector<int64_t> pair_offsets;  // the taps, an odd last one repeated
+    std::vector<int16_t> filter;
+    std::vector<int32_t> acc;
+    Requantizer requantize;
+  };
+  const int depth = output_shape.dim(3);
+  auto s = std::make_shared<State>(
+      State{DepthwisePlan(params, input_shape, filter_shape, output_shape, depth <= 8 ? 8 : 16), {}, {}, {},
+            Requantizer(params.quant)});
+  if (!s->requantize.Valid()) return {};
+  const DepthwisePlan& plan = s->plan;
+  const int pairs = (plan.taps + 1) / 2;
+  s->pair_offsets = plan.tap_offsets;
+  if (plan.taps % 2 == 1) s->pair_offsets.push_back(plan.tap_offsets.back());
+  s->filter.resize(static_cast<size_t>(plan.blocks) * pairs * 2 * plan.block_width);
+  s->acc.resize(static_cast<size_t>(plan.out_width) * plan.padded.stride);
+  avx2::PackDepthwiseFilter(filter, plan.taps, depth, plan.block_width, plan.blocks, s->filter.data());
+  const int32_t offset = params.quant.input_offset;
+  return [s, offset, pairs, input, bias, output] {
+    const DepthwisePlan& plan = s->plan;
+    const PaddedLayout& p = plan.padded;
+    int16_t* image = Scratch<int16_t>(p.size());
+    p.Fill(input, image, int16_t{0}, [&p, &plan, offset](const int8_t* src, int16_t* dst) {
+      avx2::Int8ToInt16Pixels(src, p.in_width, p.depth, offset, plan.multiplier, p.stride, dst);
+    });
+    const int64_t out_row = static_cast<int64_t>(plan.out_width) * plan.depth;
+    plan.ForEachRow(image, [&](const int16_t* row, int b, int y) {
+      avx2::DepthwisePaddedRowInt8(row, plan.x_step, plan.out_width, s->pair_offsets.data(), pairs, s->filter.data(),
+                                   plan.block_width, plan.blocks, s->acc.data());
+      int8_t* out = output + (static_cast<int64_t>(b) * plan.out_height + y) * out_row;
+      s->requantize.RunRows(s->acc.data(), p.stride, plan.out_width, bias, 0, plan.depth, out, plan.depth);
+    });
+  };
+}
+
+EvalFn DepthwiseConvFloat(const ref::DepthwiseConvParams& params, const Shape& input_shape,
+                          const float* input, const Shape& filter_shape, const float* filter,
+                          const float* bias, const Shape& output_shape, float* output) {
+  if (!Available()) return {};
+  // The padding adds 0 * w where the reference skips the tap: the same sum
+  // (a sum that starts at +0 never becomes -0, so adding +-0 changes
+  // nothing) unless some w is infinite or NaN; such filters keep the
+  // reference kernel.
+  const int64_t filter_size = filter_shape.FlatSize();
+  for (int64_t i = 0; i < filter_size; ++i) {
+    if (!std::isfinite(filter[i])) return {};
+  }
+  struct State {
+    DepthwisePlan plan;
+    std::vector<float> filter;  // [tap][padded.stride], zero past the depth
+    std::vector<float> acc;
+  };
+  auto s = std::make_shared<State>(State{DepthwisePlan(params, input_shape, filter_shape, output_shape, 8), {}, {}});
+  const DepthwisePlan& plan = s->plan;
+  const int64_t stride = plan.padded.stride;
+  s->filter.assign(static_cast<size_t>(plan.taps * stride), 0.0f);
+  for (int t = 0; t < plan.taps; ++t) {
+    std::copy_n(filter + static_cast<int64_t>(t) * plan.depth, plan.depth, s->filter.begin() + t * stride);
+  }
+  s->acc.resize(static_cast<size_t>(plan.out_width * stride));
+  const ref::FloatRange range = params.float_range;
+  return [s, range, input, bias, output] {
+    const DepthwisePlan& plan = s->plan;
+    const PaddedLayout& p = plan.padded;
+    float* image = Scratch<float>(p.size());
+    p.Fill(input, image, 0.0f, [&p, &plan](const float* src, float* dst) {
+      for (int x = 0; x < p.in_width; ++x, dst += p.stride) {
+        float* d = dst;
+        for (int c = 0; c < p.depth; ++c, d += plan.multiplier) std::fill_n(d, plan.multiplier, *src++);
+        std::fill(d, dst + p.stride, 0.0f);
+      }
+    });
+    const int64_t out_row = static_cast<int64_t>(plan.out_width) * plan.depth;
+    plan.ForEachRow(image, [&](const float* row, int b, int y) {
+      avx2::DepthwisePaddedRowFloat(row, plan.x_step, plan.out_width, plan.tap_offsets.data(), plan.taps,
+                                    s->filter.data(), plan.blocks, s->acc.data());
+      float* out = output + (static_cast<int64_t>(b) * plan.out_height + y) * out_row;
+      for (int x = 0; x < plan.out_width; ++x) {
+        const float* a = s->acc.data() + x * p.stride;
+        for (int c = 0; c < plan.depth; ++c) {
+          *out++ = ref::ApplyFloatRange(a[c] + (bias != nullptr ? bias[c] : 0.0f), range);
+        }
+      }
+    });
+  };
+}
+
+}  // namespace tinyforge::interp::fast

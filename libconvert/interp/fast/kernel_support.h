@@ -1,0 +1,98 @@
+// What the fast kernels share (baseline code, no SIMD: see
+// avx2_kernels.h): per-thread scratch, the padded input layout of the
+// windowed ops, and per-channel requantization in the vector kernels' form.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "libconvert/interp/fast/avx2_kernels.h"
+#include "libconvert/interp/ref/conv.h"
+#include "libconvert/interp/ref/shape.h"
+
+namespace tinyforge::interp::fast {
+
+using ref::Shape;
+
+// One growing buffer per thread and type for the padded copies of conv
+// inputs: its size is the largest padded input, not the sum over layers.
+template <typename T>
+T* Scratch(int64_t n) {
+  thread_local std::vector<T> buffer;
+  if (buffer.size() < static_cast<size_t>(n)) buffer.resize(static_cast<size_t>(n));
+  return buffer.data();
+}
+
+// An NHWC input with a window op's zero padding made explicit: pad_h rows
+// before row 0, pad_w columns before column 0, and as many after as the last
+// windows reach; each pixel's channels at a stride of `stride` >= depth, the
+// lanes past depth zero. Window reads then need no bounds checks.
+struct PaddedLayout {
+  int batches, in_height, in_width, depth, stride, pad_h, pad_w, height, width;
+
+  PaddedLayout(const Shape& in, int channel_stride, const Shape& out, int filter_h, int filter_w, int stride_h,
+               int stride_w, int dilation_h, int dilation_w, int pad_top, int pad_left)
+      : batches(in.dim(0)), in_height(in.dim(1)), in_width(in.dim(2)), depth(in.dim(3)), stride(channel_stride),
+        pad_h(pad_top), pad_w(pad_left),
+        height(pad_top + std::max(in_height, (out.dim(1) - 1) * stride_h - pad_top + (filter_h - 1) * dilation_h + 1)),
+        width(pad_left + std::max(in_width, (out.dim(2) - 1) * stride_w - pad_left + (filter_w - 1) * dilation_w + 1)) {}
+
+  int64_t size() const { return static_cast<int64_t>(batches) * height * width * stride; }
+
+  // Fills `padded` (size() elements): convert(src, dst) turns one input row
+  // (in_width * depth values) into in_width pixels of `stride` values each;
+  // the padding rows and columns hold `pad`.
+  template <typename S, typename T, typename Convert>
+  void Fill(const S* input, T* padded, T pad, Convert convert) const {
+    const int64_t row_size = static_cast<int64_t>(width) * stride;
+    for (int64_t b = 0; b < batches; ++b) {
+      T* image = padded + b * height * row_size;
+      std::fill(image, image + pad_h * row_size, pad);
+      std::fill(image + (pad_h + in_height) * row_size, image + height * row_size, pad);
+      for (int64_t y = 0; y < in_height; ++y) {
+        T* row = image + (y + pad_h) * row_size;
+        std::fill(row, row + pad_w * stride, pad);
+        std::fill(row + (pad_w + in_width) * stride, row + row_size, pad);
+        convert(input + (b * in_height + y) * in_width * depth, row + pad_w * stride);
+      }
+    }
+  }
+};
+
+// Per-channel requantization data in the form avx2::RequantizeInt8 reads.
+class Requantizer {
+ public:
+  explicit Requantizer(const ref::ConvQuantParams& q)
+      : multiplier_(q.output_multiplier), offset_(q.output_offset), min_(q.activation_min), max_(q.activation_max) {
+    for (int32_t shift : q.output_shift) {
+      left_.push_back(shift > 0 ? shift : 0);
+      right_.push_back(shift > 0 ? 0 : -shift);
+    }
+  }
+  // The SIMD form holds for multipliers >= 0 and right shifts <= 31, which
+  // QuantizeMultiplier always gives; anything else uses the reference.
+  bool Valid() const {
+    for (size_t c = 0; c < multiplier_.size(); ++c) {
+      if (multiplier_[c] < 0 || right_[c] > 31 || left_[c] > 31) return false;
+    }
+    return true;
+  }
+  // out[r * out_stride + o] for channels [first, first + n) of `rows` rows
+  // of accumulators; bias (may be null) starts at channel `first`.
+  void RunRows(const int32_t* acc, int64_t acc_stride, int64_t rows, const int32_t* bias, int first, int64_t n,
+               int8_t* out, int64_t out_stride) const {
+    avx2::RequantizeRowsInt8(Params(first), acc, acc_stride, rows, bias, n, out, out_stride);
+  }
+
+ private:
+  avx2::RequantParams Params(int first) const {
+    const size_t f = static_cast<size_t>(first);
+    return {multiplier_.data() + f, left_.data() + f, right_.data() + f, offset_, min_, max_};
+  }
+
+  std::vector<int32_t> multiplier_, left_, right_;
+  int32_t offset_, min_, max_;
+};
+
+}  // namespace tinyforge::interp::fast
