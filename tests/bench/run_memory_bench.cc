@@ -19,6 +19,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <string>
 #include <vector>
@@ -105,6 +106,63 @@ std::vector<std::string> WriteInputs(const tinyforge::ModelSummary& summary, int
   return paths;
 }
 
+// A model made ready to run: the figures of its bound, and the run's
+// arguments after the model path.
+struct Prepared {
+  std::string path;
+  double file = 0.0, largest = 0.0;
+  std::vector<std::string> inputs;
+};
+
+Prepared Prepare(std::string path, int samples, const fs::path& dir) {
+  const std::string synthetic = "synthetic:";
+  if (path.rfind(synthetic, 0) == 0) {
+    const std::string name = path.substr(synthetic.size());
+    path = (dir / (name + ".tflite")).string();
+    tinyforge::SaveModel(tinyforge::BuildSyntheticModel(name, 1), path);
+  }
+  const tinyforge::ModelSummary summary = tinyforge::Summarize(tinyforge::LoadModel(path));
+  return {path, static_cast<double>(fs::file_size(path)), static_cast<double>(LargestActivationSet(summary)),
+          WriteInputs(summary, samples, dir)};
+}
+
+// Prepare in a child process, so that this one stays as small as it
+// started: a forked child's peak resident set starts at its parent's
+// resident size, which would put a floor under every reading.
+Prepared PrepareInChild(const std::string& path, int samples, const fs::path& dir) {
+  const fs::path result = dir / "prepared.txt";
+  std::fflush(stdout);
+  const pid_t pid = fork();
+  if (pid < 0) throw Error("fork failed");
+  if (pid == 0) {
+    int code = 0;
+    std::string text;
+    try {
+      const Prepared p = Prepare(path, samples, dir);
+      text = p.path + "\n" + std::to_string(p.file) + "\n" + std::to_string(p.largest) + "\n";
+      for (const std::string& input : p.inputs) text += input + "\n";
+    } catch (const std::exception& e) {
+      text = e.what();
+      code = 2;
+    }
+    std::FILE* f = std::fopen(result.c_str(), "w");
+    if (f != nullptr) {
+      std::fputs(text.c_str(), f);
+      std::fclose(f);
+    }
+    _exit(code);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  std::ifstream in(result);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || lines.size() < 3) {
+    throw Error(lines.empty() ? path + ": could not be prepared" : lines.front());
+  }
+  return {lines[0], std::stod(lines[1]), std::stod(lines[2]), {lines.begin() + 3, lines.end()}};
+}
+
 int Run(int argc, char** argv) {
   std::vector<std::string> models;
   int samples = 1;
@@ -128,31 +186,28 @@ int Run(int argc, char** argv) {
 
   const fs::path dir = fs::temp_directory_path() / ("run_memory_bench." + std::to_string(getpid()));
   fs::create_directories(dir);
+  struct RemoveOnExit {
+    fs::path dir;
+    ~RemoveOnExit() {
+      std::error_code ignored;
+      fs::remove_all(dir, ignored);
+    }
+  } remove_on_exit{dir};
   const double baseline = ChildPeakBytes({tinyforge, "--version"});
   std::printf("baseline `tinyforge --version`: %.1f MB peak; %d sample(s) per run\n", baseline / kMB, samples);
   std::printf("%-34s %9s %11s %9s %9s %11s %8s\n", "model", "file MB", "largest act", "bound MB", "run MB",
               "run - base", "run/bound");
   bool within = true;
-  for (std::string path : models) {
-    const std::string synthetic = "synthetic:";
-    if (path.rfind(synthetic, 0) == 0) {
-      const std::string name = path.substr(synthetic.size());
-      path = (dir / (name + ".tflite")).string();
-      tinyforge::SaveModel(tinyforge::BuildSyntheticModel(name, 1), path);
-    }
-    const tinyforge::Model model = tinyforge::LoadModel(path);
-    const tinyforge::ModelSummary summary = tinyforge::Summarize(model);
-    const double file = static_cast<double>(fs::file_size(path));
-    const double largest = static_cast<double>(LargestActivationSet(summary));
-    const double bound = file + 2.0 * largest + 30.0 * kMB;
-    std::vector<std::string> args{tinyforge, "run", path, "-q", "-j", "1", "-o", dir.string(), "-i"};
-    for (const std::string& input : WriteInputs(summary, samples, dir)) args.push_back(input);
+  for (const std::string& model : models) {
+    const Prepared p = PrepareInChild(model, samples, dir);
+    const double bound = p.file + 2.0 * p.largest + 30.0 * kMB;
+    std::vector<std::string> args{tinyforge, "run", p.path, "-q", "-j", "1", "-o", dir.string(), "-i"};
+    args.insert(args.end(), p.inputs.begin(), p.inputs.end());
     const double peak = ChildPeakBytes(args);
-    std::printf("%-34s %9.2f %11.2f %9.1f %9.1f %11.1f %8.2f\n", fs::path(path).filename().string().c_str(),
-                file / kMB, largest / kMB, bound / kMB, peak / kMB, (peak - baseline) / kMB, peak / bound);
+    std::printf("%-34s %9.2f %11.2f %9.1f %9.1f %11.1f %8.2f\n", fs::path(p.path).filename().string().c_str(),
+                p.file / kMB, p.largest / kMB, bound / kMB, peak / kMB, (peak - baseline) / kMB, peak / bound);
     if (max_ratio > 0.0 && peak / bound > max_ratio) within = false;
   }
-  fs::remove_all(dir);
   return within ? 0 : 1;
 }
 
