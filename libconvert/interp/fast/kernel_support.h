@@ -24,10 +24,10 @@ T* Scratch(int64_t n) {
   return buffer.data();
 }
 
-// An NHWC input with a window op's zero padding made explicit: pad_h rows
-// before row 0, pad_w columns before column 0, and as many after as the last
-// windows reach; each pixel's channels at a stride of `stride` >= depth, the
-// lanes past depth zero. Window reads then need no bounds checks.
+// An NHWC input with a window op's padding made explicit: pad_h rows before
+// row 0, pad_w columns before column 0, and as many after as the last
+// windows reach; each pixel `stride` (>= depth) values apart, written by
+// Fill's converter. Window reads then need no bounds checks.
 struct PaddedLayout {
   int batches, in_height, in_width, depth, stride, pad_h, pad_w, height, width;
 
