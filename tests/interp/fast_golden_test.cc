@@ -32,17 +32,23 @@ size_t OutputMismatches(const interp::RuntimeTensor& a, const interp::RuntimeTen
   return n;
 }
 
+// Whether the reference interpreter runs `model`.
+bool ReferenceRuns(const Model& model) {
+  try {
+    interp::Interpreter(model, interp::InterpreterOptions{true}).Prepare();
+    return true;
+  } catch (const Error&) {
+    return false;
+  }
+}
+
 // Runs `model` with fast and with reference kernels on the same inputs
 // (fill(interpreter) writes them) and expects the same outputs.
 template <typename Fill>
 void ExpectFastMatchesReference(const Model& model, Fill fill) {
   interp::Interpreter fast(model, interp::InterpreterOptions{false});
   interp::Interpreter reference(model, interp::InterpreterOptions{true});
-  try {
-    reference.Prepare();
-  } catch (const Error& e) {
-    GTEST_SKIP() << "the reference interpreter does not run it: " << e.what();
-  }
+  reference.Prepare();
   fast.Prepare();
   fill(fast);
   fill(reference);
@@ -93,6 +99,9 @@ class FastGoldenTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(FastGoldenTest, FastMatchesReference) {
   TF_REQUIRE_SHARED();
+  if (!ReferenceRuns(LoadModel(testing::ModelPath(GetParam())))) {
+    GTEST_SKIP() << "the reference interpreter does not run " << GetParam();
+  }
   ExpectGoldenFastMatchesReference(GetParam());
 }
 
@@ -119,10 +128,14 @@ class EmulatedVnni : public ::testing::Test {
 
 TEST_F(EmulatedVnni, GoldenModelsMatchReference) {
   TF_REQUIRE_SHARED();
+  int ran = 0;
   for (const std::string& name : GoldenModels()) {
+    if (!ReferenceRuns(LoadModel(testing::ModelPath(name)))) continue;
     SCOPED_TRACE(name);
     ExpectGoldenFastMatchesReference(name);
+    ++ran;
   }
+  EXPECT_GT(ran, 0);
 }
 
 TEST_F(EmulatedVnni, TinyMobileNetV2MatchesReference) { ExpectTinyMobileNetFastMatchesReference(); }

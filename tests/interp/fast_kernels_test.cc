@@ -193,7 +193,7 @@ WindowCase RandomWindow(Random& r, bool depthwise) {
     const int max_side = r.Int(0, 7) == 0 ? 48 : 13;
     const int batch = r.Int(1, 2), h = r.Int(1, max_side), w = r.Int(1, max_side);
     if (depthwise) {
-      // Multiplier 1 and multiples of 8 take the vector path, others not.
+      // Multipliers other than 1 repeat input channels in the padded copy.
       const int multipliers[] = {1, 1, 1, 1, 2, 3, 8, 16};
       c.multiplier = multipliers[r.Int(0, 7)];
       const int channels = c.multiplier >= 8 ? r.Int(1, 4) : r.Int(1, 40);
@@ -355,6 +355,21 @@ TEST_P(Int8Gemm, FullyConnectedMatchesReference) {
     std::vector<int8_t> got(static_cast<size_t>(output.FlatSize())), want(got.size());
     ref::FullyConnectedInt8(params, input, x.data(), weights, w.data(), b, output, want.data());
     ExpectMatch(fast::FullyConnectedInt8(params, input, x.data(), weights, w.data(), b, output, got.data()), got, want);
+  });
+}
+
+// A zero point outside int8 (which the VNNI padding value cannot hold)
+// still gives the reference's bits: such convs take the int16 GEMM.
+TEST_P(Int8Gemm, ConvWithAZeroPointOutsideInt8MatchesReference) {
+  ForEachCase("CONV_2D int8, zero point 200", BaseSeed() + 9500, 20, [&](Random& r) {
+    const Shape input{1, 7, 7, 3}, filter{5, 3, 3, 3}, output{1, 7, 7, 5};
+    ref::ConvQuantization quant = r.Quantization(5, 27);
+    quant.input_zero_point = 200;
+    const auto params = ref::PrepareConvInt8({ref::Padding::kSame, 1, 1, 1, 1, 0}, input, filter, output, quant);
+    const auto x = r.Int8s(input.FlatSize()), w = r.Int8s(filter.FlatSize());
+    std::vector<int8_t> got(static_cast<size_t>(output.FlatSize())), want(got.size());
+    ref::ConvInt8(params, input, x.data(), filter, w.data(), nullptr, output, want.data());
+    ExpectMatch(fast::ConvInt8(params, input, x.data(), filter, w.data(), nullptr, output, got.data()), got, want);
   });
 }
 

@@ -1,12 +1,13 @@
 // Which SIMD kernels this CPU can run, decided once at run time, so one
-// x86-64 binary runs everywhere and uses AVX2/FMA where the CPU has it.
+// x86-64 binary runs everywhere and uses AVX2/FMA, and AVX-512 VNNI, where
+// the CPU has them.
 #pragma once
 
 namespace tinyforge::interp::fast {
 
 struct CpuFeatures {
   bool avx2_fma = false;     // AVX2 and FMA: the *_avx2.cc kernels
-  bool avx512_vnni = false;  // reported only; no kernel uses it yet
+  bool avx512_vnni = false;  // AVX-512 F, BW and VNNI: the *_avx512.cc kernels
 };
 
 // Detected with __builtin_cpu_supports on first use (x86-64); all false

@@ -93,6 +93,9 @@ struct Uint8Form {
   // The kernel: AVX-512 VNNI when the CPU has it, or what a test chose
   // (OverrideUint8GemmForTesting); null: use Int16Form.
   static GemmUint8Fn Kernel();
+  // The padding (the zero point + 128) must fit uint8, which it does for
+  // any int8 zero point; a model with another takes Int16Form.
+  static bool Fits(int32_t offset) { return offset >= -127 && offset <= 128; }
 
   // w(o, kk) gives the weight, within int8.
   template <typename W>

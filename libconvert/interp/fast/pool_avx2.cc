@@ -33,6 +33,10 @@ void AveragePoolInt8(const PoolGeometry& g, const int8_t* input, int8_t* output)
         const int x_begin = x0 < 0 ? 0 : x0;
         const int x_end = x0 + g.filter_width < g.in_width ? x0 + g.filter_width : g.in_width;
         const int32_t count = (y_end - y_begin) * (x_end - x_begin);
+        if (y_end <= y_begin || x_end <= x_begin) {  // no input element: the reference's 0, clamped
+          for (int c = 0; c < g.depth; ++c) out[c] = static_cast<int8_t>(Clamp(0, g.min, g.max));
+          continue;
+        }
         const int8_t* first = image + y_begin * row_stride + static_cast<int64_t>(x_begin) * g.depth;
         // (sum +- count / 2) / count in float is exact (see the header), and
         // truncation toward zero is the reference's integer division.
