@@ -2,9 +2,10 @@
 // is right. Shared by quantize's report, compare, prune's accuracy search and
 // the pipeline, so every command measures error the same way.
 //
-// Determinism: accumulate each sample into its own ErrorStats (or one per
-// worker over a contiguous block of samples) and Merge them in sample order;
-// the sums are then the same for any thread count.
+// Determinism: accumulate each sample (or each fixed block of samples, as
+// compare does) into its own ErrorStats and Merge them in sample order; the
+// sums are then the same for any thread count. Not one per worker:
+// ForEachSample hands workers different samples from run to run.
 #pragma once
 
 #include <cstddef>

@@ -156,13 +156,16 @@ CalibrationTable Calibrate(const Model& model, const std::vector<DatasetView>& i
     stats.min[static_cast<size_t>(t.index)] = lo;
     stats.max[static_cast<size_t>(t.index)] = hi;
   });
-  // Workers hold contiguous blocks in order, so the first worker with a
-  // non-finite value holds the earliest sample.
+  // Each worker runs its samples in increasing order, so the earliest
+  // non-finite sample is the least of the workers' first ones.
+  std::optional<NonFinite> first;
   for (const WorkerStats& w : workers) {
-    if (!w.non_finite) continue;
-    const tflite::TensorT& t = model.tensor(0, w.non_finite->tensor);
-    throw Error(model.source() + ": tensor " + std::to_string(w.non_finite->tensor) + " '" + t.name +
-                    "' took a NaN or infinite value on calibration sample " + std::to_string(w.non_finite->sample) +
+    if (w.non_finite && (!first || w.non_finite->sample < first->sample)) first = w.non_finite;
+  }
+  if (first) {
+    const tflite::TensorT& t = model.tensor(0, first->tensor);
+    throw Error(model.source() + ": tensor " + std::to_string(first->tensor) + " '" + t.name +
+                    "' took a NaN or infinite value on calibration sample " + std::to_string(first->sample) +
                     "; the calibration data is outside what the float model can compute (e.g. negative "
                     "input to SQRT or RSQRT)",
                 ErrorCode::kBadInput);

@@ -1,6 +1,7 @@
 #include "libconvert/interp/batch.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <exception>
 #include <mutex>
@@ -22,15 +23,23 @@ void ForEachSample(const Model& model, size_t samples, int threads,
   const int workers = WorkerCount(threads, samples);
   std::exception_ptr failure;
   std::mutex failure_mutex;
+  // Chunks of consecutive samples from a shared counter rather than one
+  // fixed block per worker: a core that other processes slow down takes
+  // fewer chunks instead of holding up the rest.
+  const size_t chunk = std::clamp<size_t>(samples / (static_cast<size_t>(workers) * 16), 1, 64);
+  std::atomic<size_t> next{0};
   auto work = [&](int w) {
     try {
       Interpreter interpreter(model, options);
       interpreter.Prepare();
-      const size_t begin = samples * static_cast<size_t>(w) / static_cast<size_t>(workers);
-      const size_t end = samples * static_cast<size_t>(w + 1) / static_cast<size_t>(workers);
-      for (size_t s = begin; s < end; ++s) {
-        if (s != begin) interpreter.ResetVariables();
-        run(interpreter, s, w);
+      bool fresh = true;
+      for (size_t begin = next.fetch_add(chunk); begin < samples; begin = next.fetch_add(chunk)) {
+        const size_t end = std::min(samples, begin + chunk);
+        for (size_t s = begin; s < end; ++s) {
+          if (!fresh) interpreter.ResetVariables();
+          fresh = false;
+          run(interpreter, s, w);
+        }
       }
     } catch (...) {
       std::lock_guard<std::mutex> lock(failure_mutex);

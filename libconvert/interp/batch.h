@@ -1,7 +1,7 @@
 // Running a model over many samples on several threads. Each worker owns a
-// prepared Interpreter; samples are split into contiguous blocks, and every
-// sample's computation is independent of the others, so results are the same
-// for any thread count.
+// prepared Interpreter and takes chunks of samples as it goes; every
+// sample's computation is independent of the others, so results are the
+// same for any thread count.
 #pragma once
 
 #include <cstddef>
@@ -18,10 +18,12 @@ namespace tinyforge::interp {
 // The number of workers for `requested` threads (0 = every core) and `samples`.
 int WorkerCount(int requested, size_t samples);
 
-// Calls run(interpreter, sample, worker) for sample = 0..samples-1. Worker w
-// handles one contiguous block of samples, in order, with its own
-// interpreter (prepared once with `options`; variables reset before each
-// sample). An exception in any worker is rethrown here after all workers stop.
+// Calls run(interpreter, sample, worker) for sample = 0..samples-1. Each
+// worker has its own interpreter (prepared once with `options`; variables
+// reset before each sample) and takes chunks of consecutive samples from a
+// shared counter, so its samples come in increasing order but which worker
+// runs which sample varies from run to run: results must not depend on it.
+// An exception in any worker is rethrown here after all workers stop.
 void ForEachSample(const Model& model, size_t samples, int threads,
                    const std::function<void(Interpreter&, size_t sample, int worker)>& run,
                    const InterpreterOptions& options = {});
