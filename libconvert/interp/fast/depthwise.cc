@@ -18,19 +18,20 @@ namespace {
 // (ky, kx) order.
 struct DepthwisePlan {
   int depth, multiplier, block_width, blocks, taps, out_height, out_width;
+  int stride_height, reach;  // input rows between output rows; rows one output row reads
   PaddedLayout padded;
   std::vector<int64_t> tap_offsets;
-  int64_t x_step, row_step;  // elements between output pixels, output rows
+  int64_t x_step;  // elements between output pixels
 
   DepthwisePlan(const ref::DepthwiseConvParams& p, const Shape& input, const Shape& filter, const Shape& output,
                 int width)
       : depth(output.dim(3)), multiplier(p.depth_multiplier), block_width(width),
         blocks((depth + width - 1) / width), taps(filter.dim(1) * filter.dim(2)), out_height(output.dim(1)),
-        out_width(output.dim(2)),
+        out_width(output.dim(2)), stride_height(p.stride_height),
+        reach((filter.dim(1) - 1) * p.dilation_height + 1),
         padded(input, blocks * width, output, filter.dim(1), filter.dim(2), p.stride_height, p.stride_width,
                p.dilation_height, p.dilation_width, p.padding.height, p.padding.width),
-        x_step(static_cast<int64_t>(p.stride_width) * padded.stride),
-        row_step(static_cast<int64_t>(p.stride_height) * padded.width * padded.stride) {
+        x_step(static_cast<int64_t>(p.stride_width) * padded.stride) {
     const int fw = filter.dim(2);
     for (int t = 0; t < taps; ++t) {
       tap_offsets.push_back((static_cast<int64_t>(t / fw) * p.dilation_height * padded.width +
@@ -39,13 +40,24 @@ struct DepthwisePlan {
     }
   }
 
-  // Calls row(origin, b, y) for every output row: origin is where its
-  // first pixel's window starts in the padded image.
-  template <typename T, typename Row>
-  void ForEachRow(const T* image, Row row) const {
+  // Calls row(origin, b, y) for every output row, origin being where its
+  // first pixel's window starts in the padded input. The padded rows are
+  // made (FillRows with pad and convert) a band of output rows at a time,
+  // so the copy stays in L2 instead of the whole image going through memory.
+  template <typename S, typename T, typename Convert, typename Row>
+  void ForEachRow(const S* input, T pad, Convert convert, Row row) const {
+    constexpr int64_t kBandBytes = 128 * 1024;
+    const int64_t row_size = static_cast<int64_t>(padded.width) * padded.stride;
+    const int band = static_cast<int>(std::clamp<int64_t>(
+        kBandBytes / (row_size * static_cast<int64_t>(sizeof(T)) * stride_height), 1, out_height));
+    T* rows = Scratch<T>(((band - 1) * static_cast<int64_t>(stride_height) + reach) * row_size);
     for (int b = 0; b < padded.batches; ++b) {
-      const T* batch = image + static_cast<int64_t>(b) * padded.height * padded.width * padded.stride;
-      for (int y = 0; y < out_height; ++y) row(batch + y * row_step, b, y);
+      for (int y0 = 0; y0 < out_height; y0 += band) {
+        const int y1 = std::min(out_height, y0 + band);
+        const int first = y0 * stride_height;
+        padded.FillRows(input, b, first, (y1 - 1) * stride_height + reach, rows, pad, convert);
+        for (int y = y0; y < y1; ++y) row(rows + (y * stride_height - first) * row_size, b, y);
+      }
     }
   }
 };
@@ -79,12 +91,11 @@ EvalFn DepthwiseConvInt8(const ref::DepthwiseConvParams& params, const Shape& in
   return [s, offset, pairs, input, bias, output] {
     const DepthwisePlan& plan = s->plan;
     const PaddedLayout& p = plan.padded;
-    int16_t* image = Scratch<int16_t>(p.size());
-    p.Fill(input, image, int16_t{0}, [&p, &plan, offset](const int8_t* src, int16_t* dst) {
+    const auto convert = [&p, &plan, offset](const int8_t* src, int16_t* dst) {
       avx2::Int8ToInt16Pixels(src, p.in_width, p.depth, offset, plan.multiplier, p.stride, dst);
-    });
+    };
     const int64_t out_row = static_cast<int64_t>(plan.out_width) * plan.depth;
-    plan.ForEachRow(image, [&](const int16_t* row, int b, int y) {
+    plan.ForEachRow(input, int16_t{0}, convert, [&](const int16_t* row, int b, int y) {
       avx2::DepthwisePaddedRowInt8(row, plan.x_step, plan.out_width, s->pair_offsets.data(), pairs, s->filter.data(),
                                    plan.block_width, plan.blocks, s->acc.data());
       int8_t* out = output + (static_cast<int64_t>(b) * plan.out_height + y) * out_row;
@@ -122,16 +133,15 @@ EvalFn DepthwiseConvFloat(const ref::DepthwiseConvParams& params, const Shape& i
   return [s, range, input, bias, output] {
     const DepthwisePlan& plan = s->plan;
     const PaddedLayout& p = plan.padded;
-    float* image = Scratch<float>(p.size());
-    p.Fill(input, image, 0.0f, [&p, &plan](const float* src, float* dst) {
+    const auto convert = [&p, &plan](const float* src, float* dst) {
       for (int x = 0; x < p.in_width; ++x, dst += p.stride) {
         float* d = dst;
         for (int c = 0; c < p.depth; ++c, d += plan.multiplier) std::fill_n(d, plan.multiplier, *src++);
         std::fill(d, dst + p.stride, 0.0f);
       }
-    });
+    };
     const int64_t out_row = static_cast<int64_t>(plan.out_width) * plan.depth;
-    plan.ForEachRow(image, [&](const float* row, int b, int y) {
+    plan.ForEachRow(input, 0.0f, convert, [&](const float* row, int b, int y) {
       avx2::DepthwisePaddedRowFloat(row, plan.x_step, plan.out_width, plan.tap_offsets.data(), plan.taps,
                                     s->filter.data(), plan.blocks, s->acc.data());
       float* out = output + (static_cast<int64_t>(b) * plan.out_height + y) * out_row;

@@ -45,17 +45,25 @@ struct PaddedLayout {
   // the padding rows and columns hold `pad`.
   template <typename S, typename T, typename Convert>
   void Fill(const S* input, T* padded, T pad, Convert convert) const {
+    const int64_t image_size = static_cast<int64_t>(height) * width * stride;
+    for (int b = 0; b < batches; ++b) FillRows(input, b, 0, height, padded + b * image_size, pad, convert);
+  }
+
+  // Padded rows [row_begin, row_end) of batch b, as Fill makes them, into
+  // `rows` (row_end - row_begin rows of width * stride values).
+  template <typename S, typename T, typename Convert>
+  void FillRows(const S* input, int b, int row_begin, int row_end, T* rows, T pad, Convert convert) const {
     const int64_t row_size = static_cast<int64_t>(width) * stride;
-    for (int64_t b = 0; b < batches; ++b) {
-      T* image = padded + b * height * row_size;
-      std::fill(image, image + pad_h * row_size, pad);
-      std::fill(image + (pad_h + in_height) * row_size, image + height * row_size, pad);
-      for (int64_t y = 0; y < in_height; ++y) {
-        T* row = image + (y + pad_h) * row_size;
-        std::fill(row, row + pad_w * stride, pad);
-        std::fill(row + (pad_w + in_width) * stride, row + row_size, pad);
-        convert(input + (b * in_height + y) * in_width * depth, row + pad_w * stride);
+    for (int r = row_begin; r < row_end; ++r) {
+      T* row = rows + (r - row_begin) * row_size;
+      const int y = r - pad_h;
+      if (y < 0 || y >= in_height) {
+        std::fill(row, row + row_size, pad);
+        continue;
       }
+      std::fill(row, row + pad_w * stride, pad);
+      std::fill(row + (pad_w + in_width) * stride, row + row_size, pad);
+      convert(input + (static_cast<int64_t>(b) * in_height + y) * in_width * depth, row + pad_w * stride);
     }
   }
 };
