@@ -32,11 +32,6 @@ using testing::ReadText;
 using testing::RunResult;
 using testing::RunTinyforge;
 
-#define TF_REQUIRE_BINARY()                                                           \
-  do {                                                                                \
-    if (!fs::exists(Binary())) GTEST_SKIP() << "tinyforge not built at " << Binary(); \
-  } while (0)
-
 void WriteBytes(const std::string& path, const std::vector<uint8_t>& bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(reinterpret_cast<const char*>(bytes.data()),

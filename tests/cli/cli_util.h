@@ -58,10 +58,16 @@ inline size_t CountLines(const std::string& s) {
 
 }  // namespace tinyforge::testing
 
+// Skips a test when the tinyforge executable is not built.
+#define TF_REQUIRE_BINARY()                                                                   \
+  do {                                                                                        \
+    if (!std::filesystem::exists(::tinyforge::testing::Binary()))                             \
+      GTEST_SKIP() << "tinyforge not built at " << ::tinyforge::testing::Binary();            \
+  } while (0)
+
 // Skips a test that needs both the built executable and the shared corpus.
-#define TF_REQUIRE_BINARY_AND_SHARED()                                                         \
-  do {                                                                                         \
-    TF_REQUIRE_SHARED();                                                                       \
-    if (!std::filesystem::exists(::tinyforge::testing::Binary()))                              \
-      GTEST_SKIP() << "tinyforge not built at " << ::tinyforge::testing::Binary();             \
+#define TF_REQUIRE_BINARY_AND_SHARED() \
+  do {                                 \
+    TF_REQUIRE_SHARED();               \
+    TF_REQUIRE_BINARY();               \
   } while (0)

@@ -25,11 +25,6 @@ using testing::ModelPath;
 using testing::RunResult;
 using testing::RunTinyforge;
 
-#define TF_REQUIRE_BINARY()                                                           \
-  do {                                                                                \
-    if (!fs::exists(Binary())) GTEST_SKIP() << "tinyforge not built at " << Binary(); \
-  } while (0)
-
 constexpr int kDigits = 20;
 
 class QuantizeImagesCli : public ::testing::Test {

@@ -32,32 +32,28 @@ size_t OutputMismatches(const interp::RuntimeTensor& a, const interp::RuntimeTen
   return n;
 }
 
-// Whether the reference interpreter runs `model`.
-bool ReferenceRuns(const Model& model) {
+// Runs `model` with fast and with reference kernels on the same inputs
+// (fill(interpreter) writes them) and expects the same outputs. False,
+// checking nothing, when the reference interpreter does not run the model.
+template <typename Fill>
+bool ExpectFastMatchesReference(const Model& model, Fill fill) {
+  interp::Interpreter fast(model, interp::InterpreterOptions{false});
+  interp::Interpreter reference(model, interp::InterpreterOptions{true});
   try {
-    interp::Interpreter(model, interp::InterpreterOptions{true}).Prepare();
-    return true;
+    reference.Prepare();
   } catch (const Error&) {
     return false;
   }
-}
-
-// Runs `model` with fast and with reference kernels on the same inputs
-// (fill(interpreter) writes them) and expects the same outputs.
-template <typename Fill>
-void ExpectFastMatchesReference(const Model& model, Fill fill) {
-  interp::Interpreter fast(model, interp::InterpreterOptions{false});
-  interp::Interpreter reference(model, interp::InterpreterOptions{true});
-  reference.Prepare();
   fast.Prepare();
   fill(fast);
   fill(reference);
   fast.Invoke();
   reference.Invoke();
-  ASSERT_EQ(fast.num_outputs(), reference.num_outputs());
-  for (size_t k = 0; k < fast.num_outputs(); ++k) {
+  EXPECT_EQ(fast.num_outputs(), reference.num_outputs());
+  for (size_t k = 0; k < std::min(fast.num_outputs(), reference.num_outputs()); ++k) {
     EXPECT_EQ(OutputMismatches(fast.output(k), reference.output(k)), 0u) << "output " << k;
   }
+  return true;
 }
 
 // The shared models that have a golden directory (TFLM's inputs).
@@ -69,11 +65,12 @@ std::vector<std::string> GoldenModels() {
   return names;
 }
 
-// Fast against reference on a golden model, with TFLM's inputs.
-void ExpectGoldenFastMatchesReference(const std::string& name) {
+// Fast against reference on a golden model, with TFLM's inputs; false
+// when the reference interpreter does not run it.
+bool ExpectGoldenFastMatchesReference(const std::string& name) {
   const std::string dir = testing::GoldenDir(name);
   const Model model = LoadModel(testing::ModelPath(name));
-  ExpectFastMatchesReference(model, [&](interp::Interpreter& interpreter) {
+  return ExpectFastMatchesReference(model, [&](interp::Interpreter& interpreter) {
     for (size_t k = 0; k < interpreter.num_inputs(); ++k) {
       const NpyArray in = ReadNpy(dir + "/input_" + std::to_string(k) + ".npy");
       ASSERT_EQ(in.data.size(), interpreter.input(k).bytes);
@@ -87,11 +84,12 @@ void ExpectTinyMobileNetFastMatchesReference() {
   for (uint32_t seed : {1u, 2u, 3u}) {
     SCOPED_TRACE("seed " + std::to_string(seed));
     const Model model = BuildSyntheticModel("mobilenet_v2_tiny", seed);
-    ExpectFastMatchesReference(model, [seed](interp::Interpreter& interpreter) {
+    const bool ran = ExpectFastMatchesReference(model, [seed](interp::Interpreter& interpreter) {
       std::mt19937 rng(seed);
       interp::RuntimeTensor& in = interpreter.input(0);
       for (size_t i = 0; i < in.bytes; ++i) in.data[i] = static_cast<uint8_t>(rng());
     });
+    EXPECT_TRUE(ran) << "the reference interpreter does not run the tiny MobileNetV2";
   }
 }
 
@@ -99,10 +97,9 @@ class FastGoldenTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(FastGoldenTest, FastMatchesReference) {
   TF_REQUIRE_SHARED();
-  if (!ReferenceRuns(LoadModel(testing::ModelPath(GetParam())))) {
+  if (!ExpectGoldenFastMatchesReference(GetParam())) {
     GTEST_SKIP() << "the reference interpreter does not run " << GetParam();
   }
-  ExpectGoldenFastMatchesReference(GetParam());
 }
 
 INSTANTIATE_TEST_SUITE_P(Shared, FastGoldenTest, ::testing::ValuesIn(GoldenModels()),
@@ -130,10 +127,8 @@ TEST_F(EmulatedVnni, GoldenModelsMatchReference) {
   TF_REQUIRE_SHARED();
   int ran = 0;
   for (const std::string& name : GoldenModels()) {
-    if (!ReferenceRuns(LoadModel(testing::ModelPath(name)))) continue;
     SCOPED_TRACE(name);
-    ExpectGoldenFastMatchesReference(name);
-    ++ran;
+    if (ExpectGoldenFastMatchesReference(name)) ++ran;
   }
   EXPECT_GT(ran, 0);
 }

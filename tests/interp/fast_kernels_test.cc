@@ -313,25 +313,21 @@ class Int8Gemm : public ::testing::TestWithParam<GemmChoice> {
     if (!Available()) GTEST_SKIP() << "this CPU has no AVX2/FMA: no fast kernels";
     switch (GetParam()) {
       case GemmChoice::kAvx2:
-        OverrideUint8GemmForTesting(true, nullptr);
+        uint8_kernel_ = nullptr;
         break;
       case GemmChoice::kAvx512Emulated:
-        OverrideUint8GemmForTesting(true, &avx512_emulated::GemmUint8);
+        uint8_kernel_ = &avx512_emulated::GemmUint8;
         break;
       case GemmChoice::kAvx512Native:
         if (!Cpu().avx512_vnni) GTEST_SKIP() << "this CPU has no AVX-512 VNNI";
-        OverrideUint8GemmForTesting(true, &avx512::GemmUint8);
+        uint8_kernel_ = &avx512::GemmUint8;
         break;
     }
+    OverrideUint8GemmForTesting(true, uint8_kernel_);
   }
   void TearDown() override { OverrideUint8GemmForTesting(false, nullptr); }
 
-  // The uint8 kernel under test; null for AVX2.
-  GemmUint8Fn Uint8Kernel() const {
-    return GetParam() == GemmChoice::kAvx512Emulated ? &avx512_emulated::GemmUint8
-           : GetParam() == GemmChoice::kAvx512Native ? &avx512::GemmUint8
-                                                     : nullptr;
-  }
+  GemmUint8Fn uint8_kernel_ = nullptr;  // the uint8 kernel under test; null for AVX2
 };
 
 TEST_P(Int8Gemm, ConvMatchesReference) {
@@ -376,7 +372,7 @@ TEST_P(Int8Gemm, ConvWithAZeroPointOutsideInt8MatchesReference) {
 // The uint8 x int8 kernel against products summed in int64, including the
 // extremes (255 x -128 everywhere) that a saturating vpdpbusds would clip.
 TEST_P(Int8Gemm, Uint8KernelSumsExactly) {
-  const GemmUint8Fn gemm = Uint8Kernel();
+  const GemmUint8Fn gemm = uint8_kernel_;
   if (gemm == nullptr) GTEST_SKIP() << "the AVX2 GEMM has no uint8 kernel";
   ForEachCase("uint8 GEMM", BaseSeed() + 9000, 60, [&](Random& r) {
     const int64_t rows = r.Int(1, 20), k_quads = r.Int(1, 40), blocks = r.Int(1, 4);

@@ -143,7 +143,10 @@ class ChunkedGemm {
     a_.resize(static_cast<size_t>(chunk_ * a_stride_));
     c_.resize(static_cast<size_t>(chunk_ * c_stride_));
     const int32_t factor = Form::CorrectionFactor(input_offset);
-    if (bias == nullptr && factor == 0) return;
+    if (factor == 0) {
+      if (bias != nullptr) bias_.assign(bias, bias + oc);
+      return;
+    }
     for (int64_t o = 0; o < oc; ++o) {
       uint32_t b = bias != nullptr ? static_cast<uint32_t>(bias[o]) : 0u;
       for (int64_t kk = 0; kk < k; ++kk) b -= static_cast<uint32_t>(factor) * static_cast<uint32_t>(w(o, kk));
