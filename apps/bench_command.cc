@@ -13,14 +13,14 @@
 #include <vector>
 
 #include "apps/commands.h"
-#include "libconvert/dtype.h"
-#include "libconvert/error.h"
+#include "libconvert/model/dtype.h"
+#include "libconvert/base/error.h"
 #include "libconvert/interp/batch.h"
 #include "libconvert/interp/fast/cpu.h"
 #include "libconvert/interp/interpreter.h"
-#include "libconvert/model_io.h"
-#include "libconvert/model_summary.h"
-#include "libconvert/synthetic_models.h"
+#include "libconvert/model/model_io.h"
+#include "libconvert/summary/model_summary.h"
+#include "libconvert/model/synthetic_models.h"
 
 namespace tinyforge {
 namespace {

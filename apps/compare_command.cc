@@ -9,13 +9,13 @@
 #include <vector>
 
 #include "apps/commands.h"
-#include "libconvert/compare.h"
-#include "libconvert/compare_html.h"
-#include "libconvert/compare_text.h"
-#include "libconvert/error.h"
-#include "libconvert/file_util.h"
-#include "libconvert/model_io.h"
-#include "libconvert/progress.h"
+#include "libconvert/compare/compare.h"
+#include "libconvert/compare/compare_html.h"
+#include "libconvert/compare/compare_text.h"
+#include "libconvert/base/error.h"
+#include "libconvert/base/file_util.h"
+#include "libconvert/model/model_io.h"
+#include "libconvert/base/progress.h"
 
 namespace tinyforge {
 namespace {

@@ -11,8 +11,8 @@
 #include "emit/emit_file.h"
 #include "emit/format.h"
 #include "emit/identifiers.h"
-#include "libconvert/error.h"
-#include "libconvert/model_io.h"
+#include "libconvert/base/error.h"
+#include "libconvert/model/model_io.h"
 
 namespace tinyforge {
 namespace {

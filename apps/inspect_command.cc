@@ -5,10 +5,10 @@
 #include <string>
 
 #include "apps/commands.h"
-#include "libconvert/arena.h"
-#include "libconvert/error.h"
-#include "libconvert/model_io.h"
-#include "libconvert/model_summary.h"
+#include "libconvert/tflm/arena.h"
+#include "libconvert/base/error.h"
+#include "libconvert/model/model_io.h"
+#include "libconvert/summary/model_summary.h"
 
 namespace tinyforge {
 namespace {

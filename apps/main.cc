@@ -7,7 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "apps/commands.h"
-#include "libconvert/error.h"
+#include "libconvert/base/error.h"
 
 int main(int argc, char** argv) {
   CLI::App app{

@@ -7,12 +7,12 @@
 #include <vector>
 
 #include "apps/commands.h"
-#include "libconvert/error.h"
-#include "libconvert/file_util.h"
-#include "libconvert/metrics.h"
-#include "libconvert/model_inputs.h"
-#include "libconvert/model_io.h"
-#include "libconvert/progress.h"
+#include "libconvert/base/error.h"
+#include "libconvert/base/file_util.h"
+#include "libconvert/compare/metrics.h"
+#include "libconvert/data/model_inputs.h"
+#include "libconvert/model/model_io.h"
+#include "libconvert/base/progress.h"
 #include "prune/pruner.h"
 #include "prune/search.h"
 

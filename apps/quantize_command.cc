@@ -13,15 +13,15 @@
 #include <nlohmann/json.hpp>
 
 #include "apps/commands.h"
-#include "libconvert/compare.h"
-#include "libconvert/compare_text.h"
-#include "libconvert/error.h"
-#include "libconvert/file_util.h"
-#include "libconvert/image_dataset.h"
+#include "libconvert/compare/compare.h"
+#include "libconvert/compare/compare_text.h"
+#include "libconvert/base/error.h"
+#include "libconvert/base/file_util.h"
+#include "libconvert/data/image_dataset.h"
 #include "libconvert/interp/batch.h"
-#include "libconvert/model_inputs.h"
-#include "libconvert/model_io.h"
-#include "libconvert/progress.h"
+#include "libconvert/data/model_inputs.h"
+#include "libconvert/model/model_io.h"
+#include "libconvert/base/progress.h"
 #include "quantize/calibrator.h"
 #include "quantize/quantizer.h"
 

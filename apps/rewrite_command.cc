@@ -7,10 +7,10 @@
 #include <vector>
 
 #include "apps/commands.h"
-#include "libconvert/error.h"
-#include "libconvert/file_util.h"
-#include "libconvert/model_io.h"
-#include "libconvert/rewrite.h"
+#include "libconvert/base/error.h"
+#include "libconvert/base/file_util.h"
+#include "libconvert/model/model_io.h"
+#include "libconvert/model/rewrite.h"
 
 namespace tinyforge {
 namespace {

@@ -9,8 +9,8 @@
 
 #include "apps/commands.h"
 #include "libconvert/interp/batch.h"
-#include "libconvert/model_inputs.h"
-#include "libconvert/model_io.h"
+#include "libconvert/data/model_inputs.h"
+#include "libconvert/model/model_io.h"
 
 namespace tinyforge {
 namespace {

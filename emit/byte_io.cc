@@ -7,7 +7,7 @@
 #include <cstring>
 #include <utility>
 
-#include "libconvert/error.h"
+#include "libconvert/base/error.h"
 
 namespace tinyforge::emit {
 namespace {

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "libconvert/file_util.h"
+#include "libconvert/base/file_util.h"
 
 namespace tinyforge::emit {
 

@@ -5,7 +5,7 @@
 #include "emit/description.h"
 #include "emit/hex_lines.h"
 #include "emit/identifiers.h"
-#include "libconvert/error.h"
+#include "libconvert/base/error.h"
 
 namespace tinyforge::emit {
 namespace {

@@ -2,9 +2,9 @@
 
 #include <set>
 
-#include "libconvert/arena.h"
-#include "libconvert/dtype.h"
-#include "libconvert/model_summary.h"
+#include "libconvert/tflm/arena.h"
+#include "libconvert/model/dtype.h"
+#include "libconvert/summary/model_summary.h"
 
 namespace tinyforge::emit {
 namespace {

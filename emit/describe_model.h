@@ -2,7 +2,7 @@
 #pragma once
 
 #include "emit/model_description.h"
-#include "libconvert/model.h"
+#include "libconvert/model/model.h"
 
 namespace tinyforge::emit {
 

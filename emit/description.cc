@@ -5,7 +5,7 @@
 #include <cmath>
 #include <set>
 
-#include "libconvert/error.h"
+#include "libconvert/base/error.h"
 
 namespace tinyforge::emit {
 namespace {

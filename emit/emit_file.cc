@@ -8,7 +8,7 @@
 #include "emit/resolver.h"
 #include "emit/sha256.h"
 #include "emit/xxd.h"
-#include "libconvert/error.h"
+#include "libconvert/base/error.h"
 
 namespace tinyforge::emit {
 namespace {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <iterator>
 
-#include "libconvert/error.h"
+#include "libconvert/base/error.h"
 
 namespace tinyforge::emit {
 namespace {

@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "emit/identifiers.h"
-#include "libconvert/error.h"
-#include "libconvert/tflm_ops.h"
+#include "libconvert/base/error.h"
+#include "libconvert/tflm/ops.h"
 
 namespace tinyforge::emit {
 

@@ -4,7 +4,7 @@
 #include <map>
 #include <optional>
 
-#include "libconvert/error.h"
+#include "libconvert/base/error.h"
 
 namespace tinyforge::emit {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <openssl/evp.h>
 
-#include "libconvert/error.h"
+#include "libconvert/base/error.h"
 
 namespace tinyforge::emit {
 

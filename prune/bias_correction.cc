@@ -6,10 +6,10 @@
 #include <limits>
 #include <map>
 
-#include "libconvert/error.h"
+#include "libconvert/base/error.h"
 #include "libconvert/interp/batch.h"
 #include "libconvert/interp/ref/padding.h"
-#include "libconvert/metrics.h"
+#include "libconvert/compare/metrics.h"
 
 namespace tinyforge::prune {
 namespace {

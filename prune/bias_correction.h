@@ -18,8 +18,8 @@
 
 #include <vector>
 
-#include "libconvert/dataset.h"
-#include "libconvert/model.h"
+#include "libconvert/data/dataset.h"
+#include "libconvert/model/model.h"
 #include "prune/pruner.h"
 #include "prune/weights.h"
 

@@ -7,9 +7,9 @@
 #include <map>
 #include <numeric>
 
-#include "libconvert/dtype.h"
-#include "libconvert/error.h"
-#include "libconvert/verify.h"
+#include "libconvert/model/dtype.h"
+#include "libconvert/base/error.h"
+#include "libconvert/model/verify.h"
 #include "prune/bias_correction.h"
 #include "prune/magnitude.h"
 

@@ -31,8 +31,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "libconvert/dataset.h"
-#include "libconvert/model.h"
+#include "libconvert/data/dataset.h"
+#include "libconvert/model/model.h"
 #include "prune/pruner.h"
 #include "prune/weights.h"
 

@@ -4,8 +4,8 @@
 #include <cmath>
 #include <regex>
 
-#include "libconvert/error.h"
-#include "libconvert/verify.h"
+#include "libconvert/base/error.h"
+#include "libconvert/model/verify.h"
 
 namespace tinyforge::prune {
 

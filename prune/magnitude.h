@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "libconvert/model.h"
+#include "libconvert/model/model.h"
 #include "prune/pruner.h"
 #include "prune/weights.h"
 

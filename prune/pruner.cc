@@ -7,8 +7,8 @@
 #include <cstdlib>
 #include <map>
 
-#include "libconvert/error.h"
-#include "libconvert/verify.h"
+#include "libconvert/base/error.h"
+#include "libconvert/model/verify.h"
 #include "prune/bias_correction.h"
 #include "prune/channels.h"
 #include "prune/magnitude.h"

@@ -44,8 +44,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "libconvert/dataset.h"
-#include "libconvert/model.h"
+#include "libconvert/data/dataset.h"
+#include "libconvert/model/model.h"
 
 namespace tinyforge::prune {
 

@@ -6,9 +6,9 @@
 #include <cstdarg>
 #include <cstdio>
 
-#include "libconvert/error.h"
-#include "libconvert/model_io.h"
-#include "libconvert/model_summary.h"
+#include "libconvert/base/error.h"
+#include "libconvert/model/model_io.h"
+#include "libconvert/summary/model_summary.h"
 #include "prune/pruner.h"
 
 namespace tinyforge::prune {

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "libconvert/error.h"
-#include "libconvert/evaluate.h"
+#include "libconvert/base/error.h"
+#include "libconvert/compare/evaluate.h"
 
 namespace tinyforge::prune {
 

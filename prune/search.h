@@ -7,8 +7,8 @@
 #include <optional>
 #include <vector>
 
-#include "libconvert/dataset.h"
-#include "libconvert/model.h"
+#include "libconvert/data/dataset.h"
+#include "libconvert/model/model.h"
 #include "prune/pruner.h"
 
 namespace tinyforge::prune {

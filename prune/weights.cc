@@ -3,8 +3,8 @@
 #include <cmath>
 #include <set>
 
-#include "libconvert/dtype.h"
-#include "libconvert/error.h"
+#include "libconvert/model/dtype.h"
+#include "libconvert/base/error.h"
 
 namespace tinyforge::prune {
 namespace {

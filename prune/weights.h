@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "libconvert/model.h"
+#include "libconvert/model/model.h"
 #include "prune/pruner.h"
 
 namespace tinyforge::prune {

@@ -6,7 +6,7 @@
 #include <optional>
 #include <sstream>
 
-#include "libconvert/error.h"
+#include "libconvert/base/error.h"
 #include "libconvert/interp/batch.h"
 #include "quantize/range_choice.h"
 

@@ -15,8 +15,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "libconvert/dataset.h"
-#include "libconvert/model.h"
+#include "libconvert/data/dataset.h"
+#include "libconvert/model/model.h"
 
 namespace tinyforge::quantize {
 

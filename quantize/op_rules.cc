@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "libconvert/error.h"
+#include "libconvert/base/error.h"
 
 namespace tinyforge::quantize {
 namespace {

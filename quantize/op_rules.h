@@ -9,7 +9,7 @@
 #include <optional>
 #include <vector>
 
-#include "libconvert/schema/tflite_generated.h"
+#include "libconvert/model/schema/tflite_generated.h"
 #include "quantize/quant_params.h"
 
 namespace tinyforge::quantize {

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <limits>
 
-#include "libconvert/error.h"
+#include "libconvert/base/error.h"
 
 namespace tinyforge::quantize {
 

@@ -19,11 +19,11 @@
 #include <numeric>
 #include <regex>
 
-#include "libconvert/error.h"
+#include "libconvert/base/error.h"
 #include "libconvert/interp/interpreter.h"
 #include "libconvert/interp/kernel.h"
-#include "libconvert/rewrite.h"
-#include "libconvert/verify.h"
+#include "libconvert/model/rewrite.h"
+#include "libconvert/model/verify.h"
 #include "quantize/op_rules.h"
 
 namespace tinyforge::quantize {

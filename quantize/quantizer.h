@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "libconvert/model.h"
+#include "libconvert/model/model.h"
 #include "quantize/calibrator.h"
 
 namespace tinyforge::quantize {

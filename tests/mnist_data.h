@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "libconvert/metrics.h"
-#include "libconvert/npy.h"
+#include "libconvert/compare/metrics.h"
+#include "libconvert/data/npy.h"
 #include "tests/test_util.h"
 
 namespace tinyforge::testing {

@@ -7,7 +7,7 @@
 #include <mutex>
 #include <thread>
 
-#include "libconvert/dtype.h"
+#include "libconvert/model/dtype.h"
 
 namespace tinyforge::interp {
 

@@ -8,10 +8,10 @@
 #include <functional>
 #include <vector>
 
-#include "libconvert/dataset.h"
+#include "libconvert/data/dataset.h"
 #include "libconvert/interp/interpreter.h"
-#include "libconvert/model.h"
-#include "libconvert/npy.h"
+#include "libconvert/model/model.h"
+#include "libconvert/data/npy.h"
 
 namespace tinyforge::interp {
 

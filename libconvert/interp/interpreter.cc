@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "libconvert/dtype.h"
+#include "libconvert/model/dtype.h"
 
 namespace tinyforge::interp {
 

@@ -18,7 +18,7 @@
 
 #include "libconvert/interp/kernel.h"
 #include "libconvert/interp/tensor.h"
-#include "libconvert/model.h"
+#include "libconvert/model/model.h"
 
 namespace tinyforge::interp {
 

@@ -1,6 +1,6 @@
 #include "libconvert/interp/kernel.h"
 
-#include "libconvert/dtype.h"
+#include "libconvert/model/dtype.h"
 
 namespace tinyforge::interp {
 

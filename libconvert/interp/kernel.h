@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "libconvert/error.h"
+#include "libconvert/base/error.h"
 #include "libconvert/interp/tensor.h"
-#include "libconvert/model.h"
+#include "libconvert/model/model.h"
 
 namespace tinyforge::interp {
 

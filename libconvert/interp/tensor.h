@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "libconvert/interp/ref/shape.h"
-#include "libconvert/schema/tflite_generated.h"
+#include "libconvert/model/schema/tflite_generated.h"
 
 namespace tinyforge::interp {
 

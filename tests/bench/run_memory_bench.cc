@@ -24,12 +24,12 @@
 #include <string>
 #include <vector>
 
-#include "libconvert/dtype.h"
-#include "libconvert/error.h"
-#include "libconvert/model_io.h"
-#include "libconvert/model_summary.h"
-#include "libconvert/npy.h"
-#include "libconvert/synthetic_models.h"
+#include "libconvert/model/dtype.h"
+#include "libconvert/base/error.h"
+#include "libconvert/model/model_io.h"
+#include "libconvert/summary/model_summary.h"
+#include "libconvert/data/npy.h"
+#include "libconvert/model/synthetic_models.h"
 
 namespace {
 

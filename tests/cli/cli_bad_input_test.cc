@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "libconvert/file_util.h"
-#include "libconvert/model_io.h"
+#include "libconvert/base/file_util.h"
+#include "libconvert/model/model_io.h"
 #include "tests/cli/cli_util.h"
 #include "tests/test_util.h"
 

@@ -13,7 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "libconvert/npy.h"
+#include "libconvert/data/npy.h"
 #include "tests/cli/cli_util.h"
 #include "tests/cli/xml_check.h"
 #include "tests/mnist_data.h"

@@ -7,9 +7,9 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "libconvert/evaluate.h"
-#include "libconvert/model_inputs.h"
-#include "libconvert/model_io.h"
+#include "libconvert/compare/evaluate.h"
+#include "libconvert/data/model_inputs.h"
+#include "libconvert/model/model_io.h"
 #include "tests/cli/cli_util.h"
 #include "tests/test_util.h"
 

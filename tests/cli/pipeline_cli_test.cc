@@ -11,10 +11,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "libconvert/evaluate.h"
-#include "libconvert/model_inputs.h"
-#include "libconvert/model_io.h"
-#include "libconvert/npy.h"
+#include "libconvert/compare/evaluate.h"
+#include "libconvert/data/model_inputs.h"
+#include "libconvert/model/model_io.h"
+#include "libconvert/data/npy.h"
 #include "tests/cli/cli_util.h"
 #include "tests/cli/xml_check.h"
 #include "tests/mnist_data.h"

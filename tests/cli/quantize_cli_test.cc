@@ -8,8 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "libconvert/model_io.h"
-#include "libconvert/npy.h"
+#include "libconvert/model/model_io.h"
+#include "libconvert/data/npy.h"
 #include "tests/cli/cli_util.h"
 #include "tests/test_util.h"
 

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "libconvert/file_util.h"
-#include "libconvert/npy.h"
+#include "libconvert/base/file_util.h"
+#include "libconvert/data/npy.h"
 #include "tests/cli/cli_util.h"
 #include "tests/test_util.h"
 

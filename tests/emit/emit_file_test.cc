@@ -4,8 +4,8 @@
 
 #include "emit/c_array.h"
 #include "emit/describe_model.h"
-#include "libconvert/error.h"
-#include "libconvert/model_io.h"
+#include "libconvert/base/error.h"
+#include "libconvert/model/model_io.h"
 #include "tests/emit/emit_test_util.h"
 
 namespace tinyforge::emit {

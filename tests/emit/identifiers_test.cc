@@ -4,7 +4,7 @@
 
 #include "emit/description.h"
 #include "emit/format.h"
-#include "libconvert/error.h"
+#include "libconvert/base/error.h"
 
 namespace tinyforge::emit {
 namespace {

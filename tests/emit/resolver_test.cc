@@ -5,8 +5,8 @@
 #include <algorithm>
 
 #include "emit/byte_io.h"
-#include "libconvert/error.h"
-#include "libconvert/tflm_ops.h"
+#include "libconvert/base/error.h"
+#include "libconvert/tflm/ops.h"
 #include "tests/emit/emit_test_util.h"
 
 namespace tinyforge::emit {

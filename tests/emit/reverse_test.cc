@@ -6,7 +6,7 @@
 
 #include "emit/byte_io.h"
 #include "emit/emit_file.h"
-#include "libconvert/error.h"
+#include "libconvert/base/error.h"
 #include "tests/emit/emit_test_util.h"
 
 namespace tinyforge::emit {

@@ -20,9 +20,9 @@
 #include <string>
 #include <vector>
 
-#include "libconvert/error.h"
-#include "libconvert/model_io.h"
-#include "libconvert/rewrite.h"
+#include "libconvert/base/error.h"
+#include "libconvert/model/model_io.h"
+#include "libconvert/model/rewrite.h"
 
 namespace {
 

@@ -12,9 +12,9 @@
 
 #include "libconvert/interp/fast/fast_kernels.h"
 #include "libconvert/interp/interpreter.h"
-#include "libconvert/model_io.h"
-#include "libconvert/npy.h"
-#include "libconvert/synthetic_models.h"
+#include "libconvert/model/model_io.h"
+#include "libconvert/data/npy.h"
+#include "libconvert/model/synthetic_models.h"
 #include "tests/test_util.h"
 
 namespace tinyforge {

@@ -18,7 +18,7 @@
 #include <type_traits>
 #include <vector>
 
-#include "libconvert/error.h"
+#include "libconvert/base/error.h"
 #include "libconvert/interp/fast/avx2_kernels.h"
 #include "libconvert/interp/fast/avx512_kernels.h"
 #include "libconvert/interp/fast/cpu.h"

@@ -7,11 +7,11 @@
 #include <cmath>
 #include <cstring>
 
-#include "libconvert/evaluate.h"
+#include "libconvert/compare/evaluate.h"
 #include "libconvert/interp/batch.h"
-#include "libconvert/model_inputs.h"
-#include "libconvert/model_io.h"
-#include "libconvert/npy.h"
+#include "libconvert/data/model_inputs.h"
+#include "libconvert/model/model_io.h"
+#include "libconvert/data/npy.h"
 #include "tests/mnist_data.h"
 #include "tests/test_util.h"
 

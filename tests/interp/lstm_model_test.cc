@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "libconvert/interp/interpreter.h"
-#include "libconvert/model_io.h"
-#include "libconvert/npy.h"
+#include "libconvert/model/model_io.h"
+#include "libconvert/data/npy.h"
 #include "tests/test_util.h"
 
 namespace tinyforge {

@@ -6,9 +6,9 @@
 #include <algorithm>
 #include <cmath>
 
-#include "libconvert/evaluate.h"
-#include "libconvert/model_inputs.h"
-#include "libconvert/model_io.h"
+#include "libconvert/compare/evaluate.h"
+#include "libconvert/data/model_inputs.h"
+#include "libconvert/model/model_io.h"
 #include "prune/pruner.h"
 #include "prune/search.h"
 #include "tests/mnist_data.h"

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "libconvert/interp/interpreter.h"
-#include "libconvert/model_inputs.h"
-#include "libconvert/model_io.h"
+#include "libconvert/data/model_inputs.h"
+#include "libconvert/model/model_io.h"
 #include "prune/pruner.h"
 #include "tests/mnist_data.h"
 #include "tests/test_util.h"

@@ -11,12 +11,12 @@
 #include <numeric>
 #include <vector>
 
-#include "libconvert/evaluate.h"
-#include "libconvert/file_util.h"
-#include "libconvert/model_inputs.h"
-#include "libconvert/model_io.h"
-#include "libconvert/model_summary.h"
-#include "libconvert/verify.h"
+#include "libconvert/compare/evaluate.h"
+#include "libconvert/base/file_util.h"
+#include "libconvert/data/model_inputs.h"
+#include "libconvert/model/model_io.h"
+#include "libconvert/summary/model_summary.h"
+#include "libconvert/model/verify.h"
 #include "prune/pruner.h"
 #include "tests/mnist_data.h"
 #include "tests/test_util.h"

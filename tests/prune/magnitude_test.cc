@@ -5,7 +5,7 @@
 #include <cmath>
 #include <vector>
 
-#include "libconvert/error.h"
+#include "libconvert/base/error.h"
 #include "prune/magnitude.h"
 #include "prune/pruner.h"
 

@@ -9,9 +9,9 @@
 #include <cmath>
 #include <vector>
 
-#include "libconvert/error.h"
-#include "libconvert/model_io.h"
-#include "libconvert/verify.h"
+#include "libconvert/base/error.h"
+#include "libconvert/model/model_io.h"
+#include "libconvert/model/verify.h"
 #include "prune/pruner.h"
 #include "tests/test_util.h"
 

@@ -9,10 +9,10 @@
 #include <cstring>
 #include <limits>
 
-#include "libconvert/error.h"
+#include "libconvert/base/error.h"
 #include "libconvert/interp/interpreter.h"
-#include "libconvert/model_inputs.h"
-#include "libconvert/model_io.h"
+#include "libconvert/data/model_inputs.h"
+#include "libconvert/model/model_io.h"
 #include "tests/test_util.h"
 
 namespace tinyforge::quantize {

@@ -3,10 +3,10 @@
 // valid int8 models that run and still classify digits.
 #include <gtest/gtest.h>
 
-#include "libconvert/evaluate.h"
-#include "libconvert/model_inputs.h"
-#include "libconvert/model_io.h"
-#include "libconvert/verify.h"
+#include "libconvert/compare/evaluate.h"
+#include "libconvert/data/model_inputs.h"
+#include "libconvert/model/model_io.h"
+#include "libconvert/model/verify.h"
 #include "prune/pruner.h"
 #include "quantize/calibrator.h"
 #include "quantize/quantizer.h"

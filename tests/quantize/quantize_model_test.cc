@@ -7,13 +7,13 @@
 #include <cstring>
 #include <random>
 
-#include "libconvert/evaluate.h"
+#include "libconvert/compare/evaluate.h"
 #include "libconvert/interp/batch.h"
 #include "libconvert/interp/interpreter.h"
-#include "libconvert/metrics.h"
-#include "libconvert/model_inputs.h"
-#include "libconvert/model_io.h"
-#include "libconvert/verify.h"
+#include "libconvert/compare/metrics.h"
+#include "libconvert/data/model_inputs.h"
+#include "libconvert/model/model_io.h"
+#include "libconvert/model/verify.h"
 #include "quantize/calibrator.h"
 #include "quantize/quantizer.h"
 #include "tests/mnist_data.h"

@@ -4,11 +4,11 @@
 
 #include <cmath>
 
-#include "libconvert/error.h"
-#include "libconvert/evaluate.h"
+#include "libconvert/base/error.h"
+#include "libconvert/compare/evaluate.h"
 #include "libconvert/interp/batch.h"
-#include "libconvert/model_inputs.h"
-#include "libconvert/model_io.h"
+#include "libconvert/data/model_inputs.h"
+#include "libconvert/model/model_io.h"
 #include "quantize/calibrator.h"
 #include "quantize/quantizer.h"
 #include "tests/mnist_data.h"

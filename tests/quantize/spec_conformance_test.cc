@@ -7,8 +7,8 @@
 #include <map>
 #include <set>
 
-#include "libconvert/model_inputs.h"
-#include "libconvert/model_io.h"
+#include "libconvert/data/model_inputs.h"
+#include "libconvert/model/model_io.h"
 #include "quantize/calibrator.h"
 #include "quantize/quantizer.h"
 #include "tests/test_util.h"

@@ -22,9 +22,9 @@
 #include <string>
 #include <vector>
 
-#include "libconvert/model_builder.h"
-#include "libconvert/model_io.h"
-#include "libconvert/npy.h"
+#include "libconvert/model/model_builder.h"
+#include "libconvert/model/model_io.h"
+#include "libconvert/data/npy.h"
 
 namespace tinyforge {
 namespace {

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "libconvert/dtype.h"
+#include "libconvert/model/dtype.h"
 #include "libconvert/interp/kernel.h"
 
 namespace tinyforge::interp::kernels {

@@ -3,7 +3,7 @@
 #include <cstring>
 
 #include "libconvert/interp/kernels/kernels.h"
-#include "libconvert/model.h"
+#include "libconvert/model/model.h"
 
 namespace tinyforge::interp::kernels {
 

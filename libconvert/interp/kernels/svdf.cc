@@ -6,7 +6,7 @@
 #include <memory>
 #include <vector>
 
-#include "libconvert/dtype.h"
+#include "libconvert/model/dtype.h"
 #include "libconvert/interp/kernels/kernels.h"
 #include "libconvert/interp/ref/svdf.h"
 

@@ -7,7 +7,7 @@
 #include <sstream>
 #include <string>
 
-#include "libconvert/error.h"
+#include "libconvert/base/error.h"
 #include "libconvert/interp/ref/fixed_point.h"
 #include "libconvert/interp/ref/quant_math.h"
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <string>
 
-#include "libconvert/error.h"
+#include "libconvert/base/error.h"
 #include "libconvert/interp/ref/broadcast.h"
 
 namespace tinyforge::ref {

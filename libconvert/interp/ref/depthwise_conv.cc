@@ -5,7 +5,7 @@
 #include <string>
 #include <utility>
 
-#include "libconvert/error.h"
+#include "libconvert/base/error.h"
 
 namespace tinyforge::ref {
 namespace {

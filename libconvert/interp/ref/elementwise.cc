@@ -6,7 +6,7 @@
 #include <string>
 #include <type_traits>
 
-#include "libconvert/error.h"
+#include "libconvert/base/error.h"
 
 namespace tinyforge::ref {
 namespace {

@@ -5,7 +5,7 @@
 #include <limits>
 #include <string>
 
-#include "libconvert/error.h"
+#include "libconvert/base/error.h"
 
 namespace tinyforge::ref {
 namespace {

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <string>
 
-#include "libconvert/error.h"
+#include "libconvert/base/error.h"
 #include "libconvert/interp/ref/broadcast.h"  // ShapeString
 
 namespace tinyforge::ref {

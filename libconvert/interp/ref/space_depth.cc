@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "libconvert/error.h"
+#include "libconvert/base/error.h"
 #include "libconvert/interp/ref/broadcast.h"  // ShapeString
 
 namespace tinyforge::ref {

@@ -5,7 +5,7 @@
 #include <sstream>
 #include <string>
 
-#include "libconvert/error.h"
+#include "libconvert/base/error.h"
 
 namespace tinyforge::ref {
 namespace {

@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "libconvert/error.h"
+#include "libconvert/base/error.h"
 #include "tests/interp/ref/index_util.h"
 
 namespace tinyforge::ref {

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "libconvert/error.h"
+#include "libconvert/base/error.h"
 
 namespace tinyforge::ref {
 namespace {

@@ -6,7 +6,7 @@
 #include <random>
 #include <vector>
 
-#include "libconvert/error.h"
+#include "libconvert/base/error.h"
 
 namespace tinyforge::ref {
 namespace {

@@ -5,7 +5,7 @@
 #include <random>
 #include <vector>
 
-#include "libconvert/error.h"
+#include "libconvert/base/error.h"
 #include "tests/interp/ref/index_util.h"
 
 namespace tinyforge::ref {

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "libconvert/error.h"
+#include "libconvert/base/error.h"
 #include "libconvert/interp/ref/broadcast.h"  // ShapeString
 
 namespace tinyforge::ref {

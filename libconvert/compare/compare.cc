@@ -1,0 +1,610 @@
+#include "libconvert/compare/compare.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <map>
+#include <memory>
+
+#include "libconvert/model/dtype.h"
+#include "libconvert/base/error.h"
+#include "libconvert/interp/batch.h"
+#include "libconvert/data/model_inputs.h"
+
+namespace tinyforge {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+bool IsPassthrough(tflite::BuiltinOperator op) {
+  return op == tflite::BuiltinOperator_QUANTIZE || op == tflite::BuiltinOperator_DEQUANTIZE;
+}
+
+// One candidate activation to compare, and where its reference values are
+// kept while a sample runs.
+struct LayerPlan {
+  LayerComparison info;  // identity fields only; stats are accumulated apart
+  size_t reference_slot = 0;
+  double clip_lo = 0;    // representable range of the candidate, widened by
+  double clip_hi = 0;    // one step; lo > hi means "not quantized"
+};
+
+// The representable integer range of a quantized candidate type.
+bool IntegerRange(tflite::TensorType type, double& qmin, double& qmax) {
+  switch (type) {
+    case tflite::TensorType_INT8: qmin = -128; qmax = 127; return true;
+    case tflite::TensorType_UINT8: qmin = 0; qmax = 255; return true;
+    case tflite::TensorType_INT16: qmin = -32768; qmax = 32767; return true;
+    default: return false;
+  }
+}
+
+// Which candidate activations are compared with which reference tensors.
+struct LayerMatching {
+  std::vector<LayerPlan> layers;            // in candidate operator order
+  std::vector<int> reference_slot_tensor;   // slot -> reference tensor index
+  std::vector<int> reference_tensor_slot;   // reference tensor -> slot or -1
+  std::vector<int> candidate_tensor_layer;  // candidate tensor -> layer or -1
+  std::vector<std::string> unmatched;
+};
+
+int64_t TensorElements(const Model& model, int index) {
+  return ElementCount(model.tensor(0, index).shape);
+}
+
+LayerMatching MatchLayers(const Model& reference, const Model& candidate) {
+  const tflite::SubGraphT& rg = reference.subgraph(0);
+  const tflite::SubGraphT& cg = candidate.subgraph(0);
+  LayerMatching m;
+  m.reference_tensor_slot.assign(rg.tensors.size(), -1);
+  m.candidate_tensor_layer.assign(cg.tensors.size(), -1);
+
+  // Reference tensors whose values a run produces: graph inputs and
+  // operator outputs, by name.
+  std::map<std::string, int> reference_by_name;
+  for (int index : rg.inputs) reference_by_name.emplace(rg.tensors[static_cast<size_t>(index)]->name, index);
+  // Operators other than QUANTIZE/DEQUANTIZE, in order: positional matching
+  // pairs the k-th of each model when their op codes agree.
+  std::vector<size_t> reference_compute_ops;
+  for (size_t i = 0; i < rg.operators.size(); ++i) {
+    const tflite::OperatorT& op = *rg.operators[i];
+    for (int out : op.outputs) {
+      if (out >= 0) reference_by_name.emplace(rg.tensors[static_cast<size_t>(out)]->name, out);
+    }
+    if (!IsPassthrough(reference.OpCode(op))) reference_compute_ops.push_back(i);
+  }
+
+  // Candidate tensor -> reference tensor with the same value, seeded with
+  // the graph inputs by position.
+  std::map<int, int> counterpart;
+  for (size_t k = 0; k < cg.inputs.size() && k < rg.inputs.size(); ++k) {
+    if (TensorElements(candidate, cg.inputs[k]) == TensorElements(reference, rg.inputs[k])) {
+      counterpart[cg.inputs[k]] = rg.inputs[k];
+    }
+  }
+
+  size_t compute_index = 0;
+  for (size_t i = 0; i < cg.operators.size(); ++i) {
+    const tflite::OperatorT& op = *cg.operators[i];
+    const tflite::BuiltinOperator code = candidate.OpCode(op);
+    const bool passthrough = IsPassthrough(code);
+    const size_t position = compute_index;
+    if (!passthrough) ++compute_index;
+    for (size_t j = 0; j < op.outputs.size(); ++j) {
+      const int out = op.outputs[j];
+      if (out < 0) continue;
+      const tflite::TensorT& t = candidate.tensor(0, out);
+      const int64_t elements = ElementCount(t.shape);
+      int ref = -1;
+      std::string how;
+      const auto by_name = reference_by_name.find(t.name);
+      if (!t.name.empty() && by_name != reference_by_name.end() &&
+          TensorElements(reference, by_name->second) == elements) {
+        ref = by_name->second;
+        how = "name";
+      }
+      if (ref < 0 && passthrough && !op.inputs.empty()) {
+        const auto source = counterpart.find(op.inputs[0]);
+        if (source != counterpart.end() && TensorElements(reference, source->second) == elements) {
+          ref = source->second;
+          how = "passthrough";
+        }
+      }
+      if (ref < 0 && !passthrough && position < reference_compute_ops.size()) {
+        const tflite::OperatorT& rop = *rg.operators[reference_compute_ops[position]];
+        if (reference.OpCode(rop) == code && j < rop.outputs.size() && rop.outputs[j] >= 0 &&
+            TensorElements(reference, rop.outputs[j]) == elements) {
+          ref = rop.outputs[j];
+          how = "position";
+        }
+      }
+      if (ref < 0) {
+        m.unmatched.push_back(candidate.OpName(op) + " '" + t.name + "'");
+        continue;
+      }
+      counterpart[out] = ref;
+      if (m.candidate_tensor_layer[static_cast<size_t>(out)] >= 0) continue;
+
+      LayerPlan plan;
+      LayerComparison& info = plan.info;
+      info.op_index = i;
+      info.op_name = candidate.OpName(op);
+      info.tensor = out;
+      info.tensor_name = t.name;
+      info.reference_tensor = ref;
+      info.reference_tensor_name = reference.tensor(0, ref).name;
+      info.matched_by = how;
+      info.type = TypeShortName(t.type);
+      if (t.quantization && !t.quantization->scale.empty()) {
+        info.scale = t.quantization->scale[0];
+        info.zero_point =
+            t.quantization->zero_point.empty() ? 0 : static_cast<int32_t>(t.quantization->zero_point[0]);
+      }
+      double qmin = 0, qmax = 0;
+      if (info.scale > 0 && IntegerRange(t.type, qmin, qmax)) {
+        // One step of slack: a softmax's 1.0 against its fixed 255/256 top
+        // is rounding, not clipping.
+        plan.clip_lo = info.scale * (qmin - info.zero_point - 1.0);
+        plan.clip_hi = info.scale * (qmax - info.zero_point + 1.0);
+      } else {
+        plan.clip_lo = 1;
+        plan.clip_hi = 0;
+      }
+      int& slot = m.reference_tensor_slot[static_cast<size_t>(ref)];
+      if (slot < 0) {
+        slot = static_cast<int>(m.reference_slot_tensor.size());
+        m.reference_slot_tensor.push_back(ref);
+      }
+      plan.reference_slot = static_cast<size_t>(slot);
+      m.candidate_tensor_layer[static_cast<size_t>(out)] = static_cast<int>(m.layers.size());
+      m.layers.push_back(std::move(plan));
+    }
+  }
+  return m;
+}
+
+// Statistics of one block of samples.
+struct BlockStats {
+  std::vector<ErrorStats> outputs;
+  std::vector<ErrorStats> layers;
+  std::vector<uint64_t> clipped;
+};
+
+// What one worker keeps between samples.
+struct WorkerState {
+  std::unique_ptr<interp::Interpreter> candidate;
+  std::vector<std::vector<float>> reference_values;  // per reference slot
+  std::vector<float> scratch;
+  std::vector<float> reference_out;
+  std::vector<float> candidate_out;
+  BlockStats* block = nullptr;  // the block being accumulated
+};
+
+size_t SampleCount(const std::vector<DatasetView>& views) {
+  return views.empty() ? 1 : views[0].num_samples();
+}
+
+void CheckViews(const Model& model, const std::vector<DatasetView>& views, size_t samples) {
+  const size_t inputs = model.subgraph(0).inputs.size();
+  if (views.size() != inputs) {
+    throw Error(model.source() + ": the model has " + std::to_string(inputs) + " input" +
+                    (inputs == 1 ? "" : "s") + ", but " + std::to_string(views.size()) +
+                    " input array" + (views.size() == 1 ? " was" : "s were") + " given",
+                ErrorCode::kBadInput);
+  }
+  for (const DatasetView& view : views) {
+    if (view.num_samples() != samples) {
+      throw Error(view.array_name() + ": holds " + std::to_string(view.num_samples()) +
+                      " samples, but " + std::to_string(samples) + " were expected (every input array "
+                      "of both models must hold the same number)",
+                  ErrorCode::kBadInput);
+    }
+  }
+}
+
+
+bool RankedBefore(const LayerComparison& a, const LayerComparison& b) {
+  const double sa = a.rmse_steps();
+  const double sb = b.rmse_steps();
+  const bool qa = !std::isnan(sa);
+  const bool qb = !std::isnan(sb);
+  if (qa != qb) return qa;
+  if (qa && sa != sb) return sa > sb;
+  if (!qa) {
+    const double na = a.error.snr_db();
+    const double nb = b.error.snr_db();
+    if (na != nb) return na < nb;
+  }
+  return a.op_index < b.op_index || (a.op_index == b.op_index && a.tensor < b.tensor);
+}
+
+void FlagUnhealthy(LayerComparison& layer, const CompareOptions& options) {
+  char text[160];
+  const double steps = layer.rmse_steps();
+  if (!std::isnan(steps) && steps > options.unhealthy_rmse_steps) {
+    std::snprintf(text, sizeof text, "RMSE is %.2f quantization steps (over %.2f; rounding alone gives 0.29)",
+                  steps, options.unhealthy_rmse_steps);
+    layer.unhealthy_reason = text;
+  }
+  if (layer.clipped_fraction() > options.unhealthy_clipped_fraction) {
+    std::snprintf(text, sizeof text, "%.2f%% of reference values fall outside the candidate's range",
+                  100.0 * layer.clipped_fraction());
+    if (!layer.unhealthy_reason.empty()) layer.unhealthy_reason += "; ";
+    layer.unhealthy_reason += text;
+  }
+  layer.unhealthy = !layer.unhealthy_reason.empty();
+}
+
+}  // namespace
+
+double OutputComparison::agreement() const {
+  return sample_max_abs.empty() ? 1.0
+                                : static_cast<double>(top1_agree) / static_cast<double>(sample_max_abs.size());
+}
+
+double LayerComparison::rmse_steps() const { return scale > 0 ? error.rmse() / scale : kNaN; }
+
+double LayerComparison::clipped_fraction() const {
+  return error.count() == 0 ? 0.0 : static_cast<double>(clipped) / static_cast<double>(error.count());
+}
+
+CompareResult CompareModels(const Model& reference, const Model& candidate,
+                            const std::vector<DatasetView>& reference_inputs,
+                            const std::vector<DatasetView>& candidate_inputs,
+                            const std::vector<int64_t>& labels, const CompareOptions& options) {
+  const tflite::SubGraphT& rg = reference.subgraph(0);
+  const tflite::SubGraphT& cg = candidate.subgraph(0);
+  const size_t available = SampleCount(reference_inputs);
+  CheckViews(reference, reference_inputs, available);
+  CheckViews(candidate, candidate_inputs, available);
+  if (!labels.empty() && labels.size() != available) {
+    throw Error("the labels hold " + std::to_string(labels.size()) + " entries, but the data holds " +
+                    std::to_string(available) + " samples",
+                ErrorCode::kBadInput);
+  }
+  if (rg.outputs.size() != cg.outputs.size()) {
+    throw Error(candidate.source() + ": has " + std::to_string(cg.outputs.size()) + " outputs, but " +
+                    reference.source() + " has " + std::to_string(rg.outputs.size()),
+                ErrorCode::kBadInput);
+  }
+  const size_t samples = options.samples == 0 ? available : std::min(options.samples, available);
+
+  CompareResult result;
+  result.reference_source = reference.source();
+  result.candidate_source = candidate.source();
+  result.samples = samples;
+  for (size_t k = 0; k < rg.outputs.size(); ++k) {
+    OutputComparison out;
+    out.index = k;
+    out.reference_name = reference.tensor(0, rg.outputs[k]).name;
+    out.candidate_name = candidate.tensor(0, cg.outputs[k]).name;
+    const int64_t re = TensorElements(reference, rg.outputs[k]);
+    const int64_t ce = TensorElements(candidate, cg.outputs[k]);
+    if (re != ce) {
+      throw Error(candidate.source() + ": output " + std::to_string(k) + " '" + out.candidate_name + "' has " +
+                      std::to_string(ce) + " elements, but the reference's '" + out.reference_name + "' has " +
+                      std::to_string(re),
+                  ErrorCode::kBadInput);
+    }
+    out.elements = static_cast<size_t>(ce);
+    out.sample_max_abs.assign(samples, 0.0f);
+    result.outputs.push_back(std::move(out));
+  }
+  if (!labels.empty() && options.label_output >= result.outputs.size()) {
+    throw Error("output " + std::to_string(options.label_output) + " does not exist (the models have " +
+                    std::to_string(result.outputs.size()) + ")",
+                ErrorCode::kBadInput);
+  }
+
+  LayerMatching matching;
+  if (options.layers) matching = MatchLayers(reference, candidate);
+  const size_t num_outputs = result.outputs.size();
+  const size_t num_layers = matching.layers.size();
+
+  const size_t blocks = (samples + kCompareBlockSamples - 1) / kCompareBlockSamples;
+  std::vector<BlockStats> block_stats(blocks);
+  for (BlockStats& b : block_stats) {
+    b.outputs.resize(num_outputs);
+    b.layers.resize(num_layers);
+    b.clipped.assign(num_layers, 0);
+  }
+  // Per sample and output: argmax of each model.
+  std::vector<std::vector<size_t>> reference_top(num_outputs, std::vector<size_t>(samples));
+  std::vector<std::vector<size_t>> candidate_top(num_outputs, std::vector<size_t>(samples));
+
+  std::vector<WorkerState> workers(static_cast<size_t>(interp::WorkerCount(options.threads, blocks)));
+  const auto run_block = [&](interp::Interpreter& ref_interp, size_t block, int w) {
+    WorkerState& state = workers[static_cast<size_t>(w)];
+    if (!state.candidate) {
+      state.candidate = std::make_unique<interp::Interpreter>(candidate, ref_interp.options());
+      state.candidate->Prepare();
+      state.reference_values.resize(matching.reference_slot_tensor.size());
+      if (num_layers > 0) {
+        ref_interp.SetObserver([&state, &matching](const interp::OpEvent& event) {
+          for (const interp::RuntimeTensor* t : event.outputs) {
+            const int slot = matching.reference_tensor_slot[static_cast<size_t>(t->index)];
+            if (slot >= 0) RealValues(*t, state.reference_values[static_cast<size_t>(slot)]);
+          }
+        });
+        state.candidate->SetObserver([&state, &matching](const interp::OpEvent& event) {
+          for (const interp::RuntimeTensor* t : event.outputs) {
+            const int layer = matching.candidate_tensor_layer[static_cast<size_t>(t->index)];
+            if (layer < 0) continue;
+            const LayerPlan& plan = matching.layers[static_cast<size_t>(layer)];
+            const std::vector<float>& ref = state.reference_values[plan.reference_slot];
+            RealValues(*t, state.scratch);
+            state.block->layers[static_cast<size_t>(layer)].Add(ref.data(), state.scratch.data(), ref.size());
+            if (plan.clip_lo <= plan.clip_hi) {
+              uint64_t clipped = 0;
+              for (float v : ref) clipped += (v < plan.clip_lo || v > plan.clip_hi) ? 1 : 0;
+              state.block->clipped[static_cast<size_t>(layer)] += clipped;
+            }
+          }
+        });
+      }
+    }
+    state.block = &block_stats[block];
+    const size_t begin = block * kCompareBlockSamples;
+    const size_t end = std::min(samples, begin + kCompareBlockSamples);
+    for (size_t s = begin; s < end; ++s) {
+      if (s != begin) ref_interp.ResetVariables();
+      state.candidate->ResetVariables();
+      interp::SetInputs(ref_interp, reference_inputs, s);
+      // Graph inputs produce no operator event: take their values here.
+      for (int index : rg.inputs) {
+        const int slot = num_layers > 0 ? matching.reference_tensor_slot[static_cast<size_t>(index)] : -1;
+        if (slot >= 0) RealValues(ref_interp.tensor(index), state.reference_values[static_cast<size_t>(slot)]);
+      }
+      ref_interp.Invoke();
+      interp::SetInputs(*state.candidate, candidate_inputs, s);
+      state.candidate->Invoke();
+      for (size_t k = 0; k < num_outputs; ++k) {
+        RealValues(ref_interp.output(k), state.reference_out);
+        RealValues(state.candidate->output(k), state.candidate_out);
+        ErrorStats sample_error;
+        sample_error.Add(state.reference_out.data(), state.candidate_out.data(), state.reference_out.size());
+        state.block->outputs[k].Merge(sample_error);
+        result.outputs[k].sample_max_abs[s] = static_cast<float>(sample_error.max_abs());
+        reference_top[k][s] = ArgMax(state.reference_out.data(), state.reference_out.size());
+        candidate_top[k][s] = ArgMax(state.candidate_out.data(), state.candidate_out.size());
+      }
+      if (options.on_sample) options.on_sample();
+    }
+  };
+  if (blocks > 0) {
+    interp::InterpreterOptions interpreter_options;
+    interpreter_options.reference = options.reference_kernels;
+    interp::ForEachSample(reference, blocks, options.threads, run_block, interpreter_options);
+  }
+
+  for (size_t k = 0; k < num_outputs; ++k) {
+    OutputComparison& out = result.outputs[k];
+    for (const BlockStats& b : block_stats) out.error.Merge(b.outputs[k]);
+    for (size_t s = 0; s < samples; ++s) out.top1_agree += reference_top[k][s] == candidate_top[k][s] ? 1 : 0;
+  }
+  if (!labels.empty()) {
+    ClassifierComparison c;
+    c.output = options.label_output;
+    for (size_t s = 0; s < samples; ++s) {
+      c.reference.Add(labels[s], static_cast<int64_t>(reference_top[c.output][s]));
+      c.candidate.Add(labels[s], static_cast<int64_t>(candidate_top[c.output][s]));
+    }
+    result.classifier = std::move(c);
+  }
+  for (size_t l = 0; l < num_layers; ++l) {
+    LayerComparison layer = matching.layers[l].info;
+    for (const BlockStats& b : block_stats) {
+      layer.error.Merge(b.layers[l]);
+      layer.clipped += b.clipped[l];
+    }
+    FlagUnhealthy(layer, options);
+    result.layers.push_back(std::move(layer));
+  }
+  std::stable_sort(result.layers.begin(), result.layers.end(), RankedBefore);
+  result.unmatched_layers = std::move(matching.unmatched);
+  return result;
+}
+
+CompareResult CompareModelsOnArrays(const Model& reference, const Model& candidate,
+                                    const std::vector<NpyArray>& arrays,
+                                    const std::vector<std::string>& names,
+                                    const std::vector<int64_t>& labels, const CompareOptions& options) {
+  if (names.size() != arrays.size()) {
+    throw Error("CompareModelsOnArrays: " + std::to_string(arrays.size()) + " arrays but " +
+                    std::to_string(names.size()) + " names",
+                ErrorCode::kInternal);
+  }
+  const auto convert = [&](const Model& model) {
+    const size_t inputs = model.subgraph(0).inputs.size();
+    if (arrays.size() != inputs) {
+      throw Error("the model has " + std::to_string(inputs) + " input" +
+                      (inputs == 1 ? "" : "s") + " but " + std::to_string(arrays.size()) + " data array" +
+                      (arrays.size() == 1 ? " was" : "s were") + " given (one per model input, in order)",
+                  ErrorCode::kBadInput);
+    }
+    ModelInputArrays converted;
+    for (size_t k = 0; k < arrays.size(); ++k) {
+      converted.arrays.push_back(ConvertModelInput(model, k, arrays[k], names[k], true));
+      converted.names.push_back(names[k]);
+    }
+    return converted;
+  };
+  // Messages name the model as well as the array: the same data fits one
+  // model and not the other.
+  const auto located = [](const Model& model, const Error& e) {
+    return Error(model.source() + ": " + e.what(), e.code());
+  };
+  ModelInputArrays reference_arrays, candidate_arrays;
+  std::vector<DatasetView> reference_views, candidate_views;
+  try {
+    reference_arrays = convert(reference);
+    reference_views = ViewModelInputs(reference, reference_arrays);
+  } catch (const Error& e) {
+    throw located(reference, e);
+  }
+  try {
+    candidate_arrays = convert(candidate);
+    candidate_views = ViewModelInputs(candidate, candidate_arrays);
+  } catch (const Error& e) {
+    throw located(candidate, e);
+  }
+  for (const DatasetView& view : reference_views) view.CheckFinite();
+  return CompareModels(reference, candidate, reference_views, candidate_views, labels, options);
+}
+
+std::vector<std::string> CheckThresholds(const CompareResult& result, const CompareThresholds& thresholds) {
+  std::vector<std::string> failed;
+  char line[320];
+  if (thresholds.max_drop_points) {
+    if (!result.classifier) {
+      throw Error("--max-drop needs --labels (the accuracy of each model)", ErrorCode::kBadInput);
+    }
+    const ClassifierComparison& c = *result.classifier;
+    if (c.drop_points() > *thresholds.max_drop_points) {
+      std::snprintf(line, sizeof line,
+                    "accuracy drop %.2f points exceeds --max-drop %g (reference %.2f%%, candidate %.2f%%)",
+                    c.drop_points(), *thresholds.max_drop_points, 100.0 * c.reference_accuracy(),
+                    100.0 * c.candidate_accuracy());
+      failed.push_back(line);
+    }
+  }
+  for (const OutputComparison& out : result.outputs) {
+    const std::string name = "output " + std::to_string(out.index) + " '" + out.candidate_name + "'";
+    if (thresholds.min_agreement && out.agreement() < *thresholds.min_agreement) {
+      std::snprintf(line, sizeof line, "%s: top-1 agreement %.4f is below --min-agreement %g (%llu of %zu samples)",
+                    name.c_str(), out.agreement(), *thresholds.min_agreement,
+                    static_cast<unsigned long long>(out.top1_agree), out.sample_max_abs.size());
+      failed.push_back(line);
+    }
+    if (thresholds.min_cosine && !(out.error.cosine() >= *thresholds.min_cosine)) {
+      std::snprintf(line, sizeof line, "%s: cosine similarity %.6f is below --min-cosine %g", name.c_str(),
+                    out.error.cosine(), *thresholds.min_cosine);
+      failed.push_back(line);
+    }
+    if (thresholds.max_rmse && !(out.error.rmse() <= *thresholds.max_rmse)) {
+      std::snprintf(line, sizeof line, "%s: RMSE %.6g exceeds --max-rmse %g", name.c_str(), out.error.rmse(),
+                    *thresholds.max_rmse);
+      failed.push_back(line);
+    }
+  }
+  return failed;
+}
+
+Error CheckFailedError(const std::vector<std::string>& failed) {
+  std::string message = failed.empty() ? std::string("a check failed") : failed[0];
+  for (size_t i = 1; i < failed.size(); ++i) message += "\ntinyforge: " + failed[i];
+  return Error(message, ErrorCode::kCheckFailed);
+}
+
+namespace {
+
+nlohmann::ordered_json Number(double v) {
+  return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr);
+}
+
+nlohmann::ordered_json ConfusionToJson(const ConfusionMatrix& m) {
+  nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+  for (size_t r = 0; r < m.classes(); ++r) {
+    nlohmann::ordered_json row = nlohmann::ordered_json::array();
+    for (size_t c = 0; c < m.classes(); ++c) row.push_back(m.at(r, c));
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+nlohmann::ordered_json AccuracyToJson(const ConfusionMatrix& m) {
+  nlohmann::ordered_json j;
+  j["correct"] = m.correct();
+  j["total"] = m.total();
+  j["accuracy"] = m.accuracy();
+  j["confusion"] = ConfusionToJson(m);
+  return j;
+}
+
+}  // namespace
+
+Histogram HistogramOf(const std::vector<float>& values, size_t bins) {
+  Histogram h;
+  bins = std::max<size_t>(bins, 1);
+  for (float v : values) h.hi = std::max(h.hi, static_cast<double>(v));
+  h.counts.assign(h.hi > 0 ? bins : 1, 0);
+  for (float v : values) {
+    size_t bin = h.hi > 0 ? static_cast<size_t>(static_cast<double>(v) / h.hi * static_cast<double>(bins)) : 0;
+    ++h.counts[std::min(bin, h.counts.size() - 1)];
+  }
+  return h;
+}
+
+nlohmann::ordered_json ErrorStatsToJson(const ErrorStats& stats) {
+  nlohmann::ordered_json j;
+  j["count"] = stats.count();
+  j["max_abs"] = Number(stats.max_abs());
+  j["mae"] = Number(stats.mae());
+  j["rmse"] = Number(stats.rmse());
+  j["cosine"] = Number(stats.cosine());
+  j["snr_db"] = Number(stats.snr_db());
+  return j;
+}
+
+nlohmann::ordered_json CompareToJson(const CompareResult& result) {
+  nlohmann::ordered_json j;
+  j["schema"] = "tinyforge.compare/1";
+  j["reference"] = result.reference_source;
+  j["candidate"] = result.candidate_source;
+  j["samples"] = result.samples;
+  nlohmann::ordered_json outputs = nlohmann::ordered_json::array();
+  for (const OutputComparison& out : result.outputs) {
+    nlohmann::ordered_json o;
+    o["index"] = out.index;
+    o["reference_name"] = out.reference_name;
+    o["candidate_name"] = out.candidate_name;
+    o["elements"] = out.elements;
+    o["error"] = ErrorStatsToJson(out.error);
+    o["top1_agree"] = out.top1_agree;
+    o["top1_agreement"] = out.agreement();
+    const Histogram h = HistogramOf(out.sample_max_abs, kHistogramBins);
+    o["sample_max_abs_histogram"] = {{"lo", h.lo}, {"hi", h.hi}, {"counts", h.counts}};
+    outputs.push_back(std::move(o));
+  }
+  j["outputs"] = std::move(outputs);
+  if (result.classifier) {
+    const ClassifierComparison& c = *result.classifier;
+    nlohmann::ordered_json a;
+    a["output"] = c.output;
+    a["reference"] = AccuracyToJson(c.reference);
+    a["candidate"] = AccuracyToJson(c.candidate);
+    a["drop_points"] = c.drop_points();
+    j["accuracy"] = std::move(a);
+  } else {
+    j["accuracy"] = nullptr;
+  }
+  nlohmann::ordered_json layers = nlohmann::ordered_json::array();
+  for (size_t rank = 0; rank < result.layers.size(); ++rank) {
+    const LayerComparison& l = result.layers[rank];
+    nlohmann::ordered_json o;
+    o["rank"] = rank + 1;
+    o["op_index"] = l.op_index;
+    o["op"] = l.op_name;
+    o["tensor"] = l.tensor;
+    o["tensor_name"] = l.tensor_name;
+    o["reference_tensor"] = l.reference_tensor;
+    o["reference_tensor_name"] = l.reference_tensor_name;
+    o["matched_by"] = l.matched_by;
+    o["type"] = l.type;
+    o["scale"] = l.scale;
+    o["zero_point"] = l.zero_point;
+    o["error"] = ErrorStatsToJson(l.error);
+    o["rmse_steps"] = Number(l.rmse_steps());
+    o["clipped"] = l.clipped;
+    o["clipped_fraction"] = l.clipped_fraction();
+    o["unhealthy"] = l.unhealthy;
+    o["unhealthy_reason"] = l.unhealthy_reason;
+    layers.push_back(std::move(o));
+  }
+  j["layers"] = std::move(layers);
+  j["unmatched_layers"] = result.unmatched_layers;
+  return j;
+}
+
+}  // namespace tinyforge

@@ -1,0 +1,81 @@
+#include "libconvert/compare/compare_text.h"
+
+#include "libconvert/base/progress.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace tinyforge {
+namespace {
+
+// printf into a std::string.
+template <typename... Args>
+std::string Format(const char* format, Args... args) {
+  char text[512];
+  std::snprintf(text, sizeof text, format, args...);
+  return text;
+}
+
+std::string Count(uint64_t n) { return ThousandsSeparated(n); }
+
+std::string Accuracy(const ConfusionMatrix& m) {
+  return Format("%6.2f%%  (%s of %s)", 100.0 * m.accuracy(), Count(m.correct()).c_str(), Count(m.total()).c_str());
+}
+
+std::string Snr(double db) { return std::isinf(db) ? (db > 0 ? "inf" : "-inf") : Format("%.2f", db); }
+
+}  // namespace
+
+std::string CompareSummaryText(const CompareResult& r, size_t max_layers) {
+  std::string s;
+  s += "reference  " + r.reference_source + "\n";
+  s += "candidate  " + r.candidate_source + "\n";
+  s += "samples    " + Count(r.samples) + "\n";
+  if (r.classifier) {
+    const ClassifierComparison& c = *r.classifier;
+    s += "\naccuracy (output " + std::to_string(c.output) + ")\n";
+    s += "  reference  " + Accuracy(c.reference) + "\n";
+    s += "  candidate  " + Accuracy(c.candidate) + "\n";
+    s += Format("  drop       %.2f points\n", c.drop_points());
+  }
+  for (const OutputComparison& out : r.outputs) {
+    s += "\noutput " + std::to_string(out.index) + " '" + out.candidate_name + "' (" + std::to_string(out.elements) +
+         " per sample)\n";
+    s += Format("  max abs %.4g  MAE %.4g  RMSE %.4g  cosine %.6f  SNR %s dB\n", out.error.max_abs(),
+                out.error.mae(), out.error.rmse(), out.error.cosine(), Snr(out.error.snr_db()).c_str());
+    s += Format("  top-1 agreement %.2f%% (%s of %s)\n", 100.0 * out.agreement(), Count(out.top1_agree).c_str(),
+                Count(r.samples).c_str());
+  }
+  if (!r.layers.empty()) {
+    size_t unhealthy = 0;
+    for (const LayerComparison& l : r.layers) unhealthy += l.unhealthy ? 1 : 0;
+    s += "\nlayers, worst first (" + std::to_string(r.layers.size()) + " compared, " + std::to_string(unhealthy) +
+         " unhealthy; rounding alone gives RMSE/scale 0.29)\n";
+    s += Format("  %4s %4s  %-18s %-8s %11s %5s %10s %10s %9s %8s  %s\n", "rank", "op", "operator", "type", "scale",
+                "zp", "RMSE", "RMSE/scale", "cosine", "SNR dB", "tensor");
+    for (size_t i = 0; i < r.layers.size() && i < max_layers; ++i) {
+      const LayerComparison& l = r.layers[i];
+      const double steps = l.rmse_steps();
+      const bool quantized = l.scale > 0;
+      s += Format("  %4zu %4zu  %-18s %-8s %11s %5s %10.4g %10s %9.6f %8s  %s%s\n", i + 1, l.op_index,
+                  l.op_name.c_str(), l.type.c_str(), quantized ? Format("%.5g", l.scale).c_str() : "-",
+                  quantized ? std::to_string(l.zero_point).c_str() : "-", l.error.rmse(),
+                  std::isnan(steps) ? "-" : Format("%.3f", steps).c_str(),
+                  l.error.cosine(), Snr(l.error.snr_db()).c_str(), l.tensor_name.c_str(),
+                  l.unhealthy ? "  UNHEALTHY" : "");
+    }
+    if (r.layers.size() > max_layers) {
+      s += "  ... " + std::to_string(r.layers.size() - max_layers) + " more in the JSON/HTML report\n";
+    }
+    for (const LayerComparison& l : r.layers) {
+      if (l.unhealthy) s += "  unhealthy: '" + l.tensor_name + "': " + l.unhealthy_reason + "\n";
+    }
+  }
+  if (!r.unmatched_layers.empty()) {
+    s += "\nnot matched to a reference tensor: " + std::to_string(r.unmatched_layers.size()) + " activation" +
+         (r.unmatched_layers.size() == 1 ? "" : "s") + "\n";
+  }
+  return s;
+}
+
+}  // namespace tinyforge

@@ -1,0 +1,39 @@
+#include "libconvert/compare/evaluate.h"
+
+#include "libconvert/base/error.h"
+#include "libconvert/interp/batch.h"
+
+namespace tinyforge {
+
+ClassifierResult EvaluateClassifier(const Model& model, const std::vector<DatasetView>& inputs,
+                                    const std::vector<int64_t>& labels, int threads, size_t output,
+                                    const std::function<void()>& on_sample) {
+  const size_t samples = interp::CountSamples(model, inputs);
+  const auto& g = model.subgraph(0);
+  if (output >= g.outputs.size()) {
+    throw Error(model.source() + ": output " + std::to_string(output) + " does not exist (the model has " +
+                    std::to_string(g.outputs.size()) + ")",
+                ErrorCode::kBadInput);
+  }
+  if (!labels.empty() && labels.size() != samples) {
+    throw Error("the labels hold " + std::to_string(labels.size()) + " entries, but the data holds " +
+                    std::to_string(samples) + " samples",
+                ErrorCode::kBadInput);
+  }
+
+  ClassifierResult result;
+  result.predictions.resize(samples);
+  std::vector<std::vector<float>> scratch(static_cast<size_t>(interp::WorkerCount(threads, samples)));
+  interp::ForEachSample(model, samples, threads, [&](interp::Interpreter& interpreter, size_t s, int w) {
+    interp::SetInputs(interpreter, inputs, s);
+    interpreter.Invoke();
+    std::vector<float>& values = scratch[static_cast<size_t>(w)];
+    RealValues(interpreter.output(output), values);
+    result.predictions[s] = static_cast<int64_t>(ArgMax(values.data(), values.size()));
+    if (on_sample) on_sample();
+  });
+  for (size_t s = 0; s < labels.size(); ++s) result.confusion.Add(labels[s], result.predictions[s]);
+  return result;
+}
+
+}  // namespace tinyforge

@@ -1,0 +1,259 @@
+#include "libconvert/data/image_dataset.h"
+
+#include <stb_image.h>
+#include <stb_image_resize.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <system_error>
+
+#include "libconvert/base/error.h"
+
+namespace tinyforge {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int kMaxImageSide = 1 << 15;  // pixels, for --image-size
+
+// The whole of `text` as a finite number, or false.
+bool ParseNumber(const std::string& text, double* value) {
+  if (text.empty() || std::isspace(static_cast<unsigned char>(text[0]))) return false;
+  errno = 0;
+  char* end = nullptr;
+  *value = std::strtod(text.c_str(), &end);
+  return errno == 0 && end == text.c_str() + text.size() && std::isfinite(*value);
+}
+
+bool ParseSide(const std::string& text, int* side) {
+  if (text.empty() || text.size() > 6) return false;
+  for (char ch : text) {
+    if (!std::isdigit(static_cast<unsigned char>(ch))) return false;
+  }
+  *side = std::atoi(text.c_str());
+  return *side > 0 && *side <= kMaxImageSide;
+}
+
+std::string Join(const std::vector<double>& values) {
+  std::string s;
+  for (double v : values) {
+    if (!s.empty()) s += ",";
+    char buf[32];
+    std::snprintf(buf, sizeof(buf), "%g", v);
+    s += buf;
+  }
+  return s;
+}
+
+// Throws Error (kBadInput) naming the flag when `p` cannot be applied.
+void CheckImagePreprocess(const ImagePreprocess& p) {
+  if ((p.height == 0) != (p.width == 0) || p.height < 0 || p.width < 0 || p.height > kMaxImageSide ||
+      p.width > kMaxImageSide) {
+    throw Error("--image-size: " + std::to_string(p.height) + "x" + std::to_string(p.width) +
+                " is not a size (each side 1 to " + std::to_string(kMaxImageSide) + ")");
+  }
+  if (!std::isfinite(p.scale) || p.scale == 0) {
+    throw Error("--scale: " + Join({p.scale}) + " would map every pixel to one value; give a finite, non-zero scale");
+  }
+  const size_t channels = p.grayscale ? 1 : 3;
+  const std::string per_channel = "one value or one per channel (" + std::to_string(channels) +
+                                  (p.grayscale ? ", with --grayscale)" : ", RGB)");
+  if (p.mean.size() != 1 && p.mean.size() != channels) {
+    throw Error("--mean: " + std::to_string(p.mean.size()) + " values (" + Join(p.mean) + "); give " + per_channel);
+  }
+  if (p.stddev.size() != 1 && p.stddev.size() != channels) {
+    throw Error("--std: " + std::to_string(p.stddev.size()) + " values (" + Join(p.stddev) + "); give " + per_channel);
+  }
+  for (double m : p.mean) {
+    if (!std::isfinite(m)) throw Error("--mean: " + Join(p.mean) + " holds a value that is not finite");
+  }
+  for (double s : p.stddev) {
+    if (!std::isfinite(s) || s == 0) {
+      throw Error("--std: " + Join(p.stddev) + " holds " + Join({s}) + "; a standard deviation must be finite and non-zero");
+    }
+  }
+}
+
+bool IsImageName(const fs::path& name) {
+  std::string ext = name.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char ch) { return std::tolower(ch); });
+  return ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".bmp";
+}
+
+// The image files directly in `dir`, sorted by name.
+std::vector<fs::path> ImageFiles(const std::string& dir) {
+  std::error_code ec;
+  fs::directory_iterator it(dir, ec);
+  if (ec) throw Error(dir + ": cannot read the image directory (" + ec.message() + ")");
+  std::vector<fs::path> files;
+  for (const fs::directory_iterator end; it != end;) {
+    std::error_code type_ec;
+    if (IsImageName(it->path()) && it->is_regular_file(type_ec)) files.push_back(it->path());
+    it.increment(ec);
+    if (ec) throw Error(dir + ": cannot read the image directory (" + ec.message() + ")");
+  }
+  if (files.empty()) throw Error(dir + ": no .png, .jpg, .jpeg or .bmp file in the image directory");
+  std::sort(files.begin(), files.end(),
+            [](const fs::path& a, const fs::path& b) { return a.filename().string() < b.filename().string(); });
+  return files;
+}
+
+std::string SizeText(int64_t height, int64_t width) { return std::to_string(height) + "x" + std::to_string(width); }
+
+using StbPixels = std::unique_ptr<unsigned char, void (*)(void*)>;
+
+StbPixels Decode(const std::string& path, int channels, int* height, int* width) {
+  int decoded_channels = 0;
+  unsigned char* pixels = stbi_load(path.c_str(), width, height, &decoded_channels, channels);
+  if (pixels == nullptr) {
+    const char* reason = stbi_failure_reason();
+    throw Error(path + ": cannot decode the image (stb: " + (reason ? reason : "no reason given") + ")");
+  }
+  return StbPixels(pixels, stbi_image_free);
+}
+
+void CheckImagesFitInput(const Model& model, size_t k, const NpyArray& images, const std::string& dir) {
+  const std::vector<int32_t>& shape = model.tensor(0, model.subgraph(0).inputs.at(k)).shape;
+  // The image part of the input: [1,H,W,C] or [H,W,C].
+  const std::vector<int64_t> hwc(shape.size() == 4 && shape[0] == 1 ? shape.begin() + 1 : shape.begin(),
+                                 shape.end());
+  const int64_t height = images.shape[1], width = images.shape[2], channels = images.shape[3];
+  const std::string got = dir + ": the images give " + DTypeName(images.dtype) + " " + ShapeToString(images.shape) +
+                          " (" + std::to_string(images.shape[0]) + " images, " + SizeText(height, width) + ", " +
+                          std::to_string(channels) + (channels == 1 ? " channel)" : " channels)") + ", but " +
+                          DescribeModelInput(model, k);
+  if (hwc.size() != 3) throw Error(got + " is not an image input ([1,H,W,C] or [H,W,C])");
+  std::string fixes;
+  if (hwc[0] != height || hwc[1] != width) fixes += " --image-size " + SizeText(hwc[0], hwc[1]);
+  if (hwc[2] != channels) {
+    if (hwc[2] == 1) {
+      fixes += " --grayscale";
+    } else if (hwc[2] == 3) {
+      fixes += " without --grayscale";
+    } else {
+      throw Error(got + " expects " + std::to_string(hwc[2]) +
+                  " channels; images give 1 (--grayscale) or 3 (RGB)");
+    }
+  }
+  if (fixes.empty()) return;
+  std::vector<int64_t> expected{-1};
+  expected.insert(expected.end(), hwc.begin(), hwc.end());
+  std::string expected_text = ShapeToString(expected);
+  expected_text.replace(1, 2, "N");  // "[-1,28,28,1]" -> "[N,28,28,1]"
+  throw Error(got + " expects " + expected_text + "; pass" + fixes);
+}
+
+}  // namespace
+
+ImagePreprocess ParseImagePreprocess(const std::string& image_size, const std::string& scale,
+                                     const std::vector<double>& mean, const std::vector<double>& std,
+                                     bool grayscale) {
+  ImagePreprocess p;
+  p.grayscale = grayscale;
+  if (!image_size.empty()) {
+    const size_t x = image_size.find_first_of("xX");
+    const bool ok = x == std::string::npos
+                        ? ParseSide(image_size, &p.height) && ParseSide(image_size, &p.width)
+                        : ParseSide(image_size.substr(0, x), &p.height) && ParseSide(image_size.substr(x + 1), &p.width);
+    if (!ok) {
+      throw Error("--image-size: '" + image_size + "' is not HxW or N (e.g. 28x28, or 96 for 96x96; each side 1 to " +
+                  std::to_string(kMaxImageSide) + ")");
+    }
+  }
+  const size_t slash = scale.find('/');
+  double numerator = 0, denominator = 1;
+  const bool scale_ok = slash == std::string::npos
+                            ? ParseNumber(scale, &numerator)
+                            : ParseNumber(scale.substr(0, slash), &numerator) &&
+                                  ParseNumber(scale.substr(slash + 1), &denominator) && denominator != 0;
+  if (!scale_ok) throw Error("--scale: '" + scale + "' is not a number or a fraction such as 1/255");
+  p.scale = numerator / denominator;
+  if (!mean.empty()) p.mean = mean;
+  if (!std.empty()) p.stddev = std;
+  CheckImagePreprocess(p);
+  return p;
+}
+
+NpyArray LoadImageDataset(const std::string& dir, const ImagePreprocess& p) {
+  CheckImagePreprocess(p);
+  const std::vector<fs::path> files = ImageFiles(dir);
+  const int channels = p.grayscale ? 1 : 3;
+
+  // Each 8-bit value of channel c maps to one float: a table per channel.
+  std::vector<std::array<float, 256>> table(static_cast<size_t>(channels));
+  for (size_t c = 0; c < table.size(); ++c) {
+    const double mean = p.mean[p.mean.size() == 1 ? 0 : c];
+    const double stddev = p.stddev[p.stddev.size() == 1 ? 0 : c];
+    for (int v = 0; v < 256; ++v) table[c][static_cast<size_t>(v)] = static_cast<float>((v * p.scale - mean) / stddev);
+  }
+
+  NpyArray result;
+  int height = p.height, width = p.width;
+  std::string first;  // the file that set the size, when none was given
+  std::vector<unsigned char> resized;
+  for (size_t i = 0; i < files.size(); ++i) {
+    const std::string path = files[i].string();
+    int h = 0, w = 0;
+    const StbPixels pixels = Decode(path, channels, &h, &w);
+    if (height == 0) {
+      height = h;
+      width = w;
+      first = files[i].filename().string();
+    }
+    if (i == 0) {
+      result = NpyArray::Zeros(DType::kFloat32, {static_cast<int64_t>(files.size()), height, width, channels});
+    }
+    const unsigned char* src = pixels.get();
+    if (h != height || w != width) {
+      if (!first.empty()) {
+        throw Error(path + ": the image is " + SizeText(h, w) + " (HxW) but " + first + " is " +
+                    SizeText(height, width) + "; pass --image-size to resize every image to one size");
+      }
+      resized.resize(static_cast<size_t>(height) * static_cast<size_t>(width) * static_cast<size_t>(channels));
+      if (!stbir_resize_uint8(src, w, h, 0, resized.data(), width, height, 0, channels)) {
+        throw Error(path + ": stb could not resize the image from " + SizeText(h, w) + " to " + SizeText(height, width));
+      }
+      src = resized.data();
+    }
+    const size_t per_image = static_cast<size_t>(height) * static_cast<size_t>(width) * static_cast<size_t>(channels);
+    float* dst = result.MutableView<float>().data() + i * per_image;
+    for (size_t e = 0; e < per_image; ++e) dst[e] = table[e % static_cast<size_t>(channels)][src[e]];
+  }
+  return result;
+}
+
+ModelInputArrays ReadModelInputsOrImages(const Model& model, const std::vector<std::string>& paths,
+                                         const ImagePreprocess& p, bool quantize_floats) {
+  std::error_code ec;
+  const bool any_directory =
+      std::any_of(paths.begin(), paths.end(), [&ec](const std::string& path) { return fs::is_directory(path, ec); });
+  if (!any_directory) return ReadModelInputs(model, paths, quantize_floats);
+  const size_t inputs = model.subgraph(0).inputs.size();
+  if (paths.size() != inputs) {
+    throw Error(model.source() + ": the model has " + std::to_string(inputs) + " input" + (inputs == 1 ? "" : "s") +
+                " but " + std::to_string(paths.size()) +
+                " paths were given (one .npy file or image directory per model input, in order)");
+  }
+  ModelInputArrays result;
+  for (size_t k = 0; k < paths.size(); ++k) {
+    NpyArray array;
+    if (fs::is_directory(paths[k], ec)) {
+      array = LoadImageDataset(paths[k], p);
+      CheckImagesFitInput(model, k, array, paths[k]);
+    } else {
+      array = ReadNpy(paths[k]);
+    }
+    result.arrays.push_back(ConvertModelInput(model, k, std::move(array), paths[k], quantize_floats));
+    result.names.push_back(paths[k]);
+  }
+  return result;
+}
+
+}  // namespace tinyforge

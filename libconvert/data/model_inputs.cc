@@ -1,0 +1,98 @@
+#include "libconvert/data/model_inputs.h"
+
+#include <algorithm>
+
+#include "libconvert/model/dtype.h"
+#include "libconvert/interp/ref/quantize.h"
+
+namespace tinyforge {
+namespace {
+
+NpyArray QuantizeArray(const NpyArray& in, const tflite::TensorT& t, const std::string& name) {
+  if (!t.quantization || t.quantization->scale.empty()) {
+    throw Error(name + ": cannot quantize float data for input '" + t.name +
+                "': the input has no quantization parameters");
+  }
+  const float scale = t.quantization->scale[0];
+  const int32_t zero_point =
+      t.quantization->zero_point.empty() ? 0 : static_cast<int32_t>(t.quantization->zero_point[0]);
+  std::vector<float> values(in.NumElements());
+  if (in.dtype == DType::kFloat64) {
+    const Span<const double> v = in.View<double>();
+    for (size_t i = 0; i < values.size(); ++i) values[i] = static_cast<float>(v[i]);
+  } else {
+    const Span<const float> v = in.View<float>();
+    values.assign(v.begin(), v.end());
+  }
+  const ref::AffineQuantizeParams params = ref::PrepareQuantizeFromFloat(scale, zero_point);
+  const ref::Shape flat({static_cast<int32_t>(values.size())});
+  NpyArray out = NpyArray::Zeros(*NpyDTypeOf(t.type), in.shape);
+  if (t.type == tflite::TensorType_INT8) {
+    ref::QuantizeFloatToInt8(params, flat, values.data(), out.MutableView<int8_t>().data());
+  } else if (t.type == tflite::TensorType_UINT8) {
+    // The same rounding into int16, then clamped to [0, 255]: clamping to the
+    // wider range first changes nothing.
+    std::vector<int16_t> wide(values.size());
+    ref::QuantizeFloatToInt16(params, flat, values.data(), wide.data());
+    Span<uint8_t> q = out.MutableView<uint8_t>();
+    for (size_t i = 0; i < wide.size(); ++i) {
+      q[i] = static_cast<uint8_t>(std::clamp<int16_t>(wide[i], 0, 255));
+    }
+  } else {
+    ref::QuantizeFloatToInt16(params, flat, values.data(), out.MutableView<int16_t>().data());
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string DescribeModelInput(const Model& model, size_t k) {
+  const tflite::TensorT& t = model.tensor(0, model.subgraph(0).inputs.at(k));
+  return "model input " + std::to_string(k) + " '" + t.name + "' " + ShapeString(t.shape) + " " +
+         TypeShortName(t.type);
+}
+
+ModelInputArrays ReadModelInputs(const Model& model, const std::vector<std::string>& paths,
+                                 bool quantize_floats) {
+  const auto& g = model.subgraph(0);
+  if (paths.size() != g.inputs.size()) {
+    throw Error(model.source() + ": the model has " + std::to_string(g.inputs.size()) + " input" +
+                (g.inputs.size() == 1 ? "" : "s") + " but " + std::to_string(paths.size()) +
+                " .npy file" + (paths.size() == 1 ? " was" : "s were") + " given (one --input per model input, in order)");
+  }
+  ModelInputArrays result;
+  for (size_t k = 0; k < paths.size(); ++k) {
+    result.arrays.push_back(ConvertModelInput(model, k, ReadNpy(paths[k]), paths[k], quantize_floats));
+    result.names.push_back(paths[k]);
+  }
+  return result;
+}
+
+NpyArray ConvertModelInput(const Model& model, size_t k, NpyArray array, const std::string& name,
+                           bool quantize_floats) {
+  const tflite::TensorT& t = model.tensor(0, model.subgraph(0).inputs.at(k));
+  const auto want = NpyDTypeOf(t.type);
+  if (!want) throw Error(model.source() + ": " + DescribeModelInput(model, k) + " has a type .npy cannot hold");
+  if (array.dtype == *want) return array;
+  const bool integer_input = t.type == tflite::TensorType_INT8 || t.type == tflite::TensorType_UINT8 ||
+                             t.type == tflite::TensorType_INT16;
+  if (IsFloatDType(array.dtype) && integer_input && quantize_floats) return QuantizeArray(array, t, name);
+  std::string hint;
+  if (IsFloatDType(array.dtype) && integer_input) {
+    hint = "; pass --quantize-inputs to quantize float data with the input's scale and zero point";
+  }
+  throw Error(name + ": dtype " + DTypeName(array.dtype) + " does not match " + DescribeModelInput(model, k) + hint);
+}
+
+std::vector<DatasetView> ViewModelInputs(const Model& model, const ModelInputArrays& inputs) {
+  std::vector<DatasetView> views;
+  const auto& g = model.subgraph(0);
+  for (size_t k = 0; k < inputs.arrays.size(); ++k) {
+    const tflite::TensorT& t = model.tensor(0, g.inputs[k]);
+    views.emplace_back(inputs.arrays[k], inputs.names[k], t.shape, *NpyDTypeOf(t.type),
+                       DescribeModelInput(model, k));
+  }
+  return views;
+}
+
+}  // namespace tinyforge

@@ -1,0 +1,40 @@
+// Turning .npy files into inputs for a model: type checks against each model
+// input and, on request, quantization of float data with the input's own
+// scale and zero point. Used by every command that feeds data to a model.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "libconvert/data/dataset.h"
+#include "libconvert/model/model.h"
+#include "libconvert/data/npy.h"
+
+namespace tinyforge {
+
+struct ModelInputArrays {
+  std::vector<NpyArray> arrays;   // one per model input, in the model's dtype
+  std::vector<std::string> names; // the file each came from (for messages)
+};
+
+// Reads one .npy per input of subgraph 0. A float array given to an int8,
+// uint8 or int16 input is quantized (q = clamp(round(x / scale) + zero_point), as
+// TFLM's QUANTIZE computes it) when `quantize_floats` is set; any other dtype
+// mismatch is an Error naming the file, the input and both dtypes.
+ModelInputArrays ReadModelInputs(const Model& model, const std::vector<std::string>& paths,
+                                 bool quantize_floats);
+
+// The same for one array already in memory, for model input k; `name` names
+// it in messages.
+NpyArray ConvertModelInput(const Model& model, size_t k, NpyArray array, const std::string& name,
+                           bool quantize_floats);
+
+// Views over the arrays, checked against the model inputs' shapes (one sample
+// or N samples each; see dataset.h). The arrays must outlive the views.
+std::vector<DatasetView> ViewModelInputs(const Model& model, const ModelInputArrays& inputs);
+
+// "model input 0 'serving_default_x:0' [1,28,28,1] int8": how messages name
+// an input.
+std::string DescribeModelInput(const Model& model, size_t k);
+
+}  // namespace tinyforge

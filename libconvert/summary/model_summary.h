@@ -1,0 +1,184 @@
+// What a user wants to know about a model before deploying it: its inputs and
+// outputs, each operator with shapes, options and cost, what its tensors
+// weigh, and which operators TensorFlow Lite Micro cannot run. `tinyforge
+// inspect` prints it; Summarize computes it as plain data (no printing), so
+// other tools and tests can use the numbers.
+//
+// Units and definitions used throughout:
+// - MACs: multiply-accumulates of one inference, from the static tensor
+//   shapes in the file (a -1 in shape_signature counts as the stored shape,
+//   usually 1). Counted for the ops that are mostly MACs:
+//     CONV_2D            out_elements * kh * kw * filter_in  (filter_in =
+//                        in_c / groups, so groups are accounted for)
+//     DEPTHWISE_CONV_2D  out_elements * kh * kw
+//     FULLY_CONNECTED    out_elements * in  (= batch_rows * out * in)
+//     TRANSPOSE_CONV     in_elements * kh * kw * out_c  (each input pixel is
+//                        scattered over a kh x kw x out_c window)
+//     BATCH_MATMUL       out_elements * k  (k: the contracted dimension of
+//                        the left operand, after adj_x)
+//     UNIDIRECTIONAL_SEQUENCE_LSTM  steps * (elements of the 8 gate weight
+//                        matrices + the projection matrix), steps =
+//                        batch * time
+//     SVDF               batch * (elements of weights_feature + weights_time)
+//   Every other op (pooling, elementwise, activations, reshapes, ...) counts
+//   0 MACs, and so does a MAC op whose shapes are missing or malformed.
+// - Parameters: elements of the constant tensors. A buffer shared by several
+//   tensors is counted once (for the first tensor that uses it, scanning
+//   subgraphs and tensors in order). Shape and index constants count too.
+// - Weight bytes: bytes of those same constant buffers, each counted once.
+//   Metadata buffers are not weights; they are listed with their sizes.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "libconvert/model/model.h"
+
+namespace tinyforge {
+
+// Quantization parameters of a tensor, reduced to what a reader needs.
+struct QuantSummary {
+  size_t num_scales = 0;          // 0: not quantized; 1: per tensor; >1: per channel
+  float scale = 0.0f;             // when num_scales == 1
+  int64_t zero_point = 0;         // when num_scales == 1
+  int32_t quantized_dimension = 0;  // the channel axis when num_scales > 1
+};
+
+// A tensor as seen from outside: a subgraph input/output or an operand.
+struct TensorSummary {
+  int index = -1;  // in its subgraph; -1 for an omitted optional operand
+  std::string name;
+  tflite::TensorType type = tflite::TensorType_FLOAT32;
+  std::vector<int32_t> shape;
+  bool constant = false;
+  QuantSummary quant;
+};
+
+// One key option of an operator, formatted for reading: ("stride", "2x2")
+// with two-dimensional values as HxW.
+struct OpOption {
+  std::string key;
+  std::string value;
+};
+
+struct OperatorSummary {
+  size_t index = 0;  // execution order within the subgraph
+  std::string name;  // Model::OpName: "CONV_2D", "CUSTOM(<code>)"
+  tflite::BuiltinOperator code = tflite::BuiltinOperator_ADD;
+  int version = 1;
+  std::vector<TensorSummary> inputs;  // index -1 where an optional input is omitted
+  std::vector<TensorSummary> outputs;
+  std::vector<OpOption> options;      // key options, in a fixed order per op type
+  // "NONE", "RELU", "RELU6", ... for ops whose options have a fused activation;
+  // nullopt for ops that have none.
+  std::optional<std::string> fused_activation;
+  int64_t macs = 0;
+  // MicroMutableOpResolver method ("AddConv2D"); nullopt: TFLM has no kernel.
+  std::optional<std::string> tflm_method;
+};
+
+struct SubgraphSummary {
+  size_t index = 0;
+  std::string name;
+  size_t num_tensors = 0;
+  std::vector<TensorSummary> inputs;
+  std::vector<TensorSummary> outputs;
+  std::vector<OperatorSummary> operators;
+  int64_t macs = 0;
+};
+
+// Tensors of one element type, over all subgraphs.
+struct TypeStats {
+  tflite::TensorType type = tflite::TensorType_FLOAT32;
+  int64_t tensors = 0;
+  int64_t constant_tensors = 0;  // tensors with constant data (shared buffers included)
+  int64_t parameters = 0;        // elements, each buffer counted once (see above)
+  int64_t constant_bytes = 0;    // bytes, each buffer counted once
+};
+
+// How often an operator occurs in the model, and TFLM's method for it.
+struct OpUsage {
+  std::string name;
+  int64_t count = 0;
+  std::optional<std::string> tflm_method;
+};
+
+struct MetadataSummary {
+  std::string name;
+  int64_t bytes = 0;  // size of its buffer
+};
+
+struct SignatureSummary {
+  std::string key;
+  uint32_t subgraph = 0;
+  std::vector<std::pair<std::string, uint32_t>> inputs;  // (name, tensor index)
+  std::vector<std::pair<std::string, uint32_t>> outputs;
+};
+
+struct ModelSummary {
+  std::string source;  // file path or label the model was loaded from
+  std::string description;
+  uint32_t schema_version = 0;
+  std::vector<SubgraphSummary> subgraphs;
+  std::vector<TypeStats> tensor_types;  // ordered by TensorType value
+  std::vector<OpUsage> op_usage;        // ordered by operator name
+  // Distinct operators with no TFLM kernel, by name (from op_usage).
+  std::vector<std::string> ops_without_tflm_kernel;
+  std::vector<MetadataSummary> metadata;
+  std::vector<SignatureSummary> signatures;
+  int64_t num_tensors = 0;    // over all subgraphs
+  int64_t num_operators = 0;  // over all subgraphs
+  int64_t parameters = 0;
+  int64_t weight_bytes = 0;
+  int64_t macs = 0;  // over all subgraphs
+};
+
+// Computes the summary. The model must have passed LoadModel's verification
+// (indices in range); throws Error otherwise.
+ModelSummary Summarize(const Model& model);
+
+// The JSON schema name and version; bumped when a key changes meaning or goes.
+inline constexpr const char* kInspectSchema = "tinyforge.inspect/1";
+
+// The summary as a JSON document with keys in this fixed order:
+// {
+//   "schema": "tinyforge.inspect/1",
+//   "source": str, "description": str, "schema_version": int,
+//   "totals": {"subgraphs", "operators", "tensors", "parameters",
+//              "weight_bytes", "macs"}: ints,
+//   "subgraphs": [{
+//     "index": int, "name": str, "num_tensors": int, "macs": int,
+//     "inputs": [TENSOR], "outputs": [TENSOR],
+//     "operators": [{
+//       "index": int, "op": str, "version": int,
+//       "inputs": [TENSOR or null (omitted optional input)], "outputs": [TENSOR],
+//       "options": {key: str, ...}  (OpOption, in order),
+//       "fused_activation": str or null, "macs": int,
+//       "tflm_method": str or null}]}],
+//   "tensor_types": [{"type": "INT8", "tensors", "constant_tensors",
+//                     "parameters", "constant_bytes"}],
+//   "operator_usage": [{"op": str, "count": int, "tflm_method": str or null}],
+//   "tflm_missing": [str],
+//   "metadata": [{"name": str, "bytes": int}],
+//   "signatures": [{"key": str, "subgraph": int,
+//                   "inputs": [{"name": str, "tensor": int}], "outputs": [...]}]
+// }
+// TENSOR = {"index": int, "name": str, "type": "INT8", "shape": [int],
+//           "constant": bool, "quantization": null or QUANT}
+// QUANT  = {"num_scales": int, "scale": number or null, "zero_point": int or
+//           null, "quantized_dimension": int}  (scale and zero_point are
+//           null when per channel, num_scales > 1)
+// Types are TensorType names (dtype.h TypeName).
+nlohmann::ordered_json ToJson(const ModelSummary& summary);
+
+// Human-readable text: header, inputs/outputs, an aligned table of operators
+// per subgraph, then tensors by type, totals, metadata, signatures and TFLM
+// support. Ends with a newline.
+std::string FormatSummary(const ModelSummary& summary);
+
+}  // namespace tinyforge
