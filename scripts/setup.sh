@@ -14,6 +14,7 @@ packages=(
   libsimde-dev                     # tests: the AVX-512 VNNI kernel emulated on any CPU
   xxd                              # the emit tests compare against real xxd -i
   python3-numpy                    # the .npy tests compare bytes with numpy.save
+  qemu-system-arm                  # tests: the Cortex-M4 TFLM oracle (../shared/tflm-m4)
 )
 
 missing=()
