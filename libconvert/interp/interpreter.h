@@ -63,6 +63,8 @@ class Interpreter {
   size_t num_tensors() const { return tensors_.size(); }
   const Model& model() const { return model_; }
   const InterpreterOptions& options() const { return options_; }
+  // True when operator `op_index` runs a fast kernel (after Prepare).
+  bool RunsFastKernel(size_t op_index) const { return fast_kernel_.at(op_index); }
 
  private:
   void InitTensors();
@@ -76,6 +78,7 @@ class Interpreter {
   std::vector<RuntimeTensor> tensors_;
   std::vector<std::vector<uint8_t>> storage_;  // per tensor; empty for constants
   std::vector<EvalFn> evals_;
+  std::vector<bool> fast_kernel_;  // per operator: Prepare chose a fast kernel
   std::vector<OpEvent> events_;  // prebuilt so observing allocates nothing
   Observer observer_;
   bool prepared_ = false;

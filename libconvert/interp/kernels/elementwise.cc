@@ -84,7 +84,10 @@ EvalFn PrepareAddSub(PrepareContext& ctx, bool add) {
           if (add && c.allow_fast() && !plan.needs_broadcast) {
             const EvalFn fast = fast::AddInt8(params, plan.flat_size, c.input(0).Data<int8_t>(),
                                               c.input(1).Data<int8_t>(), c.output(0).Data<int8_t>());
-            if (fast) return fast;
+            if (fast) {
+              c.NoteFastKernel();
+              return fast;
+            }
           }
           return QuantEval<int8_t>(c, plan, params, run);
         }
