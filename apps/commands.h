@@ -24,6 +24,8 @@ void SetupPipelineCommand(CLI::App& app);
 void SetupPruneCommand(CLI::App& app);
 // `tinyforge bench`: fast kernels against the reference (apps/bench_command.cc).
 void SetupBenchCommand(CLI::App& app);
+// `tinyforge ops`: what tinyforge does with every operator (apps/ops_command.cc).
+void SetupOpsCommand(CLI::App& app);
 
 // -j/--threads N on `cmd`: worker threads for dataset work (0: every
 // core), the same flag and help on every command that has one

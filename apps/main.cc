@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   tinyforge::SetupPipelineCommand(app);
   tinyforge::SetupPruneCommand(app);
   tinyforge::SetupBenchCommand(app);
+  tinyforge::SetupOpsCommand(app);
 
   try {
     app.parse(argc, argv);
