@@ -246,6 +246,7 @@ void SetupPipelineCommand(CLI::App& app) {
   cmd->add_option("--method", o->method, "Calibration range: minmax, percentile[:P] or mse (default minmax)");
   cmd->add_option("--out-dir,-o", o->out_dir, "Where every artifact goes (created if missing)")->required();
   AddThreadsOption(*cmd, o->threads);
+  AddMaxMemoryOption(*cmd);
   cmd->add_flag("--quiet,-q", o->quiet, "Print only warnings, failed checks and errors; no progress bars");
   cmd->callback([o] { RunPipeline(*o); });
 }

@@ -5,7 +5,9 @@
 #include <numeric>
 #include <sstream>
 
+#include "libconvert/base/checked_math.h"
 #include "libconvert/base/error.h"
+#include "libconvert/model/verify.h"
 
 namespace tinyforge {
 namespace {
@@ -46,18 +48,35 @@ class Tail {
   int64_t used_ = 0;
 };
 
+// The most one arena buffer may take: more than a 32-bit microcontroller can
+// address is certainly a hostile or broken shape, and with every buffer
+// under it (and a flatbuffer's < 2^31 tensors) no arena sum can overflow.
+constexpr int64_t kMaxArenaBufferBytes = int64_t{1} << 32;
+
+// `bytes` when 0 <= bytes <= kMaxArenaBufferBytes, else an Error naming
+// `what` (a located tensor or operator).
+int64_t CheckedBufferBytes(const Model& model, std::optional<int64_t> bytes, const std::string& what) {
+  if (!bytes || *bytes < 0 || *bytes > kMaxArenaBufferBytes) {
+    throw Error(model.source() + ": " + what + " needs " +
+                (bytes && *bytes >= 0 ? std::to_string(*bytes) + " bytes, " : std::string("a size that overflows, ")) +
+                "more than any microcontroller arena holds (4 GiB)");
+  }
+  return *bytes;
+}
+
 // Bytes TFLM sizes a tensor's buffer at (TfLiteEvalTensorByteLength).
 int64_t TensorBytes(const Model& model, size_t sg, int index) {
   const tflite::TensorT& t = model.tensor(sg, index);
+  const std::string where = "subgraph " + std::to_string(sg) + ", tensor " + std::to_string(index) + " (" +
+                            QuotedName(t.name) + ")";
   const int64_t element = TflmTypeSize(t.type);
   if (element == 0) {
-    throw Error(model.source() + ": subgraph " + std::to_string(sg) + ", tensor " +
-                std::to_string(index) + " (" + t.name + "): TFLM cannot size a tensor of type " +
+    throw Error(model.source() + ": " + where + ": TFLM cannot size a tensor of type " +
                 std::to_string(static_cast<int>(t.type)));
   }
-  int64_t count = 1;
-  for (int32_t d : t.shape) count *= d;
-  return count * element;
+  const std::optional<int64_t> count = CheckedProduct(t.shape);
+  return CheckedBufferBytes(model, count ? CheckedMul(*count, element) : std::nullopt,
+                            where + " of shape " + ShapeString(t.shape));
 }
 
 // The "OfflineMemoryAllocation" metadata: [version, subgraph, count, offsets...]
@@ -283,9 +302,12 @@ ArenaEstimate EstimateTflmArena(const Model& model) {
   for (size_t sg = 0; sg < num_subgraphs; ++sg) {
     for (size_t i = 0; i < kernels[sg].size(); ++i) {
       const KernelArenaUse& use = kernels[sg][i];
-      for (int64_t bytes : use.prepare_bytes) tail.Allocate(bytes, kTflmArenaAlignment, &p.op_data);
+      const std::string op = model.OpLocation(sg, i);
+      for (int64_t bytes : use.prepare_bytes) {
+        tail.Allocate(CheckedBufferBytes(model, bytes, op + ": its kernel data"), kTflmArenaAlignment, &p.op_data);
+      }
       for (int64_t bytes : use.scratch_bytes) {
-        scratch.push_back({sg, static_cast<int>(i), bytes, {}});
+        scratch.push_back({sg, static_cast<int>(i), CheckedBufferBytes(model, bytes, op + ": its scratch buffer"), {}});
       }
     }
   }
