@@ -550,6 +550,26 @@ class Quantizer {
 
 }  // namespace
 
+namespace {
+
+// Every float constant must be finite: a NaN or infinite weight has no int8
+// value (its scale would be infinite or NaN), so it is the file's problem.
+void CheckFiniteConstants(const Model& model) {
+  const auto& tensors = model.subgraph(0).tensors;
+  for (size_t t = 0; t < tensors.size(); ++t) {
+    if (tensors[t]->type != tflite::TensorType_FLOAT32 || !model.IsConstant(*tensors[t])) continue;
+    const Span<const float> values = model.ConstantValues<float>(*tensors[t]);
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (std::isfinite(values[i])) continue;
+      throw Error(model.source() + ": subgraph 0, tensor " + std::to_string(t) + " (" + QuotedName(tensors[t]->name) +
+                  "): element " + std::to_string(i) + " is " + std::to_string(values[i]) +
+                  "; only finite float constants can be quantized");
+    }
+  }
+}
+
+}  // namespace
+
 QuantizeResult QuantizeModel(const Model& float_model, const CalibrationTable& table, const QuantizeOptions& options) {
   if (float_model.num_subgraphs() != 1) {
     throw Error(float_model.source() + ": has " + std::to_string(float_model.num_subgraphs()) +
@@ -561,6 +581,7 @@ QuantizeResult QuantizeModel(const Model& float_model, const CalibrationTable& t
                 "outputs, or --io float)",
                 ErrorCode::kBadInput);
   }
+  CheckFiniteConstants(float_model);
   return Quantizer(float_model, table, options).Run();
 }
 
