@@ -117,7 +117,8 @@ TEST(OperandContract, ShortBiasIsRefusedByEveryConvLikeKernel) {
     SCOPED_TRACE(tflite::EnumNameBuiltinOperator(op));
     const int channels = op == tflite::BuiltinOperator_DEPTHWISE_CONV_2D ? 2 : 3;
     // The right length prepares (so the failures below are the bias's).
-    interp::Interpreter good_interpreter(FloatConvLike(op, channels));
+    const Model good = FloatConvLike(op, channels);  // outlives its interpreter
+    interp::Interpreter good_interpreter(good);
     EXPECT_NO_THROW(good_interpreter.Prepare());
     for (const int wrong : {1, channels + 1}) {
       const std::string message = PrepareRejection(FloatConvLike(op, wrong));
@@ -128,8 +129,9 @@ TEST(OperandContract, ShortBiasIsRefusedByEveryConvLikeKernel) {
   }
   const std::string message = PrepareRejection(Int8FullyConnected(2));
   ExpectHas(message, "the bias 'bias' has 2 elements");
-  interp::Interpreter good(Int8FullyConnected(3));
-  EXPECT_NO_THROW(good.Prepare());
+  const Model good = Int8FullyConnected(3);
+  interp::Interpreter good_interpreter(good);
+  EXPECT_NO_THROW(good_interpreter.Prepare());
 }
 
 TEST(OperandContract, SparseConstantIsRefusedAtLoad) {
@@ -169,12 +171,14 @@ TEST(CheckedSizes, BudgetIsSharedAndReleased) {
   } restore;
   SetMemoryBudget(1000);
   {
-    interp::Interpreter first(FloatAdd({50}));  // 3 x 200 bytes
+    const Model first_model = FloatAdd({50});  // 3 x 200 bytes
+    interp::Interpreter first(first_model);
     first.Prepare();
     const std::string message = PrepareRejection(FloatAdd({50}));
     ExpectHas(message, "needs 600 B, which with 600 B already in use exceeds the memory budget of 1000 B");
   }
-  interp::Interpreter again(FloatAdd({50}));
+  const Model again_model = FloatAdd({50});
+  interp::Interpreter again(again_model);
   EXPECT_NO_THROW(again.Prepare());  // the first interpreter's bytes came back
 }
 
