@@ -4,6 +4,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "libconvert/tflm/target.h"
+
 namespace tinyforge {
 
 // `tinyforge inspect`: what a model holds (apps/inspect_command.cc).
@@ -29,5 +31,9 @@ void SetupBenchCommand(CLI::App& app);
 // core), the same flag and help on every command that has one
 // (apps/options.cc).
 CLI::Option* AddThreadsOption(CLI::App& cmd, int& threads);
+
+// --target host|cortex-m4 on `cmd`: the TFLM build the arena figure is for
+// (default cortex-m4); `purpose` opens the help text.
+CLI::Option* AddTargetOption(CLI::App& cmd, TflmTarget& target, const std::string& purpose);
 
 }  // namespace tinyforge

@@ -1,11 +1,27 @@
 // Options several subcommands share, declared in apps/commands.h.
 #include "apps/commands.h"
 
+#include <map>
+#include <string>
+
 namespace tinyforge {
 
 CLI::Option* AddThreadsOption(CLI::App& cmd, int& threads) {
   return cmd.add_option("--threads,-j", threads, "Worker threads (default 0: every core); results do not depend on it")
       ->check(CLI::NonNegativeNumber);
+}
+
+CLI::Option* AddTargetOption(CLI::App& cmd, TflmTarget& target, const std::string& purpose) {
+  std::map<std::string, TflmTarget> names;
+  std::string help = purpose + ":";
+  for (const TflmTarget t : kTflmTargets) {
+    names[std::string(TflmTargetName(t))] = t;
+    help += std::string(t == kTflmTargets[0] ? " " : ", ") + std::string(TflmTargetName(t)) + " (" +
+            std::string(TflmTargetDescription(t)) + ")";
+  }
+  help += "; default " + std::string(TflmTargetName(kDefaultTflmTarget)) +
+          ", where firmware runs. A 32-bit build has smaller runtime structures, so its arena is smaller";
+  return cmd.add_option("--target", target, help)->transform(CLI::CheckedTransformer(names));
 }
 
 }  // namespace tinyforge

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "libconvert/model/dtype.h"
+#include "libconvert/tflm/op_types.h"
 #include "libconvert/tflm/ops.h"
 
 namespace tinyforge {
@@ -429,7 +430,10 @@ OperatorSummary SummarizeOperator(const Model& model, size_t sg, size_t index) {
   s.options = KeyOptions(model, sg, op);
   if (const auto act = FusedActivation(op)) s.fused_activation = ActivationName(*act);
   s.macs = CountMacs(model, sg, op);
-  if (const auto method = TflmResolverMethod(model, op)) s.tflm_method = std::string(*method);
+  if (const auto method = TflmResolverMethod(model, op)) {
+    s.tflm_method = std::string(*method);
+    s.tflm_type_problem = TflmTypeProblem(model, sg, op);
+  }
   return s;
 }
 
@@ -471,6 +475,9 @@ ModelSummary Summarize(const Model& model) {
     for (size_t i = 0; i < graph.operators.size(); ++i) {
       OperatorSummary op = SummarizeOperator(model, sg, i);
       g.macs += op.macs;
+      if (op.tflm_type_problem) {
+        s.tflm_type_problems.push_back(model.OpLocation(sg, i) + ": " + *op.tflm_type_problem);
+      }
       OpUsage& u = usage[op.name];
       u.name = op.name;
       ++u.count;
@@ -598,6 +605,7 @@ nlohmann::ordered_json ToJson(const ModelSummary& s) {
       oj["fused_activation"] = OptionalString(op.fused_activation);
       oj["macs"] = op.macs;
       oj["tflm_method"] = OptionalString(op.tflm_method);
+      oj["tflm_type_problem"] = OptionalString(op.tflm_type_problem);
       ops.push_back(std::move(oj));
     }
     subgraphs.push_back(std::move(gj));
@@ -623,6 +631,8 @@ nlohmann::ordered_json ToJson(const ModelSummary& s) {
     usage.push_back(std::move(uj));
   }
   j["tflm_missing"] = s.ops_without_tflm_kernel;
+  j["tflm_type_problems"] = s.tflm_type_problems;
+  j["tflm_runs"] = s.TflmRunsIt();
 
   Json& metadata = j["metadata"] = Json::array();
   for (const MetadataSummary& md : s.metadata) {
@@ -800,18 +810,22 @@ std::string FormatSummary(const ModelSummary& s) {
     out += "inputs " + maps(sig.inputs) + "; outputs " + maps(sig.outputs) + "\n";
   }
 
-  if (s.ops_without_tflm_kernel.empty()) {
-    out += "TFLM: every operator has a kernel; a MicroMutableOpResolver<" +
+  if (s.TflmRunsIt()) {
+    out += "TFLM: every operator has a kernel that takes its types; a MicroMutableOpResolver<" +
            std::to_string(s.op_usage.size()) + "> needs:";
     for (const OpUsage& u : s.op_usage) out += " " + *u.tflm_method + "()";
     out += "\n";
   } else {
-    out += "TFLM: no kernel for";
-    for (size_t i = 0; i < s.ops_without_tflm_kernel.size(); ++i) {
-      out += (i ? ", " : " ") + s.ops_without_tflm_kernel[i];
+    out += "TFLM (tflite-micro " + std::string(kTflmCommit.substr(0, 12)) +
+           ") cannot run the model as it is:\n";
+    if (!s.ops_without_tflm_kernel.empty()) {
+      out += "  no kernel for";
+      for (size_t i = 0; i < s.ops_without_tflm_kernel.size(); ++i) {
+        out += (i ? ", " : " ") + s.ops_without_tflm_kernel[i];
+      }
+      out += "\n";
     }
-    out += " (tflite-micro " + std::string(kTflmCommit.substr(0, 12)) +
-           "); the model cannot run on TFLM as it is\n";
+    for (const std::string& problem : s.tflm_type_problems) out += "  " + problem + "\n";
   }
   return out;
 }
