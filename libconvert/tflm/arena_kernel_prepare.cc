@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "libconvert/tflm/arena_kernels.h"
+#include "libconvert/tflm/arena_layout.h"
 
 namespace tinyforge::tflm_arena {
 namespace {
@@ -25,16 +26,6 @@ bool TypeIs(const tflite::TensorT* t, TensorType type) { return t && t->type == 
 bool IsInt8Or16(const tflite::TensorT* t) {
   return TypeIs(t, tflite::TensorType_INT8) || TypeIs(t, tflite::TensorType_INT16);
 }
-// Channels of TFLM's TfLiteAffineQuantization for the tensor (0: none filled).
-int64_t QuantChannels(const tflite::TensorT* t) {
-  if (!t || !t->quantization || t->quantization->scale.empty() ||
-      t->quantization->zero_point.empty()) {
-    return 0;
-  }
-  return static_cast<int64_t>(t->quantization->scale.size());
-}
-// TfLiteIntArrayGetSizeInBytes: a size, then `n` ints.
-int64_t IntArrayBytes(int64_t n) { return 4 + 4 * n; }
 bool Is32Bit(const OpView& v) { return v.target() == TflmTarget::kCortexM4; }
 
 // conv_common.cc ConvPrepare and depthwise_conv_common.cc
@@ -55,7 +46,7 @@ std::vector<PrepareStep> ConvLike(const OpView& v, int64_t channels) {
 // TfLiteEvalTensor, its dims, and its data (written only by Eval).
 void TransposedCopy(const OpView& v, const tflite::TensorT* t, Steps& s) {
   if (t == nullptr) return;
-  s.Persistent(Is32Bit(v) ? 12 : 24);  // sizeof(TfLiteEvalTensor)
+  s.Persistent(LayoutFor(v.target()).eval_tensor.bytes);
   s.Persistent(IntArrayBytes(Rank(t)));
   s.Unwritten(Elements(t) * TflmTypeSize(t->type));
 }
@@ -122,7 +113,7 @@ std::vector<PrepareStep> PrepareFullyConnected(const OpView& v) {
   Steps s;
   s.In(0).In(1).In(2).Out(0);
   if (TypeIs(filter, tflite::TensorType_INT4)) s.Scratch(Elements(filter));
-  const int64_t channels = QuantChannels(filter);
+  const int64_t channels = filter ? QuantizationChannels(*filter) : 0;
   const tflite::TensorT* input = v.Input(0);
   if (input && input->type != tflite::TensorType_FLOAT32 && channels > 1) {
     s.Persistent(4 * channels).Persistent(4 * channels);

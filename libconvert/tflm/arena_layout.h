@@ -6,6 +6,7 @@
 
 #include <cstdint>
 
+#include "libconvert/model/schema/tflite_generated.h"
 #include "libconvert/tflm/target.h"
 
 namespace tinyforge::tflm_arena {
@@ -48,5 +49,22 @@ inline constexpr int64_t kMaxScratchBuffersPerOp = 12;
 inline constexpr int64_t kPlannerBytesPerBuffer = 40;
 
 const RuntimeLayout& LayoutFor(TflmTarget target);
+
+inline int64_t AlignUp(int64_t value, int64_t alignment) {
+  return (value + alignment - 1) / alignment * alignment;
+}
+
+// TfLiteIntArrayGetSizeInBytes: a size, then `n` ints (dims, zero points).
+inline int64_t IntArrayBytes(int64_t n) { return 4 + 4 * n; }
+
+// The channels of the TfLiteAffineQuantization TFLM fills for a tensor (one
+// scale and zero point each), 0 for none: it fills one only when the
+// flatbuffer gives both scales and zero points (micro_allocator.cc
+// InitializeTfLiteTensorFromFlatbuffer).
+inline int64_t QuantizationChannels(const tflite::TensorT& t) {
+  const auto& q = t.quantization;
+  if (!q || q->scale.empty() || q->zero_point.empty()) return 0;
+  return static_cast<int64_t>(q->scale.size());
+}
 
 }  // namespace tinyforge::tflm_arena

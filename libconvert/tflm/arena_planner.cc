@@ -5,15 +5,12 @@
 
 #include "libconvert/base/error.h"
 #include "libconvert/tflm/arena.h"
+#include "libconvert/tflm/arena_layout.h"
 #include "libconvert/tflm/arena_plan.h"
 
 namespace tinyforge {
 namespace tflm_arena {
 namespace {
-
-int64_t AlignUp(int64_t value, int64_t alignment) {
-  return (value + alignment - 1) / alignment * alignment;
-}
 
 constexpr int kUnmarked = -1;
 

@@ -12,24 +12,11 @@
 namespace tinyforge {
 namespace {
 
+using tflm_arena::AlignUp;
+using tflm_arena::IntArrayBytes;
+using tflm_arena::QuantizationChannels;
 using tflm_arena::RuntimeLayout;
 using tflm_arena::StructSize;
-
-int64_t AlignUp(int64_t value, int64_t alignment) {
-  return (value + alignment - 1) / alignment * alignment;
-}
-
-// TfLiteIntArrayGetSizeInBytes: a size, then `n` ints.
-int64_t IntArrayBytes(int64_t n) { return 4 + 4 * n; }
-
-// TFLM fills a tensor's TfLiteAffineQuantization (one zero point per scale)
-// only when the flatbuffer gives both scales and zero points
-// (micro_allocator.cc InitializeTfLiteTensorFromFlatbuffer).
-int64_t QuantizationChannels(const tflite::TensorT& t) {
-  const auto& q = t.quantization;
-  if (!q || q->scale.empty() || q->zero_point.empty()) return 0;
-  return static_cast<int64_t>(q->scale.size());
-}
 
 // SingleArenaBufferAllocator seen from a 16-aligned arena of unknown size A,
 // a multiple of 16: the tail in bytes used at the end, head and temp as

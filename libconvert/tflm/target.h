@@ -4,8 +4,6 @@
 // struct that holds a TfLiteType or another small C enum).
 #pragma once
 
-#include <optional>
-#include <string>
 #include <string_view>
 
 namespace tinyforge {
@@ -25,9 +23,5 @@ inline constexpr TflmTarget kDefaultTflmTarget = TflmTarget::kCortexM4;
 std::string_view TflmTargetName(TflmTarget target);
 // A phrase for reports: "Cortex-M4 (32-bit, arm-none-eabi)".
 std::string_view TflmTargetDescription(TflmTarget target);
-// "host" or "cortex-m4" to the target; nullopt for anything else.
-std::optional<TflmTarget> ParseTflmTarget(std::string_view name);
-// "host, cortex-m4", for messages and --help.
-std::string TflmTargetNameList();
 
 }  // namespace tinyforge

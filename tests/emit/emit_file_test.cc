@@ -83,6 +83,24 @@ TEST(EmitFileTest, HeaderDescribesModelWithManifestFacts) {
   EXPECT_EQ(header.rfind("// person_detect.tflite", 0), 0u) << "the header opens with it";
 }
 
+// The C header has the arena as a #define, with the same comment naming the target.
+TEST(EmitFileTest, CHeaderDefinesTheArena) {
+  TINYFORGE_REQUIRE_MODEL("person_detect.tflite");
+  ModelDescription model = ManifestDescription(ManifestEntry("person_detect.tflite"));
+  model.arena = ArenaFigure{85024, "host", "host (x86-64)"};
+  TempDir dir;
+  EmitRequest request = Request(test_util::ModelsDir() + "/person_detect.tflite", Format::kC, dir / "pd.c");
+  request.model = &model;
+  request.input_is_model = true;
+  EmitFile(request);
+  const std::string header = ReadFile(dir / "pd.h");
+  for (const std::string& expected : {std::string("// arena:      85,024 bytes on host (x86-64), --target host\n"),
+                                      std::string("#define person_detect_model_data_arena_bytes 85024u\n")}) {
+    EXPECT_NE(header.find(expected), std::string::npos) << expected << "\n---\n" << header;
+  }
+  EXPECT_EQ(header.find("constexpr"), std::string::npos) << header;
+}
+
 TEST(EmitFileTest, Sha256MatchesSha256sum) {
   TINYFORGE_REQUIRE_TOOL("sha256sum");
   TempDir dir;

@@ -15,6 +15,7 @@
 
 #include "libconvert/model/model_io.h"
 #include "libconvert/tflm/arena.h"
+#include "tests/cli/cli_util.h"
 #include "tests/oracle/oracle_util.h"
 
 namespace tinyforge::testing {
@@ -23,13 +24,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr uint32_t kSeed = 31;
-
-std::string ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 int Shell(const std::string& command) {
   const int raw = std::system(command.c_str());
@@ -43,16 +37,14 @@ TEST(Firmware, EmittedModelRunsOnTflmWithExactlyTheEmittedArena) {
     GTEST_SKIP() << "the TFLM library is not at " << tflm << " (lib/, include/, cxxflags.txt)";
   }
   if (Shell("command -v g++ >/dev/null 2>&1") != 0) GTEST_SKIP() << "g++ not found";
-  const std::string binary = TINYFORGE_BINARY_DIR "/apps/tinyforge";
-  if (!fs::exists(binary)) GTEST_SKIP() << binary << " is not built";
+  TF_REQUIRE_BINARY();
 
   const std::string dir = TempDir("firmware");
   const std::string data = TINYFORGE_SOURCE_DIR "/testdata/shapes/";
-  ASSERT_EQ(Shell(binary + " pipeline " + data + "shapes_float.tflite --calib " + data + "calib.npy --eval " + data +
-                "eval.npy --labels " + data + "eval_labels.npy --sparsity 0.5 --target host -q --out-dir " + dir +
-                " > " + dir + "/pipeline.log 2>&1"),
-            0)
-      << ReadText(dir + "/pipeline.log");
+  const RunResult pipeline = RunTinyforge(
+      dir, {"pipeline", data + "shapes_float.tflite", "--calib", data + "calib.npy", "--eval", data + "eval.npy",
+            "--labels", data + "eval_labels.npy", "--sparsity", "0.5", "--target", "host", "-q", "--out-dir", dir});
+  ASSERT_EQ(pipeline.status, 0) << pipeline.err;
 
   // The header's arena constant is the host estimate, and says which target it is for.
   const Model model = LoadModel(dir + "/model_int8.tflite");
@@ -67,11 +59,12 @@ TEST(Firmware, EmittedModelRunsOnTflmWithExactlyTheEmittedArena) {
   EXPECT_NE(header.find("--target host"), std::string::npos) << header;
   EXPECT_GT(arena.required_bytes, arena.used_bytes) << "pick a model whose arena_used_bytes alone fails";
 
-  const std::string compile = "g++ $(cat '" + tflm + "/cxxflags.txt') -I'" + tflm + "/include' -I'" + dir +
-                              "' -DTF_MODEL=" + name[1].str() + " '" + TINYFORGE_SOURCE_DIR +
-                              "/tests/oracle/firmware_main.cc' '" + dir + "/model_data.cc' '" + tflm +
-                              "/lib/libtensorflow-microlite.a' -lm -o '" + dir + "/firmware' > '" + dir +
-                              "/compile.log' 2>&1";
+  const std::string compile = "g++ $(cat " + ShellQuote(tflm + "/cxxflags.txt") + ") -I" +
+                              ShellQuote(tflm + "/include") + " -I" + ShellQuote(dir) + " -DTF_MODEL=" + name[1].str() +
+                              " " + ShellQuote(TINYFORGE_SOURCE_DIR "/tests/oracle/firmware_main.cc") + " " +
+                              ShellQuote(dir + "/model_data.cc") + " " +
+                              ShellQuote(tflm + "/lib/libtensorflow-microlite.a") + " -lm -o " +
+                              ShellQuote(dir + "/firmware") + " > " + ShellQuote(dir + "/compile.log") + " 2>&1";
   ASSERT_EQ(Shell(compile), 0) << ReadText(dir + "/compile.log");
 
   // Seeded random samples, one after another, every input's bytes in order.
@@ -86,8 +79,8 @@ TEST(Firmware, EmittedModelRunsOnTflmWithExactlyTheEmittedArena) {
     }
   }
   std::ofstream(dir + "/input.bin", std::ios::binary) << input_bytes;
-  ASSERT_EQ(Shell("'" + dir + "/firmware' '" + dir + "/input.bin' '" + dir + "/output.bin' > '" + dir +
-                "/run.log' 2>&1"),
+  ASSERT_EQ(Shell(ShellQuote(dir + "/firmware") + " " + ShellQuote(dir + "/input.bin") + " " +
+                  ShellQuote(dir + "/output.bin") + " > " + ShellQuote(dir + "/run.log") + " 2>&1"),
             0)
       << ReadText(dir + "/run.log");
   std::printf("[ firmware ] %s", ReadText(dir + "/run.log").c_str());

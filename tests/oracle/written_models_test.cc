@@ -29,6 +29,7 @@
 #include "prune/pruner.h"
 #include "quantize/calibrator.h"
 #include "quantize/quantizer.h"
+#include "tests/cli/cli_util.h"
 #include "tests/oracle/oracle_util.h"
 
 namespace tinyforge::testing {
@@ -87,13 +88,13 @@ WrittenModel Rewritten(const std::string& name, const Model& model, void (*set)(
 
 // `tinyforge pipeline` on the bundled shapes model: its int8 model.
 std::optional<Model> PipelineModel(const std::string& dir) {
-  const std::string binary = TINYFORGE_BINARY_DIR "/apps/tinyforge";
   const std::string data = TINYFORGE_SOURCE_DIR "/testdata/shapes/";
-  if (!fs::exists(binary)) return std::nullopt;
-  const std::string command = binary + " pipeline " + data + "shapes_float.tflite --calib " + data +
-                              "calib.npy --eval " + data + "eval.npy --labels " + data +
-                              "eval_labels.npy --sparsity 0.5 -q --out-dir " + dir + " > " + dir + ".log 2>&1";
-  if (std::system(command.c_str()) != 0) return std::nullopt;
+  if (!fs::exists(Binary())) return std::nullopt;
+  fs::create_directories(dir);
+  const RunResult r = RunTinyforge(
+      dir, {"pipeline", data + "shapes_float.tflite", "--calib", data + "calib.npy", "--eval", data + "eval.npy",
+            "--labels", data + "eval_labels.npy", "--sparsity", "0.5", "-q", "--out-dir", dir});
+  if (r.status != 0) return std::nullopt;
   return LoadModel(dir + "/model_int8.tflite");
 }
 
@@ -146,7 +147,7 @@ std::vector<WrittenModel> WrittenModels(const std::string& dir) {
   if (std::optional<Model> pipeline = PipelineModel(dir + "/pipeline")) {
     written.emplace_back("shapes-pipeline", std::move(*pipeline));
   } else {
-    ADD_FAILURE() << "tinyforge pipeline did not run (see " << dir << "/pipeline.log)";
+    ADD_FAILURE() << "tinyforge pipeline did not run (see " << dir << "/pipeline/stderr.txt)";
   }
   return written;
 }
