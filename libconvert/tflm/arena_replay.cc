@@ -84,27 +84,23 @@ class ArenaReplay {
     const int64_t need = AlignUp(temp_, kTflmArenaAlignment) +
                          tflm_arena::kPlannerBytesPerBuffer * planned_buffers +
                          AlignUp(tail_, kTflmArenaAlignment);
-    if (need > bound_.bytes) planned_buffers_ = planned_buffers;
-    Require(need, ArenaBound::Kind::kPlanner);
+    Require(need, ArenaBound::Kind::kPlanner, planned_buffers);
   }
 
   int64_t head() const { return head_; }
   int64_t tail() const { return tail_; }
   int64_t temp_peak() const { return temp_peak_; }
-  ArenaBound bound() const {
-    ArenaBound b = bound_;
-    if (b.kind == ArenaBound::Kind::kPlanner) b.planned_buffers = planned_buffers_;
-    return b;
-  }
+  const ArenaBound& bound() const { return bound_; }
 
  private:
-  void Require(int64_t bytes, ArenaBound::Kind kind) {
+  void Require(int64_t bytes, ArenaBound::Kind kind, int64_t planned_buffers = 0) {
     if (bytes <= bound_.bytes) return;
     bound_.kind = kind;
     bound_.bytes = bytes;
     bound_.subgraph = sg_;
     bound_.op = op_;
     bound_.op_name = op_name_;
+    bound_.planned_buffers = planned_buffers;
   }
 
   const RuntimeLayout& layout_;
@@ -117,7 +113,6 @@ class ArenaReplay {
   int op_ = -1;
   std::string op_name_;
   ArenaBound bound_;
-  int64_t planned_buffers_ = 0;
 };
 
 // The operand a temp step names, or nullptr when the kernel skips it (index
