@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include "libconvert/tflm/target.h"
+
 namespace tinyforge {
 
 struct EmitOptions {
@@ -19,11 +21,13 @@ struct EmitOptions {
   int line_width = 80;     // --line-width
   std::string resolver;    // --resolver
   bool reverse = false;    // --reverse
+  TflmTarget target = kDefaultTflmTarget;  // --target: the build the arena size is for
 
   // Which of the options above were given on the command line (some do not
   // combine with --format xxd or --reverse).
   bool align_given = false;
   bool line_width_given = false;
+  bool target_given = false;
 };
 
 // Throws tinyforge::Error on bad input or flags.

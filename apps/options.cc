@@ -2,6 +2,8 @@
 #include "apps/commands.h"
 
 #include <cstdio>
+#include <map>
+#include <string>
 
 #include "libconvert/base/error.h"
 
@@ -16,6 +18,19 @@ void WriteStdout(const std::string& text) {
   if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0) {
     throw Error("cannot write to standard output");
   }
+}
+
+CLI::Option* AddTargetOption(CLI::App& cmd, TflmTarget& target, const std::string& purpose) {
+  std::map<std::string, TflmTarget> names;
+  std::string help = purpose + ":";
+  for (const TflmTarget t : kTflmTargets) {
+    names[std::string(TflmTargetName(t))] = t;
+    help += std::string(t == kTflmTargets[0] ? " " : ", ") + std::string(TflmTargetName(t)) + " (" +
+            std::string(TflmTargetDescription(t)) + ")";
+  }
+  help += "; default " + std::string(TflmTargetName(kDefaultTflmTarget)) +
+          ", where firmware runs. A 32-bit build has smaller runtime structures, so its arena is smaller";
+  return cmd.add_option("--target", target, help)->transform(CLI::CheckedTransformer(names));
 }
 
 }  // namespace tinyforge

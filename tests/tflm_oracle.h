@@ -22,11 +22,13 @@
 #include <nlohmann/json.hpp>
 
 #include "libconvert/data/npy.h"
+#include "libconvert/tflm/target.h"
 #include "tests/test_util.h"
 
 namespace tinyforge::testing {
 
-enum class TflmTarget { kHost, kCortexM4 };
+// The library's target enum: kHost runs tflm_run, kCortexM4 tflm_run_m4.
+using TflmTarget = ::tinyforge::TflmTarget;
 
 inline std::string TflmRunPath() { return SharedDir() + "/tflm/bin/tflm_run"; }
 inline std::string TflmRunM4Path() { return SharedDir() + "/tflm-m4/tflm_run_m4"; }

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "libconvert/model/op_macs.h"
+#include "libconvert/tflm/op_types.h"
 #include "libconvert/tflm/ops.h"
 
 namespace tinyforge {
@@ -46,7 +47,10 @@ OperatorSummary SummarizeOperator(const Model& model, size_t sg, size_t index) {
   s.options = KeyOptions(model, sg, op);
   if (const auto act = FusedActivation(op)) s.fused_activation = ActivationName(*act);
   s.macs = CountMacs(model, sg, op);
-  if (const auto method = TflmResolverMethod(model, op)) s.tflm_method = std::string(*method);
+  if (const auto method = TflmResolverMethod(model, op)) {
+    s.tflm_method = std::string(*method);
+    s.tflm_type_problem = TflmTypeProblem(model, sg, op);
+  }
   return s;
 }
 
@@ -88,6 +92,9 @@ ModelSummary Summarize(const Model& model) {
     for (size_t i = 0; i < graph.operators.size(); ++i) {
       OperatorSummary op = SummarizeOperator(model, sg, i);
       g.macs += op.macs;
+      if (op.tflm_type_problem) {
+        s.tflm_type_problems.push_back(model.OpLocation(sg, i) + ": " + *op.tflm_type_problem);
+      }
       OpUsage& u = usage[op.name];
       u.name = op.name;
       ++u.count;
