@@ -23,14 +23,16 @@ void WriteStdout(const std::string& text) {
 CLI::Option* AddTargetOption(CLI::App& cmd, TflmTarget& target, const std::string& purpose) {
   std::map<std::string, TflmTarget> names;
   std::string help = purpose + ":";
+  std::string choices;
   for (const TflmTarget t : kTflmTargets) {
-    names[std::string(TflmTargetName(t))] = t;
-    help += std::string(t == kTflmTargets[0] ? " " : ", ") + std::string(TflmTargetName(t)) + " (" +
-            std::string(TflmTargetDescription(t)) + ")";
+    const std::string name(TflmTargetName(t));
+    names[name] = t;
+    help += std::string(t == kTflmTargets[0] ? " " : ", ") + name + " = " + std::string(TflmTargetDescription(t));
+    choices += (choices.empty() ? "" : "|") + name;
   }
   help += "; default " + std::string(TflmTargetName(kDefaultTflmTarget)) +
           ", where firmware runs. A 32-bit build has smaller runtime structures, so its arena is smaller";
-  return cmd.add_option("--target", target, help)->transform(CLI::CheckedTransformer(names));
+  return cmd.add_option("--target", target, help)->transform(CLI::CheckedTransformer(names))->option_text(choices);
 }
 
 }  // namespace tinyforge
