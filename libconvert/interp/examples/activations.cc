@@ -7,25 +7,6 @@
 namespace tinyforge::interp::examples {
 namespace {
 
-// One input, one output of the same shape.
-template <typename Options>
-void AddUnary(std::vector<OpExample>& out, const std::string& name, Op op, Type in_type, Dims shape, Quant in_q,
-              Type out_type, Quant out_q, Options options, std::optional<InputRange> range = std::nullopt) {
-  AddExample(
-      out, name, op, in_type,
-      [=](ExampleBuilder& b) {
-        const int x = b.Input(in_type, shape, in_q);
-        const int y = b.Output(out_type, shape, out_q);
-        b.Operator(op, {x}, {y}, options);
-      },
-      {range});
-}
-
-void AddUnary(std::vector<OpExample>& out, const std::string& name, Op op, Type in_type, Dims shape, Quant in_q,
-              Type out_type, Quant out_q) {
-  AddUnary(out, name, op, in_type, std::move(shape), std::move(in_q), out_type, std::move(out_q), NoOptions{});
-}
-
 // int16 input scales of TFLM's LOGISTIC/TANH: 2^-12 (range +-8) is the
 // power-of-two path, another scale the rescaling path.
 constexpr float kPot12 = 1.0f / 4096.0f;
@@ -44,17 +25,19 @@ void AddSoftmax(std::vector<OpExample>& out) {
   tflite::SoftmaxOptionsT beta1, beta_half;
   beta1.beta = 1.0f;
   beta_half.beta = 0.5f;
-  AddUnary(out, "softmax_float_2d", op, kF32, {3, 10}, {}, kF32, {}, beta1);
-  AddUnary(out, "softmax_float_4d_beta_half", op, kF32, {1, 2, 3, 8}, {}, kF32, {}, beta_half);
-  AddUnary(out, "softmax_int8_2d", op, kI8, {2, 10}, ActQuant(kI8, -6, 4), kI8, FixedOutputQuant(op, kI8), beta1);
+  AddUnary(out, "softmax_float_2d", op, kF32, {3, 10}, {}, kF32, {}, std::nullopt, beta1);
+  AddUnary(out, "softmax_float_4d_beta_half", op, kF32, {1, 2, 3, 8}, {}, kF32, {}, std::nullopt, beta_half);
+  AddUnary(out, "softmax_int8_2d", op, kI8, {2, 10}, ActQuant(kI8, -6, 4), kI8, FixedOutputQuant(op, kI8),
+           std::nullopt, beta1);
   AddUnary(out, "softmax_int8_4d_beta_half", op, kI8, {1, 3, 2, 12}, ActQuant(kI8, -3, 9), kI8, FixedOutputQuant(op, kI8),
-           beta_half);
+           std::nullopt, beta_half);
   // TFLM's int8-to-int16 softmax: output (1/65536, -32768).
   AddUnary(out, "softmax_int8_int16_output", op, kI8, {2, 16}, ActQuant(kI8, -5, 5), kI16,
-           Quant::PerTensor(1.0f / 65536.0f, -32768), beta1);
-  AddUnary(out, "softmax_int16_2d", op, kI16, {3, 11}, ActQuant(kI16, -6, 6), kI16, FixedOutputQuant(op, kI16), beta1);
+           Quant::PerTensor(1.0f / 65536.0f, -32768), std::nullopt, beta1);
+  AddUnary(out, "softmax_int16_2d", op, kI16, {3, 11}, ActQuant(kI16, -6, 6), kI16, FixedOutputQuant(op, kI16),
+           std::nullopt, beta1);
   AddUnary(out, "softmax_int16_4d_beta_half", op, kI16, {1, 2, 2, 9}, ActQuant(kI16, -10, 10), kI16,
-           FixedOutputQuant(op, kI16), beta_half);
+           FixedOutputQuant(op, kI16), std::nullopt, beta_half);
 }
 
 void AddRelus(std::vector<OpExample>& out) {
@@ -69,9 +52,9 @@ void AddRelus(std::vector<OpExample>& out) {
     // RELU requantizes to the output's parameters; RELU6 keeps the input's.
     AddUnary(out, "relu_" + tag, relu, t, {2, 5, 7}, ActQuant(t, -3, 5), t, ActQuant(t, 0, 5));
     AddUnary(out, "relu6_" + tag, relu6, t, {1, 4, 4, 5}, ActQuant(t, -4, 8), t, ActQuant(t, -4, 8));
-    AddUnary(out, "leaky_relu_" + tag, leaky, t, {3, 21}, ActQuant(t, -4, 4), t, ActQuant(t, -1, 4), alpha);
+    AddUnary(out, "leaky_relu_" + tag, leaky, t, {3, 21}, ActQuant(t, -4, 4), t, ActQuant(t, -1, 4), std::nullopt, alpha);
     AddUnary(out, "leaky_relu_" + tag + "_alpha_above_1", leaky, t, {2, 3, 4}, ActQuant(t, -2, 3), t, ActQuant(t, -4, 3),
-             alpha_big);
+             std::nullopt, alpha_big);
   }
   AddUnary(out, "hard_swish_float", swish, kF32, {2, 4, 9}, {}, kF32, {});
   AddUnary(out, "hard_swish_int8", swish, kI8, {1, 5, 5, 4}, ActQuant(kI8, -5, 5), kI8, ActQuant(kI8, -0.4f, 5));
@@ -95,9 +78,9 @@ void AddQuantizeDequantize(std::vector<OpExample>& out) {
   AddUnary(out, "quantize_int16_to_int32", q, kI16, shape, i16a, kI32, Quant::PerTensor(i16a.scales[0] / 4, 0));
   const InputRange wide{-40000, 40000};
   AddUnary(out, "quantize_int32_to_int8", q, kI32, shape, Quant::PerTensor(1.0f / 8192, 0), kI8, i8a,
-           NoOptions{}, wide);
+           wide);
   AddUnary(out, "quantize_int32_to_int16", q, kI32, shape, Quant::PerTensor(1.0f / 8192, 0), kI16, i16b,
-           NoOptions{}, wide);
+           wide);
 
   AddUnary(out, "dequantize_int8", dq, kI8, shape, i8b, kF32, {});
   AddUnary(out, "dequantize_uint8", dq, kU8, shape, Quant::PerTensor(0.05f, 128), kF32, {});

@@ -126,4 +126,19 @@ Dims BroadcastDims(const Dims& a, const Dims& b);
 void AddExample(std::vector<OpExample>& out, const std::string& name, Op op, Type type,
                 std::function<void(ExampleBuilder&)> body, std::vector<std::optional<InputRange>> ranges = {});
 
+// An example of operator `op` with one input and one output of the same
+// shape.
+template <typename Options = NoOptions>
+void AddUnary(std::vector<OpExample>& out, const std::string& name, Op op, Type in_type, Dims shape, Quant in_q,
+              Type out_type, Quant out_q, std::optional<InputRange> range = std::nullopt, Options options = {}) {
+  AddExample(
+      out, name, op, in_type,
+      [=](ExampleBuilder& b) {
+        const int x = b.Input(in_type, shape, in_q);
+        const int y = b.Output(out_type, shape, out_q);
+        b.Operator(op, {x}, {y}, options);
+      },
+      {range});
+}
+
 }  // namespace tinyforge::interp::examples
