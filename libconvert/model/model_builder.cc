@@ -65,6 +65,10 @@ void ModelBuilder::AddOperator(tflite::BuiltinOperator op, std::vector<int> inpu
   model_->subgraphs[0]->operators.push_back(std::move(o));
 }
 
+void ModelBuilder::MarkVariable(int index) {
+  model_->subgraphs[0]->tensors.at(static_cast<size_t>(index))->is_variable = true;
+}
+
 void ModelBuilder::SetInputs(std::vector<int> inputs) { model_->subgraphs[0]->inputs = std::move(inputs); }
 void ModelBuilder::SetOutputs(std::vector<int> outputs) { model_->subgraphs[0]->outputs = std::move(outputs); }
 

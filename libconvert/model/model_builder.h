@@ -73,6 +73,10 @@ class ModelBuilder {
     model_->subgraphs[0]->operators.back()->builtin_options.Set(std::move(options));
   }
 
+  // Makes tensor `index` a variable tensor (recurrent state, written by its
+  // operator, zero until then).
+  void MarkVariable(int index);
+
   void SetInputs(std::vector<int> inputs);
   void SetOutputs(std::vector<int> outputs);
 

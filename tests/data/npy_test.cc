@@ -17,7 +17,8 @@ TEST(NpyDType, TableMatchesNumpy) {
       {DType::kFloat32, 4, "float32", "<f4"}, {DType::kFloat64, 8, "float64", "<f8"},
       {DType::kInt8, 1, "int8", "|i1"},       {DType::kUInt8, 1, "uint8", "|u1"},
       {DType::kInt16, 2, "int16", "<i2"},     {DType::kUInt16, 2, "uint16", "<u2"},
-      {DType::kInt32, 4, "int32", "<i4"},     {DType::kInt64, 8, "int64", "<i8"},
+      {DType::kInt32, 4, "int32", "<i4"},     {DType::kUInt32, 4, "uint32", "<u4"},
+      {DType::kInt64, 8, "int64", "<i8"},
       {DType::kBool, 1, "bool", "|b1"},
   };
   for (const Row& r : rows) {
