@@ -2,6 +2,6 @@
 
 namespace tinyforge::interp::examples {
 
-void AddFamilies(std::vector<OpExample>& /*out*/) {}
+void AddFamilies(std::vector<OpExample>& out) { AddAddedKernelExamples(out); }
 
 }  // namespace tinyforge::interp::examples
