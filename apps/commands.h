@@ -2,6 +2,8 @@
 // callback that runs it) to the CLI. apps/main.cc only wires them.
 #pragma once
 
+#include <string>
+
 #include <CLI/CLI.hpp>
 
 namespace tinyforge {
@@ -31,5 +33,10 @@ void SetupOpsCommand(CLI::App& app);
 // core), the same flag and help on every command that has one
 // (apps/options.cc).
 CLI::Option* AddThreadsOption(CLI::App& cmd, int& threads);
+
+// Writes `text` to standard output and flushes it; an Error when that fails
+// (a closed pipe, a full disk), so a command never reports success for
+// output that was lost.
+void WriteStdout(const std::string& text);
 
 }  // namespace tinyforge

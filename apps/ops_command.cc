@@ -1,6 +1,5 @@
 // `tinyforge ops`: every operator tinyforge knows and what it does with it,
 // the answer to "will my model run" before there is a model.
-#include <cstdio>
 #include <memory>
 #include <string>
 
@@ -27,9 +26,7 @@ void RunOps(const OpsOptions& options) {
   } else {
     text = OpMatrixText(rows);
   }
-  if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0) {
-    throw Error("cannot write to standard output");
-  }
+  WriteStdout(text);
 }
 
 }  // namespace
