@@ -186,23 +186,45 @@ TEST(LstmQuantize, AtLeastTheConvertersAccuracyOnTheEvalDigits) {
   EXPECT_GE(ours_correct, google_correct);
 }
 
-// Our int8 LSTM runs on the real TFLM with the interpreter's bits: the LSTM's
-// own output and the model's, on 40 eval digits.
-TEST(LstmQuantize, RunsOnTflmWithTheInterpretersBits) {
-  TF_REQUIRE_TFLM();
-  Model model = OurInt8Lstm().Clone();
+// The quantized model runs on the real TFLM with the interpreter's bits: the
+// LSTM's own output and the model's, on 40 eval digits.
+void ExpectTflmBits(const Model& quantized, const std::string& tag) {
+  Model model = quantized.Clone();
   const int lstm_output = model.subgraph(0).operators[LstmIndex(model)]->outputs[0];
   model.subgraph(0).outputs.push_back(lstm_output);
-  const std::string dir = testing::TempDir("lstm_tflm");
-  SaveModel(model, dir + "/lstm_int8.tflite");
+  const std::string dir = testing::TempDir("lstm_tflm_" + tag);
+  SaveModel(model, dir + "/lstm.tflite");
   const NpyArray input = ConvertModelInput(model, 0, MnistRows("eval_images.npy", 40), "eval", true);
-  const testing::TflmResult r = testing::RunTflm(testing::TflmTarget::kHost, dir + "/lstm_int8.tflite", {input}, dir + "/run");
+  const testing::TflmResult r = testing::RunTflm(testing::TflmTarget::kHost, dir + "/lstm.tflite", {input}, dir + "/run");
   ASSERT_TRUE(r.ran()) << r.log;
   ModelInputArrays in{{input}, {"eval"}};
   const std::vector<NpyArray> ours = interp::RunDataset(model, ViewModelInputs(model, in), 2);
   ASSERT_EQ(r.outputs.size(), 2u);
   ASSERT_EQ(ours.size(), 2u);
   for (size_t k = 0; k < 2; ++k) EXPECT_EQ(ours[k].data, r.outputs[k].data) << "output " << k;
+}
+
+TEST(LstmQuantize, RunsOnTflmWithTheInterpretersBits) {
+  TF_REQUIRE_TFLM();
+  ExpectTflmBits(OurInt8Lstm(), "int8");
+}
+
+// 16x8: int16 input, hidden state and output, int64 gate biases (TFLM's
+// EvalLstm<int16_t, int8_t, int16_t, int64_t>).
+TEST(LstmQuantize, Int16ActivationsRunOnTflmWithTheInterpretersBits) {
+  TF_REQUIRE_TFLM();
+  const Model float_model = LoadModel(ModelPath("trained_lstm"));
+  ModelInputArrays calib{{MnistRows("calib_images.npy", 50)}, {"calib_images.npy"}};
+  const CalibrationTable table = Calibrate(float_model, ViewModelInputs(float_model, calib), {});
+  QuantizeOptions q;
+  q.strict = true;
+  q.activations = ActivationType::kInt16;
+  const Model model = QuantizeModel(float_model, table, q).model;
+  const auto& lstm = *model.subgraph(0).operators[LstmIndex(model)];
+  EXPECT_EQ(model.tensor(0, lstm.inputs[0]).type, tflite::TensorType_INT16);
+  EXPECT_EQ(model.tensor(0, lstm.inputs[12]).type, tflite::TensorType_INT64);
+  EXPECT_EQ(model.tensor(0, lstm.inputs[19]).type, tflite::TensorType_INT16);
+  ExpectTflmBits(model, "int16");
 }
 
 }  // namespace
