@@ -107,7 +107,7 @@ void Interpreter::Prepare() {
       }
       outs.push_back(t);
     }
-    PrepareContext ctx(model_, subgraph_, o, ins, outs, options_.reference);
+    PrepareContext ctx(model_, subgraph_, o, ins, outs, options_.reference, &state_observer_);
     evals_.push_back(prepares[o](ctx));
     fast_kernel_.push_back(ctx.used_fast_kernel());
     events_.push_back(OpEvent{o, model_.OpCode(op), {outs.begin(), outs.end()}});

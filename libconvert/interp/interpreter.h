@@ -54,6 +54,9 @@ class Interpreter {
   void ResetVariables();
   // Called after every operator with its outputs; pass {} to remove.
   void SetObserver(Observer observer) { observer_ = std::move(observer); }
+  // Called by stateful float kernels with their state inside a call (see
+  // StateEvent); pass {} to remove. May be set before or after Prepare.
+  void SetStateObserver(StateObserver observer) { state_observer_ = std::move(observer); }
 
   size_t num_inputs() const { return inputs_.size(); }
   size_t num_outputs() const { return outputs_.size(); }
@@ -81,6 +84,7 @@ class Interpreter {
   std::vector<bool> fast_kernel_;  // per operator: Prepare chose a fast kernel
   std::vector<OpEvent> events_;  // prebuilt so observing allocates nothing
   Observer observer_;
+  StateObserver state_observer_;  // kernels hold its address
   bool prepared_ = false;
 };
 

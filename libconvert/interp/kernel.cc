@@ -21,13 +21,15 @@ int RuntimeTensor::quantized_dimension() const {
 
 PrepareContext::PrepareContext(const Model& model, size_t subgraph, size_t op_index,
                                std::vector<RuntimeTensor*> inputs,
-                               std::vector<RuntimeTensor*> outputs, bool reference)
+                               std::vector<RuntimeTensor*> outputs, bool reference,
+                               const StateObserver* state_observer)
     : model_(model),
       subgraph_(subgraph),
       op_index_(op_index),
       inputs_(std::move(inputs)),
       outputs_(std::move(outputs)),
-      reference_(reference) {}
+      reference_(reference),
+      state_observer_(state_observer) {}
 
 const tflite::OperatorT& PrepareContext::op() const {
   return *model_.subgraph(subgraph_).operators[op_index_];

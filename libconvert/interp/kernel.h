@@ -15,15 +15,47 @@ namespace tinyforge::interp {
 
 using EvalFn = std::function<void()>;
 
+// What a stateful float kernel reports from inside its computation: the
+// values one of its state tensors holds at that point. The float LSTM reports
+// its hidden and cell state after every time step, SVDF its activation state
+// after each call; calibration takes the state ranges from these.
+struct StateEvent {
+  size_t op_index;
+  int tensor;  // the state tensor's index in the subgraph
+  const float* values;
+  size_t count;
+};
+using StateObserver = std::function<void(const StateEvent&)>;
+
+// A kernel's handle on the interpreter's StateObserver for one state tensor;
+// reports nothing while no observer is set (the common case costs one test).
+class StateReporter {
+ public:
+  StateReporter() = default;
+  StateReporter(const StateObserver* observer, size_t op_index, int tensor)
+      : observer_(observer), op_index_(op_index), tensor_(tensor) {}
+  bool active() const { return observer_ != nullptr && static_cast<bool>(*observer_); }
+  void operator()(const float* values, size_t count) const {
+    if (active()) (*observer_)(StateEvent{op_index_, tensor_, values, count});
+  }
+
+ private:
+  const StateObserver* observer_ = nullptr;
+  size_t op_index_ = 0;
+  int tensor_ = -1;
+};
+
 class PrepareContext {
  public:
   // reference: when true, kernels must use the plain reference arithmetic
   // (the oracle); when false they may pick a fast path that gives the same
   // integer bits (float within 1e-5 relative) where the CPU and the
   // operator's parameters allow one.
+  // state_observer: the interpreter's StateObserver slot (it may be set or
+  // changed after Prepare), or nullptr.
   PrepareContext(const Model& model, size_t subgraph, size_t op_index,
                  std::vector<RuntimeTensor*> inputs, std::vector<RuntimeTensor*> outputs,
-                 bool reference = false);
+                 bool reference = false, const StateObserver* state_observer = nullptr);
 
   const Model& model() const { return model_; }
   const tflite::OperatorT& op() const;
@@ -41,6 +73,10 @@ class PrepareContext {
   // Input i, or nullptr when it is omitted or beyond the operator's inputs.
   RuntimeTensor* optional_input(size_t i) const;
   RuntimeTensor& output(size_t i) const;
+  // Reports the values of state tensor `t` (one of this operator's inputs).
+  StateReporter state_reporter(const RuntimeTensor& t) const {
+    return StateReporter(state_observer_, op_index_, t.index);
+  }
 
   // The builtin options of type T, or T's defaults when the file has none
   // (TFLite reads absent options as all-default).
@@ -86,6 +122,7 @@ class PrepareContext {
   std::vector<RuntimeTensor*> inputs_;
   std::vector<RuntimeTensor*> outputs_;
   bool reference_;
+  const StateObserver* state_observer_;
   bool used_fast_ = false;
 };
 

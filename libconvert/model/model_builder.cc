@@ -13,6 +13,13 @@ ModelBuilder::ModelBuilder() : model_(std::make_unique<tflite::ModelT>()) {
   model_->subgraphs[0]->name = "main";
 }
 
+int ModelBuilder::AddVariable(const std::string& name, tflite::TensorType type, std::vector<int32_t> shape,
+                              const Quant& quant) {
+  const int index = AddTensor(name, type, std::move(shape), quant);
+  model_->subgraphs[0]->tensors[static_cast<size_t>(index)]->is_variable = true;
+  return index;
+}
+
 int ModelBuilder::AddTensor(const std::string& name, tflite::TensorType type, std::vector<int32_t> shape,
                             const Quant& quant) {
   auto t = std::make_unique<tflite::TensorT>();

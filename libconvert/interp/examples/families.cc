@@ -15,6 +15,7 @@ void AddFamilies(std::vector<OpExample>& out) {
   AddShuffleExamples(out);
   AddSlicingExamples(out);
   AddRecurrentExamples(out);
+  AddAddedKernelExamples(out);
 }
 
 }  // namespace tinyforge::interp::examples

@@ -22,5 +22,8 @@ void AddReshapeExamples(std::vector<OpExample>& out);     // reshape.cc
 void AddShuffleExamples(std::vector<OpExample>& out);     // shuffle.cc
 void AddSlicingExamples(std::vector<OpExample>& out);     // slicing.cc
 void AddRecurrentExamples(std::vector<OpExample>& out);   // recurrent.cc
+// added_kernels.cc: TRANSPOSE_CONV, L2_NORMALIZATION, LOG_SOFTMAX,
+// BATCH_TO_SPACE_ND, SPACE_TO_BATCH_ND, int8 DIV, PRELU.
+void AddAddedKernelExamples(std::vector<OpExample>& out);
 
 }  // namespace tinyforge::interp::examples

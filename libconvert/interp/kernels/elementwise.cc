@@ -125,9 +125,20 @@ EvalFn PrepareMul(PrepareContext& ctx) {
 
 EvalFn PrepareDiv(PrepareContext& ctx) {
   const ref::BroadcastPlan plan = PrepareBinary(ctx);
-  ctx.RequireType(ctx.output(0), tflite::TensorType_FLOAT32, "output");
+  const RuntimeTensor& a = ctx.input(0);
+  ctx.RequireType(ctx.output(0), a.type, "output");
+  if (a.type == tflite::TensorType_INT8) {
+    const auto params = ctx.Located([&] {
+      return ref::PrepareDivInt8(Quant(a), Quant(ctx.input(1)), Quant(ctx.output(0)), FusedActivation(ctx));
+    });
+    return QuantEval<int8_t>(ctx, plan, params, [](const ref::BroadcastPlan& p, const ref::DivParams& params,
+                                                   const int8_t* x, const int8_t* y, int8_t* z) {
+      ref::Div(p, params, x, y, z);
+    });
+  }
+  ctx.RequireType(a, tflite::TensorType_FLOAT32, "input 0 (FLOAT32 or INT8)");
   const ref::FloatRange range = ref::FloatActivationRange(FusedActivation(ctx));
-  const float *x = ctx.input(0).Data<float>(), *y = ctx.input(1).Data<float>();
+  const float *x = a.Data<float>(), *y = ctx.input(1).Data<float>();
   float* z = ctx.output(0).Data<float>();
   return [=] { ref::Div(plan, range, x, y, z); };
 }
