@@ -26,14 +26,18 @@ namespace tinyforge {
 namespace {
 
 struct BenchOptions {
-  std::string model;      // .tflite path
+  std::string model;      // .tflite path, or synthetic:NAME
   std::string synthetic;  // or a built-in synthetic model's name
   int threads = 1;        // >1: also measure dataset throughput on this many threads
   bool reference = false; // measure only the reference kernels
+  bool fast_only = false; // measure only the fast kernels
   double seconds = 1.0;   // time budget per measurement
   uint32_t seed = 1;      // random inputs
   bool profile = false;   // per-operator times of the main kernels
+  std::string save;       // write the timed model here
 };
+
+constexpr char kSyntheticPrefix[] = "synthetic:";
 
 // Fills every input with seeded random bytes valid for its type.
 void FillInputs(interp::Interpreter& interpreter, uint32_t seed) {
@@ -95,8 +99,29 @@ double Throughput(const Model& model, int threads, bool reference, double per_in
   return static_cast<double>(samples) / elapsed;
 }
 
+// The class tests/bench/xnnpack_compare.sh sums an operator's time under:
+// the classes in which the issue tracks tinyforge against XNNPACK.
+std::string OpClass(const Model& model, const tflite::OperatorT& op) {
+  switch (model.OpCode(op)) {
+    case tflite::BuiltinOperator_CONV_2D: {
+      const std::vector<int32_t>& filter = model.tensor(0, op.inputs.at(1)).shape;
+      return filter.size() == 4 && filter[1] == 1 && filter[2] == 1 ? "conv1x1+fc" : "conv";
+    }
+    case tflite::BuiltinOperator_FULLY_CONNECTED: return "conv1x1+fc";
+    case tflite::BuiltinOperator_DEPTHWISE_CONV_2D: return "depthwise";
+    case tflite::BuiltinOperator_ADD: return "add";
+    case tflite::BuiltinOperator_PAD:
+    case tflite::BuiltinOperator_PADV2: return "pad";
+    case tflite::BuiltinOperator_TRANSPOSE: return "transpose";
+    case tflite::BuiltinOperator_MEAN:
+    case tflite::BuiltinOperator_AVERAGE_POOL_2D: return "mean/pool";
+    default: return "other";
+  }
+}
+
 // The fastest time of each operator over `runs` invokes (the minimum is
-// what other processes disturb least), printed slowest first.
+// what other processes disturb least), printed slowest first with its
+// class (OpClass).
 void PrintProfile(const Model& model, bool reference, uint32_t seed, int runs) {
   using Clock = std::chrono::steady_clock;
   interp::Interpreter interpreter(model, interp::InterpreterOptions{reference});
@@ -119,7 +144,7 @@ void PrintProfile(const Model& model, bool reference, uint32_t seed, int runs) {
   std::printf("per operator (%s kernels, min of %d runs):\n", reference ? "reference" : "fast", runs);
   for (size_t i : order) {
     const auto& op = *model.subgraph(0).operators[i];
-    std::printf("  %4zu %-22s %10.1f us\n", i, model.OpName(op).c_str(), us[i]);
+    std::printf("  %4zu %-22s %-11s %10.1f us\n", i, model.OpName(op).c_str(), OpClass(model, op).c_str(), us[i]);
   }
 }
 
@@ -135,9 +160,13 @@ std::string Rate(double per_second) {
 
 void RunBench(const BenchOptions& o) {
   if (o.model.empty() == o.synthetic.empty()) {
-    throw Error("bench: give either a MODEL file or --synthetic NAME");
+    throw Error("bench: give either a MODEL file or --synthetic NAME", ErrorCode::kBadInput);
   }
-  const Model model = o.synthetic.empty() ? LoadModel(o.model) : BuildSyntheticModel(o.synthetic, o.seed);
+  if (o.reference && o.fast_only) throw Error("bench: --reference and --fast-only exclude each other", ErrorCode::kBadInput);
+  const bool synthetic_path = o.model.rfind(kSyntheticPrefix, 0) == 0;
+  const std::string synthetic = synthetic_path ? o.model.substr(sizeof kSyntheticPrefix - 1) : o.synthetic;
+  const Model model = synthetic.empty() ? LoadModel(o.model) : BuildSyntheticModel(synthetic, o.seed);
+  if (!o.save.empty()) SaveModel(model, o.save);
   const ModelSummary summary = Summarize(model);
   const double macs = static_cast<double>(summary.macs);
   std::printf("model %s: %lld operators, %.2f M MACs per inference; cpu kernels: %s\n", model.source().c_str(),
@@ -148,17 +177,20 @@ void RunBench(const BenchOptions& o) {
     std::printf("%-10s %12.1f %12.1f %12s %8zu\n", name, t.median_us, t.min_us, Rate(macs / (t.median_us * 1e-6)).c_str(),
                 t.runs);
   };
-  Timing main_timing;
+  // main_timing: of the kernels the profile and the throughput use.
+  Timing main_timing, ref_timing;
   if (!o.reference) {
     main_timing = Measure(model, false, o);
     print("fast", main_timing);
   }
-  const Timing ref_timing = Measure(model, true, o);
-  print("reference", ref_timing);
-  if (!o.reference) {
-    std::printf("fast / reference: %.1fx faster (median)\n", ref_timing.median_us / main_timing.median_us);
-  } else {
+  if (!o.fast_only) {
+    ref_timing = Measure(model, true, o);
+    print("reference", ref_timing);
+  }
+  if (o.reference) {
     main_timing = ref_timing;
+  } else if (!o.fast_only) {
+    std::printf("fast / reference: %.1fx faster (median)\n", ref_timing.median_us / main_timing.median_us);
   }
 
   if (o.profile) {
@@ -190,18 +222,32 @@ void SetupBenchCommand(CLI::App& app) {
       "inference, MAC/s (MACs as `inspect` counts them) and the ratio. --threads N\n"
       "(0: every core) also measures dataset throughput on N threads against one.\n"
       "Peak memory is the process's maximum resident set (getrusage).\n\n"
-      "--synthetic mobilenet_v2 builds a 224x224 int8 MobileNetV2 (layer shapes of\n"
-      "the paper, width 1.0, seeded random weights) instead of reading a file.\n\n"
+      "--synthetic mobilenet_v2 (or MODEL synthetic:mobilenet_v2) builds a 224x224\n"
+      "int8 MobileNetV2 (layer shapes of the paper, width 1.0, seeded random\n"
+      "weights) instead of reading a file; mobilenet_v2_float is its float twin,\n"
+      "mobilenet_v2_pt and mobilenet_v2_pt_float are laid out as PyTorch exports\n"
+      "are (NCHW input and TRANSPOSE, explicit PADs, MEAN).\n\n"
+      "--profile prints each operator's minimum time and class (1x1 conv + FC,\n"
+      "depthwise, other conv, add, pad, transpose, mean/pool, other), which\n"
+      "tests/bench/xnnpack_compare.sh sums to set beside XNNPACK's.\n\n"
       "Example:\n"
       "  tinyforge bench person_detect.tflite --threads 2\n"
       "  tinyforge bench --synthetic mobilenet_v2");
-  cmd->add_option("model", options->model, "The .tflite model")->check(CLI::ExistingFile);
-  cmd->add_option("--synthetic", options->synthetic, "A built-in synthetic model instead of a file: mobilenet_v2")
+  cmd->add_option("model", options->model, "The .tflite model, or synthetic:NAME (as --synthetic NAME)")
+      ->check(CLI::ExistingFile | CLI::Validator(
+                                      [](std::string& value) -> std::string {
+                                        if (value.rfind(kSyntheticPrefix, 0) != 0) return "not synthetic:NAME";
+                                        return CLI::IsMember(SyntheticModelNames())(value.substr(sizeof kSyntheticPrefix - 1));
+                                      },
+                                      "synthetic:NAME"));
+  cmd->add_option("--synthetic", options->synthetic, "A built-in synthetic model instead of a file (mobilenet_v2, ...)")
       ->check(CLI::IsMember(SyntheticModelNames()));
   cmd->add_option("--threads,-j", options->threads,
                   "Also measure dataset throughput on this many threads (0: every core; default 1: skip)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--reference", options->reference, "Measure only the reference kernels");
+  cmd->add_flag("--fast-only", options->fast_only, "Measure only the fast kernels");
+  cmd->add_option("--save", options->save, "Also write the timed model (a synthetic one, say) to this .tflite file");
   cmd->add_option("--seconds", options->seconds, "Time budget per measurement (default 1)")
       ->check(CLI::PositiveNumber);
   cmd->add_flag("--profile", options->profile, "Also print the time of every operator");
