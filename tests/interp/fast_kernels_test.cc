@@ -100,17 +100,23 @@ size_t Mismatches(const std::vector<T>& got, const std::vector<T>& want) {
   return n;
 }
 
+// Elements further than 1e-5 of the output's largest magnitude from the
+// reference's (NaN where the reference has NaN counts as equal).
 size_t FloatMismatches(const std::vector<float>& got, const std::vector<float>& want) {
+  double largest = 0;
+  for (float w : want) largest = std::isfinite(w) ? std::max(largest, std::fabs(static_cast<double>(w))) : largest;
+  const double tolerance = 1e-5 * largest;
   size_t n = 0;
   for (size_t i = 0; i < got.size(); ++i) {
-    const double tolerance = 1e-5 * std::max(1.0, std::fabs(static_cast<double>(want[i])));
-    n += !(std::fabs(static_cast<double>(got[i]) - want[i]) <= tolerance);
+    if (std::isnan(want[i]) && std::isnan(got[i])) continue;
+    n += got[i] != want[i] && !(std::fabs(static_cast<double>(got[i]) - want[i]) <= tolerance);
   }
   return n;
 }
 
 // Runs a fast kernel's closure (which must exist) and checks its output
-// against the reference's: the same bits, or within 1e-5 for float GEMMs.
+// against the reference's: the same bits, or (float kernels that sum in
+// another order) within 1e-5 of the output's largest magnitude.
 template <typename T>
 void ExpectMatch(const EvalFn& eval, const std::vector<T>& got, const std::vector<T>& want, bool exact = true) {
   ASSERT_TRUE(eval);
@@ -235,9 +241,10 @@ void CompareWindowKernel(const char* what, uint32_t first_seed, int cases, bool 
     std::vector<T> got(static_cast<size_t>(c.output.FlatSize())), want(got.size());
     run_ref(params, c.input, x.data(), c.filter, w.data(), b, c.output, want.data());
     SCOPED_TRACE("input " + ref::ShapeToString(c.input) + " filter " + ref::ShapeToString(c.filter));
-    // Float CONV_2D sums in another order; everything else gives the bits.
-    ExpectMatch(run_fast(params, c.input, x.data(), c.filter, w.data(), b, c.output, got.data()), got, want,
-                !std::is_same_v<T, float> || depthwise);
+    // Float kernels sum in another order (but a depthwise conv with a
+    // depth multiplier above 1 gives the bits); int8 ones give the bits.
+    const bool exact = !std::is_same_v<T, float> || (depthwise && c.multiplier > 1);
+    ExpectMatch(run_fast(params, c.input, x.data(), c.filter, w.data(), b, c.output, got.data()), got, want, exact);
   });
 }
 
@@ -261,8 +268,9 @@ TEST(FastKernels, DepthwiseConvInt8MatchesReference) {
       ref::DepthwiseConvInt8, fast::DepthwiseConvInt8);
 }
 
-// The fast depthwise float kernel sums in the reference's order: same bits.
-TEST(FastKernels, DepthwiseConvFloatGivesReferenceBits) {
+// The fast depthwise float kernel: FMA for depth multiplier 1, the
+// reference's order (its bits) otherwise.
+TEST(FastKernels, DepthwiseConvFloatMatchesReference) {
   TF_REQUIRE_FAST();
   CompareWindowKernel<float, float>(
       "DEPTHWISE_CONV_2D float", BaseSeed() + 4000, 60, true,
@@ -272,18 +280,22 @@ TEST(FastKernels, DepthwiseConvFloatGivesReferenceBits) {
       ref::DepthwiseConvFloat, fast::DepthwiseConvFloat);
 }
 
-// The padded float depthwise kernel adds 0 * w where the reference skips a
-// tap, which is the same only for finite w: other filters keep the reference.
+// The fast float depthwise kernels add 0 * w where the reference skips a
+// tap in the padding, which is the same only for finite w: other filters
+// keep the reference.
 TEST(FastKernels, DepthwiseFloatLeavesNonFiniteFiltersToTheReference) {
   TF_REQUIRE_FAST();
-  const Shape input{1, 4, 4, 2}, filter{1, 3, 3, 2}, output{1, 4, 4, 2};
-  const ref::DepthwiseConvOptions options{ref::Padding::kSame, 1, 1, 1, 1, 1, 0};
-  const auto params = ref::PrepareDepthwiseConvFloat(options, input, filter, output);
-  std::vector<float> x(static_cast<size_t>(input.FlatSize()), 1.0f), w(static_cast<size_t>(filter.FlatSize()), 0.5f);
-  std::vector<float> y(static_cast<size_t>(output.FlatSize()));
-  EXPECT_TRUE(fast::DepthwiseConvFloat(params, input, x.data(), filter, w.data(), nullptr, output, y.data()));
-  w[3] = std::numeric_limits<float>::infinity();
-  EXPECT_FALSE(fast::DepthwiseConvFloat(params, input, x.data(), filter, w.data(), nullptr, output, y.data()));
+  for (int multiplier : {1, 2}) {
+    const Shape input{1, 4, 4, 2 / multiplier}, filter{1, 3, 3, 2}, output{1, 4, 4, 2};
+    const ref::DepthwiseConvOptions options{ref::Padding::kSame, 1, 1, 1, 1, multiplier, 0};
+    const auto params = ref::PrepareDepthwiseConvFloat(options, input, filter, output);
+    std::vector<float> x(static_cast<size_t>(input.FlatSize()), 1.0f), w(static_cast<size_t>(filter.FlatSize()), 0.5f);
+    std::vector<float> y(static_cast<size_t>(output.FlatSize()));
+    EXPECT_TRUE(fast::DepthwiseConvFloat(params, input, x.data(), filter, w.data(), nullptr, output, y.data()));
+    w[3] = std::numeric_limits<float>::infinity();
+    EXPECT_FALSE(fast::DepthwiseConvFloat(params, input, x.data(), filter, w.data(), nullptr, output, y.data()))
+        << "depth multiplier " << multiplier;
+  }
 }
 
 TEST(FastKernels, FullyConnectedFloatMatchesReference) {

@@ -44,9 +44,30 @@ void Int8ToUint8(const int8_t* src, int64_t n, uint8_t* dst);
 void Int8ToInt16Pixels(const int8_t* src, int64_t pixels, int depth, int32_t offset, int repeat, int stride,
                        int16_t* dst);
 
-// c (rows x oc, row-major) = a (rows x k, row-major) * w^T, w (oc x k,
-// row-major). Eigen GEMM; summation order differs from the reference's.
-void GemmFloat(const float* a, int64_t rows, int64_t k, const float* w, int64_t oc, float* c);
+// Float GEMM with the bias and the clamp fused:
+//   c[r * c_stride + o] = clamp(bias(o) + sum_kk a[r * a_stride + kk] * w(o, kk), min, max)
+// for r < rows, o < oc, summed with FMA in kk order (not the reference's
+// rounding). packed: blocks of kFloatBlock output channels (the last block
+// 8 wide when that covers its channels), each block of width W holding W
+// biases, then for each kk < k the W weights w(first + j, kk); zeros pad
+// the last block. The clamp is the reference's (a NaN stays NaN).
+constexpr int kFloatBlock = 16;
+void GemmFloatPacked(const float* a, int64_t rows, int64_t a_stride, int64_t k, const float* packed, int64_t oc,
+                     float* c, int64_t c_stride, float min, float max);
+
+// One output row of a float DEPTHWISE_CONV_2D with depth multiplier 1 over
+// rows the caller has padded, the bias and the clamp fused, summed with
+// FMA in (ky, kx) order:
+//   out[x * channels + c] = clamp(bias(c) + sum w(ky, kx, c) *
+//       rows[ky][(x * stride_w + kx * dilation_w) * channels + c])
+// rows[ky]: the (padded) input row tap row ky reads, which must hold every
+// column the taps read. packed: per block of 8 channels, 8 biases then
+// kh * kw taps of 8 weights (zeros past the channels).
+struct DepthwiseRowGeometry {
+  int channels, out_width, kh, kw, stride_w, dilation_w;
+};
+void DepthwiseRowFloat(const DepthwiseRowGeometry& g, const float* const* rows, const float* packed, float* out,
+                       float min, float max);
 
 // lhs (m x k) * rhs (k x n) = out (m x n), each with its own strides
 // (elements) along its two axes; Eigen GEMM.

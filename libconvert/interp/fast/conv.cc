@@ -1,6 +1,6 @@
 // Fast CONV_2D and FULLY_CONNECTED: im2col (or the input rows themselves)
 // through the exact int8 GEMM of int8_gemm.h and the vector
-// requantization; float through Eigen's GEMM.
+// requantization; float through the packed FMA GEMM of float_gemm.h.
 #include "libconvert/interp/fast/fast_kernels.h"
 
 #include <algorithm>
@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "libconvert/interp/fast/avx2_kernels.h"
+#include "libconvert/interp/fast/float_gemm.h"
 #include "libconvert/interp/fast/int8_gemm.h"
 #include "libconvert/interp/fast/kernel_support.h"
 
@@ -182,15 +183,17 @@ EvalFn ConvFloat(const ref::ConvParams& params, const Shape& input_shape, const 
   if (!Available()) return {};
   const ConvGeometry g(params, input_shape, filter_shape, output_shape);
   const int64_t k = g.k();
-  const int64_t chunk = std::max<int64_t>(8, kGemmChunkBytes / ((k + g.per_group) * 4));
-  struct Buffers {
-    std::vector<float> a, c;
-  };
-  auto s = std::make_shared<Buffers>();
-  s->a.resize(static_cast<size_t>(chunk * k));
-  s->c.resize(static_cast<size_t>(chunk * g.per_group));
+  auto gemms = std::make_shared<std::vector<FloatGemm>>();
+  for (int gi = 0; gi < g.groups; ++gi) {
+    const float* wg = filter + static_cast<int64_t>(gi) * g.per_group * k;
+    gemms->emplace_back(g.per_group, k, [wg, k](int64_t o, int64_t kk) { return wg[o * k + kk]; },
+                        bias != nullptr ? bias + gi * g.per_group : nullptr);
+  }
+  // Rows per pass: their k values stay in L2 while every block of output
+  // channels reads them.
+  const int64_t chunk = std::max<int64_t>(12, kGemmChunkBytes * 2 / (k * 4) / 12 * 12);
   const ref::FloatRange range = params.float_range;
-  return [s, g, k, chunk, range, input, filter, bias, output] {
+  return [gemms, g, k, chunk, range, input, output] {
     // Pointwise convs multiply the input rows as they are; the rest copy
     // windows out of a padded copy of the input.
     const float* padded = nullptr;
@@ -201,24 +204,18 @@ EvalFn ConvFloat(const ref::ConvParams& params, const Shape& input_shape, const 
       });
       padded = buffer;
     }
-    const int per_group = g.per_group;
-    for (int gi = 0; gi < g.groups; ++gi) {
-      const int oc0 = gi * per_group;
-      for (int64_t begin = 0; begin < g.rows; begin += chunk) {
-        const int64_t n = std::min(chunk, g.rows - begin);
-        const float* a = input + begin * k;
+    for (int64_t begin = 0; begin < g.rows; begin += chunk) {
+      const int64_t n = std::min(chunk, g.rows - begin);
+      for (int gi = 0; gi < g.groups; ++gi) {
+        const int oc0 = gi * g.per_group;
+        const float* a = input + begin * g.in_depth;
         if (padded != nullptr) {
-          g.Im2ColPadded(padded, begin, n, gi * g.filter_in_depth, s->a.data(), k);
-          a = s->a.data();
+          float* rows = Scratch<float, 1>(chunk * k);
+          g.Im2ColPadded(padded, begin, n, gi * g.filter_in_depth, rows, k);
+          a = rows;
         }
-        avx2::GemmFloat(a, n, k, filter + oc0 * k, per_group, s->c.data());
-        for (int64_t r = 0; r < n; ++r) {
-          float* y = output + (begin + r) * g.out_depth + oc0;
-          const float* c = s->c.data() + r * per_group;
-          for (int o = 0; o < per_group; ++o) {
-            y[o] = ref::ApplyFloatRange(c[o] + (bias != nullptr ? bias[oc0 + o] : 0.0f), range);
-          }
-        }
+        (*gemms)[static_cast<size_t>(gi)].Run(a, n, padded != nullptr ? k : g.in_depth,
+                                             output + begin * g.out_depth + oc0, g.out_depth, range);
       }
     }
   };
@@ -241,15 +238,11 @@ EvalFn FullyConnectedFloat(const ref::FullyConnectedParams& params, const Shape&
   const int64_t out_depth = weights_shape.dim(0);
   const int64_t k = weights_shape.dim(1);
   const int64_t batches = output_shape.FlatSize() / out_depth;
+  auto gemm = std::make_shared<FloatGemm>(out_depth, k, [weights, k](int64_t o, int64_t kk) { return weights[o * k + kk]; },
+                                          bias);
   const ref::FloatRange range = params.float_range;
-  return [=] {
-    avx2::GemmFloat(input, batches, k, weights, out_depth, output);
-    for (int64_t b = 0; b < batches; ++b) {
-      float* y = output + b * out_depth;
-      for (int64_t o = 0; o < out_depth; ++o) {
-        y[o] = ref::ApplyFloatRange(y[o] + (bias != nullptr ? bias[o] : 0.0f), range);
-      }
-    }
+  return [gemm, batches, k, out_depth, range, input, output] {
+    gemm->Run(input, batches, k, output, out_depth, range);
   };
 }
 

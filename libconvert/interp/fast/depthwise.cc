@@ -104,18 +104,58 @@ EvalFn DepthwiseConvInt8(const ref::DepthwiseConvParams& params, const Shape& in
   };
 }
 
-EvalFn DepthwiseConvFloat(const ref::DepthwiseConvParams& params, const Shape& input_shape,
-                          const float* input, const Shape& filter_shape, const float* filter,
-                          const float* bias, const Shape& output_shape, float* output) {
-  if (!Available()) return {};
-  // The padding adds 0 * w where the reference skips the tap: the same sum
-  // (a sum that starts at +0 never becomes -0, so adding +-0 changes
-  // nothing) unless some w is infinite or NaN; such filters keep the
-  // reference kernel.
-  const int64_t filter_size = filter_shape.FlatSize();
-  for (int64_t i = 0; i < filter_size; ++i) {
-    if (!std::isfinite(filter[i])) return {};
+namespace {
+
+// Float depthwise convs with depth multiplier 1: FMA over padded input
+// rows made as the output rows reach them, bias and clamp fused.
+EvalFn DepthwiseConvFloatDirect(const ref::DepthwiseConvParams& params, const Shape& input_shape,
+                                const float* input, const Shape& filter_shape, const float* filter,
+                                const float* bias, const Shape& output_shape, float* output) {
+  const int channels = output_shape.dim(3), kh = filter_shape.dim(1), kw = filter_shape.dim(2);
+  struct State {
+    avx2::DepthwiseRowGeometry row;
+    PaddedLayout padded;
+    int out_height, stride_h, dilation_h, reach;
+    std::vector<float> packed;  // per 8 channels: 8 biases, then taps x 8 weights
+  };
+  auto s = std::make_shared<State>(State{
+      {channels, output_shape.dim(2), kh, kw, params.stride_width, params.dilation_width},
+      PaddedLayout(input_shape, channels, output_shape, kh, kw, params.stride_height, params.stride_width,
+                   params.dilation_height, params.dilation_width, params.padding.height, params.padding.width),
+      output_shape.dim(1), params.stride_height, params.dilation_height, (kh - 1) * params.dilation_height + 1, {}});
+  const int taps = kh * kw, blocks = (channels + 7) / 8;
+  s->packed.assign(static_cast<size_t>(blocks) * (taps + 1) * 8, 0.0f);
+  for (int c = 0; c < channels; ++c) {
+    float* block = s->packed.data() + static_cast<int64_t>(c / 8) * (taps + 1) * 8 + c % 8;
+    block[0] = bias != nullptr ? bias[c] : 0.0f;
+    for (int t = 0; t < taps; ++t) block[(t + 1) * 8] = filter[static_cast<int64_t>(t) * channels + c];
   }
+  const ref::FloatRange range = params.float_range;
+  return [s, range, input, output] {
+    const avx2::DepthwiseRowGeometry& g = s->row;
+    const PaddedLayout& p = s->padded;
+    const int64_t row_values = static_cast<int64_t>(p.in_width) * p.depth;
+    const auto copy = [row_values](const float* src, float* dst) { std::copy_n(src, row_values, dst); };
+    PaddedRowRing<float> ring(p, s->reach);
+    const float** rows = Scratch<const float*>(g.kh);
+    const int64_t out_row = static_cast<int64_t>(g.out_width) * g.channels;
+    float* out = output;
+    for (int b = 0; b < p.batches; ++b) {
+      for (int y = 0; y < s->out_height; ++y, out += out_row) {
+        for (int ky = 0; ky < g.kh; ++ky) rows[ky] = ring.Row(input, b, y * s->stride_h + ky * s->dilation_h, 0.0f, copy);
+        avx2::DepthwiseRowFloat(g, rows, s->packed.data(), out, range.min, range.max);
+      }
+    }
+  };
+}
+
+// Float depthwise convs with a depth multiplier above 1, over the padded
+// copy, in the reference's summation order (its bits).
+EvalFn DepthwiseConvFloatPadded(const ref::DepthwiseConvParams& params, const Shape& input_shape,
+                                const float* input, const Shape& filter_shape, const float* filter,
+                                const float* bias, const Shape& output_shape, float* output) {
+  // Its padding's 0 * w terms (finite w) keep the reference's bits: a sum
+  // that starts at +0 never becomes -0, so adding +-0 changes nothing.
   struct State {
     DepthwisePlan plan;
     std::vector<float> filter;  // [tap][padded.stride], zero past the depth
@@ -153,6 +193,25 @@ EvalFn DepthwiseConvFloat(const ref::DepthwiseConvParams& params, const Shape& i
       }
     });
   };
+}
+
+}  // namespace
+
+EvalFn DepthwiseConvFloat(const ref::DepthwiseConvParams& params, const Shape& input_shape,
+                          const float* input, const Shape& filter_shape, const float* filter,
+                          const float* bias, const Shape& output_shape, float* output) {
+  if (!Available()) return {};
+  // The padding adds 0 * w where the reference skips the tap: the same sum
+  // unless some w is infinite or NaN; such filters keep the reference
+  // kernel.
+  const int64_t filter_size = filter_shape.FlatSize();
+  for (int64_t i = 0; i < filter_size; ++i) {
+    if (!std::isfinite(filter[i])) return {};
+  }
+  if (params.depth_multiplier == 1) {
+    return DepthwiseConvFloatDirect(params, input_shape, input, filter_shape, filter, bias, output_shape, output);
+  }
+  return DepthwiseConvFloatPadded(params, input_shape, input, filter_shape, filter, bias, output_shape, output);
 }
 
 }  // namespace tinyforge::interp::fast

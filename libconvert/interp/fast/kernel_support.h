@@ -15,9 +15,11 @@ namespace tinyforge::interp::fast {
 
 using ref::Shape;
 
-// One growing buffer per thread and type for the padded copies of conv
-// inputs: its size is the largest padded input, not the sum over layers.
-template <typename T>
+// One growing buffer per thread, type and slot (a kernel that needs two
+// buffers of one type uses slots 0 and 1) for the padded copies of conv
+// inputs and the im2col rows: its size is the largest such buffer, not the
+// sum over layers.
+template <typename T, int kSlot = 0>
 T* Scratch(int64_t n) {
   thread_local std::vector<T> buffer;
   if (buffer.size() < static_cast<size_t>(n)) buffer.resize(static_cast<size_t>(n));
@@ -66,6 +68,38 @@ struct PaddedLayout {
       convert(input + (static_cast<int64_t>(b) * in_height + y) * in_width * depth, row + pad_w * stride);
     }
   }
+};
+
+// The padded rows of a PaddedLayout made one at a time, as a window op's
+// output rows reach them: a ring of `slots` rows (at least the rows one
+// output row reads) in this thread's scratch, so each input row is
+// converted once and stays in cache while the output rows that read it
+// are made. One ring per Eval (the scratch is shared with other kernels).
+template <typename T>
+class PaddedRowRing {
+ public:
+  PaddedRowRing(const PaddedLayout& layout, int slots)
+      : layout_(layout), row_size_(static_cast<int64_t>(layout.width) * layout.stride),
+        rows_(Scratch<T, 1>(row_size_ * slots)), tags_(static_cast<size_t>(slots), -1) {}
+
+  // Padded row r of batch b (convert and pad as for PaddedLayout::Fill).
+  template <typename S, typename Convert>
+  const T* Row(const S* input, int b, int r, T pad, Convert convert) {
+    const size_t slot = static_cast<size_t>(r) % tags_.size();
+    T* row = rows_ + static_cast<int64_t>(slot) * row_size_;
+    const int64_t tag = static_cast<int64_t>(b) * layout_.height + r;
+    if (tags_[slot] != tag) {
+      layout_.FillRows(input, b, r, r + 1, row, pad, convert);
+      tags_[slot] = tag;
+    }
+    return row;
+  }
+
+ private:
+  const PaddedLayout& layout_;
+  int64_t row_size_;
+  T* rows_;
+  std::vector<int64_t> tags_;  // which (batch, row) each slot holds
 };
 
 // Per-channel requantization data in the form avx2::RequantizeInt8 reads.
