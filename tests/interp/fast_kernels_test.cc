@@ -22,6 +22,7 @@
 #include "libconvert/interp/fast/avx2_kernels.h"
 #include "libconvert/interp/fast/avx512_kernels.h"
 #include "libconvert/interp/fast/cpu.h"
+#include "libconvert/interp/fast/kernel_support.h"
 
 namespace tinyforge::interp::fast {
 namespace {
@@ -147,16 +148,11 @@ TEST(FastKernels, RequantizeMatchesReference) {
       acc[c] = r.Int(0, 7) == 0 || !(std::fabs(target) < 2e9) ? r.Int(INT32_MIN, INT32_MAX)
                                                               : static_cast<int32_t>(target);
     }
-    std::vector<int32_t> left, right;
-    for (int32_t s : q.output_shift) {
-      left.push_back(s > 0 ? s : 0);
-      right.push_back(s > 0 ? 0 : -s);
-    }
-    const avx2::RequantParams p{q.output_multiplier.data(), left.data(), right.data(), q.output_offset,
-                                q.activation_min, q.activation_max};
+    const Requantizer requantize(q, 0, channels);
+    ASSERT_TRUE(requantize.Valid());
     const bool with_bias = r.Int(0, 3) == 0;
     std::vector<int8_t> got(acc.size()), want(acc.size());
-    avx2::RequantizeInt8(p, acc.data(), with_bias ? bias.data() : nullptr, channels, got.data());
+    avx2::RequantizeInt8(requantize.Params(), acc.data(), with_bias ? bias.data() : nullptr, channels, got.data());
     for (int c = 0; c < channels; ++c) {
       const int32_t a = with_bias ? ref::WrappingAdd(acc[c], bias[c]) : acc[c];
       want[c] = static_cast<int8_t>(ref::Requantize(a, q, c));

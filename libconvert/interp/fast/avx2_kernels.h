@@ -2,8 +2,9 @@
 // -mavx2 -mfma). Call them only when Cpu().avx2_fma is true.
 //
 // The ODR rule that keeps one binary portable: a *_avx2.cc file may include
-// only this header, <immintrin.h>, C headers and Eigen, and Eigen may be
-// included nowhere else in the program. An inline or template function that
+// only this header, the *_avx2.h headers (inline AVX2 code that only
+// *_avx2.cc files include), <immintrin.h>, C headers and Eigen, and Eigen
+// may be included nowhere else in the program. An inline or template function that
 // both an AVX2 file and a baseline file instantiate (std::vector, std::min,
 // ref::Requantize, Eigen...) gets one weak definition picked by the linker,
 // possibly the AVX2 one, which would then run on CPUs without AVX2. So the
@@ -77,14 +78,16 @@ void MatMulFloat(const float* lhs, int64_t m, int64_t k, int64_t lhs_m_stride, i
 // Per-channel requantization of int32 accumulators to int8, bit-identical
 // to ref::Requantize (TFLM's double-rounding MultiplyByQuantizedMultiplier,
 // plus the output offset, clamped): for c < n,
-//   out[c] = clamp(MBQM(acc[c] + bias[c], multiplier[c], shift) + offset)
-// where shift = left_shift[c] - right_shift[c] (one of them 0, right_shift
-// at most 31) and every multiplier is >= 0 (QuantizeMultiplier's output).
+//   out[c] = clamp(MBQM(acc[c] + bias[c], multiplier[c], shift[c]) + offset)
+// for multipliers >= 0 and shifts within [-31, 31] (QuantizeMultiplier's
+// output). `channels` holds, for each block of 8 channels (whole blocks,
+// zeros past the last channel), kRequantBlockValues int32: the rows M, M of
+// the odd lane in the even one, left shift, right shift, 2^right - 1 and
+// its half, 8 channels each (kernel_support.h's Requantizer makes them).
 // bias may be null. The tests check it against ref::Requantize.
+constexpr int kRequantBlockValues = 48;
 struct RequantParams {
-  const int32_t* multiplier;
-  const int32_t* left_shift;
-  const int32_t* right_shift;
+  const int32_t* channels;
   int32_t output_offset;
   int32_t min, max;
 };
@@ -93,9 +96,19 @@ void RequantizeInt8(const RequantParams& q, const int32_t* acc, const int32_t* b
 void RequantizeRowsInt8(const RequantParams& q, const int32_t* acc, int64_t acc_stride, int64_t rows,
                         const int32_t* bias, int64_t n, int8_t* out, int64_t out_stride);
 
+// GemmInt16 with the bias and the requantization fused, straight to the
+// int8 output: for r < rows and o < oc,
+//   out[r * out_stride + o] = requantize(bias[o] + sum_k a[r * a_stride + k] * w(o, k), o)
+// bias: one value per channel of the packed blocks (zeros past oc); q as
+// for RequantizeInt8, its blocks covering the same channels.
+void GemmInt16Requantize(const int16_t* a, int64_t rows, int64_t a_stride, const int16_t* packed, int64_t k_pairs,
+                         int64_t oc, int last_width, const int32_t* bias, const RequantParams& q, int8_t* out,
+                         int64_t out_stride);
+
 // Quantized int8 ADD of two same-shape tensors, bit-identical to
 // ref::Add's element (offset, shift left, rescale each input, sum, rescale,
-// offset, clamp). Each multiplier as in RequantParams.
+// offset, clamp). Each multiplier >= 0 with its shift split into left and
+// right (one of them 0, both at most 31).
 struct AddParams {
   int32_t input1_offset, input2_offset, left_shift;
   int32_t multiplier1, left1, right1;

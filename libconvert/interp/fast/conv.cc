@@ -81,12 +81,9 @@ struct ConvGeometry {
   }
 };
 
-// Shared state of an int8 conv-like closure: a GEMM per group.
-template <typename Form>
-struct Int8ConvState {
-  std::vector<ChunkedGemm<Form>> groups;
-  Requantizer requantize;
-};
+// Rows of activations per pass through an int8 or float GEMM: they stay in
+// L2 while every block of output channels reads them.
+int64_t ChunkRows(int64_t row_bytes) { return std::max<int64_t>(12, 2 * kGemmChunkBytes / row_bytes / 12 * 12); }
 
 template <typename Form>
 EvalFn ConvInt8With(const ref::ConvParams& params, const Shape& input_shape, const int8_t* input,
@@ -96,14 +93,18 @@ EvalFn ConvInt8With(const ref::ConvParams& params, const Shape& input_shape, con
   const ConvGeometry g(params, input_shape, filter_shape, output_shape);
   const int64_t k = g.k();
   const int32_t offset = params.quant.input_offset;
-  auto state = std::make_shared<Int8ConvState<Form>>(Int8ConvState<Form>{{}, Requantizer(params.quant)});
-  if (!state->requantize.Valid()) return {};
+  auto gemms = std::make_shared<std::vector<RequantizedGemm<Form>>>();
   for (int gi = 0; gi < g.groups; ++gi) {
-    const int8_t* wg = filter + static_cast<int64_t>(gi) * g.per_group * k;
-    const int32_t* bg = bias != nullptr ? bias + gi * g.per_group : nullptr;
-    state->groups.emplace_back(g.per_group, k, [wg, k](int64_t o, int64_t kk) { return wg[o * k + kk]; }, offset, bg);
+    const int oc0 = gi * g.per_group;
+    Requantizer requantize(params.quant, oc0, g.per_group);
+    if (!requantize.Valid()) return {};
+    const int8_t* wg = filter + static_cast<int64_t>(oc0) * k;
+    gemms->emplace_back(g.per_group, k, [wg, k](int64_t o, int64_t kk) { return wg[o * k + kk]; }, offset,
+                        bias != nullptr ? bias + oc0 : nullptr, std::move(requantize));
   }
-  return [state, g, offset, input, output] {
+  const int64_t a_stride = gemms->front().a_stride();
+  const int64_t chunk = ChunkRows(a_stride * static_cast<int64_t>(sizeof(Element)));
+  return [gemms, g, offset, a_stride, chunk, input, output] {
     // Pointwise convs convert their input rows in place of an im2col; the
     // rest copy windows out of a padded copy of the input.
     const Element* padded = nullptr;
@@ -114,26 +115,21 @@ EvalFn ConvInt8With(const ref::ConvParams& params, const Shape& input_shape, con
       });
       padded = buffer;
     }
-    for (int gi = 0; gi < g.groups; ++gi) {
-      const int oc0 = gi * g.per_group;
-      ChunkedGemm<Form>& gemm = state->groups[static_cast<size_t>(gi)];
-      gemm.Run(
-          g.rows,
-          [&](int64_t begin, int64_t n, Element* dst, int64_t stride) {
-            if (padded != nullptr) {
-              g.Im2ColPadded(padded, begin, n, gi * g.filter_in_depth, dst, stride);
-            } else if (stride == g.in_depth) {
-              Form::Convert(input + begin * g.in_depth, n * g.in_depth, offset, dst);
-            } else {
-              for (int64_t r = 0; r < n; ++r) {
-                Form::Convert(input + (begin + r) * g.in_depth, g.in_depth, offset, dst + r * stride);
-              }
-            }
-          },
-          [&](int64_t begin, int64_t n, const int32_t* acc, int64_t acc_stride) {
-            state->requantize.RunRows(acc, acc_stride, n, gemm.bias(), oc0, g.per_group,
-                                      output + begin * g.out_depth + oc0, g.out_depth);
-          });
+    Element* rows = Scratch<Element, 1>(chunk * a_stride);
+    for (int64_t begin = 0; begin < g.rows; begin += chunk) {
+      const int64_t n = std::min(chunk, g.rows - begin);
+      for (int gi = 0; gi < g.groups; ++gi) {
+        if (padded != nullptr) {
+          g.Im2ColPadded(padded, begin, n, gi * g.filter_in_depth, rows, a_stride);
+        } else if (a_stride == g.in_depth) {
+          Form::Convert(input + begin * g.in_depth, n * g.in_depth, offset, rows);
+        } else {
+          for (int64_t r = 0; r < n; ++r) {
+            Form::Convert(input + (begin + r) * g.in_depth, g.in_depth, offset, rows + r * a_stride);
+          }
+        }
+        (*gemms)[static_cast<size_t>(gi)].Run(rows, n, output + begin * g.out_depth + gi * g.per_group, g.out_depth);
+      }
     }
   };
 }
@@ -147,21 +143,20 @@ EvalFn FullyConnectedInt8With(const ref::FullyConnectedParams& params, const int
   const int64_t k = weights_shape.dim(1);
   const int64_t batches = output_shape.FlatSize() / out_depth;
   const int32_t offset = params.quant.input_offset;
-  auto state = std::make_shared<Int8ConvState<Form>>(Int8ConvState<Form>{{}, Requantizer(params.quant)});
-  if (!state->requantize.Valid()) return {};
-  state->groups.emplace_back(out_depth, k, [weights, k](int64_t o, int64_t kk) { return weights[o * k + kk]; },
-                             offset, bias);
-  return [state, k, batches, offset, input, output, out_depth] {
-    ChunkedGemm<Form>& gemm = state->groups[0];
-    gemm.Run(
-        batches,
-        [&](int64_t begin, int64_t n, Element* dst, int64_t stride) {
-          for (int64_t r = 0; r < n; ++r) Form::Convert(input + (begin + r) * k, k, offset, dst + r * stride);
-        },
-        [&](int64_t begin, int64_t n, const int32_t* acc, int64_t acc_stride) {
-          state->requantize.RunRows(acc, acc_stride, n, gemm.bias(), 0, out_depth, output + begin * out_depth,
-                                    out_depth);
-        });
+  Requantizer requantize(params.quant, 0, out_depth);
+  if (!requantize.Valid()) return {};
+  auto gemm = std::make_shared<RequantizedGemm<Form>>(
+      out_depth, k, [weights, k](int64_t o, int64_t kk) { return weights[o * k + kk]; }, offset, bias,
+      std::move(requantize));
+  const int64_t chunk = ChunkRows(gemm->a_stride() * static_cast<int64_t>(sizeof(Element)));
+  return [gemm, k, batches, chunk, offset, input, output, out_depth] {
+    const int64_t a_stride = gemm->a_stride();
+    Element* rows = Scratch<Element, 1>(chunk * a_stride);
+    for (int64_t begin = 0; begin < batches; begin += chunk) {
+      const int64_t n = std::min(chunk, batches - begin);
+      for (int64_t r = 0; r < n; ++r) Form::Convert(input + (begin + r) * k, k, offset, rows + r * a_stride);
+      gemm->Run(rows, n, output + begin * out_depth, out_depth);
+    }
   };
 }
 
@@ -189,9 +184,7 @@ EvalFn ConvFloat(const ref::ConvParams& params, const Shape& input_shape, const 
     gemms->emplace_back(g.per_group, k, [wg, k](int64_t o, int64_t kk) { return wg[o * k + kk]; },
                         bias != nullptr ? bias + gi * g.per_group : nullptr);
   }
-  // Rows per pass: their k values stay in L2 while every block of output
-  // channels reads them.
-  const int64_t chunk = std::max<int64_t>(12, kGemmChunkBytes * 2 / (k * 4) / 12 * 12);
+  const int64_t chunk = ChunkRows(k * 4);
   const ref::FloatRange range = params.float_range;
   return [gemms, g, k, chunk, range, input, output] {
     // Pointwise convs multiply the input rows as they are; the rest copy

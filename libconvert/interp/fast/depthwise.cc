@@ -99,7 +99,7 @@ EvalFn DepthwiseConvInt8(const ref::DepthwiseConvParams& params, const Shape& in
       avx2::DepthwisePaddedRowInt8(row, plan.x_step, plan.out_width, s->pair_offsets.data(), pairs, s->filter.data(),
                                    plan.block_width, plan.blocks, s->acc.data());
       int8_t* out = output + (static_cast<int64_t>(b) * plan.out_height + y) * out_row;
-      s->requantize.RunRows(s->acc.data(), p.stride, plan.out_width, bias, 0, plan.depth, out, plan.depth);
+      s->requantize.RunRows(s->acc.data(), p.stride, plan.out_width, bias, plan.depth, out, plan.depth);
     });
   };
 }
