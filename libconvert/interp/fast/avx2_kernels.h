@@ -105,19 +105,6 @@ void GemmInt16Requantize(const int16_t* a, int64_t rows, int64_t a_stride, const
                          int64_t oc, int last_width, const int32_t* bias, const RequantParams& q, int8_t* out,
                          int64_t out_stride);
 
-// Quantized int8 ADD of two same-shape tensors, bit-identical to
-// ref::Add's element (offset, shift left, rescale each input, sum, rescale,
-// offset, clamp). Each multiplier >= 0 with its shift split into left and
-// right (one of them 0, both at most 31).
-struct AddParams {
-  int32_t input1_offset, input2_offset, left_shift;
-  int32_t multiplier1, left1, right1;
-  int32_t multiplier2, left2, right2;
-  int32_t output_multiplier, output_left, output_right, output_offset;
-  int32_t min, max;
-};
-void AddInt8(const AddParams& p, const int8_t* a, const int8_t* b, int64_t n, int8_t* out);
-
 // The float depthwise kernel over a padded float image (as for the int8
 // one below: channels repeated depth-multiplier times, zero padding,
 // channels at a stride of 8 * channel_blocks, zero past the depth). For one

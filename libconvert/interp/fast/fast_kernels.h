@@ -1,8 +1,8 @@
 // Fast kernels for the operators that carry the work: CONV_2D,
 // DEPTHWISE_CONV_2D, FULLY_CONNECTED and BATCH_MATMUL (int8 and float),
-// int8 ADD and int8 AVERAGE_POOL_2D. One file per operator family
-// (conv.cc, depthwise.cc, batch_matmul.cc, add_pool.cc); the SIMD loops are
-// in the *_avx2.cc / *_avx512.cc files.
+// int8 binary operators and int8 AVERAGE_POOL_2D. One file per operator
+// family (conv.cc, depthwise.cc, batch_matmul.cc, elementwise.cc,
+// pool.cc); the SIMD loops are in the *_avx2.cc / *_avx512.cc files.
 //
 // Each takes the params its reference kernel's Prepare computed (so every
 // check and every multiplier is the reference's), does its own one-time work
@@ -24,6 +24,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 
 #include "libconvert/interp/fast/avx512_kernels.h"
 #include "libconvert/interp/kernel.h"
@@ -73,9 +74,15 @@ EvalFn BatchMatMulInt8(const ref::BatchMatMulParams& params, const ref::Quantize
 EvalFn BatchMatMulFloat(const ref::BatchMatMulParams& params, const float* lhs, const float* rhs,
                         float* output);
 
-// int8 ADD without broadcasting (both inputs have `count` elements).
-EvalFn AddInt8(const ref::AddSubParams& params, int64_t count, const int8_t* input1, const int8_t* input2,
-               int8_t* output);
+// An int8 binary operator (ADD, SUB, MUL, SQUARED_DIFFERENCE) with
+// per-tensor quantization is a function of its two int8 operands: a
+// 256 x 256 table of the reference's results, made once by running
+// `reference` (the flat plan it gets covers every operand pair), then one
+// lookup per element, broadcasting as `plan` says. Empty for outputs too
+// small (under 1,024 elements) to repay the table.
+using Int8BinaryFn = std::function<void(const ref::BroadcastPlan&, const int8_t*, const int8_t*, int8_t*)>;
+EvalFn Int8BinaryByTable(const ref::BroadcastPlan& plan, const Int8BinaryFn& reference, const int8_t* input1,
+                         const int8_t* input2, int8_t* output);
 
 // int8 AVERAGE_POOL_2D (windows up to 65,535 elements).
 EvalFn AveragePoolInt8(const ref::PoolParams& params, const ref::Shape& input_shape, const int8_t* input,

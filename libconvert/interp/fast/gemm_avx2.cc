@@ -1,4 +1,4 @@
-// The int16-pair GEMM, requantization and int8 ADD, compiled with -mavx2
+// The int16-pair GEMM and the requantization, compiled with -mavx2
 // -mfma. See avx2_kernels.h for the ODR rule these files follow.
 #include <immintrin.h>
 
@@ -219,34 +219,6 @@ void RequantizeInt8(const RequantParams& q, const int32_t* acc, const int32_t* b
 void RequantizeRowsInt8(const RequantParams& q, const int32_t* acc, int64_t acc_stride, int64_t rows,
                         const int32_t* bias, int64_t n, int8_t* out, int64_t out_stride) {
   for (int64_t r = 0; r < rows; ++r) RequantizeInt8(q, acc + r * acc_stride, bias, n, out + r * out_stride);
-}
-
-void AddInt8(const AddParams& p, const int8_t* a, const int8_t* b, int64_t n, int8_t* out) {
-  const __m256i off1 = _mm256_set1_epi32(p.input1_offset), off2 = _mm256_set1_epi32(p.input2_offset);
-  const __m256i shift = _mm256_set1_epi32(p.left_shift), zero = _mm256_setzero_si256();
-  const __m256i int_min = _mm256_set1_epi32(INT32_MIN), int_max = _mm256_set1_epi32(INT32_MAX);
-  const RequantVectors q1 = BroadcastRequant(p.multiplier1, p.left1, p.right1);
-  const RequantVectors q2 = BroadcastRequant(p.multiplier2, p.left2, p.right2);
-  const RequantVectors qo = BroadcastRequant(p.output_multiplier, p.output_left, p.output_right);
-  const __m256i oo = _mm256_set1_epi32(p.output_offset);
-  const __m256i vmin = _mm256_set1_epi32(p.min), vmax = _mm256_set1_epi32(p.max);
-  auto eight = [&](const int8_t* x, const int8_t* y, int8_t* z) {
-    const __m256i xa = _mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(x)));
-    const __m256i ya = _mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(y)));
-    const __m256i s1 = _mm256_sllv_epi32(_mm256_add_epi32(xa, off1), shift);
-    const __m256i s2 = _mm256_sllv_epi32(_mm256_add_epi32(ya, off2), shift);
-    const __m256i scaled1 = Requantize8(s1, q1, zero, int_min, int_max);
-    const __m256i scaled2 = Requantize8(s2, q2, zero, int_min, int_max);
-    StoreInt8x8(Requantize8(_mm256_add_epi32(scaled1, scaled2), qo, oo, vmin, vmax), z);
-  };
-  int64_t i = 0;
-  for (; i + 8 <= n; i += 8) eight(a + i, b + i, out + i);
-  if (i < n) {  // the tail through zero-padded lanes
-    int8_t x[8] = {}, y[8] = {}, z[8];
-    for (int64_t j = 0; j < n - i; ++j) x[j] = a[i + j], y[j] = b[i + j];
-    eight(x, y, z);
-    for (int64_t j = 0; j < n - i; ++j) out[i + j] = z[j];
-  }
 }
 
 }  // namespace tinyforge::interp::fast::avx2
