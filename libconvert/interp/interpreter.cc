@@ -96,6 +96,16 @@ void Interpreter::Prepare() {
     throw Error(message);
   }
 
+  links_ = GraphLinks{&tensors_, std::vector<int>(tensors_.size(), -1), std::vector<int>(tensors_.size(), 0),
+                      std::vector<bool>(n, false)};
+  for (size_t o = 0; o < n; ++o) {
+    for (int i : g.operators[o]->inputs) {
+      if (i >= 0) ++links_.readers[static_cast<size_t>(i)];
+    }
+    for (int i : g.operators[o]->outputs) links_.producer[static_cast<size_t>(i)] = static_cast<int>(o);
+  }
+  for (int i : outputs_) ++links_.readers[static_cast<size_t>(i)];
+
   evals_.clear();
   events_.clear();
   for (size_t o = 0; o < n; ++o) {
@@ -110,7 +120,7 @@ void Interpreter::Prepare() {
       }
       outs.push_back(t);
     }
-    PrepareContext ctx(model_, subgraph_, o, ins, outs, options_.reference);
+    PrepareContext ctx(model_, subgraph_, o, ins, outs, options_.reference, &links_);
     evals_.push_back(prepares[o](ctx));
     events_.push_back(OpEvent{o, model_.OpCode(op), {outs.begin(), outs.end()}});
   }
@@ -120,8 +130,12 @@ void Interpreter::Prepare() {
 void Interpreter::Invoke() {
   if (!prepared_) throw Error("Interpreter::Invoke called before Prepare", ErrorCode::kInternal);
   for (size_t o = 0; o < evals_.size(); ++o) {
-    evals_[o]();
-    if (observer_) observer_(events_[o]);
+    if (observer_) {
+      evals_[o]();
+      observer_(events_[o]);
+    } else if (!links_.only_when_observed[o]) {
+      evals_[o]();
+    }
   }
 }
 

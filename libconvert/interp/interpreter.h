@@ -75,6 +75,7 @@ class Interpreter {
   std::vector<int> outputs_;
   std::vector<RuntimeTensor> tensors_;
   std::vector<std::vector<uint8_t>> storage_;  // per tensor; empty for constants
+  GraphLinks links_;
   std::vector<EvalFn> evals_;
   std::vector<OpEvent> events_;  // prebuilt so observing allocates nothing
   Observer observer_;

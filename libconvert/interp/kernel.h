@@ -15,15 +15,27 @@ namespace tinyforge::interp {
 
 using EvalFn = std::function<void()>;
 
+// Who writes and who reads each tensor of a subgraph, and which operators
+// run only for an observer: what the interpreter lets a Prepare see of the
+// graph around its operator (kernels that fold a producer into themselves
+// use it).
+struct GraphLinks {
+  std::vector<RuntimeTensor>* tensors = nullptr;
+  std::vector<int> producer;  // per tensor: the operator writing it, or -1
+  std::vector<int> readers;   // per tensor: operators reading it, plus one if it is a subgraph output
+  std::vector<bool> only_when_observed;  // per operator
+};
+
 class PrepareContext {
  public:
   // reference: when true, kernels must use the plain reference arithmetic
   // (the oracle); when false they may pick a fast path that gives the same
   // integer bits (float within 1e-5 relative) where the CPU and the
-  // operator's parameters allow one.
+  // operator's parameters allow one. links: the graph around the operator
+  // (may be null: then no operator is foldable).
   PrepareContext(const Model& model, size_t subgraph, size_t op_index,
                  std::vector<RuntimeTensor*> inputs, std::vector<RuntimeTensor*> outputs,
-                 bool reference = false);
+                 bool reference = false, GraphLinks* links = nullptr);
 
   const Model& model() const { return model_; }
   const tflite::OperatorT& op() const;
@@ -63,6 +75,17 @@ class PrepareContext {
   // an error naming `role` when it is not constant.
   std::vector<int64_t> ConstantInts(const RuntimeTensor& t, const std::string& role) const;
 
+  // The operator (its index) that writes input i when this operator is the
+  // only reader of that tensor and it is no subgraph output, so that this
+  // operator may read the producer's own input in its place; -1 otherwise.
+  int SoleProducer(size_t i) const;
+  // Operator `op` of this subgraph, and runtime tensor `index`.
+  const tflite::OperatorT& subgraph_op(size_t op) const;
+  const RuntimeTensor& tensor(int index) const;
+  // This operator no longer reads what operator `op` (a SoleProducer of one
+  // of its inputs) writes: `op` then runs only when an observer is set.
+  void RunOnlyWhenObserved(int op) const;
+
   // Runs a pure-math prepare step; an Error it throws gets this operator's
   // location in front of its message.
   template <typename F>
@@ -81,6 +104,7 @@ class PrepareContext {
   std::vector<RuntimeTensor*> inputs_;
   std::vector<RuntimeTensor*> outputs_;
   bool reference_;
+  GraphLinks* links_;
 };
 
 using PrepareFn = EvalFn (*)(PrepareContext&);

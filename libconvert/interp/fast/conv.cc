@@ -4,6 +4,7 @@
 #include "libconvert/interp/fast/fast_kernels.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <memory>
 #include <vector>
@@ -177,6 +178,13 @@ EvalFn ConvFloat(const ref::ConvParams& params, const Shape& input_shape, const 
                  const Shape& output_shape, float* output) {
   if (!Available()) return {};
   const ConvGeometry g(params, input_shape, filter_shape, output_shape);
+  // The padded copy adds 0 * w where the reference skips a tap, the same
+  // only for finite w: other filters keep the reference kernel.
+  if (!g.pointwise()) {
+    for (int64_t i = 0; i < filter_shape.FlatSize(); ++i) {
+      if (!std::isfinite(filter[i])) return {};
+    }
+  }
   const int64_t k = g.k();
   auto gemms = std::make_shared<std::vector<FloatGemm>>();
   for (int gi = 0; gi < g.groups; ++gi) {
