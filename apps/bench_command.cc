@@ -1,6 +1,7 @@
 // `tinyforge bench`: how fast a model runs in the interpreter, with the fast
 // kernels and, in the same run, with the reference kernels (the ratio is
-// what the fast kernels buy), plus dataset throughput on several threads.
+// what the fast kernels buy), plus, on several threads, one inference's
+// latency and dataset throughput.
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -28,7 +29,7 @@ namespace {
 struct BenchOptions {
   std::string model;      // .tflite path, or synthetic:NAME
   std::string synthetic;  // or a built-in synthetic model's name
-  int threads = 1;        // >1: also measure dataset throughput on this many threads
+  int threads = 1;        // threads one inference's fast kernels share; >1: also dataset throughput
   bool reference = false; // measure only the reference kernels
   bool fast_only = false; // measure only the fast kernels
   double seconds = 1.0;   // time budget per measurement
@@ -77,8 +78,8 @@ Timing TimeInvokes(interp::Interpreter& interpreter, double seconds) {
   return {us[us.size() / 2], us.front(), us.size()};
 }
 
-Timing Measure(const Model& model, bool reference, const BenchOptions& o) {
-  interp::Interpreter interpreter(model, interp::InterpreterOptions{reference});
+Timing Measure(const Model& model, bool reference, int threads, const BenchOptions& o) {
+  interp::Interpreter interpreter(model, interp::InterpreterOptions{reference, threads});
   interpreter.Prepare();
   FillInputs(interpreter, o.seed);
   return TimeInvokes(interpreter, o.seconds);
@@ -129,11 +130,13 @@ void PrintProfile(const Model& model, bool reference, uint32_t seed, int runs) {
   FillInputs(interpreter, seed);
   std::vector<double> us(model.subgraph(0).operators.size(), 1e300);
   Clock::time_point last;
-  interpreter.SetObserver([&](const interp::OpEvent& e) {
-    const Clock::time_point now = Clock::now();
-    us[e.op_index] = std::min(us[e.op_index], std::chrono::duration<double, std::micro>(now - last).count());
-    last = Clock::now();
-  });
+  interpreter.SetObserver(
+      [&](const interp::OpEvent& e) {
+        const Clock::time_point now = Clock::now();
+        us[e.op_index] = std::min(us[e.op_index], std::chrono::duration<double, std::micro>(now - last).count());
+        last = Clock::now();
+      },
+      /*reads_outputs=*/false);
   for (int r = 0; r < runs; ++r) {
     last = Clock::now();
     interpreter.Invoke();
@@ -144,7 +147,9 @@ void PrintProfile(const Model& model, bool reference, uint32_t seed, int runs) {
   std::printf("per operator (%s kernels, min of %d runs):\n", reference ? "reference" : "fast", runs);
   for (size_t i : order) {
     const auto& op = *model.subgraph(0).operators[i];
-    std::printf("  %4zu %-22s %-11s %10.1f us\n", i, model.OpName(op).c_str(), OpClass(model, op).c_str(), us[i]);
+    // An operator that never ran is folded into the one that reads its output.
+    std::printf("  %4zu %-22s %-11s %10.1f us\n", i, model.OpName(op).c_str(), OpClass(model, op).c_str(),
+                us[i] < 1e300 ? us[i] : 0.0);
   }
 }
 
@@ -179,12 +184,19 @@ void RunBench(const BenchOptions& o) {
   };
   // main_timing: of the kernels the profile and the throughput use.
   Timing main_timing, ref_timing;
+  const int threads = interp::WorkerCount(o.threads, 1000000);
   if (!o.reference) {
-    main_timing = Measure(model, false, o);
+    main_timing = Measure(model, false, 1, o);
     print("fast", main_timing);
+    if (threads > 1) {
+      const Timing split = Measure(model, false, threads, o);
+      const std::string name = "fast x" + std::to_string(threads);
+      print(name.c_str(), split);
+      std::printf("one inference on %d threads: %.2fx faster than on one (min)\n", threads, main_timing.min_us / split.min_us);
+    }
   }
   if (!o.fast_only) {
-    ref_timing = Measure(model, true, o);
+    ref_timing = Measure(model, true, 1, o);
     print("reference", ref_timing);
   }
   if (o.reference) {
@@ -197,8 +209,7 @@ void RunBench(const BenchOptions& o) {
     PrintProfile(model, o.reference, o.seed, static_cast<int>(std::max<size_t>(3, std::min<size_t>(main_timing.runs, 1000))));
   }
 
-  if (o.threads != 1) {
-    const int threads = interp::WorkerCount(o.threads, 1000000);
+  if (threads > 1) {
     const double one = Throughput(model, 1, o.reference, main_timing.median_us, o.seconds);
     const double many = Throughput(model, threads, o.reference, main_timing.median_us, o.seconds);
     std::printf("dataset throughput: 1 thread %.1f inferences/s, %d threads %.1f inferences/s (%.2fx)\n", one,
@@ -220,7 +231,9 @@ void SetupBenchCommand(CLI::App& app) {
       "for --seconds, once with the fast kernels and once with the reference kernels\n"
       "(the oracle) in the same process, and prints median and min microseconds per\n"
       "inference, MAC/s (MACs as `inspect` counts them) and the ratio. --threads N\n"
-      "(0: every core) also measures dataset throughput on N threads against one.\n"
+      "(0: every core) also times one inference with the fast kernels' work split\n"
+      "over N threads (\"fast xN\"), and dataset throughput with N workers (one\n"
+      "sample each) against one.\n"
       "Peak memory is the process's maximum resident set (getrusage).\n\n"
       "--synthetic mobilenet_v2 (or MODEL synthetic:mobilenet_v2) builds a 224x224\n"
       "int8 MobileNetV2 (layer shapes of the paper, width 1.0, seeded random\n"
@@ -243,7 +256,8 @@ void SetupBenchCommand(CLI::App& app) {
   cmd->add_option("--synthetic", options->synthetic, "A built-in synthetic model instead of a file (mobilenet_v2, ...)")
       ->check(CLI::IsMember(SyntheticModelNames()));
   cmd->add_option("--threads,-j", options->threads,
-                  "Also measure dataset throughput on this many threads (0: every core; default 1: skip)")
+                  "Also time one inference split over this many threads, and dataset throughput on as many "
+                  "workers (0: every core; default 1: skip)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--reference", options->reference, "Measure only the reference kernels");
   cmd->add_flag("--fast-only", options->fast_only, "Measure only the fast kernels");

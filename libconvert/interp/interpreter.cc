@@ -106,6 +106,7 @@ void Interpreter::Prepare() {
   }
   for (int i : outputs_) ++links_.readers[static_cast<size_t>(i)];
 
+  if (options_.threads > 1 && !pool_) pool_ = std::make_unique<ThreadPool>(options_.threads);
   evals_.clear();
   events_.clear();
   for (size_t o = 0; o < n; ++o) {
@@ -120,7 +121,7 @@ void Interpreter::Prepare() {
       }
       outs.push_back(t);
     }
-    PrepareContext ctx(model_, subgraph_, o, ins, outs, options_.reference, &links_);
+    PrepareContext ctx(model_, subgraph_, o, ins, outs, options_.reference, &links_, pool_.get());
     evals_.push_back(prepares[o](ctx));
     events_.push_back(OpEvent{o, model_.OpCode(op), {outs.begin(), outs.end()}});
   }
@@ -129,13 +130,11 @@ void Interpreter::Prepare() {
 
 void Interpreter::Invoke() {
   if (!prepared_) throw Error("Interpreter::Invoke called before Prepare", ErrorCode::kInternal);
+  const bool run_all = observer_ && observer_reads_outputs_;
   for (size_t o = 0; o < evals_.size(); ++o) {
-    if (observer_) {
-      evals_[o]();
-      observer_(events_[o]);
-    } else if (!links_.only_when_observed[o]) {
-      evals_[o]();
-    }
+    if (!run_all && links_.only_when_observed[o]) continue;
+    evals_[o]();
+    if (observer_) observer_(events_[o]);
   }
 }
 

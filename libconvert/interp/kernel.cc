@@ -21,14 +21,16 @@ int RuntimeTensor::quantized_dimension() const {
 
 PrepareContext::PrepareContext(const Model& model, size_t subgraph, size_t op_index,
                                std::vector<RuntimeTensor*> inputs,
-                               std::vector<RuntimeTensor*> outputs, bool reference, GraphLinks* links)
+                               std::vector<RuntimeTensor*> outputs, bool reference, GraphLinks* links,
+                               ThreadPool* pool)
     : model_(model),
       subgraph_(subgraph),
       op_index_(op_index),
       inputs_(std::move(inputs)),
       outputs_(std::move(outputs)),
       reference_(reference),
-      links_(links) {}
+      links_(links),
+      pool_(pool) {}
 
 int PrepareContext::SoleProducer(size_t i) const {
   const RuntimeTensor* t = optional_input(i);

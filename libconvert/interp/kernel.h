@@ -9,6 +9,7 @@
 
 #include "libconvert/base/error.h"
 #include "libconvert/interp/tensor.h"
+#include "libconvert/interp/thread_pool.h"
 #include "libconvert/model/model.h"
 
 namespace tinyforge::interp {
@@ -35,12 +36,14 @@ class PrepareContext {
   // (may be null: then no operator is foldable).
   PrepareContext(const Model& model, size_t subgraph, size_t op_index,
                  std::vector<RuntimeTensor*> inputs, std::vector<RuntimeTensor*> outputs,
-                 bool reference = false, GraphLinks* links = nullptr);
+                 bool reference = false, GraphLinks* links = nullptr, ThreadPool* pool = nullptr);
 
   const Model& model() const { return model_; }
   const tflite::OperatorT& op() const;
   // True when a kernel may choose a fast path (see the constructor).
   bool allow_fast() const { return !reference_; }
+  // The threads a fast kernel may split its work over (null: this one).
+  ThreadPool* thread_pool() const { return pool_; }
   size_t num_inputs() const { return inputs_.size(); }
   size_t num_outputs() const { return outputs_.size(); }
   // Input i; an error when it is omitted (-1) or missing.
@@ -105,6 +108,7 @@ class PrepareContext {
   std::vector<RuntimeTensor*> outputs_;
   bool reference_;
   GraphLinks* links_;
+  ThreadPool* pool_;
 };
 
 using PrepareFn = EvalFn (*)(PrepareContext&);

@@ -149,7 +149,13 @@ bool ExpectCaseMatches(const PadConvCase& c, uint32_t seed) {
   const interp::RuntimeTensor& padded = fast.tensor(c.pad_output);
   bool untouched = true;
   for (size_t i = 0; i < padded.bytes; ++i) untouched = untouched && padded.data[i] == 0;
-  // With an observer the PAD runs, and it sees the reference's PAD output.
+  // An observer that only times operators does not make a folded PAD run.
+  bool pad_seen = false;
+  fast.SetObserver([&](const interp::OpEvent& e) { pad_seen = pad_seen || e.op_index == 0; }, /*reads_outputs=*/false);
+  fast.Invoke();
+  EXPECT_EQ(pad_seen, !untouched);
+  // With an observer of outputs the PAD runs, and it sees the reference's
+  // PAD output.
   bool observed = false;
   fast.SetObserver([&](const interp::OpEvent& e) {
     if (e.op_index != 0) return;

@@ -1,7 +1,7 @@
 // The fast kernels against the reference kernels (the oracle) on seeded
 // random cases: random shapes, strides, paddings, dilations, groups, depth
 // multipliers, zero points, per-tensor and per-channel scales, fused
-// activations, with and without bias. int8 must match bit for bit; float
+// activations, with and without bias, on one thread or split over three. int8 must match bit for bit; float
 // within 1e-5 relative (1e-5 absolute below 1; inputs lie in [-1, 1]).
 //
 // Every case prints nothing when it passes and its seed when it fails; run
@@ -76,6 +76,13 @@ class Random {
  private:
   std::mt19937 rng_;
 };
+
+// Half the cases split the fast kernel's work over three threads: the
+// results must not depend on it.
+ThreadPool* SomePool(Random& r) {
+  static ThreadPool pool(3);
+  return r.Bool() ? &pool : nullptr;
+}
 
 // A case's random parameters, printed when it fails.
 std::string Describe(const char* what, uint32_t seed) {
@@ -240,7 +247,8 @@ void CompareWindowKernel(const char* what, uint32_t first_seed, int cases, bool 
     // Float kernels sum in another order (but a depthwise conv with a
     // depth multiplier above 1 gives the bits); int8 ones give the bits.
     const bool exact = !std::is_same_v<T, float> || (depthwise && c.multiplier > 1);
-    ExpectMatch(run_fast(params, c.input, x.data(), c.filter, w.data(), b, c.output, got.data()), got, want, exact);
+    ExpectMatch(run_fast(params, c.input, x.data(), c.filter, w.data(), b, c.output, got.data(), SomePool(r)), got, want,
+                exact);
   });
 }
 
@@ -304,7 +312,8 @@ TEST(FastKernels, FullyConnectedFloatMatchesReference) {
     const float* b = r.Bool() ? bias.data() : nullptr;
     std::vector<float> got(static_cast<size_t>(output.FlatSize())), want(got.size());
     ref::FullyConnectedFloat(params, input, x.data(), weights, w.data(), b, output, want.data());
-    ExpectMatch(fast::FullyConnectedFloat(params, input, x.data(), weights, w.data(), b, output, got.data()), got, want,
+    ExpectMatch(fast::FullyConnectedFloat(params, input, x.data(), weights, w.data(), b, output, got.data(), SomePool(r)),
+                got, want,
                 false);
   });
 }
@@ -358,7 +367,8 @@ TEST_P(Int8Gemm, FullyConnectedMatchesReference) {
     const int32_t* b = r.Bool() ? bias.data() : nullptr;
     std::vector<int8_t> got(static_cast<size_t>(output.FlatSize())), want(got.size());
     ref::FullyConnectedInt8(params, input, x.data(), weights, w.data(), b, output, want.data());
-    ExpectMatch(fast::FullyConnectedInt8(params, input, x.data(), weights, w.data(), b, output, got.data()), got, want);
+    ExpectMatch(fast::FullyConnectedInt8(params, input, x.data(), weights, w.data(), b, output, got.data(), SomePool(r)),
+                got, want);
   });
 }
 

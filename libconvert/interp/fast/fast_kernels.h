@@ -21,6 +21,9 @@
 //
 // Weights (filter, FC weights) must be constant: they are packed here, once.
 // Data pointers must stay valid for the closure's life, as for the reference.
+// The conv-like kernels split their work over `pool` when one is given
+// (tasks of fixed rows and output-channel blocks, so the results do not
+// depend on the thread count).
 #pragma once
 
 #include <cstdint>
@@ -28,6 +31,7 @@
 
 #include "libconvert/interp/fast/avx512_kernels.h"
 #include "libconvert/interp/kernel.h"
+#include "libconvert/interp/thread_pool.h"
 #include "libconvert/interp/ref/batch_matmul.h"
 #include "libconvert/interp/ref/conv.h"
 #include "libconvert/interp/ref/depthwise_conv.h"
@@ -49,24 +53,30 @@ void OverrideUint8GemmForTesting(bool override, GemmUint8Fn kernel);
 
 EvalFn ConvInt8(const ref::ConvParams& params, const ref::Shape& input_shape, const int8_t* input,
                 const ref::Shape& filter_shape, const int8_t* filter, const int32_t* bias,
-                const ref::Shape& output_shape, int8_t* output);
+                const ref::Shape& output_shape, int8_t* output,
+                ThreadPool* pool = nullptr);
 EvalFn ConvFloat(const ref::ConvParams& params, const ref::Shape& input_shape, const float* input,
                  const ref::Shape& filter_shape, const float* filter, const float* bias,
-                 const ref::Shape& output_shape, float* output);
+                 const ref::Shape& output_shape, float* output,
+                 ThreadPool* pool = nullptr);
 
 EvalFn DepthwiseConvInt8(const ref::DepthwiseConvParams& params, const ref::Shape& input_shape,
                          const int8_t* input, const ref::Shape& filter_shape, const int8_t* filter,
-                         const int32_t* bias, const ref::Shape& output_shape, int8_t* output);
+                         const int32_t* bias, const ref::Shape& output_shape, int8_t* output,
+                         ThreadPool* pool = nullptr);
 EvalFn DepthwiseConvFloat(const ref::DepthwiseConvParams& params, const ref::Shape& input_shape,
                           const float* input, const ref::Shape& filter_shape, const float* filter,
-                          const float* bias, const ref::Shape& output_shape, float* output);
+                          const float* bias, const ref::Shape& output_shape, float* output,
+                          ThreadPool* pool = nullptr);
 
 EvalFn FullyConnectedInt8(const ref::FullyConnectedParams& params, const ref::Shape& input_shape,
                           const int8_t* input, const ref::Shape& weights_shape, const int8_t* weights,
-                          const int32_t* bias, const ref::Shape& output_shape, int8_t* output);
+                          const int32_t* bias, const ref::Shape& output_shape, int8_t* output,
+                          ThreadPool* pool = nullptr);
 EvalFn FullyConnectedFloat(const ref::FullyConnectedParams& params, const ref::Shape& input_shape,
                            const float* input, const ref::Shape& weights_shape, const float* weights,
-                           const float* bias, const ref::Shape& output_shape, float* output);
+                           const float* bias, const ref::Shape& output_shape, float* output,
+                           ThreadPool* pool = nullptr);
 
 // Both operands may change between evals (rhs is re-packed each time).
 EvalFn BatchMatMulInt8(const ref::BatchMatMulParams& params, const ref::QuantizedBatchMatMulParams& quant,

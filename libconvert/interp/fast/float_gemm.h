@@ -30,11 +30,18 @@ class FloatGemm {
   }
 
   int64_t k() const { return k_; }
+  // Blocks of kFloatBlock output channels (the last may be narrower).
+  int64_t blocks() const { return (oc_ + avx2::kFloatBlock - 1) / avx2::kFloatBlock; }
 
-  // c[r * c_stride + o] = clamp(bias[o] + sum_kk a[r * a_stride + kk] * w(o, kk)).
-  void Run(const float* a, int64_t rows, int64_t a_stride, float* c, int64_t c_stride,
-           const ref::FloatRange& range) const {
-    avx2::GemmFloatPacked(a, rows, a_stride, k_, packed_.data(), oc_, c, c_stride, range.min, range.max);
+  // c[r * c_stride + o] = clamp(bias[o] + sum_kk a[r * a_stride + kk] * w(o, kk))
+  // for the channels o of blocks [block_begin, block_end).
+  void Run(const float* a, int64_t rows, int64_t a_stride, float* c, int64_t c_stride, const ref::FloatRange& range,
+           int64_t block_begin, int64_t block_end) const {
+    const int64_t first = block_begin * avx2::kFloatBlock;
+    const int64_t oc = std::min(oc_, block_end * avx2::kFloatBlock) - first;
+    if (oc <= 0) return;
+    avx2::GemmFloatPacked(a, rows, a_stride, k_, packed_.data() + first * (k_ + 1), oc, c + first, c_stride, range.min,
+                          range.max);
   }
 
  private:

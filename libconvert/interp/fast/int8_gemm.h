@@ -71,11 +71,16 @@ struct Int16Form {
   static void Gemm(const Packed& p, const Element* a, int64_t rows, int64_t a_stride, int32_t* c, int64_t c_stride) {
     avx2::GemmInt16(a, rows, a_stride, p.data.data(), p.k_pairs, p.oc_blocks, p.last_width, c, c_stride);
   }
-  // The GEMM with the requantization fused (bias: whole blocks).
-  static void GemmRequantized(const Packed& p, int64_t oc, const Element* a, int64_t rows, int64_t a_stride,
-                              const int32_t* bias, const Requantizer& requantize, int8_t* out, int64_t out_stride) {
-    avx2::GemmInt16Requantize(a, rows, a_stride, p.data.data(), p.k_pairs, oc, p.last_width, bias, requantize.Params(),
-                              out, out_stride);
+  // The GEMM with the requantization fused, for output channels
+  // [first, first + oc) (first: a multiple of 16; bias from first on, in
+  // whole blocks).
+  static void GemmRequantized(const Packed& p, int64_t first, int64_t oc, const Element* a, int64_t rows,
+                              int64_t a_stride, const int32_t* bias, const Requantizer& requantize, int8_t* out,
+                              int64_t out_stride) {
+    const int64_t block = first / avx2::kOcBlock;
+    const bool last = block + (oc + avx2::kOcBlock - 1) / avx2::kOcBlock == p.oc_blocks;
+    avx2::GemmInt16Requantize(a, rows, a_stride, p.data.data() + block * p.k_pairs * 2 * avx2::kOcBlock, p.k_pairs, oc,
+                              last ? p.last_width : avx2::kOcBlock, bias, requantize.Params(first), out, out_stride);
   }
 };
 
@@ -126,12 +131,16 @@ struct Uint8Form {
   static void Gemm(const Packed& p, const Element* a, int64_t rows, int64_t a_stride, int32_t* c, int64_t c_stride) {
     p.gemm(a, rows, a_stride, p.data.data(), p.k_quads, p.oc_blocks, c, c_stride);
   }
-  // The GEMM into this thread's accumulators, then the requantization.
-  static void GemmRequantized(const Packed& p, int64_t oc, const Element* a, int64_t rows, int64_t a_stride,
-                              const int32_t* bias, const Requantizer& requantize, int8_t* out, int64_t out_stride) {
-    int32_t* acc = Scratch<int32_t>(rows * p.acc_stride());
-    Gemm(p, a, rows, a_stride, acc, p.acc_stride());
-    requantize.RunRows(acc, p.acc_stride(), rows, bias, oc, out, out_stride);
+  // The GEMM into this thread's accumulators, then the requantization, for
+  // output channels [first, first + oc) (as for Int16Form).
+  static void GemmRequantized(const Packed& p, int64_t first, int64_t oc, const Element* a, int64_t rows,
+                              int64_t a_stride, const int32_t* bias, const Requantizer& requantize, int8_t* out,
+                              int64_t out_stride) {
+    const int64_t block = first / kUint8OcBlock, blocks = (oc + kUint8OcBlock - 1) / kUint8OcBlock;
+    const int64_t acc_stride = blocks * kUint8OcBlock;
+    int32_t* acc = Scratch<int32_t>(rows * acc_stride);
+    p.gemm(a, rows, a_stride, p.data.data() + block * p.k_quads * 4 * kUint8OcBlock, p.k_quads, blocks, acc, acc_stride);
+    requantize.RunRows(acc, acc_stride, rows, bias, first, oc, out, out_stride);
   }
 };
 
@@ -166,10 +175,17 @@ class RequantizedGemm {
         requantize_(std::move(requantize)), oc_(oc), a_stride_((k + Form::kGroup - 1) / Form::kGroup * Form::kGroup) {}
 
   int64_t a_stride() const { return a_stride_; }
+  // Blocks of 16 output channels.
+  int64_t blocks() const { return (oc_ + 15) / 16; }
 
-  // out[r * out_stride + o] for r < rows, o < oc.
-  void Run(const Element* a, int64_t rows, int8_t* out, int64_t out_stride) const {
-    Form::GemmRequantized(packed_, oc_, a, rows, a_stride_, bias_.data(), requantize_, out, out_stride);
+  // out[r * out_stride + o] for r < rows and the channels o of blocks
+  // [block_begin, block_end).
+  void Run(const Element* a, int64_t rows, int8_t* out, int64_t out_stride, int64_t block_begin,
+           int64_t block_end) const {
+    const int64_t first = block_begin * 16, oc = std::min(oc_, block_end * 16) - first;
+    if (oc <= 0) return;
+    Form::GemmRequantized(packed_, first, oc, a, rows, a_stride_, bias_.data() + first, requantize_, out + first,
+                          out_stride);
   }
 
  private:

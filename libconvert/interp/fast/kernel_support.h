@@ -132,12 +132,16 @@ class Requantizer {
   // The SIMD form holds for multipliers >= 0 and shifts within [-31, 31],
   // which QuantizeMultiplier always gives; anything else uses the reference.
   bool Valid() const { return valid_; }
-  avx2::RequantParams Params() const { return {channels_.data(), offset_, min_, max_}; }
-  // out[r * out_stride + o] for the first n channels of `rows` rows of
-  // accumulators; bias (may be null) per channel.
-  void RunRows(const int32_t* acc, int64_t acc_stride, int64_t rows, const int32_t* bias, int64_t n, int8_t* out,
-               int64_t out_stride) const {
-    avx2::RequantizeRowsInt8(Params(), acc, acc_stride, rows, bias, n, out, out_stride);
+  // The params from channel `first` (a multiple of 8) on.
+  avx2::RequantParams Params(int64_t first = 0) const {
+    return {channels_.data() + first / 8 * avx2::kRequantBlockValues, offset_, min_, max_};
+  }
+  // out[r * out_stride + o] for n channels from `first` (a multiple of 8)
+  // of `rows` rows of accumulators; bias (may be null) per channel, from
+  // `first` on.
+  void RunRows(const int32_t* acc, int64_t acc_stride, int64_t rows, const int32_t* bias, int64_t first, int64_t n,
+               int8_t* out, int64_t out_stride) const {
+    avx2::RequantizeRowsInt8(Params(first), acc, acc_stride, rows, bias, n, out, out_stride);
   }
 
  private:

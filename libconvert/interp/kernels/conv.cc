@@ -161,7 +161,7 @@ EvalFn PrepareConv2D(PrepareContext& ctx) {
           ctx, *o.filter,
           [&] {
             return FastThroughPad(ctx, params, in_shape, x, [&](const auto& p, const ref::Shape& shape, const float* in) {
-              return fast::ConvFloat(p, shape, in, filter_shape, w, b, out_shape, y);
+              return fast::ConvFloat(p, shape, in, filter_shape, w, b, out_shape, y, ctx.thread_pool());
             });
           },
           [=] { ref::ConvFloat(params, in_shape, x, filter_shape, w, b, out_shape, y); });
@@ -176,7 +176,7 @@ EvalFn PrepareConv2D(PrepareContext& ctx) {
           ctx, *o.filter,
           [&] {
             return FastThroughPad(ctx, params, in_shape, x, [&](const auto& p, const ref::Shape& shape, const int8_t* in) {
-              return fast::ConvInt8(p, shape, in, filter_shape, w, b, out_shape, y);
+              return fast::ConvInt8(p, shape, in, filter_shape, w, b, out_shape, y, ctx.thread_pool());
             });
           },
           [=] { ref::ConvInt8(params, in_shape, x, filter_shape, w, b, out_shape, y); });
@@ -226,7 +226,7 @@ EvalFn PrepareDepthwiseConv2D(PrepareContext& ctx) {
           ctx, *o.filter,
           [&] {
             return FastThroughPad(ctx, params, in_shape, x, [&](const auto& p, const ref::Shape& shape, const float* in) {
-              return fast::DepthwiseConvFloat(p, shape, in, filter_shape, w, b, out_shape, y);
+              return fast::DepthwiseConvFloat(p, shape, in, filter_shape, w, b, out_shape, y, ctx.thread_pool());
             });
           },
           [=] { ref::DepthwiseConvFloat(params, in_shape, x, filter_shape, w, b, out_shape, y); });
@@ -242,7 +242,7 @@ EvalFn PrepareDepthwiseConv2D(PrepareContext& ctx) {
           ctx, *o.filter,
           [&] {
             return FastThroughPad(ctx, params, in_shape, x, [&](const auto& p, const ref::Shape& shape, const int8_t* in) {
-              return fast::DepthwiseConvInt8(p, shape, in, filter_shape, w, b, out_shape, y);
+              return fast::DepthwiseConvInt8(p, shape, in, filter_shape, w, b, out_shape, y, ctx.thread_pool());
             });
           },
           [=] { ref::DepthwiseConvInt8(params, in_shape, x, filter_shape, w, b, out_shape, y); });
@@ -278,7 +278,7 @@ EvalFn PrepareFullyConnected(PrepareContext& ctx) {
       const float *x = o.input->Data<float>(), *w = o.filter->Data<float>();
       const float* b = BiasData<float>(ctx, o.bias, tflite::TensorType_FLOAT32);
       float* y = o.output->Data<float>();
-      return FastOr(ctx, *o.filter, [&] { return fast::FullyConnectedFloat(params, in_shape, x, w_shape, w, b, out_shape, y); },
+      return FastOr(ctx, *o.filter, [&] { return fast::FullyConnectedFloat(params, in_shape, x, w_shape, w, b, out_shape, y, ctx.thread_pool()); },
                     [=] { ref::FullyConnectedFloat(params, in_shape, x, w_shape, w, b, out_shape, y); });
     }
     case tflite::TensorType_INT8: {
@@ -289,7 +289,7 @@ EvalFn PrepareFullyConnected(PrepareContext& ctx) {
       const int8_t *x = o.input->Data<int8_t>(), *w = o.filter->Data<int8_t>();
       const int32_t* b = BiasData<int32_t>(ctx, o.bias, tflite::TensorType_INT32);
       int8_t* y = o.output->Data<int8_t>();
-      return FastOr(ctx, *o.filter, [&] { return fast::FullyConnectedInt8(params, in_shape, x, w_shape, w, b, out_shape, y); },
+      return FastOr(ctx, *o.filter, [&] { return fast::FullyConnectedInt8(params, in_shape, x, w_shape, w, b, out_shape, y, ctx.thread_pool()); },
                     [=] { ref::FullyConnectedInt8(params, in_shape, x, w_shape, w, b, out_shape, y); });
     }
     default: {
