@@ -34,13 +34,17 @@ struct PadConvCase {
   int pad_output = -1;  // tensor index of the PAD's output
 };
 
-PadConvCase MakeCase(uint32_t seed, bool is_float, bool padv2, bool second_reader, bool pad_with_zero_point) {
+// pointwise_pads_after: a 1x1 stride-1 conv whose PAD adds rows and
+// columns only after the data (the output then outgrows the input).
+PadConvCase MakeCase(uint32_t seed, bool is_float, bool padv2, bool second_reader, bool pad_with_zero_point,
+                     bool pointwise_pads_after = false) {
   std::mt19937 rng(seed);
   auto uniform = [&rng](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
   PadConvCase c{is_float, uniform(0, 1) == 1, padv2, second_reader, 0, {}, nullptr, -1};
-  const int h = uniform(3, 12), w = uniform(3, 12), channels = uniform(1, 20), k = uniform(1, 3);
-  const int stride = uniform(1, 2);
-  const int top = uniform(0, 2), bottom = uniform(0, 2), left = uniform(0, 2), right = uniform(0, 2);
+  const int h = uniform(3, 12), w = uniform(3, 12), channels = uniform(1, 20);
+  int k = uniform(1, 3), stride = uniform(1, 2);
+  int top = uniform(0, 2), bottom = uniform(0, 2), left = uniform(0, 2), right = uniform(0, 2);
+  if (pointwise_pads_after) k = 1, stride = 1, top = 0, left = 0, bottom += 1, right += uniform(0, 1);
   c.paddings = {0, 0, top, bottom, left, right, 0, 0};
   const tflite::TensorType type = is_float ? tflite::TensorType_FLOAT32 : tflite::TensorType_INT8;
   const int zero_point = uniform(-128, 127);
@@ -189,6 +193,15 @@ TEST_P(PadFold, PadIntoConvGivesReferenceOutputsAndRunsOnlyWhenObserved) {
     const PadConvCase c = MakeCase(seed, GetParam(), seed % 3 == 0, false, true);
     // A random input is never all zeros, so an untouched PAD output means
     // the PAD did not run.
+    EXPECT_TRUE(ExpectCaseMatches(c, seed)) << "the PAD was not folded";
+  });
+}
+
+// The pointwise fast path reads input pixels as output pixels: it must not
+// take a 1x1 conv whose folded PAD only adds rows or columns at the end.
+TEST_P(PadFold, PadAfterThePixelsOfAPointwiseConvGivesReferenceOutputs) {
+  ForEachSeed("PAD after the data + 1x1 conv", BaseSeed() + 300, 10, [&](uint32_t seed) {
+    const PadConvCase c = MakeCase(seed, GetParam(), seed % 3 == 0, false, true, true);
     EXPECT_TRUE(ExpectCaseMatches(c, seed)) << "the PAD was not folded";
   });
 }

@@ -41,10 +41,11 @@ struct ConvGeometry {
   int64_t k() const { return static_cast<int64_t>(filter_height) * filter_width * filter_in_depth; }
 
   // A 1x1, stride-1, unpadded, ungrouped conv reads each input pixel as its
-  // im2col row.
+  // im2col row. (A folded PAD can add rows and columns after the data, so
+  // the output must also be the input's size.)
   bool pointwise() const {
     return filter_height == 1 && filter_width == 1 && stride_h == 1 && stride_w == 1 && pad_h == 0 &&
-           pad_w == 0 && filter_in_depth == in_depth;
+           pad_w == 0 && filter_in_depth == in_depth && out_height == in_height && out_width == in_width;
   }
 
   // The k values of output pixels [begin, begin + n) (over all batches),
