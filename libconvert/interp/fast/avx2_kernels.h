@@ -119,17 +119,20 @@ void DepthwisePaddedRowFloat(const float* row, int64_t x_step, int out_width, co
 // each input channel repeated depth-multiplier times so output channel c
 // reads lane c, zero padding, channels at a stride of block_width *
 // channel_blocks, zero past the depth). Blocks are 16 channels wide, or one
-// block of 8 for depths up to 8. For one output row:
-//   acc[x * stride + c] = sum over taps t of w(t, c) * row[x * x_step + tap_offsets[t] + c]
-// for x < out_width and c < stride, int32 with wrap-around. Taps go in
-// pairs through vpmaddwd (exact: |x + offset| <= 255, |w| <= 128);
+// block of 8 for depths up to 8. For one output row, with the bias and the
+// requantization (q, as for RequantizeInt8) fused:
+//   out[x * depth + c] = requantize(bias[c] + sum over taps t of
+//                                   w(t, c) * row[x * x_step + tap_offsets[t] + c], c)
+// for x < out_width and c < depth, the sum int32 with wrap-around. Taps go
+// in pairs through vpmaddwd (exact: |x + offset| <= 255, |w| <= 128);
 // tap_offsets has 2 * tap_pairs entries, an odd last tap repeated (its
-// pair's weight is zero). packed comes from PackDepthwiseFilter.
+// pair's weight is zero). packed comes from PackDepthwiseFilter; bias holds
+// a value for every lane of the blocks (zeros past the depth).
 void PackDepthwiseFilter(const int8_t* filter, int taps, int depth, int block_width, int channel_blocks,
                          int16_t* packed);
 void DepthwisePaddedRowInt8(const int16_t* row, int64_t x_step, int out_width, const int64_t* tap_offsets,
                             int tap_pairs, const int16_t* packed, int block_width, int channel_blocks,
-                            int32_t* acc);
+                            const int32_t* bias, const RequantParams& q, int depth, int8_t* out);
 
 // Integer AVERAGE_POOL_2D over NHWC int8, bit-identical to
 // ref::AveragePoolInt8: each window clipped to the image, int32 sum,

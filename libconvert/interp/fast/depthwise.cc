@@ -85,11 +85,12 @@ EvalFn DepthwiseConvInt8(const ref::DepthwiseConvParams& params, const Shape& in
     DepthwisePlan plan;
     std::vector<int64_t> pair_offsets;  // the taps, an odd last one repeated
     std::vector<int16_t> filter;
+    std::vector<int32_t> bias;  // every lane of the blocks, zeros past the depth
     Requantizer requantize;
   };
   const int depth = output_shape.dim(3);
   auto s = std::make_shared<State>(
-      State{DepthwisePlan(params, input_shape, filter_shape, output_shape, depth <= 8 ? 8 : 16), {}, {},
+      State{DepthwisePlan(params, input_shape, filter_shape, output_shape, depth <= 8 ? 8 : 16), {}, {}, {},
             Requantizer(params.quant)});
   if (!s->requantize.Valid()) return {};
   const DepthwisePlan& plan = s->plan;
@@ -98,20 +99,21 @@ EvalFn DepthwiseConvInt8(const ref::DepthwiseConvParams& params, const Shape& in
   if (plan.taps % 2 == 1) s->pair_offsets.push_back(plan.tap_offsets.back());
   s->filter.resize(static_cast<size_t>(plan.blocks) * pairs * 2 * plan.block_width);
   avx2::PackDepthwiseFilter(filter, plan.taps, depth, plan.block_width, plan.blocks, s->filter.data());
+  s->bias.assign(static_cast<size_t>((plan.padded.stride + 15) / 16 * 16), 0);
+  if (bias != nullptr) std::copy_n(bias, depth, s->bias.begin());
   const int32_t offset = params.quant.input_offset;
-  return [s, offset, pairs, input, bias, output, pool] {
+  return [s, offset, pairs, input, output, pool] {
     const DepthwisePlan& plan = s->plan;
     const PaddedLayout& p = plan.padded;
     const auto convert = [&p, &plan, offset](const int8_t* src, int16_t* dst) {
       avx2::Int8ToInt16Pixels(src, p.in_width, p.depth, offset, plan.multiplier, p.stride, dst);
     };
     const int64_t out_row = static_cast<int64_t>(plan.out_width) * plan.depth;
+    const avx2::RequantParams q = s->requantize.Params();
     plan.ForEachRow(input, int16_t{0}, convert, [&](const int16_t* row, int b, int y) {
-      int32_t* acc = Scratch<int32_t>(static_cast<int64_t>(plan.out_width) * p.stride);
       avx2::DepthwisePaddedRowInt8(row, plan.x_step, plan.out_width, s->pair_offsets.data(), pairs, s->filter.data(),
-                                   plan.block_width, plan.blocks, acc);
-      int8_t* out = output + (static_cast<int64_t>(b) * plan.out_height + y) * out_row;
-      s->requantize.RunRows(acc, p.stride, plan.out_width, bias, 0, plan.depth, out, plan.depth);
+                                   plan.block_width, plan.blocks, s->bias.data(), q, plan.depth,
+                                   output + (static_cast<int64_t>(b) * plan.out_height + y) * out_row);
     }, pool);
   };
 }
