@@ -491,6 +491,86 @@ TEST(FastKernels, Int8BinaryTableMatchesReference) {
   });
 }
 
+// TRANSPOSE: random permutations of random shapes (NCHW to NHWC half
+// the time at rank 4), 1-, 2-, 4- and 8-byte elements; whenever the fast kernel takes the case it gives the bits.
+TEST(FastKernels, TransposeMatchesReference) {
+  int taken = 0;
+  ForEachCase("TRANSPOSE", BaseSeed() + 10000, 80, [&](Random& r) {
+    const int rank = r.Int(2, 5);
+    std::vector<int32_t> dims, perm;
+    for (int i = 0; i < rank; ++i) dims.push_back(r.Int(1, 9)), perm.push_back(i);
+    if (rank == 4 && r.Bool()) {
+      perm = {0, 2, 3, 1};  // NCHW -> NHWC, the converter's usual case
+    } else {
+      for (int i = rank - 1; i > 0; --i) std::swap(perm[static_cast<size_t>(i)], perm[static_cast<size_t>(r.Int(0, i))]);
+    }
+    const Shape input(std::vector<int32_t>(dims.begin(), dims.end()));
+    std::vector<int32_t> out_dims;
+    for (int32_t p : perm) out_dims.push_back(dims[static_cast<size_t>(p)]);
+    const Shape output(out_dims);
+    const ref::TransposeParams params = ref::PrepareTranspose(input, perm, output);
+    SCOPED_TRACE("input " + ref::ShapeToString(input) + " to " + ref::ShapeToString(output));
+    const auto x8 = r.Int8s(input.FlatSize());
+    std::vector<int8_t> got8(x8.size()), want8(x8.size());
+    ref::Transpose(params, x8.data(), want8.data());
+    if (EvalFn fast = Transpose(params, 1, x8.data(), got8.data())) {
+      ++taken;
+      ExpectMatch(fast, got8, want8);
+      const auto xf = r.Floats(input.FlatSize());
+      std::vector<float> gotf(xf.size()), wantf(xf.size());
+      ref::Transpose(params, xf.data(), wantf.data());
+      ExpectMatch(Transpose(params, 4, xf.data(), gotf.data()), gotf, wantf);
+      // 2- and 8-byte elements: the same moves of wider values.
+      std::vector<int16_t> x16(x8.begin(), x8.end()), got16(x16.size()), want16(x16.size());
+      ref::Transpose(params, x16.data(), want16.data());
+      ExpectMatch(Transpose(params, 2, x16.data(), got16.data()), got16, want16);
+      std::vector<int64_t> x64(x16.size());
+      for (size_t i = 0; i < x64.size(); ++i) x64[i] = static_cast<int64_t>(i) * 0x100000001LL + x8[i];
+      std::vector<int64_t> got64(x64.size()), want64(x64.size());
+      ref::Transpose(params, x64.data(), want64.data());
+      ExpectMatch(Transpose(params, 8, x64.data(), got64.data()), got64, want64);
+    }
+  });
+  EXPECT_GT(taken, 10);
+}
+
+// MEAN (float, int8) and SUM (int8) over random axes of random shapes:
+// whenever the fast kernel takes the case it gives the bits.
+TEST(FastKernels, MeanMatchesReference) {
+  int taken = 0;
+  ForEachCase("MEAN", BaseSeed() + 11000, 80, [&](Random& r) {
+    const int rank = r.Int(2, 4);
+    std::vector<int32_t> dims, axes, out_dims;
+    for (int i = 0; i < rank; ++i) dims.push_back(r.Int(1, 12));
+    const int first = r.Int(0, rank - 1), last = r.Int(first, rank - 1);  // mostly contiguous blocks
+    for (int i = 0; i < rank; ++i) {
+      const bool reduce = (i >= first && i <= last) != (r.Int(0, 5) == 0);
+      if (reduce) axes.push_back(i);
+      else out_dims.push_back(dims[static_cast<size_t>(i)]);
+    }
+    if (axes.empty()) axes.push_back(0), out_dims.erase(out_dims.begin());
+    if (out_dims.empty()) out_dims.push_back(1);
+    const Shape input(std::vector<int32_t>(dims.begin(), dims.end())), output(out_dims);
+    const ref::ReduceParams params = ref::PrepareReduce(input, axes, output);
+    SCOPED_TRACE("input " + ref::ShapeToString(input) + " to " + ref::ShapeToString(output));
+    const auto xf = r.Floats(input.FlatSize());
+    std::vector<float> gotf(static_cast<size_t>(output.FlatSize())), wantf(gotf.size());
+    ref::Mean(params, xf.data(), wantf.data());
+    if (EvalFn fast = MeanFloat(params, xf.data(), gotf.data())) {
+      ++taken;
+      ExpectMatch(fast, gotf, wantf);
+      const auto x8 = r.Int8s(input.FlatSize());
+      const float scale = r.Float(0.01f, 0.1f);
+      const auto quant = r.Bool() ? ref::PrepareQuantizedMean(params, scale, r.Int(-128, 127), scale * r.Float(0.5f, 2.0f), r.Int(-128, 127))
+                                  : ref::PrepareQuantizedSum(params, scale, r.Int(-128, 127), scale * r.Float(5.0f, 50.0f), r.Int(-128, 127));
+      std::vector<int8_t> got8(gotf.size()), want8(gotf.size());
+      ref::QuantizedMeanOrSum(params, quant, x8.data(), want8.data());
+      ExpectMatch(QuantizedMeanOrSumInt8(params, quant, x8.data(), got8.data()), got8, want8);
+    }
+  });
+  EXPECT_GT(taken, 20);
+}
+
 TEST(FastKernels, AveragePoolInt8MatchesReference) {
   TF_REQUIRE_FAST();
   ForEachCase("AVERAGE_POOL_2D int8", BaseSeed() + 8000, 150, [&](Random& r) {

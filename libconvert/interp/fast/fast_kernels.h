@@ -38,6 +38,8 @@
 #include "libconvert/interp/ref/elementwise.h"
 #include "libconvert/interp/ref/fully_connected.h"
 #include "libconvert/interp/ref/pooling.h"
+#include "libconvert/interp/ref/reduce.h"
+#include "libconvert/interp/ref/transpose.h"
 
 namespace tinyforge::interp::fast {
 
@@ -93,6 +95,19 @@ EvalFn BatchMatMulFloat(const ref::BatchMatMulParams& params, const float* lhs, 
 using Int8BinaryFn = std::function<void(const ref::BroadcastPlan&, const int8_t*, const int8_t*, int8_t*)>;
 EvalFn Int8BinaryByTable(const ref::BroadcastPlan& plan, const Int8BinaryFn& reference, const int8_t* input1,
                          const int8_t* input2, int8_t* output);
+
+// TRANSPOSE of elements of `element_bytes` bytes (1, 2, 4 or 8), looping
+// along the input's contiguous axis; empty when the reference's loop order
+// (along the output's last axis) is as good. Data movement only: the bits.
+EvalFn Transpose(const ref::TransposeParams& params, int element_bytes, const void* input, void* output);
+
+// MEAN (float) and MEAN or SUM (int8) when the reduced axes are one
+// contiguous block (H and W of NHWC, say): a row of outputs at a time,
+// each output's values summed in the reference's order (its bits). Empty
+// for other layouts.
+EvalFn MeanFloat(const ref::ReduceParams& params, const float* input, float* output);
+EvalFn QuantizedMeanOrSumInt8(const ref::ReduceParams& params, const ref::QuantizedMeanOrSumParams& quant,
+                              const int8_t* input, int8_t* output);
 
 // int8 AVERAGE_POOL_2D (windows up to 65,535 elements).
 EvalFn AveragePoolInt8(const ref::PoolParams& params, const ref::Shape& input_shape, const int8_t* input,
