@@ -2,6 +2,8 @@
 // callback that runs it) to the CLI. apps/main.cc only wires them.
 #pragma once
 
+#include <string>
+
 #include <CLI/CLI.hpp>
 
 namespace tinyforge {
@@ -24,10 +26,17 @@ void SetupPipelineCommand(CLI::App& app);
 void SetupPruneCommand(CLI::App& app);
 // `tinyforge bench`: fast kernels against the reference (apps/bench_command.cc).
 void SetupBenchCommand(CLI::App& app);
+// `tinyforge ops`: what tinyforge does with every operator (apps/ops_command.cc).
+void SetupOpsCommand(CLI::App& app);
 
 // -j/--threads N on `cmd`: worker threads for dataset work (0: every
 // core), the same flag and help on every command that has one
 // (apps/options.cc).
 CLI::Option* AddThreadsOption(CLI::App& cmd, int& threads);
+
+// Writes `text` to standard output and flushes it; an Error when that fails
+// (a closed pipe, a full disk), so a command never reports success for
+// output that was lost.
+void WriteStdout(const std::string& text);
 
 }  // namespace tinyforge

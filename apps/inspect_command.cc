@@ -18,12 +18,6 @@ struct InspectOptions {
   bool json = false;  // print the tinyforge.inspect/1 JSON document instead of text
 };
 
-void WriteStdout(const std::string& text) {
-  if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0) {
-    throw Error("cannot write to standard output");
-  }
-}
-
 void RunInspect(const InspectOptions& options) {
   const Model model = LoadModel(options.model);
   const ModelSummary summary = Summarize(model);

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   tinyforge::SetupPipelineCommand(app);
   tinyforge::SetupPruneCommand(app);
   tinyforge::SetupBenchCommand(app);
+  tinyforge::SetupOpsCommand(app);
 
   try {
     app.parse(argc, argv);
@@ -37,7 +38,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);  // prints the usage error
+    // One line, like every other bad-input error (CLI11's own printer adds a
+    // second "Run with --help" line).
+    std::fprintf(stderr, "tinyforge: %s (see --help)\n", e.what());
     return static_cast<int>(tinyforge::ErrorCode::kBadInput);
   } catch (const tinyforge::Error& e) {
     std::fprintf(stderr, "tinyforge: %s\n", e.what());

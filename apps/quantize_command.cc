@@ -14,6 +14,7 @@
 
 #include "apps/commands.h"
 #include "libconvert/compare/compare.h"
+#include "libconvert/data/model_inputs.h"
 #include "libconvert/compare/compare_text.h"
 #include "libconvert/base/error.h"
 #include "libconvert/base/file_util.h"

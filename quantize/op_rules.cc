@@ -1,6 +1,7 @@
 #include "quantize/op_rules.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "libconvert/base/error.h"
 
@@ -75,6 +76,57 @@ std::optional<OpRule> FindOpRule(tflite::BuiltinOperator op) {
   const auto it = std::find_if(rules.begin(), rules.end(), [&](const OpRule& r) { return r.op == op; });
   if (it == rules.end()) return std::nullopt;
   return *it;
+}
+
+std::string_view WhyNoRule(tflite::BuiltinOperator op) {
+  switch (op) {
+    case tflite::BuiltinOperator_QUANTIZE:
+    case tflite::BuiltinOperator_DEQUANTIZE:
+      return "converts between float and integer itself; the quantizer places these";
+    case tflite::BuiltinOperator_CAST:
+      return "changes the type by definition; kept as it is";
+    case tflite::BuiltinOperator_SHAPE:
+      return "outputs the input's shape as integers; nothing to quantize";
+    case tflite::BuiltinOperator_SQRT:
+    case tflite::BuiltinOperator_NEG:
+    case tflite::BuiltinOperator_EXP:
+    case tflite::BuiltinOperator_LOG:
+      return "TFLM's kernel is float only";
+    case tflite::BuiltinOperator_DIV:
+      return "tinyforge has no int8 DIV kernel yet (TFLM has one)";
+    case tflite::BuiltinOperator_UNIDIRECTIONAL_SEQUENCE_LSTM:
+    case tflite::BuiltinOperator_SVDF:
+      return "integer quantization of recurrent operators is not implemented yet";
+    default:
+      return "";
+  }
+}
+
+std::string DescribeRule(const OpRule& rule) {
+  std::string text;
+  if (rule.weight_input >= 0) {
+    text = "weights input " + std::to_string(rule.weight_input) +
+           (rule.weight_axis >= 0 ? ", per channel on axis " + std::to_string(rule.weight_axis) : ", per tensor");
+    if (rule.bias_input >= 0) text += "; bias input " + std::to_string(rule.bias_input);
+    text += "; ";
+  }
+  switch (rule.output) {
+    case OutputRule::kCalibrated:
+      return text + "calibrated output";
+    case OutputRule::kFixed: {
+      const QuantParams q = FixedOutputParams(rule.op, false);
+      char scale[32];
+      std::snprintf(scale, sizeof(scale), "%g", q.scale);
+      return text + "fixed output (scale " + scale + ", zero point " + std::to_string(q.zero_point) + ")";
+    }
+    case OutputRule::kSameAsInputs: {
+      if (rule.same_scale_inputs.empty()) return text + "same scale as every input";
+      std::string inputs;
+      for (const int i : rule.same_scale_inputs) inputs += (inputs.empty() ? "" : ", ") + std::to_string(i);
+      return text + "same scale as input" + (rule.same_scale_inputs.size() > 1 ? "s " : " ") + inputs;
+    }
+  }
+  return text;
 }
 
 QuantParams FixedOutputParams(tflite::BuiltinOperator op, bool int16) {

@@ -7,6 +7,8 @@
 #pragma once
 
 #include <optional>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "libconvert/model/schema/tflite_generated.h"
@@ -32,6 +34,15 @@ struct OpRule {
 // The rule for `op`, or nullopt when the quantizer does not know the op
 // (it then stays float, with a warning).
 std::optional<OpRule> FindOpRule(tflite::BuiltinOperator op);
+
+// Why an operator the interpreter runs has no rule and stays as it is when a
+// model is quantized (empty for operators with a rule, and for operators
+// the interpreter has no kernel for).
+std::string_view WhyNoRule(tflite::BuiltinOperator op);
+
+// The rule in a few words for tables: "weights input 1, per channel on axis
+// 0; bias input 2", "same scale as inputs 0", "fixed output", "calibrated".
+std::string DescribeRule(const OpRule& rule);
 
 // The fixed output parameters of SOFTMAX, LOGISTIC, TANH, L2_NORMALIZATION
 // and LOG_SOFTMAX for int8 (int16 = false) or int16 activations.

@@ -148,9 +148,9 @@ class Quantizer {
     const tflite::BuiltinOperator code = model_.OpCode(op);
     const std::string kind = int16_ ? "int16" : "int8";
     // The interpreter's kernel table mirrors TFLM's integer kernels; it is
-    // keyed by the type of the first input as it will be after the rewrite.
-    TensorType key = int_type_;
-    if (!op.inputs.empty() && op.inputs[0] >= 0 && !IsFloat(tensor(op.inputs[0]))) key = tensor(op.inputs[0]).type;
+    // keyed by the type of the data input as it will be after the rewrite.
+    const int key_tensor = interp::KernelKeyTensor(model_, op);
+    const TensorType key = key_tensor >= 0 && !IsFloat(tensor(key_tensor)) ? tensor(key_tensor).type : int_type_;
     if (interp::FindKernel(code, key) == nullptr) {
       // TFLM has an int8 DIV that the interpreter does not reproduce yet;
       // every other gap in the table is a gap in TFLM too.
@@ -436,7 +436,7 @@ class Quantizer {
     if (rule.bias_input >= 0 && static_cast<size_t>(rule.bias_input) < op.inputs.size()) {
       int& bias = op.inputs[static_cast<size_t>(rule.bias_input)];
       if (bias >= 0 && IsFloat(tensor(bias))) {
-        const size_t activation_input = rule.op == tflite::BuiltinOperator_TRANSPOSE_CONV ? 2 : 0;
+        const size_t activation_input = interp::KernelKeyInput(rule.op);
         bias = AddBias(op_index, bias, Params(original_inputs.at(activation_input)).scale, weight_scales);
       }
     }

@@ -8,6 +8,13 @@ bash scripts/setup.sh
 
 jobs=$(nproc 2>/dev/null || echo 2)
 shared=${TINYFORGE_SHARED_DIR:-$(pwd)/../shared}
+# In CI the corpus must be there: without it most corpus tests would skip
+# and the run would still pass. (With CI set, tests that need the corpus
+# also fail instead of skipping; see tests/test_util.h.)
+if [ -n "${CI:-}" ] && [ ! -d "$shared/models" ]; then
+  echo "test.sh: CI is set but the shared corpus is missing at $shared (set TINYFORGE_SHARED_DIR)" >&2
+  exit 1
+fi
 
 # No debug info in either build: with the 1 MB generated schema header in
 # most translation units it doubles compile time, and CI has 2 cores.

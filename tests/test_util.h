@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -15,6 +16,10 @@ namespace tinyforge::testing {
 
 inline std::string SharedDir() { return TINYFORGE_SHARED_DIR; }
 inline bool HaveShared() { return std::filesystem::is_directory(SharedDir() + "/models"); }
+// The corpus must be there, and a test that needs it fails instead of
+// skipping, when the environment says so: TINYFORGE_SHARED_DIR set
+// explicitly, or CI set (scripts/test.sh passes the first to CMake).
+inline bool SharedRequired() { return std::getenv("TINYFORGE_SHARED_DIR") != nullptr || std::getenv("CI") != nullptr; }
 inline std::string ModelPath(const std::string& name) { return SharedDir() + "/models/" + name + ".tflite"; }
 inline std::string GoldenDir(const std::string& name) { return SharedDir() + "/golden/" + name; }
 
@@ -40,9 +45,15 @@ inline std::string TempDir(const std::string& tag) {
 
 }  // namespace tinyforge::testing
 
+// Skips a test that needs the shared corpus when it is absent, or fails it
+// when the corpus is required (SharedRequired).
 #define TF_REQUIRE_SHARED()                                                                  \
   do {                                                                                       \
-    if (!::tinyforge::testing::HaveShared())                                                 \
+    if (!::tinyforge::testing::HaveShared()) {                                               \
+      if (::tinyforge::testing::SharedRequired())                                            \
+        FAIL() << "shared corpus required but not found at "                                 \
+               << ::tinyforge::testing::SharedDir();                                         \
       GTEST_SKIP() << "shared corpus not found at " << ::tinyforge::testing::SharedDir()     \
                    << " (configure with -DTINYFORGE_SHARED_DIR=...)";                       \
+    }                                                                                        \
   } while (0)

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "libconvert/base/text_format.h"
+
 namespace tinyforge {
 namespace {
 
@@ -27,21 +29,11 @@ std::string Duration(double seconds) {
 
 }  // namespace
 
-std::string ThousandsSeparated(uint64_t n) {
-  const std::string digits = std::to_string(n);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
-
 std::string FormatProgressLine(const std::string& label, size_t done, size_t total, double elapsed_seconds) {
   const size_t shown = std::min(done, total);
   const size_t filled = total == 0 ? kBarWidth : shown * kBarWidth / total;
   std::string line = label + "  [" + std::string(filled, '#') + std::string(kBarWidth - filled, '.') + "]  " +
-                     ThousandsSeparated(done) + "/" + ThousandsSeparated(total);
+                     Thousands(static_cast<int64_t>(done)) + "/" + Thousands(static_cast<int64_t>(total));
   if (elapsed_seconds > 0 && done > 0) {
     const double rate = static_cast<double>(done) / elapsed_seconds;
     char text[48];

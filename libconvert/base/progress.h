@@ -59,9 +59,6 @@ class Progress {
   bool finished_ = false;
 };
 
-// "9,000": digits grouped by thousands, for counts people read.
-std::string ThousandsSeparated(uint64_t n);
-
 // The text of one bar (no '\r' or '\n'): label, a 20-character bar, done of
 // total with thousands separators, the rate per second and the time left
 // (when it can be estimated).

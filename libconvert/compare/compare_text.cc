@@ -1,9 +1,9 @@
 #include "libconvert/compare/compare_text.h"
 
-#include "libconvert/base/progress.h"
-
 #include <cmath>
 #include <cstdio>
+
+#include "libconvert/base/text_format.h"
 
 namespace tinyforge {
 namespace {
@@ -16,7 +16,7 @@ std::string Format(const char* format, Args... args) {
   return text;
 }
 
-std::string Count(uint64_t n) { return ThousandsSeparated(n); }
+std::string Count(uint64_t n) { return Thousands(static_cast<int64_t>(n)); }
 
 std::string Accuracy(const ConfusionMatrix& m) {
   return Format("%6.2f%%  (%s of %s)", 100.0 * m.accuracy(), Count(m.correct()).c_str(), Count(m.total()).c_str());

@@ -3,6 +3,7 @@
 // scale and zero point. Used by every command that feeds data to a model.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,9 @@
 #include "libconvert/data/npy.h"
 
 namespace tinyforge {
+
+// The .npy element type that holds a tensor of `type`, if there is one.
+std::optional<DType> NpyDTypeOf(tflite::TensorType type);
 
 struct ModelInputArrays {
   std::vector<NpyArray> arrays;   // one per model input, in the model's dtype

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <thread>
 
+#include "libconvert/data/model_inputs.h"
 #include "libconvert/model/dtype.h"
 
 namespace tinyforge::interp {

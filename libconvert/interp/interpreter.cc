@@ -76,13 +76,9 @@ void Interpreter::Prepare() {
   for (size_t o = 0; o < n; ++o) {
     const tflite::OperatorT& op = *g.operators[o];
     const tflite::BuiltinOperator code = model_.OpCode(op);
-    tflite::TensorType type = tflite::TensorType_FLOAT32;
-    auto first_input = std::find_if(op.inputs.begin(), op.inputs.end(), [](int i) { return i >= 0; });
-    if (first_input != op.inputs.end()) {
-      type = tensors_[static_cast<size_t>(*first_input)].type;
-    } else if (!op.outputs.empty()) {
-      type = tensors_[static_cast<size_t>(op.outputs[0])].type;
-    }
+    const int key = KernelKeyTensor(model_, op);
+    const tflite::TensorType type =
+        key >= 0 ? tensors_[static_cast<size_t>(key)].type : tflite::TensorType_FLOAT32;
     prepares[o] = FindKernel(code, type);
     if (!prepares[o]) {
       missing.push_back("operator " + std::to_string(o) + " " + model_.OpName(op) + " with " +
@@ -108,6 +104,7 @@ void Interpreter::Prepare() {
 
   if (options_.threads > 1 && !pool_) pool_ = std::make_unique<ThreadPool>(options_.threads);
   evals_.clear();
+  fast_kernel_.clear();
   events_.clear();
   for (size_t o = 0; o < n; ++o) {
     const tflite::OperatorT& op = *g.operators[o];
@@ -123,6 +120,7 @@ void Interpreter::Prepare() {
     }
     PrepareContext ctx(model_, subgraph_, o, ins, outs, options_.reference, &links_, pool_.get());
     evals_.push_back(prepares[o](ctx));
+    fast_kernel_.push_back(ctx.used_fast_kernel());
     events_.push_back(OpEvent{o, model_.OpCode(op), {outs.begin(), outs.end()}});
   }
   prepared_ = true;

@@ -74,6 +74,8 @@ class Interpreter {
   size_t num_tensors() const { return tensors_.size(); }
   const Model& model() const { return model_; }
   const InterpreterOptions& options() const { return options_; }
+  // True when operator `op_index` runs a fast kernel (after Prepare).
+  bool RunsFastKernel(size_t op_index) const { return fast_kernel_.at(op_index); }
 
  private:
   void InitTensors();
@@ -89,6 +91,7 @@ class Interpreter {
   std::unique_ptr<ThreadPool> pool_;  // when options_.threads > 1
   GraphLinks links_;
   std::vector<EvalFn> evals_;
+  std::vector<bool> fast_kernel_;  // per operator: Prepare chose a fast kernel
   std::vector<OpEvent> events_;  // prebuilt so observing allocates nothing
   Observer observer_;
   bool observer_reads_outputs_ = true;

@@ -44,6 +44,11 @@ class PrepareContext {
   bool allow_fast() const { return !reference_; }
   // The threads a fast kernel may split its work over (null: this one).
   ThreadPool* thread_pool() const { return pool_; }
+  // Called by a kernel that returns a fast kernel's Eval, so the interpreter
+  // can say which operators run fast kernels (interp/fast/fast_table.h lists
+  // which may).
+  void NoteFastKernel() { used_fast_ = true; }
+  bool used_fast_kernel() const { return used_fast_; }
   size_t num_inputs() const { return inputs_.size(); }
   size_t num_outputs() const { return outputs_.size(); }
   // Input i; an error when it is omitted (-1) or missing.
@@ -109,12 +114,13 @@ class PrepareContext {
   bool reference_;
   GraphLinks* links_;
   ThreadPool* pool_;
+  bool used_fast_ = false;
 };
 
 using PrepareFn = EvalFn (*)(PrepareContext&);
 
-// One row of the kernel table: the operator and the type of its first input
-// select the Prepare function.
+// One row of the kernel table: the operator and the type of its data input
+// (KernelKeyInput) select the Prepare function.
 struct KernelRegistration {
   tflite::BuiltinOperator op;
   tflite::TensorType type;
@@ -125,5 +131,15 @@ struct KernelRegistration {
 const std::vector<KernelRegistration>& KernelTable();
 // nullptr when the table has no row for (op, type).
 PrepareFn FindKernel(tflite::BuiltinOperator op, tflite::TensorType type);
+
+// The input whose type keys `op`'s kernel: its data input. 0 for most
+// operators; SPLIT (the axis comes first), SELECT_V2 (the condition comes
+// first) and TRANSPOSE_CONV (the output shape comes first) read their data
+// from a later input.
+size_t KernelKeyInput(tflite::BuiltinOperator op);
+// The tensor whose type keys operator `op` of `model`: its data input
+// (KernelKeyInput); for an operator without that input, its first present
+// input, else its first output; -1 when it has none of them.
+int KernelKeyTensor(const Model& model, const tflite::OperatorT& op);
 
 }  // namespace tinyforge::interp

@@ -1,6 +1,6 @@
-// The one kernel table: which Prepare function runs (operator, type of the
-// first input). An (op, type) pair that is not here is an error at Prepare
-// that names both.
+// The one kernel table: which Prepare function runs for (operator, type of
+// its data input). An (op, type) pair that is not here is an error at
+// Prepare that names both.
 #include <algorithm>
 
 #include "libconvert/interp/kernel.h"
@@ -72,7 +72,7 @@ std::vector<KernelRegistration> BuildTable() {
   add(tflite::BuiltinOperator_GATHER_ND, {kF32, kI8}, PrepareGatherNd);
   add(tflite::BuiltinOperator_SLICE, {kF32, kI8, kI16, kI32, kBool}, PrepareSlice);
   add(tflite::BuiltinOperator_STRIDED_SLICE, {kF32, kI8, kI16, kI32, kBool}, PrepareStridedSlice);
-  add(tflite::BuiltinOperator_SPLIT, {kI32}, PrepareSplit);  // input 0 is the axis
+  add(tflite::BuiltinOperator_SPLIT, {kF32, kI8, kI16, kI32}, PrepareSplit);
   add(tflite::BuiltinOperator_SPLIT_V, {kF32, kI8, kI16, kI32}, PrepareSplitV);
   add(tflite::BuiltinOperator_PACK, {kF32, kI8, kI16, kI32, kI64}, PreparePack);
   add(tflite::BuiltinOperator_UNPACK, {kF32, kI8, kI16, kI32}, PrepareUnpack);
@@ -96,7 +96,7 @@ std::vector<KernelRegistration> BuildTable() {
   add(tflite::BuiltinOperator_LESS_EQUAL, {kF32, kI8, kI32, kI64}, PrepareLessEqual);
   add(tflite::BuiltinOperator_GREATER, {kF32, kI8, kI32, kI64}, PrepareGreater);
   add(tflite::BuiltinOperator_GREATER_EQUAL, {kF32, kI8, kI32, kI64}, PrepareGreaterEqual);
-  add(tflite::BuiltinOperator_SELECT_V2, {kBool}, PrepareSelectV2);  // input 0 is the condition
+  add(tflite::BuiltinOperator_SELECT_V2, {kF32, kI8, kI16}, PrepareSelectV2);
   add(tflite::BuiltinOperator_ARG_MAX, {kF32, kI8}, PrepareArgMax);
   add(tflite::BuiltinOperator_ARG_MIN, {kF32, kI8}, PrepareArgMin);
   add(tflite::BuiltinOperator_BATCH_MATMUL, {kF32, kI8, kI16}, PrepareBatchMatMul);
@@ -118,6 +118,27 @@ PrepareFn FindKernel(tflite::BuiltinOperator op, tflite::TensorType type) {
   auto it = std::find_if(table.begin(), table.end(),
                          [&](const KernelRegistration& r) { return r.op == op && r.type == type; });
   return it == table.end() ? nullptr : it->prepare;
+}
+
+size_t KernelKeyInput(tflite::BuiltinOperator op) {
+  switch (op) {
+    case tflite::BuiltinOperator_SPLIT:
+    case tflite::BuiltinOperator_SELECT_V2:
+      return 1;
+    case tflite::BuiltinOperator_TRANSPOSE_CONV:
+      return 2;
+    default:
+      return 0;
+  }
+}
+
+int KernelKeyTensor(const Model& model, const tflite::OperatorT& op) {
+  const size_t key = KernelKeyInput(model.OpCode(op));
+  if (key < op.inputs.size() && op.inputs[key] >= 0) return op.inputs[key];
+  for (int index : op.inputs) {
+    if (index >= 0) return index;
+  }
+  return op.outputs.empty() ? -1 : op.outputs[0];
 }
 
 }  // namespace tinyforge::interp

@@ -60,19 +60,4 @@ bool IsQuantizedIntegerType(tflite::TensorType type) {
          type == tflite::TensorType_INT32 || type == tflite::TensorType_INT64;
 }
 
-std::optional<DType> NpyDTypeOf(tflite::TensorType type) {
-  switch (type) {
-    case tflite::TensorType_FLOAT32: return DType::kFloat32;
-    case tflite::TensorType_FLOAT64: return DType::kFloat64;
-    case tflite::TensorType_INT8: return DType::kInt8;
-    case tflite::TensorType_UINT8: return DType::kUInt8;
-    case tflite::TensorType_INT16: return DType::kInt16;
-    case tflite::TensorType_UINT16: return DType::kUInt16;
-    case tflite::TensorType_INT32: return DType::kInt32;
-    case tflite::TensorType_INT64: return DType::kInt64;
-    case tflite::TensorType_BOOL: return DType::kBool;
-    default: return std::nullopt;
-  }
-}
-
 }  // namespace tinyforge

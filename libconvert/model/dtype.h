@@ -5,8 +5,6 @@
 #include <optional>
 #include <string>
 
-#include "libconvert/data/npy.h"
-
 #include "libconvert/model/schema/tflite_generated.h"
 
 namespace tinyforge {
@@ -26,9 +24,6 @@ std::string TypeName(tflite::TensorType type);
 std::string TypeShortName(tflite::TensorType type);
 
 bool IsQuantizedIntegerType(tflite::TensorType type);
-
-// The .npy element type that holds a tensor of `type`, if there is one.
-std::optional<DType> NpyDTypeOf(tflite::TensorType type);
 
 // The C++ element type of a TensorType, for typed views.
 template <typename T>

@@ -5,6 +5,7 @@
 #include <set>
 #include <string_view>
 
+#include "libconvert/base/text_format.h"
 #include "libconvert/model/verify.h"
 
 namespace tinyforge {
@@ -119,10 +120,6 @@ size_t RemoveBuffers(Model& model, const std::vector<bool>& keep) {
   return bytes;
 }
 
-std::string Plural(size_t n, const std::string& singular, const std::string& plural) {
-  return std::to_string(n) + " " + (n == 1 ? singular : plural);
-}
-
 // Removes the buffers nothing refers to any more (never buffer 0); returns
 // how many, adding their data bytes to the report.
 size_t RemoveUnreferencedBuffers(Model& model, PassReport& report) {
@@ -132,7 +129,7 @@ size_t RemoveUnreferencedBuffers(Model& model, PassReport& report) {
     if (keep[b]) continue;
     ++removed;
     report.lines.push_back("removed buffer " + std::to_string(b) + " (" +
-                           Plural(model.raw().buffers[b]->data.size(), "byte", "bytes") + ")");
+                           CountOf(static_cast<int64_t>(model.raw().buffers[b]->data.size()), "byte") + ")");
   }
   if (removed > 0) report.data_bytes_removed += RemoveBuffers(model, keep);
   report.buffers_removed += removed;
@@ -165,7 +162,7 @@ PassReport StripMetadata(Model& model, const std::vector<std::string>& names) {
     }
     report.lines.push_back("removed metadata " + QuotedName(md->name) + " (buffer " +
                            std::to_string(md->buffer) + ", " +
-                           Plural(m.buffers[md->buffer]->data.size(), "byte", "bytes") + ")");
+                           CountOf(static_cast<int64_t>(m.buffers[md->buffer]->data.size()), "byte") + ")");
     freed.insert(md->buffer);
     ++report.metadata_removed;
   }
@@ -304,7 +301,7 @@ PassReport DedupeBuffers(Model& model) {
       ++empty_merged;
     } else {
       report.lines.push_back("buffer " + std::to_string(b) + " (" +
-                             Plural(m.buffers[b]->data.size(), "byte", "bytes") +
+                             CountOf(static_cast<int64_t>(m.buffers[b]->data.size()), "byte") +
                              ") equals buffer " + std::to_string(target[b]) + ": merged");
     }
   }
@@ -316,7 +313,7 @@ PassReport DedupeBuffers(Model& model) {
     }
   }
   if (empty_merged > 0) {
-    report.lines.push_back("merged " + Plural(empty_merged, "empty buffer", "empty buffers") +
+    report.lines.push_back("merged " + CountOf(static_cast<int64_t>(empty_merged), "empty buffer") +
                            " into buffer 0, the empty sentinel");
   }
   report.data_bytes_removed = RemoveBuffers(model, keep);
@@ -341,7 +338,7 @@ PassReport StripNames(Model& model) {
       ++report.tensors_renamed;
     }
   }
-  report.lines.push_back("renamed " + Plural(report.tensors_renamed, "tensor", "tensors") +
+  report.lines.push_back("renamed " + CountOf(static_cast<int64_t>(report.tensors_renamed), "tensor") +
                          " to short ids; tensor names now take " + std::to_string(bytes_after) +
                          " characters instead of " + std::to_string(bytes_before));
   return report;
@@ -356,69 +353,6 @@ PassReport SetDescription(Model& model, const std::string& text) {
     description = text;
   }
   return report;
-}
-
-namespace {
-
-// Data buffers, and how many of them do not start 16-byte aligned, in the
-// serialized `bytes`.
-std::pair<size_t, size_t> MisalignedBuffers(const std::vector<uint8_t>& bytes) {
-  const tflite::Model* root = tflite::GetModel(bytes.data());
-  size_t with_data = 0;
-  size_t misaligned = 0;
-  if (root->buffers() == nullptr) return {0, 0};
-  for (const tflite::Buffer* b : *root->buffers()) {
-    if (b->data() == nullptr || b->data()->size() == 0) continue;
-    ++with_data;
-    misaligned += (b->data()->data() - bytes.data()) % 16 != 0 ? 1 : 0;
-  }
-  return {with_data, misaligned};
-}
-
-}  // namespace
-
-RewriteResult Rewrite(const Model& input, const RewriteOptions& options) {
-  RewriteResult result{input.Clone(), {}, WriteOptions{options.align}, {}, 0};
-  Model& model = result.model;
-  const WriteOptions compact{false};
-  std::vector<uint8_t> bytes = SerializeModel(model, compact);
-  result.bytes_before = bytes.size();
-
-  auto record = [&](PassReport report) {
-    report.bytes_before = bytes.size();
-    bytes = SerializeModel(model, compact);
-    report.bytes_after = bytes.size();
-    result.passes.push_back(std::move(report));
-  };
-  if (!options.strip_metadata.empty()) record(StripMetadata(model, options.strip_metadata));
-  if (options.strip_unused) record(StripUnused(model));
-  if (options.dedupe_buffers) record(DedupeBuffers(model));
-  if (options.strip_names) record(StripNames(model));
-  if (options.description) record(SetDescription(model, *options.description));
-  if (options.align) {
-    PassReport report;
-    report.pass = "align";
-    const auto [with_data, misaligned] = MisalignedBuffers(bytes);
-    report.bytes_before = bytes.size();
-    bytes = SerializeModel(model, result.write_options);
-    report.bytes_after = bytes.size();
-    report.lines.push_back(std::to_string(misaligned) + " of " +
-                           Plural(with_data, "data buffer", "data buffers") +
-                           " were not 16-byte aligned in the compact layout; all are now");
-    result.passes.push_back(std::move(report));
-  }
-
-  // The result must be as sound as a freshly loaded file: verify the tree,
-  // then the bytes exactly as they will be written.
-  try {
-    VerifyModel(model);
-    ParseModel(bytes.data(), bytes.size(), model.source());
-  } catch (const Error& e) {
-    throw Error(std::string("rewrite produced an invalid model (a bug in tinyforge): ") + e.what(),
-                ErrorCode::kInternal);
-  }
-  result.bytes = std::move(bytes);
-  return result;
 }
 
 }  // namespace tinyforge

@@ -5,23 +5,7 @@
 // other tools and tests can use the numbers.
 //
 // Units and definitions used throughout:
-// - MACs: multiply-accumulates of one inference, from the static tensor
-//   shapes in the file (a -1 in shape_signature counts as the stored shape,
-//   usually 1). Counted for the ops that are mostly MACs:
-//     CONV_2D            out_elements * kh * kw * filter_in  (filter_in =
-//                        in_c / groups, so groups are accounted for)
-//     DEPTHWISE_CONV_2D  out_elements * kh * kw
-//     FULLY_CONNECTED    out_elements * in  (= batch_rows * out * in)
-//     TRANSPOSE_CONV     in_elements * kh * kw * out_c  (each input pixel is
-//                        scattered over a kh x kw x out_c window)
-//     BATCH_MATMUL       out_elements * k  (k: the contracted dimension of
-//                        the left operand, after adj_x)
-//     UNIDIRECTIONAL_SEQUENCE_LSTM  steps * (elements of the 8 gate weight
-//                        matrices + the projection matrix), steps =
-//                        batch * time
-//     SVDF               batch * (elements of weights_feature + weights_time)
-//   Every other op (pooling, elementwise, activations, reshapes, ...) counts
-//   0 MACs, and so does a MAC op whose shapes are missing or malformed.
+// - MACs: multiply-accumulates of one inference (libconvert/model/op_macs.h).
 // - Parameters: elements of the constant tensors. A buffer shared by several
 //   tensors is counted once (for the first tensor that uses it, scanning
 //   subgraphs and tensors in order). Shape and index constants count too.
@@ -38,6 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "libconvert/model/model.h"
+#include "libconvert/model/op_options.h"
 
 namespace tinyforge {
 
@@ -57,13 +42,6 @@ struct TensorSummary {
   std::vector<int32_t> shape;
   bool constant = false;
   QuantSummary quant;
-};
-
-// One key option of an operator, formatted for reading: ("stride", "2x2")
-// with two-dimensional values as HxW.
-struct OpOption {
-  std::string key;
-  std::string value;
 };
 
 struct OperatorSummary {

@@ -131,6 +131,10 @@ struct KernelArenaUse {
   std::string note;
 };
 
+// True when the kernel table has a row for `op` (its arena use is modelled,
+// not guessed).
+bool TflmArenaModelled(tflite::BuiltinOperator op);
+
 // The kernel table's answer for operator `op` of subgraph `sg`.
 KernelArenaUse TflmKernelArenaUse(const Model& model, size_t sg, const tflite::OperatorT& op);
 

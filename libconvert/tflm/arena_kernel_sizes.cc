@@ -343,6 +343,10 @@ int64_t TflmTypeSize(tflite::TensorType type) {
   }
 }
 
+bool TflmArenaModelled(BuiltinOperator op) {
+  return std::any_of(std::begin(kKernelRows), std::end(kKernelRows), [op](const KernelRow& r) { return r.op == op; });
+}
+
 KernelArenaUse TflmKernelArenaUse(const Model& model, size_t sg, const tflite::OperatorT& op) {
   KernelArenaUse use;
   const BuiltinOperator code = model.OpCode(op);

@@ -157,6 +157,15 @@ std::optional<std::string_view> TflmCustomResolverMethod(std::string_view custom
   return it->resolver_method;
 }
 
+std::string_view TflmNoKernelNote(tflite::BuiltinOperator op) {
+  switch (op) {
+    case tflite::BuiltinOperator_GELU:
+      return "TFLM has no GELU kernel: replace it (e.g. by its tanh approximation) before deploying";
+    default:
+      return "";
+  }
+}
+
 std::optional<std::string_view> TflmResolverMethod(const Model& model,
                                                    const tflite::OperatorT& op) {
   const tflite::BuiltinOperator code = model.OpCode(op);

@@ -52,4 +52,8 @@ std::optional<std::string_view> TflmResolverMethod(const Model& model,
 
 inline bool TflmHasKernel(tflite::BuiltinOperator op) { return TflmResolverMethod(op).has_value(); }
 
+// For an operator tinyforge runs but TFLM has no kernel for: why a model
+// using it cannot go to TFLM as it is ("" for every other operator).
+std::string_view TflmNoKernelNote(tflite::BuiltinOperator op);
+
 }  // namespace tinyforge

@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "libconvert/data/model_inputs.h"
 #include "libconvert/model/dtype.h"
 #include "libconvert/base/error.h"
 #include "libconvert/model/model_io.h"

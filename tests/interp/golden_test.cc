@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <set>
 
+#include "libconvert/data/model_inputs.h"
 #include "libconvert/model/dtype.h"
 #include "libconvert/interp/interpreter.h"
 #include "libconvert/model/model_io.h"

@@ -25,7 +25,10 @@ EvalFn PrepareBatchMatMul(PrepareContext& ctx) {
       const float* b = rhs.Data<float>();
       float* c = out.Data<float>();
       if (ctx.allow_fast()) {
-        if (EvalFn eval = fast::BatchMatMulFloat(params, a, b, c)) return eval;
+        if (EvalFn eval = fast::BatchMatMulFloat(params, a, b, c)) {
+          ctx.NoteFastKernel();
+          return eval;
+        }
       }
       return [=] { ref::BatchMatMul(params, a, b, c); };
     }
@@ -48,7 +51,10 @@ EvalFn PrepareBatchMatMul(PrepareContext& ctx) {
         T* c = out.Data<T>();
         if constexpr (std::is_same_v<T, int8_t>) {
           if (ctx.allow_fast()) {
-            if (EvalFn eval = fast::BatchMatMulInt8(params, quant, a, b, c)) return eval;
+            if (EvalFn eval = fast::BatchMatMulInt8(params, quant, a, b, c)) {
+              ctx.NoteFastKernel();
+              return eval;
+            }
           }
         }
         return [=] { ref::BatchMatMul(params, quant, a, b, c); };

@@ -63,7 +63,10 @@ bool UsesInt32Accumulator(const RuntimeTensor* bias, tflite::TensorType quantize
 template <typename Fast>
 EvalFn FastOr(PrepareContext& ctx, const RuntimeTensor& weights, Fast fast, EvalFn reference) {
   if (ctx.allow_fast() && weights.constant) {
-    if (EvalFn eval = fast()) return eval;
+    if (EvalFn eval = fast()) {
+      ctx.NoteFastKernel();
+      return eval;
+    }
   }
   return reference;
 }

@@ -73,6 +73,7 @@ EvalFn Int8Eval(PrepareContext& ctx, const ref::BroadcastPlan& plan, const Param
                                                       int8_t* z) { fn(p, params, x, y, z); };
     if (EvalFn eval = fast::Int8BinaryByTable(plan, reference, ctx.input(0).Data<int8_t>(),
                                               ctx.input(1).Data<int8_t>(), ctx.output(0).Data<int8_t>())) {
+      ctx.NoteFastKernel();
       return eval;
     }
   }

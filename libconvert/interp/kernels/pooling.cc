@@ -39,6 +39,7 @@ EvalFn PreparePool(PrepareContext& ctx, bool average) {
       if (!average) return PoolEval<int8_t>(ctx, params, ref::MaxPoolInt8);
       if (ctx.allow_fast()) {
         if (EvalFn eval = fast::AveragePoolInt8(params, in.shape, in.Data<int8_t>(), out.shape, out.Data<int8_t>())) {
+          ctx.NoteFastKernel();
           return eval;
         }
       }

@@ -1,0 +1,146 @@
+#include "libconvert/model/op_macs.h"
+
+#include <algorithm>
+#include <array>
+#include <initializer_list>
+
+namespace tinyforge {
+namespace {
+
+using Shape = std::vector<int32_t>;
+
+// Product of dims, or nullopt when a dim is negative (unknown) or the product
+// overflows: the MACs of such an operator are reported as 0, not guessed.
+std::optional<int64_t> KnownElements(const Shape& shape) {
+  int64_t n = 1;
+  for (const int32_t d : shape) {
+    if (d < 0) return std::nullopt;
+    if (d != 0 && n > INT64_MAX / d) return std::nullopt;
+    n *= d;
+  }
+  return n;
+}
+
+// The operands of one operator, as the formulas read them.
+class Operands {
+ public:
+  Operands(const Model& model, size_t sg, const tflite::OperatorT& op) : model_(model), sg_(sg), op_(op) {}
+  const Shape* in(size_t i) const { return Get(op_.inputs, i); }
+  const Shape* out(size_t i) const { return Get(op_.outputs, i); }
+  const tflite::OperatorT& op() const { return op_; }
+
+ private:
+  const Shape* Get(const std::vector<int32_t>& operands, size_t i) const {
+    if (i >= operands.size() || operands[i] < 0) return nullptr;
+    return &model_.tensor(sg_, operands[i]).shape;
+  }
+  const Model& model_;
+  size_t sg_;
+  const tflite::OperatorT& op_;
+};
+
+// elements(shape) * factors; 0 when anything is unknown or it overflows.
+int64_t Product(const Shape* shape, std::initializer_list<int64_t> factors) {
+  if (shape == nullptr) return 0;
+  const std::optional<int64_t> n = KnownElements(*shape);
+  if (!n) return 0;
+  int64_t p = *n;
+  for (const int64_t f : factors) {
+    if (f < 0 || (f != 0 && p > INT64_MAX / f)) return 0;
+    p *= f;
+  }
+  return p;
+}
+
+bool Is4D(const Shape* s) { return s != nullptr && s->size() == 4; }
+
+// Sum of the elements of the listed inputs (absent ones count 0).
+int64_t WeightElements(const Operands& o, std::initializer_list<size_t> inputs) {
+  int64_t sum = 0;
+  for (const size_t i : inputs) {
+    if (const Shape* w = o.in(i)) sum += KnownElements(*w).value_or(0);
+  }
+  return sum;
+}
+
+int64_t Conv2D(const Operands& o) {
+  const Shape* filter = o.in(1);  // [out_c, kh, kw, in_c / groups]
+  return Is4D(filter) ? Product(o.out(0), {(*filter)[1], (*filter)[2], (*filter)[3]}) : 0;
+}
+
+int64_t DepthwiseConv2D(const Operands& o) {
+  const Shape* filter = o.in(1);  // [1, kh, kw, out_c]
+  return Is4D(filter) ? Product(o.out(0), {(*filter)[1], (*filter)[2]}) : 0;
+}
+
+int64_t FullyConnected(const Operands& o) {
+  const Shape* weights = o.in(1);  // [out, in]
+  return weights && !weights->empty() ? Product(o.out(0), {weights->back()}) : 0;
+}
+
+int64_t TransposeConv(const Operands& o) {
+  const Shape* filter = o.in(1);  // [out_c, kh, kw, in_c]; input 2 is the data
+  return Is4D(filter) ? Product(o.in(2), {(*filter)[0], (*filter)[1], (*filter)[2]}) : 0;
+}
+
+int64_t BatchMatMul(const Operands& o) {
+  const Shape* lhs = o.in(0);
+  if (lhs == nullptr || lhs->size() < 2) return 0;
+  const auto* options = o.op().builtin_options.AsBatchMatMulOptions();
+  const bool adj_x = options != nullptr && options->adj_x;
+  return Product(o.out(0), {(*lhs)[lhs->size() - (adj_x ? 2 : 1)]});
+}
+
+int64_t SequenceLstm(const Operands& o) {
+  const Shape* input = o.in(0);  // [batch, time, n_input] or time major
+  if (input == nullptr || input->empty() || input->back() <= 0) return 0;
+  const std::optional<int64_t> elements = KnownElements(*input);
+  if (!elements) return 0;
+  // Inputs 1-4: input-to-gate weights, 5-8: recurrent weights, 16: projection.
+  const int64_t steps = *elements / input->back();
+  const int64_t weights = WeightElements(o, {1, 2, 3, 4, 5, 6, 7, 8, 16});
+  return weights > 0 && steps > INT64_MAX / weights ? 0 : steps * weights;
+}
+
+int64_t Svdf(const Operands& o) {
+  const Shape* input = o.in(0);  // [batch, input_size]
+  if (input == nullptr || input->size() != 2 || (*input)[0] < 0) return 0;
+  const int64_t weights = WeightElements(o, {1, 2});  // weights_feature, weights_time
+  return weights > 0 && (*input)[0] > INT64_MAX / weights ? 0 : (*input)[0] * weights;
+}
+
+struct MacRule {
+  tflite::BuiltinOperator op;
+  std::string_view formula;
+  int64_t (*count)(const Operands&);
+};
+
+constexpr std::array<MacRule, 7> kMacRules = {{
+    {tflite::BuiltinOperator_CONV_2D, "out_elements * kh * kw * in_c/groups", Conv2D},
+    {tflite::BuiltinOperator_DEPTHWISE_CONV_2D, "out_elements * kh * kw", DepthwiseConv2D},
+    {tflite::BuiltinOperator_FULLY_CONNECTED, "out_elements * in", FullyConnected},
+    {tflite::BuiltinOperator_TRANSPOSE_CONV, "in_elements * kh * kw * out_c", TransposeConv},
+    {tflite::BuiltinOperator_BATCH_MATMUL, "out_elements * k", BatchMatMul},
+    {tflite::BuiltinOperator_UNIDIRECTIONAL_SEQUENCE_LSTM, "steps * gate and projection weights", SequenceLstm},
+    {tflite::BuiltinOperator_SVDF, "batch * (feature + time weights)", Svdf},
+}};
+
+const MacRule* FindRule(tflite::BuiltinOperator op) {
+  const auto it = std::find_if(kMacRules.begin(), kMacRules.end(), [op](const MacRule& r) { return r.op == op; });
+  return it == kMacRules.end() ? nullptr : &*it;
+}
+
+}  // namespace
+
+int64_t CountMacs(const Model& model, size_t sg, const tflite::OperatorT& op) {
+  const MacRule* rule = FindRule(model.OpCode(op));
+  return rule ? rule->count(Operands(model, sg, op)) : 0;
+}
+
+std::optional<std::string_view> MacFormula(tflite::BuiltinOperator op) {
+  const MacRule* rule = FindRule(op);
+  if (!rule) return std::nullopt;
+  return rule->formula;
+}
+
+}  // namespace tinyforge

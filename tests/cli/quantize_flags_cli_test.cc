@@ -1,0 +1,147 @@
+// `tinyforge quantize` flags end to end: --per-channel-fc writes the spec's
+// layout, --random calibrates without data, --eval reports on its own data,
+// and image preprocessing (--scale, --mean, --std) reaches the calibration.
+#include <gtest/gtest.h>
+#include <stb_image_write.h>
+
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "libconvert/data/npy.h"
+#include "libconvert/model/model_io.h"
+#include "tests/cli/cli_util.h"
+
+namespace tinyforge::testing {
+namespace {
+
+std::string Calib() { return SharedDir() + "/data/mnist/calib_images_f32.npy"; }
+
+// For every FULLY_CONNECTED: weights' scales and zero points as `per_channel`
+// asks (spec: symmetric int8, zero point 0; per channel on axis 0, one scale
+// per output row), and the int32 bias scale = input scale x weight scale.
+void ExpectFcLayout(const Model& model, bool per_channel) {
+  int fcs = 0;
+  int biased = 0;
+  for (const auto& op : model.subgraph(0).operators) {
+    if (model.OpCode(*op) != tflite::BuiltinOperator_FULLY_CONNECTED) continue;
+    ++fcs;
+    const tflite::TensorT& in = model.tensor(0, op->inputs[0]);
+    const tflite::TensorT& w = model.tensor(0, op->inputs[1]);
+    ASSERT_EQ(w.type, tflite::TensorType_INT8);
+    const size_t rows = static_cast<size_t>(w.shape[0]);
+    const auto& ws = w.quantization->scale;
+    ASSERT_EQ(ws.size(), per_channel ? rows : 1u);
+    for (const int64_t zp : w.quantization->zero_point) EXPECT_EQ(zp, 0);
+    if (per_channel) {
+      EXPECT_EQ(w.quantization->quantized_dimension, 0);
+    }
+    if (op->inputs.size() > 2 && op->inputs[2] >= 0) {  // the bias is optional
+      const tflite::TensorT& b = model.tensor(0, op->inputs[2]);
+      ASSERT_EQ(b.type, tflite::TensorType_INT32);
+      const auto& bs = b.quantization->scale;
+      ASSERT_EQ(bs.size(), ws.size());
+      for (size_t c = 0; c < bs.size(); ++c) {
+        EXPECT_FLOAT_EQ(bs[c], in.quantization->scale[0] * ws[c]) << "bias channel " << c;
+      }
+      ++biased;
+    }
+    // Each channel's largest weight uses the full range (symmetric max/127).
+    const Span<const int8_t> q = model.ConstantValues<int8_t>(w);
+    const size_t cols = q.size() / rows;
+    for (size_t r = 0; r < (per_channel ? rows : 0); ++r) {
+      int largest = 0;
+      for (size_t c = 0; c < cols; ++c) largest = std::max(largest, std::abs(int{q[r * cols + c]}));
+      EXPECT_EQ(largest, 127) << "row " << r;
+    }
+  }
+  EXPECT_EQ(fcs, 2);
+  EXPECT_GE(biased, 1);
+}
+
+TEST(QuantizeFlagsCli, PerChannelFcWritesTheSpecLayout) {
+  TF_REQUIRE_BINARY_AND_SHARED();
+  const std::string dir = TempDir("quantize_pcfc");
+  for (const bool per_channel : {false, true}) {
+    std::vector<std::string> args = {"quantize", ModelPath("conv_fc_mnist"), "-o", dir + "/q.tflite",
+                                     "--calib", Calib(), "-n", "64", "-q"};
+    if (per_channel) args.push_back("--per-channel-fc");
+    const RunResult r = RunTinyforge(dir, args);
+    ASSERT_EQ(r.status, 0) << r.err;
+    ExpectFcLayout(LoadModel(dir + "/q.tflite"), per_channel);
+  }
+}
+
+TEST(QuantizeFlagsCli, RandomCalibratesAnIntegerModelWithoutData) {
+  TF_REQUIRE_BINARY_AND_SHARED();
+  const std::string dir = TempDir("quantize_random");
+  const RunResult r = RunTinyforge(dir, {"quantize", ModelPath("conv_fc_mnist"), "-o", dir + "/q.tflite", "--random",
+                                         "16", "--calibration-out", dir + "/table.json", "--strict", "-q"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const Model q = LoadModel(dir + "/q.tflite");
+  EXPECT_EQ(q.tensor(0, q.subgraph(0).inputs[0]).type, tflite::TensorType_INT8);
+  const auto table = nlohmann::json::parse(ReadText(dir + "/table.json"));
+  EXPECT_EQ(table["samples"], 16);
+  // Uniform noise in [-1, 1]: the input's observed range lies inside it.
+  for (const auto& t : table["tensors"]) {
+    if (t["index"] != q.subgraph(0).inputs[0]) continue;
+    EXPECT_GE(t["observed_min"].get<double>(), -1.0);
+    EXPECT_LE(t["observed_max"].get<double>(), 1.0);
+    EXPECT_LT(t["observed_min"].get<double>(), -0.5);
+    EXPECT_GT(t["observed_max"].get<double>(), 0.5);
+  }
+}
+
+TEST(QuantizeFlagsCli, EvalReportsOnItsOwnData) {
+  TF_REQUIRE_BINARY_AND_SHARED();
+  const std::string dir = TempDir("quantize_eval");
+  NpyArray eval = ReadNpy(SharedDir() + "/data/mnist/eval_images_f32_first1000.npy");
+  eval.shape[0] = 100;
+  eval.data.resize(100 * 28 * 28 * sizeof(float));
+  WriteNpy(dir + "/eval.npy", eval);
+  const RunResult r = RunTinyforge(dir, {"quantize", ModelPath("conv_fc_mnist"), "-o", dir + "/q.tflite", "--calib",
+                                         Calib(), "-n", "32", "--eval", dir + "/eval.npy", "--report",
+                                         dir + "/report.json", "-q"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto report = nlohmann::json::parse(ReadText(dir + "/report.json"));
+  EXPECT_EQ(report["calibration"]["samples"], 32);
+  EXPECT_EQ(report["comparison"]["samples"], 100);
+}
+
+// Pixels p in 0..255 become (p * scale - mean) / std: with scale 1/255,
+// mean 0.5 and std 0.5 a digit's black background is -1 and its brightest
+// stroke +1, so the calibrated input range is exactly [-1, 1].
+TEST(QuantizeFlagsCli, ImagePreprocessingReachesTheCalibration) {
+  TF_REQUIRE_BINARY_AND_SHARED();
+  const std::string dir = TempDir("quantize_preprocess");
+  const NpyArray digits = ReadNpy(SharedDir() + "/data/mnist/calib_images.npy");  // uint8 [N,28,28]
+  std::filesystem::create_directories(dir + "/digits");
+  int darkest = 255, brightest = 0;
+  for (int i = 0; i < 8; ++i) {
+    const uint8_t* digit = digits.View<uint8_t>().data() + i * 28 * 28;
+    for (int e = 0; e < 28 * 28; ++e) {
+      darkest = std::min<int>(darkest, digit[e]);
+      brightest = std::max<int>(brightest, digit[e]);
+    }
+    const std::string name = dir + "/digits/" + std::to_string(i) + ".png";
+    ASSERT_NE(stbi_write_png(name.c_str(), 28, 28, 1, digit, 28), 0);
+  }
+  const RunResult r = RunTinyforge(
+      dir, {"quantize", ModelPath("conv_fc_mnist"), "-o", dir + "/q.tflite", "--calib", dir + "/digits",
+            "--grayscale", "--scale", "0.00392156862745098", "--mean", "0.5", "--std", "0.5", "--calibration-out",
+            dir + "/table.json", "-q"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const Model model = LoadModel(ModelPath("conv_fc_mnist"));
+  const auto table = nlohmann::json::parse(ReadText(dir + "/table.json"));
+  bool found = false;
+  for (const auto& t : table["tensors"]) {
+    if (t["index"] != model.subgraph(0).inputs[0]) continue;
+    found = true;
+    EXPECT_NEAR(t["observed_min"].get<double>(), (darkest / 255.0 - 0.5) / 0.5, 1e-6);
+    EXPECT_NEAR(t["observed_max"].get<double>(), (brightest / 255.0 - 0.5) / 0.5, 1e-6);
+  }
+  EXPECT_TRUE(found) << table.dump();
+}
+
+}  // namespace
+}  // namespace tinyforge::testing
