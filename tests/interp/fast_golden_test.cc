@@ -12,6 +12,7 @@
 #include <random>
 
 #include "libconvert/interp/fast/fast_kernels.h"
+#include "libconvert/interp/fast/fast_table.h"
 #include "libconvert/interp/interpreter.h"
 #include "libconvert/model/model_io.h"
 #include "libconvert/data/npy.h"
@@ -52,6 +53,19 @@ bool ExpectFastMatchesReference(const Model& model, Fill fill, int threads = 1) 
     return false;
   }
   fast.Prepare();
+  // Every operator that reports a fast kernel has a row in the fast table
+  // (what `tinyforge ops` prints).
+  const tflite::SubGraphT& g = model.subgraph(0);
+  for (size_t o = 0; o < g.operators.size(); ++o) {
+    if (!fast.RunsFastKernel(o)) continue;
+    const tflite::OperatorT& op = *g.operators[o];
+    const int key = interp::KernelKeyTensor(model, op);
+    if (key < 0) continue;  // an operator with no tensors has no kernel to run
+    const tflite::TensorType type = g.tensors[static_cast<size_t>(key)]->type;
+    EXPECT_NE(interp::fast::FindFastKernel(model.OpCode(op), type), nullptr)
+        << "operator " << o << " " << tflite::EnumNameBuiltinOperator(model.OpCode(op)) << " "
+        << tflite::EnumNameTensorType(type) << " runs a fast kernel that fast_table.cc does not list";
+  }
   fill(fast);
   fill(reference);
   fast.Invoke();

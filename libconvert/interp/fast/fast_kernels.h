@@ -1,8 +1,10 @@
 // Fast kernels for the operators that carry the work: CONV_2D,
 // DEPTHWISE_CONV_2D, FULLY_CONNECTED and BATCH_MATMUL (int8 and float),
-// int8 binary operators and int8 AVERAGE_POOL_2D. One file per operator
-// family (conv.cc, depthwise.cc, batch_matmul.cc, elementwise.cc,
-// pool.cc); the SIMD loops are in the *_avx2.cc / *_avx512.cc files.
+// int8 binary operators, int8 AVERAGE_POOL_2D, TRANSPOSE and MEAN / SUM.
+// One file per operator family (conv.cc, depthwise.cc, batch_matmul.cc,
+// elementwise.cc, pool.cc, transpose.cc, reduce.cc); the SIMD loops are in
+// the *_avx2.cc / *_avx512.cc files. fast_table.cc lists them all, and a
+// kernel that returns one calls PrepareContext::NoteFastKernel.
 //
 // Each takes the params its reference kernel's Prepare computed (so every
 // check and every multiplier is the reference's), does its own one-time work
@@ -14,10 +16,11 @@
 // int8: exact int32 accumulation (int8_gemm.h: int16 pairs through vpmaddwd,
 // or uint8 x int8 fours through AVX-512 VNNI), then a vector form of the
 // reference's requantization that the tests hold equal to ref::Requantize
-// bit for bit. Float: Eigen GEMM for CONV_2D, FULLY_CONNECTED and
-// BATCH_MATMUL (within 1e-5 relative of the reference; the summation order
-// differs); DEPTHWISE_CONV_2D sums in the reference's order and gives its
-// bits.
+// bit for bit. Float: packed FMA GEMMs for CONV_2D and FULLY_CONNECTED,
+// Eigen for BATCH_MATMUL, FMA for DEPTHWISE_CONV_2D with depth multiplier 1
+// (all within 1e-5 relative of the reference; the summation order
+// differs); a depthwise conv with a larger multiplier sums in the
+// reference's order and gives its bits.
 //
 // Weights (filter, FC weights) must be constant: they are packed here, once.
 // Data pointers must stay valid for the closure's life, as for the reference.

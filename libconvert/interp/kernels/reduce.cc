@@ -33,7 +33,10 @@ EvalFn QuantizedMeanOrSumEval(PrepareContext& ctx, const ref::ReduceParams& para
   T* y = out.Data<T>();
   if constexpr (std::is_same_v<T, int8_t>) {
     if (ctx.allow_fast()) {
-      if (EvalFn fast = fast::QuantizedMeanOrSumInt8(params, quant, x, y)) return fast;
+      if (EvalFn fast = fast::QuantizedMeanOrSumInt8(params, quant, x, y)) {
+        ctx.NoteFastKernel();
+        return fast;
+      }
     }
   }
   return [=] { ref::QuantizedMeanOrSum(params, quant, x, y); };
@@ -47,7 +50,10 @@ EvalFn PrepareMeanOrSum(PrepareContext& ctx, Reduction r) {
       const float* x = in.Data<float>();
       float* y = ctx.output(0).Data<float>();
       if (r == Reduction::kMean && ctx.allow_fast()) {
-        if (EvalFn fast = fast::MeanFloat(params, x, y)) return fast;
+        if (EvalFn fast = fast::MeanFloat(params, x, y)) {
+          ctx.NoteFastKernel();
+          return fast;
+        }
       }
       if (r == Reduction::kMean) return [=] { ref::Mean(params, x, y); };
       return [=] { ref::Sum(params, x, y); };

@@ -97,7 +97,10 @@ EvalFn PrepareTranspose(PrepareContext& ctx) {
     const T* x = in.Data<T>();
     T* y = out.Data<T>();
     if (ctx.allow_fast()) {
-      if (EvalFn fast = fast::Transpose(params, static_cast<int>(sizeof(T)), x, y)) return fast;
+      if (EvalFn fast = fast::Transpose(params, static_cast<int>(sizeof(T)), x, y)) {
+        ctx.NoteFastKernel();
+        return fast;
+      }
     }
     return [=] { ref::Transpose(params, x, y); };
   });
