@@ -9,6 +9,7 @@
 
 #include "libconvert/base/error.h"
 #include "libconvert/interp/tensor.h"
+#include "libconvert/interp/thread_pool.h"
 #include "libconvert/model/model.h"
 
 namespace tinyforge::interp {
@@ -45,22 +46,37 @@ class StateReporter {
   int tensor_ = -1;
 };
 
+// Who writes and who reads each tensor of a subgraph, and which operators
+// run only for an observer: what the interpreter lets a Prepare see of the
+// graph around its operator (kernels that fold a producer into themselves
+// use it).
+struct GraphLinks {
+  std::vector<RuntimeTensor>* tensors = nullptr;
+  std::vector<int> producer;  // per tensor: the operator writing it, or -1
+  std::vector<int> readers;   // per tensor: operators reading it, plus one if it is a subgraph output
+  std::vector<bool> only_when_observed;  // per operator
+};
+
 class PrepareContext {
  public:
   // reference: when true, kernels must use the plain reference arithmetic
   // (the oracle); when false they may pick a fast path that gives the same
   // integer bits (float within 1e-5 relative) where the CPU and the
-  // operator's parameters allow one.
-  // state_observer: the interpreter's StateObserver slot (it may be set or
-  // changed after Prepare), or nullptr.
+  // operator's parameters allow one. links: the graph around the operator
+  // (may be null: then no operator is foldable). state_observer: the
+  // interpreter's StateObserver slot (it may be set or changed after Prepare),
+  // or nullptr.
   PrepareContext(const Model& model, size_t subgraph, size_t op_index,
                  std::vector<RuntimeTensor*> inputs, std::vector<RuntimeTensor*> outputs,
-                 bool reference = false, const StateObserver* state_observer = nullptr);
+                 bool reference = false, GraphLinks* links = nullptr, ThreadPool* pool = nullptr,
+                 const StateObserver* state_observer = nullptr);
 
   const Model& model() const { return model_; }
   const tflite::OperatorT& op() const;
   // True when a kernel may choose a fast path (see the constructor).
   bool allow_fast() const { return !reference_; }
+  // The threads a fast kernel may split its work over (null: this one).
+  ThreadPool* thread_pool() const { return pool_; }
   // Called by a kernel that returns a fast kernel's Eval, so the interpreter
   // can say which operators run fast kernels (interp/fast/fast_table.h lists
   // which may).
@@ -104,6 +120,17 @@ class PrepareContext {
   // an error naming `role` when it is not constant.
   std::vector<int64_t> ConstantInts(const RuntimeTensor& t, const std::string& role) const;
 
+  // The operator (its index) that writes input i when this operator is the
+  // only reader of that tensor and it is no subgraph output, so that this
+  // operator may read the producer's own input in its place; -1 otherwise.
+  int SoleProducer(size_t i) const;
+  // Operator `op` of this subgraph, and runtime tensor `index`.
+  const tflite::OperatorT& subgraph_op(size_t op) const;
+  const RuntimeTensor& tensor(int index) const;
+  // This operator no longer reads what operator `op` (a SoleProducer of one
+  // of its inputs) writes: `op` then runs only when an observer is set.
+  void RunOnlyWhenObserved(int op) const;
+
   // Runs a pure-math prepare step; an Error it throws gets this operator's
   // location in front of its message.
   template <typename F>
@@ -122,6 +149,8 @@ class PrepareContext {
   std::vector<RuntimeTensor*> inputs_;
   std::vector<RuntimeTensor*> outputs_;
   bool reference_;
+  GraphLinks* links_;
+  ThreadPool* pool_;
   const StateObserver* state_observer_;
   bool used_fast_ = false;
 };
