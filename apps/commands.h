@@ -6,6 +6,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "libconvert/tflm/target.h"
+
 namespace tinyforge {
 
 // `tinyforge inspect`: what a model holds (apps/inspect_command.cc).
@@ -47,5 +49,9 @@ CLI::Option* AddForceOption(CLI::App& cmd, bool& force);
 // (a closed pipe, a full disk), so a command never reports success for
 // output that was lost.
 void WriteStdout(const std::string& text);
+
+// --target host|cortex-m4 on `cmd`: the TFLM build the arena figure is for
+// (default cortex-m4); `purpose` opens the help text.
+CLI::Option* AddTargetOption(CLI::App& cmd, TflmTarget& target, const std::string& purpose);
 
 }  // namespace tinyforge

@@ -35,6 +35,7 @@ std::vector<std::string> GivenFlags(const EmitOptions& options, bool with_output
   if (options.progmem) given.push_back("--progmem");
   if (options.no_const) given.push_back("--no-const");
   if (options.line_width_given) given.push_back("--line-width");
+  if (options.target_given) given.push_back("--target");
   if (with_output_flags) {
     if (!options.format.empty()) given.push_back("--format");
     if (!options.resolver.empty()) given.push_back("--resolver");
@@ -90,7 +91,7 @@ void RunEmit(const EmitOptions& options) {
   // copies bytes, like xxd.
   std::optional<emit::ModelDescription> description;
   if (is_model && (format != emit::Format::kXxd || !options.resolver.empty())) {
-    description = emit::DescribeModel(LoadModel(options.input));
+    description = emit::DescribeModel(LoadModel(options.input), options.target);
   }
 
   emit::EmitRequest request;
@@ -168,15 +169,18 @@ void SetupEmitCommand(CLI::App& app) {
                    "Also write a header with NAME_op_resolver(), returning a "
                    "tflite::MicroMutableOpResolver<N> that adds exactly the model's N "
                    "operators");
+  CLI::Option* target =
+      AddTargetOption(*emit, options->target, "The TFLM build the header's NAME_arena_bytes is for");
   emit->add_flag("--reverse", options->reverse,
                  "Read an array out of C/C++ source (ours, xxd -i's or TFLM's "
                  "generate_cc_arrays style) and write its bytes to -o");
 
   AddForceOption(*emit, options->force);
 
-  emit->callback([options, align, line_width]() {
+  emit->callback([options, align, line_width, target]() {
     options->align_given = align->count() > 0;
     options->line_width_given = line_width->count() > 0;
+    options->target_given = target->count() > 0;
     RunEmit(*options);
   });
 }

@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include "libconvert/tflm/target.h"
+
 namespace tinyforge {
 
 struct EmitOptions {
@@ -20,11 +22,13 @@ struct EmitOptions {
   std::string resolver;    // --resolver
   bool reverse = false;    // --reverse
   bool force = false;      // --force: an output may be the input file
+  TflmTarget target = kDefaultTflmTarget;  // --target: the build the arena size is for
 
   // Which of the options above were given on the command line (some do not
   // combine with --format xxd or --reverse).
   bool align_given = false;
   bool line_width_given = false;
+  bool target_given = false;
 };
 
 // Throws tinyforge::Error on bad input or flags.

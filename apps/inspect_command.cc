@@ -15,14 +15,15 @@ namespace {
 
 struct InspectOptions {
   std::string model;  // .tflite path
-  bool json = false;  // print the tinyforge.inspect/1 JSON document instead of text
+  bool json = false;  // print the tinyforge.inspect/2 JSON document instead of text
+  TflmTarget target = kDefaultTflmTarget;  // the build the arena figures are for
 };
 
 void RunInspect(const InspectOptions& options) {
   const Model model = LoadModel(options.model);
   const ModelSummary summary = Summarize(model);
   // The arena TFLM needs: the question TFLM users ask most.
-  const ArenaEstimate arena = EstimateTflmArena(model);
+  const ArenaEstimate arena = EstimateTflmArena(model, options.target);
   if (options.json) {
     nlohmann::ordered_json json = ToJson(summary);
     json["tflm_arena"] = nlohmann::ordered_json::parse(arena.ToJson().dump());
@@ -44,21 +45,27 @@ void SetupInspectCommand(CLI::App& app) {
       "version, input/weight/output shapes, key options (stride, padding, "
       "filter, axis, ...), fused activation and MACs; tensors by type with "
       "their constant bytes; total parameters, weight bytes and MACs; metadata "
-      "and signature defs; and the operators TensorFlow Lite Micro has no "
-      "kernel for. The model is verified as it is read.");
+      "and signature defs; what TensorFlow Lite Micro cannot run (operators "
+      "without a kernel, operand types its kernels reject); and the tensor arena "
+      "TFLM needs on --target. The model is verified as it is read.");
   inspect->footer(
       "MACs are multiply-accumulates of one inference from the static shapes, "
       "counted for CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, TRANSPOSE_CONV, "
       "BATCH_MATMUL, UNIDIRECTIONAL_SEQUENCE_LSTM and SVDF; other ops count 0.\n"
       "Parameters are elements of constant tensors (shared buffers once).\n"
+      "The arena: `required` is the smallest 16-byte aligned arena with which "
+      "AllocateTensors and Invoke succeed on the target (what a firmware must "
+      "reserve); `used` is what TFLM's arena_used_bytes() reports afterwards, "
+      "which leaves out the temporary memory AllocateTensors takes.\n"
       "Examples:\n"
       "  tinyforge inspect person_detect.tflite\n"
       "  tinyforge inspect model.tflite --json > model_summary.json\n"
       "  tinyforge inspect model.tflite --json | jq '.tflm_missing'");
   inspect->add_option("MODEL", options->model, "The .tflite file to describe")->required();
   inspect->add_flag("--json", options->json,
-                    "Print a JSON document (schema \"tinyforge.inspect/1\", keys in a "
+                    "Print a JSON document (schema \"tinyforge.inspect/2\", keys in a "
                     "fixed order) instead of text");
+  AddTargetOption(*inspect, options->target, "The TFLM build the arena figures are for");
   inspect->callback([options]() { RunInspect(*options); });
 }
 

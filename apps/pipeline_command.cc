@@ -41,6 +41,7 @@ struct PipelineOptions {
   std::string out_dir;
   int threads = 0;
   bool quiet = false;
+  TflmTarget target = kDefaultTflmTarget;  // the build model_data.h's arena size is for
 };
 
 // The files the pipeline leaves in --out-dir.
@@ -207,9 +208,13 @@ void RunPipeline(const PipelineOptions& o) {
   emit.output = files.model_data_cc;
   emit.header = files.model_data_h;
   emit.resolver = files.resolver;
+  emit.target = o.target;
   RunEmit(emit);
   Say(o, stage("emit      ") + files.model_data_cc + ", " + files.model_data_h + ", " + files.resolver);
-  summary["emit"] = {{"source", files.model_data_cc}, {"header", files.model_data_h}, {"resolver", files.resolver}};
+  summary["emit"] = {{"source", files.model_data_cc},
+                     {"header", files.model_data_h},
+                     {"resolver", files.resolver},
+                     {"target", std::string(TflmTargetName(o.target))}};
   summary["status"] = "ok";
   WriteFileAtomic(files.summary, summary.dump(2) + "\n");
   Say(o, "summary    " + files.summary);
@@ -247,6 +252,7 @@ void SetupPipelineCommand(CLI::App& app) {
   cmd->add_option("--out-dir,-o", o->out_dir, "Where every artifact goes (created if missing)")->required();
   AddThreadsOption(*cmd, o->threads);
   AddMaxMemoryOption(*cmd);
+  AddTargetOption(*cmd, o->target, "The TFLM build model_data.h's arena size is for");
   cmd->add_flag("--quiet,-q", o->quiet, "Print only warnings, failed checks and errors; no progress bars");
   cmd->callback([o] { RunPipeline(*o); });
 }

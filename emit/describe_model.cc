@@ -24,7 +24,7 @@ IoTensor DescribeTensor(const tflite::TensorT& tensor) {
 
 }  // namespace
 
-ModelDescription DescribeModel(const Model& model) {
+ModelDescription DescribeModel(const Model& model, TflmTarget target) {
   ModelDescription description;
   if (model.num_subgraphs() > 0) {
     const tflite::SubGraphT& main = model.subgraph(0);
@@ -44,10 +44,12 @@ ModelDescription DescribeModel(const Model& model) {
   }
   description.op_names.assign(ops.begin(), ops.end());
   description.parameter_count = Summarize(model).parameters;
-  // TFLM's arena for this model (libconvert/arena.h reproduces TFLM's
-  // planner and persistent allocations for an x86-64 build; on 32-bit MCUs
-  // pointers are smaller, so this is an upper bound there).
-  description.arena_bytes = EstimateTflmArena(model).total_bytes;
+  // The arena a firmware must reserve on `target` (libconvert/tflm/arena.h).
+  ArenaFigure arena;
+  arena.required_bytes = EstimateTflmArena(model, target).required_bytes;
+  arena.target = std::string(TflmTargetName(target));
+  arena.target_description = std::string(TflmTargetDescription(target));
+  description.arena = arena;
   return description;
 }
 

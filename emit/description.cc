@@ -119,6 +119,24 @@ void AppendTensorConstants(const ArrayOptions& options, const std::string& prefi
   }
 }
 
+// The arena size as a constant firmware declares its arena with.
+void AppendArenaConstant(const ArrayOptions& options, const ArenaFigure& arena, std::string& out) {
+  const std::string name = options.name + "_arena_bytes";
+  const std::string bytes = std::to_string(std::max<int64_t>(0, arena.required_bytes));
+  out += "\n// The tensor arena TFLM needs for this model on " + CommentSafe(arena.target_description) +
+         ",\n// from `tinyforge emit --target " + CommentSafe(arena.target) +
+         "`: the smallest 16-byte aligned arena with which\n"
+         "// AllocateTensors() succeeds. Declare it as\n";
+  const bool cxx = IsCxxFormat(options.format);
+  out += std::string("//   ") + (cxx ? "alignas(16)" : "_Alignas(16)") + " static uint8_t tensor_arena[" +
+         name + "];\n";
+  if (cxx) {
+    out += "constexpr unsigned int " + name + " = " + bytes + ";\n";
+  } else {
+    out += "#define " + name + " " + bytes + "u\n";
+  }
+}
+
 }  // namespace
 
 std::string FloatLiteral(float value) {
@@ -142,10 +160,10 @@ std::string DescriptionComment(const ArrayOptions& options, const SourceSummary&
   if (model == nullptr) return text;
 
   text += "// parameters: " + Thousands(std::max<int64_t>(0, model->parameter_count)) + "\n";
-  if (model->arena_bytes) {
-    text += "// arena:      about " +
-            Thousands(std::max<int64_t>(0, *model->arena_bytes)) +
-            " bytes (estimate of TFLM's tensor arena)\n";
+  if (model->arena) {
+    text += "// arena:      " + Thousands(std::max<int64_t>(0, model->arena->required_bytes)) + " bytes on " +
+            CommentSafe(model->arena->target_description) + ", --target " + CommentSafe(model->arena->target) +
+            "\n";
   } else {
     text += "// arena:      not estimated\n";
   }
@@ -175,6 +193,7 @@ std::string ModelConstants(const ArrayOptions& options, const SourceSummary& sum
       AppendTensorConstants(options, prefix, label, i, tensors[i], out);
     }
   };
+  if (model->arena) AppendArenaConstant(options, *model->arena, out);
   append_all(model->inputs, "input", "Input");
   append_all(model->outputs, "output", "Output");
   return out;

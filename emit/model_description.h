@@ -22,6 +22,13 @@ struct IoTensor {
   std::optional<int64_t> zero_point;
 };
 
+// The tensor arena a firmware must reserve for the model on one TFLM build.
+struct ArenaFigure {
+  int64_t required_bytes = 0;  // the smallest 16-byte aligned arena AllocateTensors succeeds with
+  std::string target;          // the --target name: "cortex-m4"
+  std::string target_description;  // "Cortex-M4 (32-bit, arm-none-eabi)"
+};
+
 struct ModelDescription {
   std::vector<IoTensor> inputs;
   std::vector<IoTensor> outputs;
@@ -30,7 +37,7 @@ struct ModelDescription {
   // Duplicates and order do not matter: emit sorts and deduplicates.
   std::vector<std::string> op_names;
   int64_t parameter_count = 0;          // elements of all constant tensors
-  std::optional<int64_t> arena_bytes;   // TFLM tensor-arena estimate, if known
+  std::optional<ArenaFigure> arena;     // TFLM's tensor arena, if known
 };
 
 }  // namespace tinyforge::emit

@@ -4,6 +4,7 @@
 
 #include "libconvert/base/checked_math.h"
 #include "libconvert/model/op_macs.h"
+#include "libconvert/tflm/op_types.h"
 #include "libconvert/tflm/ops.h"
 
 namespace tinyforge {
@@ -55,7 +56,10 @@ OperatorSummary SummarizeOperator(const Model& model, size_t sg, size_t index) {
   s.options = KeyOptions(model, sg, op);
   if (const auto act = FusedActivation(op)) s.fused_activation = ActivationName(*act);
   s.macs = CountMacs(model, sg, op);
-  if (const auto method = TflmResolverMethod(model, op)) s.tflm_method = std::string(*method);
+  if (const auto method = TflmResolverMethod(model, op)) {
+    s.tflm_method = std::string(*method);
+    s.tflm_type_problem = TflmTypeProblem(model, sg, op);
+  }
   return s;
 }
 
@@ -97,6 +101,9 @@ ModelSummary Summarize(const Model& model) {
     for (size_t i = 0; i < graph.operators.size(); ++i) {
       OperatorSummary op = SummarizeOperator(model, sg, i);
       g.macs = AddMacs(model, g.macs, op.macs);
+      if (op.tflm_type_problem) {
+        s.tflm_type_problems.push_back(model.OpLocation(sg, i) + ": " + *op.tflm_type_problem);
+      }
       OpUsage& u = usage[op.name];
       u.name = op.name;
       ++u.count;

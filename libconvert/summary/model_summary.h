@@ -58,6 +58,9 @@ struct OperatorSummary {
   int64_t macs = 0;
   // MicroMutableOpResolver method ("AddConv2D"); nullopt: TFLM has no kernel.
   std::optional<std::string> tflm_method;
+  // Why TFLM's kernel refuses this operator's operand types (op_types.h);
+  // nullopt when it takes them (or has no kernel at all).
+  std::optional<std::string> tflm_type_problem;
 };
 
 struct SubgraphSummary {
@@ -107,6 +110,9 @@ struct ModelSummary {
   std::vector<OpUsage> op_usage;        // ordered by operator name
   // Distinct operators with no TFLM kernel, by name (from op_usage).
   std::vector<std::string> ops_without_tflm_kernel;
+  // Operators whose kernel refuses their operand types, one line each:
+  // "subgraph 0, operator 3 (TRANSPOSE): TFLM's TRANSPOSE kernel takes ...".
+  std::vector<std::string> tflm_type_problems;
   std::vector<MetadataSummary> metadata;
   std::vector<SignatureSummary> signatures;
   int64_t num_tensors = 0;    // over all subgraphs
@@ -114,6 +120,10 @@ struct ModelSummary {
   int64_t parameters = 0;
   int64_t weight_bytes = 0;
   int64_t macs = 0;  // over all subgraphs
+
+  // Whether TFLM can run the model as it is: a kernel for every operator,
+  // and every kernel takes its operands' types.
+  bool TflmRunsIt() const { return ops_without_tflm_kernel.empty() && tflm_type_problems.empty(); }
 };
 
 // Computes the summary. The model must have passed LoadModel's verification
@@ -121,11 +131,11 @@ struct ModelSummary {
 ModelSummary Summarize(const Model& model);
 
 // The JSON schema name and version; bumped when a key changes meaning or goes.
-inline constexpr const char* kInspectSchema = "tinyforge.inspect/1";
+inline constexpr const char* kInspectSchema = "tinyforge.inspect/2";
 
 // The summary as a JSON document with keys in this fixed order:
 // {
-//   "schema": "tinyforge.inspect/1",
+//   "schema": "tinyforge.inspect/2",
 //   "source": str, "description": str, "schema_version": int,
 //   "totals": {"subgraphs", "operators", "tensors", "parameters",
 //              "weight_bytes", "macs"}: ints,
@@ -137,11 +147,12 @@ inline constexpr const char* kInspectSchema = "tinyforge.inspect/1";
 //       "inputs": [TENSOR or null (omitted optional input)], "outputs": [TENSOR],
 //       "options": {key: str, ...}  (OpOption, in order),
 //       "fused_activation": str or null, "macs": int,
-//       "tflm_method": str or null}]}],
+//       "tflm_method": str or null, "tflm_type_problem": str or null}]}],
 //   "tensor_types": [{"type": "INT8", "tensors", "constant_tensors",
 //                     "parameters", "constant_bytes"}],
 //   "operator_usage": [{"op": str, "count": int, "tflm_method": str or null}],
 //   "tflm_missing": [str],
+//   "tflm_type_problems": [str], "tflm_runs": bool,
 //   "metadata": [{"name": str, "bytes": int}],
 //   "signatures": [{"key": str, "subgraph": int,
 //                   "inputs": [{"name": str, "tensor": int}], "outputs": [...]}]
@@ -151,7 +162,9 @@ inline constexpr const char* kInspectSchema = "tinyforge.inspect/1";
 // QUANT  = {"num_scales": int, "scale": number or null, "zero_point": int or
 //           null, "quantized_dimension": int}  (scale and zero_point are
 //           null when per channel, num_scales > 1)
-// Types are TensorType names (dtype.h TypeName).
+// Types are TensorType names (dtype.h TypeName). `tinyforge inspect` adds
+// "tflm_arena" (libconvert/tflm/arena.h ArenaEstimate::ToJson: "target",
+// "required_bytes", "used_bytes", the breakdown and the plan).
 nlohmann::ordered_json ToJson(const ModelSummary& summary);
 
 // Human-readable text: header, inputs/outputs, an aligned table of operators

@@ -87,6 +87,7 @@ nlohmann::ordered_json ToJson(const ModelSummary& s) {
       oj["fused_activation"] = OptionalString(op.fused_activation);
       oj["macs"] = op.macs;
       oj["tflm_method"] = OptionalString(op.tflm_method);
+      oj["tflm_type_problem"] = OptionalString(op.tflm_type_problem);
       ops.push_back(std::move(oj));
     }
     subgraphs.push_back(std::move(gj));
@@ -112,6 +113,8 @@ nlohmann::ordered_json ToJson(const ModelSummary& s) {
     usage.push_back(std::move(uj));
   }
   j["tflm_missing"] = s.ops_without_tflm_kernel;
+  j["tflm_type_problems"] = s.tflm_type_problems;
+  j["tflm_runs"] = s.TflmRunsIt();
 
   Json& metadata = j["metadata"] = Json::array();
   for (const MetadataSummary& md : s.metadata) {

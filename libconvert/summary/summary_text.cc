@@ -125,18 +125,22 @@ std::string FormatSummary(const ModelSummary& s) {
     out += "inputs " + maps(sig.inputs) + "; outputs " + maps(sig.outputs) + "\n";
   }
 
-  if (s.ops_without_tflm_kernel.empty()) {
-    out += "TFLM: every operator has a kernel; a MicroMutableOpResolver<" +
+  if (s.TflmRunsIt()) {
+    out += "TFLM: every operator has a kernel that takes its types; a MicroMutableOpResolver<" +
            std::to_string(s.op_usage.size()) + "> needs:";
     for (const OpUsage& u : s.op_usage) out += " " + *u.tflm_method + "()";
     out += "\n";
   } else {
-    out += "TFLM: no kernel for";
-    for (size_t i = 0; i < s.ops_without_tflm_kernel.size(); ++i) {
-      out += (i ? ", " : " ") + s.ops_without_tflm_kernel[i];
+    out += "TFLM (tflite-micro " + std::string(kTflmCommit.substr(0, 12)) +
+           ") cannot run the model as it is:\n";
+    if (!s.ops_without_tflm_kernel.empty()) {
+      out += "  no kernel for";
+      for (size_t i = 0; i < s.ops_without_tflm_kernel.size(); ++i) {
+        out += (i ? ", " : " ") + s.ops_without_tflm_kernel[i];
+      }
+      out += "\n";
     }
-    out += " (tflite-micro " + std::string(kTflmCommit.substr(0, 12)) +
-           "); the model cannot run on TFLM as it is\n";
+    for (const std::string& problem : s.tflm_type_problems) out += "  " + problem + "\n";
   }
   return out;
 }

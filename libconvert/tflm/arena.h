@@ -1,74 +1,63 @@
-// The tensor arena TensorFlow Lite Micro needs for a model: what
-// MicroInterpreter::arena_used_bytes() reports after AllocateTensors(), computed
-// statically from the model alone (no kernels run, so models our interpreter
-// cannot run are estimated too).
+// The tensor arena TensorFlow Lite Micro needs for a model, computed from the
+// model alone (no kernel runs, so models our interpreter cannot run are
+// estimated too), for a chosen target build (target.h):
+//   required_bytes  the smallest arena (16-byte aligned, a multiple of 16)
+//                   with which AllocateTensors() succeeds and Invoke() runs:
+//                   what a firmware must reserve;
+//   used_bytes      what MicroInterpreter::arena_used_bytes() reports after
+//                   AllocateTensors(). It leaves out the temporary memory
+//                   AllocateTensors takes while it prepares the kernels and
+//                   plans, so it is often smaller than required_bytes.
 //
-// The model of TFLM's allocations (tflite-micro 90b983c2, reference kernels,
-// TF_LITE_STATIC_MEMORY, no compression, x86-64: 8-byte pointers):
+// The model of TFLM (tflite-micro 90b983c2, reference kernels,
+// TF_LITE_STATIC_MEMORY, no compression, the default GreedyMemoryPlanner).
+// SingleArenaBufferAllocator (arena_allocator/single_arena_buffer_allocator.cc)
+// splits the arena in three:
+//   tail  persistent allocations, growing down from the end; each is placed
+//         at align_down(tail - size, alignment) and fails only when it would
+//         cross the head (not the temp area);
+//   head  one resizable buffer at the start: the scratch-buffer requests while
+//         kernels prepare, the memory plan afterwards;
+//   temp  short-lived allocations just above the head, released all at once.
+// With a 16-aligned arena whose size is a multiple of 16, offsets from the
+// end align like addresses, so every check TFLM makes becomes a lower bound
+// on the arena size A; required_bytes is the largest, rounded up to 16:
+//   tail:    A >= tail + head after each persistent allocation;
+//   temp:    A >= temp end + tail after each temporary allocation (the
+//            TfLiteTensors, quantization and zero points a kernel's Prepare
+//            makes for its operands, and the planner's AllocationInfo array);
+//   head:    A >= head + tail after each resize;
+//   planner: A >= align16(temp end) + 40 per planned buffer + align16(tail):
+//            the planner takes all memory between temp and tail
+//            (micro_allocator.cc CommitStaticMemoryPlan) and needs 40 bytes
+//            per buffer (greedy_memory_planner.cc);
+//   overlap: not a TFLM check: a Prepare-time persistent allocation that
+//            lands on the kernel's own live temporaries corrupts them, so the
+//            tail must stay clear of them (but for their unread last bytes).
+// The walk, in the order TFLM allocates (arena_replay.cc): MicroAllocator::
+// Create (allocator, planner, MicroAllocator); StartModelAllocation (builtin
+// data allocator; head = 12 scratch requests; SubgraphAllocations;
+// TfLiteEvalTensor per tensor of each subgraph; NodeAndRegistration per
+// operator); each operator's builtin params, then each kernel's Init op data,
+// then each kernel's Prepare in order (temporaries, persistent allocations
+// and scratch requests, from the kernel table; the head grows by one request
+// slot per scratch request); FinishModelAllocation (ScratchBufferHandle per
+// request); CommitStaticMemoryPlan (plan offsets and AllocationInfo in temp,
+// variable tensor buffers in the tail, the planner, the plan reserved in the
+// head); then the interpreter's input/output TfLiteTensors with their
+// quantization.
 //
-// The arena has two ends. Persistent allocations grow down from the tail
-// (SingleArenaBufferAllocator::AllocatePersistentBuffer: tail = align_down(
-// tail - size, alignment)); the non-persistent "head" holds the memory plan.
-//   arena_used_bytes = head (the greedy plan's high-water mark)
-//                    + tail (every persistent allocation with its padding).
-// The arena is taken as 16-byte aligned with a 16-aligned end, so the padding
-// of each tail allocation is exact: used = align_up(used + size, alignment).
-//
-// Persistent allocations, in the order TFLM makes them (sizes from the
-// x86-64 layouts of the structs):
-//   runtime       SingleArenaBufferAllocator 72, GreedyMemoryPlanner 72,
-//                 MicroAllocator 72 (MicroAllocator::Create), the builtin-data
-//                 allocator 16 (StartModelAllocation), SubgraphAllocations
-//                 16 per subgraph.
-//   eval tensors  TfLiteEvalTensor 24 per tensor of every subgraph (constant
-//                 tensors too: the array is indexed by tensor).
-//   nodes         NodeAndRegistration 64 per operator of every subgraph
-//                 (TfLiteNode 56 under TF_LITE_STATIC_MEMORY + a pointer).
-//   params        the builtin data each op's Parse function allocates
-//                 (TfLiteConvParams 28, ...; none for ops without options),
-//                 with the struct's own alignment.
-//   op data       each kernel's Init (the op-data struct: OpDataConv 72, ...)
-//                 and Prepare (per-channel multiplier/shift arrays, LUTs,
-//                 output dims made writable, ...) allocations through
-//                 MicroContext::AllocatePersistentBuffer: 16-byte aligned.
-//   scratch handles  ScratchBufferHandle 8 per scratch request (when any).
-//   variables     every variable tensor's buffer (is_variable; e.g. LSTM
-//                 state), 16-aligned, unless offline planned.
-//   io tensors    the interpreter's input/output pointer arrays (8 per tensor,
-//                 16-aligned) and a persistent TfLiteTensor (64) per subgraph-0
-//                 input and output, plus, when it has quantization parameters,
-//                 TfLiteAffineQuantization (24) and a zero-point TfLiteIntArray
-//                 (4 + 4 per channel).
-// Temporary allocations (TfLiteTensors made during Prepare, the planner's
-// bookkeeping) are released before AllocateTensors returns and do not count.
-//
-// Non-persistent: the buffers the GreedyMemoryPlanner places
-//   - every tensor whose data is not in the flatbuffer (no constant buffer),
-//     that is not a variable and has a non-zero byte size, in every subgraph;
-//     size = elements x TfLiteTypeSizeOf (INT4 counts 1 byte per element),
-//     rounded up to 16;
-//   - every scratch buffer a kernel requests in Prepare, rounded up to 16.
-// Lifetimes ("allocation scopes", AllocationInfoBuilder): subgraph 0 is walked
-// in operator order; each operator opens a new scope. A subgraph's inputs are
-// created at the scope where the walk enters it (so they live from the start);
-// an operator's outputs are created at its scope; inputs and outputs are last
-// used at its scope; the subgraph's outputs are extended to the scope after
-// its last operator (so they live to the end). IF / WHILE / CALL_ONCE walk the
-// subgraphs they call, each in a new scope, between marking the operator's
-// outputs and its inputs. Tensors of subgraphs no control-flow op reaches are
-// still planned, with lifetime [-1, -1] (TFLM leaves them unmarked). A scratch
-// buffer lives from its operator's scope to the end of the subgraphs it calls.
-// There is no in-place sharing: a RESHAPE output gets its own buffer. An
-// "OfflineMemoryAllocation" metadata buffer fixes the offsets of the tensors
-// it gives (-1: planned online); offline-planned variables join the plan.
-//
-// The greedy planner (GreedyMemoryPlanner::CalculateOffsetsIfNeeded): offline
-// buffers first, at their offsets; the online buffers sorted by size,
-// largest first, ties broken by the LATER-added buffer first (TFLM fills the
-// sort array in reverse add order and bubble-sorts stably); each is placed at
-// the lowest offset, scanning the buffers already placed that overlap it in
-// time in offset order, where the gap before the next one is large enough
-// (first fit); the plan's size is the largest offset + size.
+// The plan (arena_planner.cc) holds every tensor whose data is not in the
+// flatbuffer, that is not a variable and has a non-zero size, in every
+// subgraph (elements x TfLiteTypeSizeOf rounded up to 16), and every scratch
+// buffer. Lifetimes are AllocationInfoBuilder's: subgraph 0 walked in operator
+// order, one scope per operator; subgraph inputs live from the start, outputs
+// to the end; IF / WHILE / CALL_ONCE walk the subgraphs they call in new
+// scopes; tensors of subgraphs nothing calls keep [-1, -1]. An
+// "OfflineMemoryAllocation" metadata buffer fixes the offsets it gives. The
+// greedy planner places offline buffers first, then the others largest
+// first (ties: the later-added first) at the lowest offset where they fit
+// among the buffers live at the same time.
 #pragma once
 
 #include <cstdint>
@@ -78,6 +67,7 @@
 #include <nlohmann/json.hpp>
 
 #include "libconvert/model/model.h"
+#include "libconvert/tflm/target.h"
 
 namespace tinyforge {
 
@@ -113,18 +103,28 @@ PlannerResult PlanGreedy(const std::vector<PlannerBuffer>& buffers);
 // 4); 0 for types TFLM cannot size (STRING, VARIANT, ...).
 int64_t TflmTypeSize(tflite::TensorType type);
 
-// The arena use of one operator's TFLM kernel besides its tensors. Filled from
-// the one table in arena_kernel_sizes.cc.
+// One thing a kernel's Prepare does with the arena, in the order it does it.
+struct PrepareStep {
+  enum class Kind {
+    kTempInput,            // AllocateTempInputTensor(node, index)
+    kTempOutput,           // AllocateTempOutputTensor(node, index)
+    kPersistent,           // AllocatePersistentBuffer(bytes), written in Prepare
+    kPersistentUnwritten,  // the same, but only Eval writes it
+    kScratch,              // RequestScratchBufferInArena(bytes)
+  };
+  Kind kind = Kind::kPersistent;
+  int64_t value = 0;  // the operand index, or bytes
+};
+
+// The arena use of one operator's TFLM kernel on one target. Filled from the
+// one table in arena_kernel_sizes.cc.
 struct KernelArenaUse {
   // The TfLiteXxxParams struct the op's Parse function allocates (0: none).
   int64_t params_bytes = 0;
   int64_t params_align = 1;
   // Init: the op-data struct (0: Init allocates nothing).
   int64_t init_bytes = 0;
-  // Prepare: each further AllocatePersistentBuffer, in order.
-  std::vector<int64_t> prepare_bytes;
-  // Prepare: each RequestScratchBufferInArena, in order.
-  std::vector<int64_t> scratch_bytes;
+  std::vector<PrepareStep> prepare;
   // False when the op is not in the table (custom ops, builtins without a
   // row): the sizes are then a generous guess, and `note` says so.
   bool modelled = true;
@@ -136,7 +136,8 @@ struct KernelArenaUse {
 bool TflmArenaModelled(tflite::BuiltinOperator op);
 
 // The kernel table's answer for operator `op` of subgraph `sg`.
-KernelArenaUse TflmKernelArenaUse(const Model& model, size_t sg, const tflite::OperatorT& op);
+KernelArenaUse TflmKernelArenaUse(const Model& model, size_t sg, const tflite::OperatorT& op,
+                                  TflmTarget target);
 
 // --- The estimate ---------------------------------------------------------------
 
@@ -168,11 +169,29 @@ struct PersistentBreakdown {
   int64_t Total() const;
 };
 
+// The check that sets required_bytes (see the header comment).
+struct ArenaBound {
+  enum class Kind { kUsed, kTail, kTemp, kHead, kPlanner, kOverlap };
+  Kind kind = Kind::kUsed;
+  int64_t bytes = 0;      // the bound, before rounding up to 16
+  // The operator whose Prepare the check happened in (-1: none).
+  int subgraph = -1;
+  int op = -1;
+  std::string op_name;
+  int64_t planned_buffers = 0;  // for kPlanner
+
+  std::string Describe() const;  // "planner working memory (4 buffers x 40 B)"
+};
+
 struct ArenaEstimate {
-  int64_t total_bytes = 0;          // = nonpersistent_bytes + persistent_bytes
+  TflmTarget target = kDefaultTflmTarget;
+  int64_t required_bytes = 0;       // the smallest arena that works (a multiple of 16)
+  ArenaBound bound;                 // what sets required_bytes
+  int64_t used_bytes = 0;           // arena_used_bytes() = nonpersistent_bytes + persistent_bytes
   int64_t nonpersistent_bytes = 0;  // the greedy plan: tensors + scratch buffers
   int64_t persistent_bytes = 0;
   PersistentBreakdown persistent;
+  int64_t temp_peak_bytes = 0;      // the highest end of temporary memory from the arena start
   int64_t tensor_bytes = 0;         // sum of planned tensor sizes (before sharing)
   int64_t scratch_bytes = 0;        // sum of scratch buffer sizes (before sharing)
   std::vector<PlannedBuffer> buffers;
@@ -180,11 +199,11 @@ struct ArenaEstimate {
   // operator is modelled exactly.
   std::vector<std::string> approximations;
 
-  nlohmann::json ToJson() const;  // totals, breakdown, approximations, buffers
+  nlohmann::json ToJson() const;  // target, figures, bound, breakdown, approximations, buffers
   std::string ToText() const;     // a few lines for `inspect`
 };
 
 // Throws Error when a tensor has a type TFLM cannot size (STRING, ...).
-ArenaEstimate EstimateTflmArena(const Model& model);
+ArenaEstimate EstimateTflmArena(const Model& model, TflmTarget target);
 
 }  // namespace tinyforge

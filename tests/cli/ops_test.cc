@@ -6,8 +6,10 @@
 #include <set>
 
 #include "apps/op_matrix.h"
+#include "libconvert/interp/examples/op_examples.h"
 #include "libconvert/interp/fast/fast_table.h"
 #include "libconvert/interp/kernel.h"
+#include "libconvert/model/dtype.h"
 #include "quantize/op_rules.h"
 #include "tests/cli/cli_util.h"
 
@@ -17,10 +19,11 @@ namespace {
 using testing::ReadText;
 
 // Operators whose work is multiplying: a weight input in the quantization
-// rules, or a product of activations.
+// rules, or a product of activations. PRELU's alpha is a weight, but its
+// work is an elementwise product like MUL's, which MACs do not count.
 bool Multiplies(tflite::BuiltinOperator op) {
   const auto rule = quantize::FindOpRule(op);
-  return (rule && rule->weight_input >= 0) || op == tflite::BuiltinOperator_BATCH_MATMUL ||
+  return (rule && rule->weight_input >= 0 && op != tflite::BuiltinOperator_PRELU) || op == tflite::BuiltinOperator_BATCH_MATMUL ||
          op == tflite::BuiltinOperator_UNIDIRECTIONAL_SEQUENCE_LSTM || op == tflite::BuiltinOperator_SVDF;
 }
 
@@ -36,6 +39,16 @@ TEST(OpSupport, EveryOperatorWithAKernelIsKnownToEveryTable) {
         << "no quantization rule in quantize/op_rules.cc and no reason it stays float";
     if (Multiplies(row.op)) {
       EXPECT_TRUE(row.macs) << "multiplies but has no MAC formula (model/op_macs.cc)";
+    }
+  }
+}
+
+TEST(OpSupport, EveryReferenceTypeHasAnExampleModel) {
+  for (const OpMatrixRow& row : BuildOpMatrix()) {
+    for (const tflite::TensorType type : row.reference) {
+      SCOPED_TRACE(row.name + " " + TypeName(type));
+      EXPECT_FALSE(interp::OpExamplesFor(row.op, type).empty())
+          << "no one-operator example in libconvert/interp/examples";
     }
   }
 }

@@ -59,7 +59,7 @@ TEST(EmitFileTest, HeaderDescribesModelWithManifestFacts) {
   const auto entry = ManifestEntry("person_detect.tflite");
   ModelDescription model = ManifestDescription(entry);
   model.parameter_count = 12345;
-  model.arena_bytes = 81920;
+  model.arena = ArenaFigure{81920, "cortex-m4", "Cortex-M4 (32-bit, arm-none-eabi)"};
   TempDir dir;
   EmitRequest request =
       Request(test_util::ModelsDir() + "/person_detect.tflite", Format::kTflm, dir / "pd.cc");
@@ -71,7 +71,9 @@ TEST(EmitFileTest, HeaderDescribesModelWithManifestFacts) {
        {std::string("// person_detect.tflite as a C++ array for TensorFlow Lite Micro.\n"),
         "// sha256:     " + entry["sha256"].get<std::string>() + "\n",
         std::string("// bytes:      300,568\n"), std::string("// parameters: 12,345\n"),
-        std::string("// arena:      about 81,920 bytes"),
+        std::string("// arena:      81,920 bytes on Cortex-M4 (32-bit, arm-none-eabi), --target "
+                    "cortex-m4\n"),
+        std::string("constexpr unsigned int g_person_detect_model_data_arena_bytes = 81920;\n"),
         std::string("//   AVERAGE_POOL_2D, CONV_2D, DEPTHWISE_CONV_2D, RESHAPE, SOFTMAX\n"),
         std::string("//   [0] input: INT8 [1, 96, 96, 1], scale 0.007843138, zero point -1\n"),
         std::string("//   [0] MobilenetV1/Predictions/Reshape_1: INT8 [1, 2], scale "
@@ -79,6 +81,24 @@ TEST(EmitFileTest, HeaderDescribesModelWithManifestFacts) {
     EXPECT_NE(header.find(expected), std::string::npos) << expected << "\n---\n" << header;
   }
   EXPECT_EQ(header.rfind("// person_detect.tflite", 0), 0u) << "the header opens with it";
+}
+
+// The C header has the arena as a #define, with the same comment naming the target.
+TEST(EmitFileTest, CHeaderDefinesTheArena) {
+  TINYFORGE_REQUIRE_MODEL("person_detect.tflite");
+  ModelDescription model = ManifestDescription(ManifestEntry("person_detect.tflite"));
+  model.arena = ArenaFigure{85024, "host", "host (x86-64)"};
+  TempDir dir;
+  EmitRequest request = Request(test_util::ModelsDir() + "/person_detect.tflite", Format::kC, dir / "pd.c");
+  request.model = &model;
+  request.input_is_model = true;
+  EmitFile(request);
+  const std::string header = ReadFile(dir / "pd.h");
+  for (const std::string& expected : {std::string("// arena:      85,024 bytes on host (x86-64), --target host\n"),
+                                      std::string("#define person_detect_model_data_arena_bytes 85024u\n")}) {
+    EXPECT_NE(header.find(expected), std::string::npos) << expected << "\n---\n" << header;
+  }
+  EXPECT_EQ(header.find("constexpr"), std::string::npos) << header;
 }
 
 TEST(EmitFileTest, Sha256MatchesSha256sum) {
@@ -193,7 +213,7 @@ TEST(EmitFileTest, DescribeModelMatchesManifest) {
     if (entry.is_null()) continue;
     SCOPED_TRACE(file);
     const ModelDescription expected = ManifestDescription(entry);
-    const ModelDescription actual = DescribeModel(LoadModel(path));
+    const ModelDescription actual = DescribeModel(LoadModel(path), TflmTarget::kCortexM4);
     EXPECT_EQ(actual.op_names, expected.op_names);
     EXPECT_GE(actual.parameter_count, 0);
     if (file == "person_detect.tflite") {

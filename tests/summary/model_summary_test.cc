@@ -264,7 +264,7 @@ TEST(ModelSummary, ReportsOperatorsWithoutTflmKernel) {
     if (missing.empty()) {
       EXPECT_NE(text.find("TFLM: every operator has a kernel"), std::string::npos);
     } else {
-      EXPECT_NE(text.find("TFLM: no kernel for " + missing[0]), std::string::npos) << text;
+      EXPECT_NE(text.find("  no kernel for " + missing[0]), std::string::npos) << text;
     }
   }
 }
@@ -284,11 +284,12 @@ TEST(ModelSummary, JsonHasTheDocumentedSchema) {
   EXPECT_EQ(ToJson(s).dump(2), text);  // deterministic
   const auto j = nlohmann::ordered_json::parse(text);
 
-  EXPECT_EQ(j["schema"], "tinyforge.inspect/1");
+  EXPECT_EQ(j["schema"], "tinyforge.inspect/2");
   EXPECT_EQ(Keys(j), (std::vector<std::string>{"schema", "source", "description",
                                                 "schema_version", "totals", "subgraphs",
                                                 "tensor_types", "operator_usage",
-                                                "tflm_missing", "metadata", "signatures"}));
+                                                "tflm_missing", "tflm_type_problems", "tflm_runs",
+                                                "metadata", "signatures"}));
   EXPECT_EQ(Keys(j["totals"]), (std::vector<std::string>{"subgraphs", "operators", "tensors",
                                                          "parameters", "weight_bytes", "macs"}));
   EXPECT_EQ(j["totals"]["macs"], s.macs);
@@ -313,9 +314,11 @@ TEST(ModelSummary, JsonHasTheDocumentedSchema) {
   for (const auto& op : g["operators"]) {
     EXPECT_EQ(Keys(op), (std::vector<std::string>{"index", "op", "version", "inputs", "outputs",
                                                   "options", "fused_activation", "macs",
-                                                  "tflm_method"}));
+                                                  "tflm_method", "tflm_type_problem"}));
   }
   EXPECT_EQ(j["tflm_missing"], nlohmann::ordered_json::array());
+  EXPECT_EQ(j["tflm_type_problems"], nlohmann::ordered_json::array());
+  EXPECT_EQ(j["tflm_runs"], true);
   // person_detect's depthwise filters are quantized per channel on axis 3.
   bool saw_per_channel = false;
   for (const auto& op : g["operators"]) {
@@ -362,20 +365,39 @@ TEST(InspectCli, PrintsTextAndJson) {
   if (!std::filesystem::exists(kBinary)) GTEST_SKIP() << kBinary << " is not built";
   const std::string model = ModelPath("person_detect");
   std::string out;
-  // The arena TFLM itself reported for this model (golden tflm.json).
+  // What TFLM itself measured for this model (golden tflm.json): the used
+  // figure and the bisected minimum, on x86-64 and on the Cortex-M4.
   std::ifstream golden(testing::GoldenDir("person_detect") + "/tflm.json");
-  const int64_t tflm_arena = nlohmann::json::parse(golden)["arena_used_bytes"];
+  const nlohmann::json tflm = nlohmann::json::parse(golden);
+  const int64_t host_used = tflm["arena_used_bytes"];
+  const int64_t host_min = tflm["arena_min_bytes"];
+  const int64_t m4_min = tflm["cortex_m4"]["arena_min_bytes"];
 
+  // Text: the default target is the Cortex-M4, and each figure says what it is.
   ASSERT_EQ(RunTinyforge(kBinary + " inspect '" + model + "'", &out), 0);
   const std::string summary = FormatSummary(Summarize(LoadModel(model)));
   EXPECT_EQ(out.substr(0, summary.size()), summary);
-  EXPECT_NE(out.find("TFLM tensor arena: " + std::to_string(tflm_arena) + " bytes"), std::string::npos) << out;
+  EXPECT_NE(out.find("TFLM tensor arena on Cortex-M4"), std::string::npos) << out;
+  EXPECT_NE(out.find("  required: " + std::to_string(m4_min) + " bytes"), std::string::npos) << out;
 
-  ASSERT_EQ(RunTinyforge(kBinary + " inspect --json '" + model + "'", &out), 0);
+  ASSERT_EQ(RunTinyforge(kBinary + " inspect --target host '" + model + "'", &out), 0);
+  EXPECT_NE(out.find("  required: " + std::to_string(host_min) + " bytes"), std::string::npos) << out;
+  EXPECT_NE(out.find("  used:     " + std::to_string(host_used) + " bytes"), std::string::npos) << out;
+
+  ASSERT_EQ(RunTinyforge(kBinary + " inspect --json --target host '" + model + "'", &out), 0);
   auto j = nlohmann::ordered_json::parse(out);
-  EXPECT_EQ(j["tflm_arena"]["total_bytes"], tflm_arena);
+  EXPECT_EQ(j["tflm_arena"]["target"], "host");
+  EXPECT_EQ(j["tflm_arena"]["required_bytes"], host_min);
+  EXPECT_EQ(j["tflm_arena"]["used_bytes"], host_used);
   j.erase("tflm_arena");
   EXPECT_EQ(j, ToJson(Summarize(LoadModel(model))));
+
+  ASSERT_EQ(RunTinyforge(kBinary + " inspect --json '" + model + "'", &out), 0);
+  j = nlohmann::ordered_json::parse(out);
+  EXPECT_EQ(j["tflm_arena"]["target"], "cortex-m4");
+  EXPECT_EQ(j["tflm_arena"]["required_bytes"], m4_min);
+
+  EXPECT_EQ(RunTinyforge(kBinary + " inspect --target avr '" + model + "'", &out), 2);
 }
 
 TEST(InspectCli, BadInputExitsWithTwo) {
