@@ -36,6 +36,15 @@ void SetupOpsCommand(CLI::App& app);
 // (apps/options.cc).
 CLI::Option* AddThreadsOption(CLI::App& cmd, int& threads);
 
+// --max-memory SIZE on `cmd`: the memory budget (libconvert/base/
+// memory_budget.h) for what a model's shapes claim; the same flag and help on
+// every command that runs a model.
+CLI::Option* AddMaxMemoryOption(CLI::App& cmd);
+
+// --force on `cmd`: lets an output be an input file (no command overwrites
+// a file it reads otherwise); the same flag and help on every command.
+CLI::Option* AddForceOption(CLI::App& cmd, bool& force);
+
 // Writes `text` to standard output and flushes it; an Error when that fails
 // (a closed pipe, a full disk), so a command never reports success for
 // output that was lost.

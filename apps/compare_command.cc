@@ -137,6 +137,7 @@ void SetupCompareCommand(CLI::App& app) {
   cmd->add_option("--samples,-n", o->samples, "Compare only the first N samples (default: all)")
       ->check(CLI::PositiveNumber);
   AddThreadsOption(*cmd, o->threads);
+  AddMaxMemoryOption(*cmd);
   cmd->add_option("--max-drop", o->max_drop, "Fail when accuracy drops by more than PP percentage points (needs --labels)")
       ->check(CLI::Range(-100.0, 100.0));
   cmd->add_option("--min-agreement", o->min_agreement,

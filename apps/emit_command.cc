@@ -57,6 +57,7 @@ void RunReverse(const EmitOptions& options) {
   request.input_path = options.input;
   request.output_path = options.output;
   request.name = options.name;
+  request.force = options.force;
   emit::ReverseFile(request);
 }
 
@@ -100,6 +101,7 @@ void RunEmit(const EmitOptions& options) {
   request.resolver_path = options.resolver;
   request.model = description ? &*description : nullptr;
   request.input_is_model = is_model;
+  request.force = options.force;
   request.array.format = format;
   request.array.name = options.name;
   request.array.namespaces = emit::ParseNamespace(options.name_space);
@@ -172,6 +174,8 @@ void SetupEmitCommand(CLI::App& app) {
   emit->add_flag("--reverse", options->reverse,
                  "Read an array out of C/C++ source (ours, xxd -i's or TFLM's "
                  "generate_cc_arrays style) and write its bytes to -o");
+
+  AddForceOption(*emit, options->force);
 
   emit->callback([options, align, line_width, target]() {
     options->align_given = align->count() > 0;

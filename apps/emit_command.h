@@ -21,6 +21,7 @@ struct EmitOptions {
   int line_width = 80;     // --line-width
   std::string resolver;    // --resolver
   bool reverse = false;    // --reverse
+  bool force = false;      // --force: an output may be the input file
   TflmTarget target = kDefaultTflmTarget;  // --target: the build the arena size is for
 
   // Which of the options above were given on the command line (some do not

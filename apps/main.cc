@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     // One line, like every other bad-input error (CLI11's own printer adds a
     // second "Run with --help" line).
-    std::fprintf(stderr, "tinyforge: %s (see --help)\n", e.what());
+    std::fprintf(stderr, "tinyforge: %s (see --help)\n", tinyforge::EscapeControl(e.what()).c_str());
     return static_cast<int>(tinyforge::ErrorCode::kBadInput);
   } catch (const tinyforge::Error& e) {
     std::fprintf(stderr, "tinyforge: %s\n", e.what());
@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "tinyforge: out of memory\n");
     return static_cast<int>(tinyforge::ErrorCode::kInternal);
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "tinyforge: internal error: %s\n", e.what());
+    std::fprintf(stderr, "tinyforge: internal error: %s\n", tinyforge::EscapeControl(e.what()).c_str());
     return static_cast<int>(tinyforge::ErrorCode::kInternal);
   }
   return 0;

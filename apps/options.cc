@@ -6,12 +6,28 @@
 #include <string>
 
 #include "libconvert/base/error.h"
+#include "libconvert/base/memory_budget.h"
 
 namespace tinyforge {
 
 CLI::Option* AddThreadsOption(CLI::App& cmd, int& threads) {
   return cmd.add_option("--threads,-j", threads, "Worker threads (default 0: every core); results do not depend on it")
       ->check(CLI::NonNegativeNumber);
+}
+
+CLI::Option* AddMaxMemoryOption(CLI::App& cmd) {
+  return cmd
+      .add_option_function<std::string>(
+          "--max-memory",
+          [](const std::string& value) { SetMemoryBudget(ParseMemorySize(value, "--max-memory")); },
+          "Most memory for tensors and outputs whose size the model claims, e.g. 512M or 16G (default 4G); "
+          "a model that needs more is refused with the tensor and its size")
+      ->type_name("SIZE");
+}
+
+CLI::Option* AddForceOption(CLI::App& cmd, bool& force) {
+  return cmd.add_flag("--force", force,
+                      "Allow an output to be an input file itself (it is replaced atomically); refused otherwise");
 }
 
 void WriteStdout(const std::string& text) {

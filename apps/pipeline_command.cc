@@ -251,6 +251,7 @@ void SetupPipelineCommand(CLI::App& app) {
   cmd->add_option("--method", o->method, "Calibration range: minmax, percentile[:P] or mse (default minmax)");
   cmd->add_option("--out-dir,-o", o->out_dir, "Where every artifact goes (created if missing)")->required();
   AddThreadsOption(*cmd, o->threads);
+  AddMaxMemoryOption(*cmd);
   AddTargetOption(*cmd, o->target, "The TFLM build model_data.h's arena size is for");
   cmd->add_flag("--quiet,-q", o->quiet, "Print only warnings, failed checks and errors; no progress bars");
   cmd->callback([o] { RunPipeline(*o); });

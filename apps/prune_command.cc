@@ -209,7 +209,8 @@ void SetupPruneCommand(CLI::App& app) {
   cmd->add_option("--report", o->report, "Also write the report as JSON (schema tinyforge.prune/1)")
       ->type_name("FILE.json");
   AddThreadsOption(*cmd, o->threads);
-  cmd->add_flag("--force", o->force, "Allow -o to be the input file (replaced atomically)");
+  AddMaxMemoryOption(*cmd);
+  AddForceOption(*cmd, o->force);
   cmd->add_flag("--quiet,-q", o->quiet, "Print nothing on success");
   cmd->callback([o] { RunPrune(*o); });
 }

@@ -22,6 +22,7 @@
 #include "libconvert/interp/batch.h"
 #include "libconvert/data/model_inputs.h"
 #include "libconvert/model/model_io.h"
+#include "libconvert/model/verify.h"
 #include "libconvert/base/progress.h"
 #include "quantize/calibrator.h"
 #include "quantize/quantizer.h"
@@ -51,6 +52,7 @@ struct QuantizeCommandOptions {
   bool strict = false;
   int threads = 0;
   bool quiet = false;
+  bool force = false;  // an output may be an input file
 };
 
 // Uniform noise in [-1, 1] (seeded, so runs repeat) for every float input;
@@ -110,6 +112,26 @@ void Quantize(const QuantizeCommandOptions& o) {
                 ErrorCode::kBadInput);
   }
 
+  // All outputs or none: each goes to a temporary file beside it now (so a
+  // bad path fails before any work) and all are renamed into place at the
+  // end, after everything succeeded.
+  std::vector<std::string> inputs = {o.model, o.calibration_in};
+  inputs.insert(inputs.end(), o.calib.begin(), o.calib.end());
+  inputs.insert(inputs.end(), o.eval.begin(), o.eval.end());
+  std::vector<std::unique_ptr<AtomicFileWriter>> writers;
+  auto open_output = [&](const std::string& path) -> AtomicFileWriter* {
+    if (path.empty()) return nullptr;
+    RefuseOverwritingInput(path, inputs, o.force);
+    for (const auto& w : writers) {
+      if (w->path() == path) throw Error(path + ": given for two outputs; each needs its own file");
+    }
+    writers.push_back(std::make_unique<AtomicFileWriter>(path));
+    return writers.back().get();
+  };
+  AtomicFileWriter* model_out = open_output(o.output);
+  AtomicFileWriter* calibration_out = open_output(o.calibration_out);
+  AtomicFileWriter* report_out = open_output(o.report);
+
   const Model model = LoadModel(o.model);
   ModelInputArrays calib;
   if (o.calibration_in.empty()) {
@@ -154,18 +176,18 @@ void Quantize(const QuantizeCommandOptions& o) {
     calibration.on_sample = progress.Callback();
     table = quantize::Calibrate(model, calib_views, calibration);
   }
-  if (!o.calibration_out.empty()) {
-    WriteFileAtomic(o.calibration_out, quantize::CalibrationToJson(table).dump(1) + "\n");
-  }
+  if (calibration_out) calibration_out->Write(quantize::CalibrationToJson(table).dump(1) + "\n");
   const double calibrate_seconds = Seconds(start);
   quantize::QuantizeResult result = quantize::QuantizeModel(model, table, options);
-  SaveModel(result.model, o.output);
+  VerifyModel(result.model);
+  const std::vector<uint8_t> model_bytes = SerializeModel(result.model);
+  model_out->Write(model_bytes.data(), model_bytes.size());
   result.model.set_source(o.output);
   const double quantize_seconds = Seconds(start);
   for (const std::string& w : result.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
 
   const auto size_before = static_cast<size_t>(std::filesystem::file_size(o.model));
-  const auto size_after = static_cast<size_t>(std::filesystem::file_size(o.output));
+  const size_t size_after = model_bytes.size();
   nlohmann::ordered_json report;
   report["schema"] = "tinyforge.quantize/1";
   report["model"] = o.model;
@@ -215,7 +237,8 @@ void Quantize(const QuantizeCommandOptions& o) {
     report["comparison"] = CompareToJson(comparison);
     if (!o.quiet) std::printf("%s", CompareSummaryText(comparison, 50).c_str());
   }
-  if (!o.report.empty()) WriteFileAtomic(o.report, report.dump(1) + "\n");
+  if (report_out) report_out->Write(report.dump(1) + "\n");
+  for (const auto& w : writers) w->Commit();
 }
 
 }  // namespace
@@ -270,7 +293,9 @@ void SetupQuantizeCommand(CLI::App& app) {
   cmd->add_option("--report", o->report, "Write the report as JSON here");
   cmd->add_flag("--strict", o->strict, "Fail instead of keeping an operator float");
   AddThreadsOption(*cmd, o->threads);
+  AddMaxMemoryOption(*cmd);
   cmd->add_flag("--quiet,-q", o->quiet, "Print only warnings and errors");
+  AddForceOption(*cmd, o->force);
   cmd->callback([o] { Quantize(*o); });
 }
 

@@ -121,8 +121,7 @@ void SetupRewriteCommand(CLI::App& app) {
 
   cmd->add_option("MODEL", options->input, "The .tflite model to read")->required();
   cmd->add_option("-o,--output", options->output, "Where to write the rewritten model")->required();
-  cmd->add_flag("--force", options->force,
-                "Allow -o to be the input file itself (it is replaced atomically)");
+  AddForceOption(*cmd, options->force);
   cmd->add_flag("--align", options->rewrite.align,
                 "Start every buffer's data 16-byte aligned in the file. Converters do not "
                 "align (person_detect.tflite is not), and misaligned model data faults on "

@@ -4,10 +4,12 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "apps/commands.h"
+#include "libconvert/base/file_util.h"
 #include "libconvert/interp/batch.h"
 #include "libconvert/data/model_inputs.h"
 #include "libconvert/model/model_io.h"
@@ -46,9 +48,39 @@ struct RunOptions {
   bool quantize_inputs = false;
   bool quiet = false;
   bool reference = false;  // only the reference kernels (same integer bits, slower)
+  bool force = false;      // an output may overwrite an --input file
 };
 
+void RunInto(const RunOptions& o);
+
+// --output-dir, created if missing: an Error (bad input) when it cannot be
+// one (empty, a file, a name too long). Returns whether it was created here,
+// so a failed run can take it away again.
+bool MakeOutputDir(const std::string& dir) {
+  if (dir.empty()) throw Error("--output-dir is empty; give a directory ('.' for the current one)");
+  std::error_code ec;
+  const bool existed = std::filesystem::exists(dir, ec);
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw Error(dir + ": cannot create the output directory: " + ec.message());
+  if (!std::filesystem::is_directory(dir, ec)) throw Error(dir + ": is not a directory (--output-dir needs one)");
+  return !existed;
+}
+
 void Run(const RunOptions& o) {
+  // The directory is checked before any work; a failure after it was
+  // created removes it, and the outputs are renamed into it together at the
+  // end, so a failed run leaves nothing behind.
+  const bool created = MakeOutputDir(o.output_dir);
+  try {
+    RunInto(o);
+  } catch (...) {
+    std::error_code ec;
+    if (created) std::filesystem::remove_all(o.output_dir, ec);
+    throw;
+  }
+}
+
+void RunInto(const RunOptions& o) {
   const Model model = LoadModel(o.model);
   const ModelInputArrays arrays = ReadModelInputs(model, o.inputs, o.quantize_inputs);
   const std::vector<DatasetView> views = ViewModelInputs(model, arrays);
@@ -59,10 +91,16 @@ void Run(const RunOptions& o) {
       interp::RunDataset(model, views, o.threads, interp::InterpreterOptions{o.reference});
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  std::filesystem::create_directories(o.output_dir);
+  std::vector<std::unique_ptr<AtomicFileWriter>> writers;
   for (size_t k = 0; k < outputs.size(); ++k) {
     const std::string path = (std::filesystem::path(o.output_dir) / ("output_" + std::to_string(k) + ".npy")).string();
-    WriteNpy(path, outputs[k]);
+    RefuseOverwritingInput(path, o.inputs, o.force);
+    writers.push_back(std::make_unique<AtomicFileWriter>(path));
+    WriteNpy(*writers.back(), outputs[k]);
+  }
+  for (const auto& w : writers) w->Commit();
+  for (size_t k = 0; k < outputs.size(); ++k) {
+    const std::string& path = writers[k]->path();
     if (!o.quiet) {
       std::printf("%s  %s %s", path.c_str(), DTypeName(outputs[k].dtype), ShapeToString(outputs[k].shape).c_str());
       const size_t per_sample = outputs[k].NumElements() / std::max<size_t>(samples, 1);
@@ -96,6 +134,8 @@ void SetupRunCommand(CLI::App& app) {
   cmd->add_option("--input,-i", options->inputs, "A .npy file for the next model input")->required();
   cmd->add_option("--output-dir,-o", options->output_dir, "Where output_K.npy go (default: .)");
   AddThreadsOption(*cmd, options->threads);
+  AddMaxMemoryOption(*cmd);
+  AddForceOption(*cmd, options->force);
   cmd->add_flag("--quantize-inputs", options->quantize_inputs,
                 "Quantize float data for int8/int16 inputs with each input's scale and zero point");
   cmd->add_flag("--quiet,-q", options->quiet, "Print nothing on success");

@@ -9,6 +9,7 @@
 #include "emit/sha256.h"
 #include "emit/xxd.h"
 #include "libconvert/base/error.h"
+#include "libconvert/base/file_util.h"
 
 namespace tinyforge::emit {
 namespace {
@@ -140,6 +141,9 @@ EmitResult EmitFile(const EmitRequest& request, std::FILE* standard_output) {
   if (!header_path.empty()) outputs.push_back(header_path);
   if (!request.resolver_path.empty()) outputs.push_back(request.resolver_path);
   CheckDistinct(outputs);
+  for (const std::string& output : outputs) {
+    if (!IsStandardOutput(output)) RefuseOverwritingInput(output, {request.input_path}, request.force);
+  }
 
   FileSource source(request.input_path);
   const uint64_t size = source.size();
@@ -213,6 +217,9 @@ EmitResult EmitFile(const EmitRequest& request, std::FILE* standard_output) {
 ReverseResult ReverseFile(const ReverseRequest& request, std::FILE* standard_output) {
   if (!request.name.empty() && !IsIdentifierSyntax(request.name)) {
     throw Error("invalid --name '" + request.name + "': not a C identifier");
+  }
+  if (!IsStandardOutput(request.output_path)) {
+    RefuseOverwritingInput(request.output_path, {request.input_path}, request.force);
   }
   FileSource source(request.input_path);
   Output output(request.output_path, standard_output);

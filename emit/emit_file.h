@@ -39,6 +39,8 @@ struct EmitRequest {
   const ModelDescription* model = nullptr;
   // The input is a model (array names end in _model_data).
   bool input_is_model = false;
+  // Allow an output to be the input file itself (--force); refused otherwise.
+  bool force = false;
 };
 
 struct EmitResult {
@@ -56,6 +58,7 @@ struct ReverseRequest {
   std::string input_path;   // C/C++ source
   std::string output_path;  // the bytes; "" or "-" for standard output
   std::string name;         // the array; "" when the source has only one
+  bool force = false;       // allow output_path to be the input file (--force)
 };
 
 ReverseResult ReverseFile(const ReverseRequest& request,

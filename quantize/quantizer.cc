@@ -274,12 +274,8 @@ class Quantizer : private RecurrentContext {
     if (model_.IsConstant(t)) {
       const Span<const float> v = model_.ConstantValues<float>(t);
       if (v.size() == 0) return {0.0f, 0.0f};
+      // Finite: QuantizeModel checked every float constant first.
       const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
-      if (!std::isfinite(*lo) || !std::isfinite(*hi)) {
-        throw Error(source_.source() + ": constant tensor " + std::to_string(index) + " '" + t.name +
-                        "' holds NaN or infinity and cannot be quantized",
-                    ErrorCode::kBadInput);
-      }
       return {*lo, *hi};
     }
     const auto it = table_.ranges.find(index);
@@ -525,6 +521,26 @@ class Quantizer : private RecurrentContext {
 
 }  // namespace
 
+namespace {
+
+// Every float constant must be finite: a NaN or infinite weight has no int8
+// value (its scale would be infinite or NaN), so it is the file's problem.
+void CheckFiniteConstants(const Model& model) {
+  const auto& tensors = model.subgraph(0).tensors;
+  for (size_t t = 0; t < tensors.size(); ++t) {
+    if (tensors[t]->type != tflite::TensorType_FLOAT32 || !model.IsConstant(*tensors[t])) continue;
+    const Span<const float> values = model.ConstantValues<float>(*tensors[t]);
+    for (size_t i = 0; i < values.size(); ++i) {
+      if (std::isfinite(values[i])) continue;
+      throw Error(model.source() + ": subgraph 0, tensor " + std::to_string(t) + " (" + QuotedName(tensors[t]->name) +
+                  "): element " + std::to_string(i) + " is " + std::to_string(values[i]) +
+                  "; only finite float constants can be quantized");
+    }
+  }
+}
+
+}  // namespace
+
 QuantizeResult QuantizeModel(const Model& float_model, const CalibrationTable& table, const QuantizeOptions& options) {
   if (float_model.num_subgraphs() != 1) {
     throw Error(float_model.source() + ": has " + std::to_string(float_model.num_subgraphs()) +
@@ -536,6 +552,7 @@ QuantizeResult QuantizeModel(const Model& float_model, const CalibrationTable& t
                 "outputs, or --io float)",
                 ErrorCode::kBadInput);
   }
+  CheckFiniteConstants(float_model);
   return Quantizer(float_model, table, options).Run();
 }
 

@@ -15,10 +15,18 @@ enum class ErrorCode : int {
   kInternal = 3,     // a bug in tinyforge
 };
 
+// `text` with every control character (C0, DEL, and C1 as UTF-8 encodes it)
+// written as \xNN: text from a file (tensor names, custom op codes, paths)
+// can then neither split a message into lines nor send a terminal escape
+// sequence. Other bytes, UTF-8 included, pass unchanged.
+std::string EscapeControl(const std::string& text);
+
 class Error : public std::runtime_error {
  public:
-  explicit Error(std::string message, ErrorCode code = ErrorCode::kBadInput)
-      : std::runtime_error(std::move(message)), code_(code) {}
+  // Every message goes through EscapeControl here, the one place, so it is
+  // always one inert line whatever model text it quotes.
+  explicit Error(const std::string& message, ErrorCode code = ErrorCode::kBadInput)
+      : std::runtime_error(EscapeControl(message)), code_(code) {}
   ErrorCode code() const { return code_; }
   int exit_code() const { return static_cast<int>(code_); }
 

@@ -91,6 +91,12 @@ AtomicFileWriter::AtomicFileWriter(std::string path) : path_(std::move(path)) {
   if (path_.empty() || path_.back() == '/') {
     throw Error("'" + path_ + "': not a file path");
   }
+  // Refused here rather than when Commit() renames onto it, so a command
+  // writing several files fails before it has committed any of them.
+  struct stat st;
+  if (::stat(path_.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    throw Error(path_ + ": is a directory; give a file path");
+  }
   for (int attempt = 0; attempt < 100; ++attempt) {
     temp_path_ = TempName(path_);
     fd_ = ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
@@ -156,6 +162,19 @@ void AtomicFileWriter::Commit() {
     throw Error(path_ + ": cannot replace with the new contents: " + OsReason(err));
   }
   committed_ = true;
+}
+
+void RefuseOverwritingInput(const std::string& output, const std::vector<std::string>& inputs, bool force) {
+  if (force) return;
+  struct stat out;
+  if (::stat(output.c_str(), &out) != 0) return;  // does not exist yet
+  for (const std::string& input : inputs) {
+    struct stat in;
+    if (::stat(input.c_str(), &in) == 0 && in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
+      throw Error(output + ": refusing to overwrite the input file " + (input == output ? "" : input + " ") +
+                  "with the output; choose another output path, or give --force to replace it");
+    }
+  }
 }
 
 }  // namespace tinyforge

@@ -21,10 +21,16 @@ namespace tinyforge {
 std::vector<uint8_t> ReadFileBytes(const std::string& path);
 
 // Replaces `path` with `size` bytes from `data` atomically (see above).
+// A `path` that is a directory is refused before anything is written.
 void WriteFileAtomic(const std::string& path, const void* data, size_t size);
 inline void WriteFileAtomic(const std::string& path, std::string_view text) {
   WriteFileAtomic(path, text.data(), text.size());
 }
+
+// Throws Error when `output` is one of `inputs` (the same file, however
+// spelled: a link or another path to it) unless `force`: no command
+// overwrites a file it reads unless told to, with --force on every command.
+void RefuseOverwritingInput(const std::string& output, const std::vector<std::string>& inputs, bool force);
 
 // Streaming form of WriteFileAtomic, for outputs built piece by piece:
 //

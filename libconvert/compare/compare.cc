@@ -9,6 +9,7 @@
 
 #include "libconvert/model/dtype.h"
 #include "libconvert/base/error.h"
+#include "libconvert/compare/evaluate.h"
 #include "libconvert/compare/layer_matching.h"
 #include "libconvert/interp/batch.h"
 #include "libconvert/data/model_inputs.h"
@@ -150,6 +151,8 @@ CompareResult CompareModels(const Model& reference, const Model& candidate,
                     std::to_string(result.outputs.size()) + ")",
                 ErrorCode::kBadInput);
   }
+  CheckLabelsFitOutput(reference, options.label_output, labels);
+  CheckLabelsFitOutput(candidate, options.label_output, labels);
 
   LayerMatching matching;
   if (options.layers) matching = MatchLayers(reference, candidate);

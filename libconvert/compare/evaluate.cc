@@ -2,8 +2,24 @@
 
 #include "libconvert/base/error.h"
 #include "libconvert/interp/batch.h"
+#include "libconvert/model/verify.h"
 
 namespace tinyforge {
+
+void CheckLabelsFitOutput(const Model& model, size_t output, const std::vector<int64_t>& labels) {
+  const auto& g = model.subgraph(0);
+  if (labels.empty() || output >= g.outputs.size()) return;
+  const tflite::TensorT& scores = model.tensor(0, g.outputs[output]);
+  const int64_t classes = ElementCount(scores.shape);
+  for (size_t s = 0; s < labels.size(); ++s) {
+    if (labels[s] >= classes) {
+      throw Error(model.source() + ": label " + std::to_string(s) + " is " + std::to_string(labels[s]) + ", but output " +
+                      std::to_string(output) + " (" + QuotedName(scores.name) + ") scores " + std::to_string(classes) +
+                      " classes (labels 0 to " + std::to_string(classes - 1) + ")",
+                  ErrorCode::kBadInput);
+    }
+  }
+}
 
 ClassifierResult EvaluateClassifier(const Model& model, const std::vector<DatasetView>& inputs,
                                     const std::vector<int64_t>& labels, int threads, size_t output,
@@ -20,6 +36,8 @@ ClassifierResult EvaluateClassifier(const Model& model, const std::vector<Datase
                     std::to_string(samples) + " samples",
                 ErrorCode::kBadInput);
   }
+
+  CheckLabelsFitOutput(model, output, labels);
 
   ClassifierResult result;
   result.predictions.resize(samples);

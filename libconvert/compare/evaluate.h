@@ -18,6 +18,11 @@ struct ClassifierResult {
   ConfusionMatrix confusion;         // empty when no labels were given
 };
 
+// Throws Error (bad input) naming `model` when a label is not a class index
+// output `output` scores (one of its elements per sample): such a label is
+// the labels file's mistake, and its value would size the confusion matrix.
+void CheckLabelsFitOutput(const Model& model, size_t output, const std::vector<int64_t>& labels);
+
 // Runs every sample (inputs already in the model's input types, see
 // model_inputs.h) and takes the argmax of output `output` (its real values,
 // so int8 and float outputs rank alike). With labels (one per sample), also

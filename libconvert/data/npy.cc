@@ -170,19 +170,23 @@ std::vector<uint8_t> EncodeNpyHeader(DType dtype, const std::vector<int64_t>& sh
   return out;
 }
 
-void WriteNpy(const std::string& path, const NpyArray& array) {
+void WriteNpy(AtomicFileWriter& writer, const NpyArray& array) {
   const std::optional<size_t> expected = ByteSize(array.shape, DTypeSize(array.dtype));
   if (!expected || *expected != array.data.size()) {
-    throw Error(path + ": cannot write " + DTypeName(array.dtype) + " " +
+    throw Error(writer.path() + ": cannot write " + DTypeName(array.dtype) + " " +
                     ShapeToString(array.shape) + ": array holds " +
                     std::to_string(array.data.size()) + " data bytes, shape needs " +
                     (expected ? std::to_string(*expected) : std::string("too many")),
                 ErrorCode::kInternal);
   }
   const std::vector<uint8_t> header = EncodeNpyHeader(array.dtype, array.shape);
-  AtomicFileWriter writer(path);
   writer.Write(header.data(), header.size());
   writer.Write(array.data.data(), array.data.size());
+}
+
+void WriteNpy(const std::string& path, const NpyArray& array) {
+  AtomicFileWriter writer(path);
+  WriteNpy(writer, array);
   writer.Commit();
 }
 

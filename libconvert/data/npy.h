@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "libconvert/base/error.h"
+#include "libconvert/base/file_util.h"
 #include "libconvert/base/span.h"
 
 namespace tinyforge {
@@ -115,5 +116,8 @@ std::vector<uint8_t> EncodeNpyHeader(DType dtype, const std::vector<int64_t>& sh
 // numpy.save. Throws Error (kInternal) if data.size() does not match the
 // shape, Error (kBadInput) on I/O failure.
 void WriteNpy(const std::string& path, const NpyArray& array);
+// The same into `writer`, uncommitted: a command writing several files
+// commits them together once all are written.
+void WriteNpy(AtomicFileWriter& writer, const NpyArray& array);
 
 }  // namespace tinyforge

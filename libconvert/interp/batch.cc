@@ -7,8 +7,11 @@
 #include <mutex>
 #include <thread>
 
+#include "libconvert/base/checked_math.h"
+#include "libconvert/base/memory_budget.h"
 #include "libconvert/data/model_inputs.h"
 #include "libconvert/model/dtype.h"
+#include "libconvert/model/verify.h"
 
 namespace tinyforge::interp {
 
@@ -93,18 +96,35 @@ std::vector<NpyArray> RunDataset(const Model& model, const std::vector<DatasetVi
   bool batched = false;
   for (const DatasetView& view : inputs) batched = batched || view.batched();
 
-  std::vector<NpyArray> outputs;
+  // The output arrays' sizes are checked and reserved against the memory
+  // budget before any of them is allocated.
+  std::vector<std::pair<DType, std::vector<int64_t>>> shapes;
+  int64_t total = 0, largest = -1;
+  std::string largest_name;
   for (int index : g.outputs) {
     const tflite::TensorT& t = model.tensor(0, index);
+    const std::string name = model.source() + ": output " + QuotedName(t.name);
     const auto dtype = NpyDTypeOf(t.type);
-    if (!dtype) {
-      throw Error(model.source() + ": output '" + t.name + "' has type " + TypeName(t.type) +
-                  ", which .npy files cannot hold");
-    }
+    if (!dtype) throw Error(name + " has type " + TypeName(t.type) + ", which .npy files cannot hold");
     std::vector<int64_t> shape(t.shape.begin(), t.shape.end());
     if (batched) shape.insert(shape.begin(), static_cast<int64_t>(samples));
-    outputs.push_back(NpyArray::Zeros(*dtype, shape));
+    const std::optional<int64_t> count = CheckedProduct(shape);
+    const int64_t bytes = count ? DenseBytes(t.type, *count) : -1;
+    const std::optional<int64_t> sum = bytes >= 0 ? CheckedAdd(total, bytes) : std::nullopt;
+    if (!sum) throw Error(name + " of shape " + ShapeString(t.shape) + " for " + std::to_string(samples) +
+                          " samples has more elements than tinyforge can count");
+    total = *sum;
+    if (bytes > largest) {
+      largest = bytes;
+      largest_name = "output " + QuotedName(t.name) + " of shape " + ShapeString(t.shape);
+    }
+    shapes.emplace_back(*dtype, std::move(shape));
   }
+  const MemoryReservation memory(total, model.source() + ": the output arrays for " + std::to_string(samples) +
+                                            " sample" + (samples == 1 ? "" : "s") + " (the largest, " +
+                                            largest_name + ")");
+  std::vector<NpyArray> outputs;
+  for (const auto& [dtype, shape] : shapes) outputs.push_back(NpyArray::Zeros(dtype, shape));
 
   ForEachSample(model, samples, threads, [&](Interpreter& interpreter, size_t s, int) {
     SetInputs(interpreter, inputs, s);

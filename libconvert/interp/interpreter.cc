@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cstring>
 
+#include "libconvert/base/checked_math.h"
 #include "libconvert/model/dtype.h"
+#include "libconvert/model/verify.h"
 
 namespace tinyforge::interp {
 
@@ -17,10 +19,15 @@ Interpreter::Interpreter(const Model& model, size_t subgraph, InterpreterOptions
   outputs_ = g.outputs;
 }
 
+// Sizes every tensor (checked: a shape may claim more elements than int64
+// holds), reserves the storage of the non-constant ones against the memory
+// budget, and only then allocates it.
 void Interpreter::InitTensors() {
   const auto& g = model_.subgraph(subgraph_);
-  tensors_.resize(g.tensors.size());
-  storage_.resize(g.tensors.size());
+  tensors_.assign(g.tensors.size(), RuntimeTensor{});
+  storage_.assign(g.tensors.size(), {});
+  int64_t total = 0;
+  size_t largest = 0;
   for (size_t i = 0; i < g.tensors.size(); ++i) {
     const tflite::TensorT& meta = *g.tensors[i];
     RuntimeTensor& t = tensors_[i];
@@ -35,20 +42,53 @@ void Interpreter::InitTensors() {
                          ? 0
                          : static_cast<int32_t>(meta.quantization->zero_point[0]);
     }
-    const int64_t bytes = DenseBytes(meta.type, t.shape.FlatSize());
-    t.bytes = bytes > 0 ? static_cast<size_t>(bytes) : 0;
+    const std::optional<int64_t> count = CheckedProduct(meta.shape);
+    if (!count || (ElementSize(meta.type) > 0 && DenseBytes(meta.type, *count) < 0)) {
+      Fail(i, "shape " + ShapeString(meta.shape) + " has more elements than tinyforge can count");
+    }
+    const int64_t bytes = std::max<int64_t>(DenseBytes(meta.type, *count), 0);
     if (model_.IsConstant(meta) && !meta.is_variable) {
       // Constant data stays in the model; kernels only read it.
       t.constant = true;
       const Span<const uint8_t> data = model_.ConstantBytes(meta);
+      if (data.size() < static_cast<uint64_t>(bytes)) {
+        Fail(i, "shape " + ShapeString(meta.shape) + " of " + TypeName(meta.type) + " needs " +
+                    std::to_string(bytes) + " bytes, but its buffer holds " + std::to_string(data.size()));
+      }
       t.data = const_cast<uint8_t*>(data.data());
       t.bytes = data.size();
-    } else {
-      storage_[i].assign(t.bytes, 0);
-      t.data = storage_[i].data();
-      if (t.variable) InitVariable(t);
+      continue;
     }
+    t.bytes = static_cast<size_t>(bytes);
+    const std::optional<int64_t> sum = CheckedAdd(total, bytes);
+    if (!sum) Fail(i, "the subgraph's tensors need more bytes than tinyforge can count");
+    total = *sum;
+    if (t.bytes > tensors_[largest].bytes || tensors_[largest].constant) largest = i;
   }
+  memory_ = MemoryReservation();
+  if (total > 0) {
+    memory_ = MemoryReservation(
+        total, model_.source() + ": subgraph " + std::to_string(subgraph_) + "'s tensors (the largest, " +
+                   TensorName(largest) + " of shape " + ShapeString(g.tensors[largest]->shape) + ", " +
+                   std::to_string(tensors_[largest].bytes) + " bytes)");
+  }
+  for (size_t i = 0; i < tensors_.size(); ++i) {
+    RuntimeTensor& t = tensors_[i];
+    if (t.constant) continue;
+    storage_[i].assign(t.bytes, 0);
+    t.data = storage_[i].data();
+    if (t.variable) InitVariable(t);
+  }
+}
+
+std::string Interpreter::TensorName(size_t index) const {
+  const auto& tensors = model_.subgraph(subgraph_).tensors;
+  return "tensor " + std::to_string(index) +
+         (index < tensors.size() ? " (" + QuotedName(tensors[index]->name) + ")" : std::string());
+}
+
+void Interpreter::Fail(size_t tensor, const std::string& what) const {
+  throw Error(model_.source() + ": subgraph " + std::to_string(subgraph_) + ", " + TensorName(tensor) + ": " + what);
 }
 
 // As TFLM resets a variable (recurrent state): an int8 tensor is filled with
@@ -113,8 +153,8 @@ void Interpreter::Prepare() {
     for (int i : op.outputs) {
       RuntimeTensor* t = &tensors_[static_cast<size_t>(i)];
       if (t->constant) {
-        throw Error(model_.source() + ": " + model_.OpLocation(subgraph_, o) + ": output tensor " +
-                    std::to_string(i) + " ('" + t->meta->name + "') has constant data");
+        throw Error(model_.source() + ": " + model_.OpLocation(subgraph_, o) + ": output " +
+                    TensorName(static_cast<size_t>(i)) + " has constant data");
       }
       outs.push_back(t);
     }

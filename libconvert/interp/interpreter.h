@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "libconvert/base/memory_budget.h"
 #include "libconvert/interp/kernel.h"
 #include "libconvert/interp/tensor.h"
 #include "libconvert/interp/thread_pool.h"
@@ -83,6 +84,10 @@ class Interpreter {
  private:
   void InitTensors();
   void InitVariable(RuntimeTensor& t);
+  // "tensor 3 ('conv/weights')".
+  std::string TensorName(size_t index) const;
+  // Throws Error naming the model, the subgraph and tensor `tensor`.
+  [[noreturn]] void Fail(size_t tensor, const std::string& what) const;
 
   const Model& model_;
   size_t subgraph_;
@@ -91,6 +96,7 @@ class Interpreter {
   std::vector<int> outputs_;
   std::vector<RuntimeTensor> tensors_;
   std::vector<std::vector<uint8_t>> storage_;  // per tensor; empty for constants
+  MemoryReservation memory_;                   // storage_'s bytes, against the budget
   std::unique_ptr<ThreadPool> pool_;  // when options_.threads > 1
   GraphLinks links_;
   std::vector<EvalFn> evals_;

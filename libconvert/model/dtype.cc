@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "libconvert/base/checked_math.h"
+
 namespace tinyforge {
 
 size_t ElementSize(tflite::TensorType type) {
@@ -36,7 +38,7 @@ int64_t DenseBytes(tflite::TensorType type, int64_t count) {
       return (count + 3) / 4;
     default: {
       const size_t size = ElementSize(type);
-      return size == 0 ? -1 : count * static_cast<int64_t>(size);
+      return size == 0 ? -1 : CheckedMul(count, static_cast<int64_t>(size)).value_or(-1);
     }
   }
 }

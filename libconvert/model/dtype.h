@@ -14,7 +14,8 @@ namespace tinyforge {
 size_t ElementSize(tflite::TensorType type);
 
 // Bytes a dense constant of `count` elements occupies, sub-byte types packed
-// two (or four) to a byte as TFLite stores them. -1 when not determinable.
+// two (or four) to a byte as TFLite stores them. -1 when not determinable
+// (no fixed element size, or the size overflows int64).
 int64_t DenseBytes(tflite::TensorType type, int64_t count);
 
 // "FLOAT32", "INT8", ... ("TYPE_<n>" for a value our schema does not know).

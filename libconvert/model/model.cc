@@ -4,6 +4,8 @@
 #include <limits>
 #include <sstream>
 
+#include "libconvert/base/checked_math.h"
+
 namespace tinyforge {
 
 Model::Model(std::unique_ptr<tflite::ModelT> model, std::string source)
@@ -157,15 +159,12 @@ std::vector<int> Model::TensorUseCounts(size_t sg) const {
 }
 
 int64_t ElementCount(const std::vector<int32_t>& shape) {
-  int64_t n = 1;
   for (int32_t d : shape) {
     if (d < 0) throw Error("negative dimension in shape " + ShapeString(shape));
-    if (d != 0 && n > std::numeric_limits<int64_t>::max() / d) {
-      throw Error("shape " + ShapeString(shape) + " has too many elements");
-    }
-    n *= d;
   }
-  return n;
+  const std::optional<int64_t> n = CheckedProduct(shape);
+  if (!n) throw Error("shape " + ShapeString(shape) + " has too many elements");
+  return *n;
 }
 
 std::string ShapeString(const std::vector<int32_t>& shape) {

@@ -1,8 +1,6 @@
 #include "libconvert/model/model_io.h"
 
 #include <cstring>
-#include <filesystem>
-#include <system_error>
 
 #include "libconvert/base/file_util.h"
 #include "libconvert/model/verify.h"
@@ -132,13 +130,7 @@ std::vector<uint8_t> SerializeModel(const Model& model, const WriteOptions& opti
 }
 
 void SaveModel(const Model& model, const std::string& path, const SaveOptions& options) {
-  if (!options.allow_overwrite_source && !model.source().empty()) {
-    std::error_code ec;
-    if (std::filesystem::equivalent(path, model.source(), ec)) {
-      throw Error(path + ": refusing to overwrite the model's own input file; choose another "
-                         "output path (or allow overwriting explicitly)");
-    }
-  }
+  if (!model.source().empty()) RefuseOverwritingInput(path, {model.source()}, options.allow_overwrite_source);
   VerifyModel(model);
   const std::vector<uint8_t> bytes = SerializeModel(model, options);
   WriteFileAtomic(path, bytes.data(), bytes.size());

@@ -4,22 +4,12 @@
 #include <array>
 #include <initializer_list>
 
+#include "libconvert/base/checked_math.h"
+
 namespace tinyforge {
 namespace {
 
 using Shape = std::vector<int32_t>;
-
-// Product of dims, or nullopt when a dim is negative (unknown) or the product
-// overflows: the MACs of such an operator are reported as 0, not guessed.
-std::optional<int64_t> KnownElements(const Shape& shape) {
-  int64_t n = 1;
-  for (const int32_t d : shape) {
-    if (d < 0) return std::nullopt;
-    if (d != 0 && n > INT64_MAX / d) return std::nullopt;
-    n *= d;
-  }
-  return n;
-}
 
 // The operands of one operator, as the formulas read them.
 class Operands {
@@ -39,17 +29,18 @@ class Operands {
   const tflite::OperatorT& op_;
 };
 
-// elements(shape) * factors; 0 when anything is unknown or it overflows.
+// elements(shape) * factors; 0 when anything is unknown (a negative dim) or
+// it overflows: the MACs of such an operator are reported as 0, not guessed.
 int64_t Product(const Shape* shape, std::initializer_list<int64_t> factors) {
   if (shape == nullptr) return 0;
-  const std::optional<int64_t> n = KnownElements(*shape);
+  const std::optional<int64_t> n = CheckedProduct(*shape);
   if (!n) return 0;
-  int64_t p = *n;
+  std::optional<int64_t> p = n;
   for (const int64_t f : factors) {
-    if (f < 0 || (f != 0 && p > INT64_MAX / f)) return 0;
-    p *= f;
+    if (f < 0 || !p) return 0;
+    p = CheckedMul(*p, f);
   }
-  return p;
+  return p.value_or(0);
 }
 
 bool Is4D(const Shape* s) { return s != nullptr && s->size() == 4; }
@@ -58,7 +49,10 @@ bool Is4D(const Shape* s) { return s != nullptr && s->size() == 4; }
 int64_t WeightElements(const Operands& o, std::initializer_list<size_t> inputs) {
   int64_t sum = 0;
   for (const size_t i : inputs) {
-    if (const Shape* w = o.in(i)) sum += KnownElements(*w).value_or(0);
+    const Shape* w = o.in(i);
+    const std::optional<int64_t> next = CheckedAdd(sum, w ? CheckedProduct(*w).value_or(0) : 0);
+    if (!next) return 0;
+    sum = *next;
   }
   return sum;
 }
@@ -94,19 +88,19 @@ int64_t BatchMatMul(const Operands& o) {
 int64_t SequenceLstm(const Operands& o) {
   const Shape* input = o.in(0);  // [batch, time, n_input] or time major
   if (input == nullptr || input->empty() || input->back() <= 0) return 0;
-  const std::optional<int64_t> elements = KnownElements(*input);
+  const std::optional<int64_t> elements = CheckedProduct(*input);
   if (!elements) return 0;
   // Inputs 1-4: input-to-gate weights, 5-8: recurrent weights, 16: projection.
   const int64_t steps = *elements / input->back();
   const int64_t weights = WeightElements(o, {1, 2, 3, 4, 5, 6, 7, 8, 16});
-  return weights > 0 && steps > INT64_MAX / weights ? 0 : steps * weights;
+  return CheckedMul(steps, weights).value_or(0);
 }
 
 int64_t Svdf(const Operands& o) {
   const Shape* input = o.in(0);  // [batch, input_size]
   if (input == nullptr || input->size() != 2 || (*input)[0] < 0) return 0;
   const int64_t weights = WeightElements(o, {1, 2});  // weights_feature, weights_time
-  return weights > 0 && (*input)[0] > INT64_MAX / weights ? 0 : (*input)[0] * weights;
+  return CheckedMul((*input)[0], weights).value_or(0);
 }
 
 struct MacRule {

@@ -12,25 +12,6 @@ constexpr size_t kMaxQuotedName = 64;
 // computed, so the size (up to 16 bytes an element) cannot overflow int64.
 constexpr int64_t kMaxConstantElements = int64_t{1} << 56;
 
-// Control characters as \xNN, so text from a file cannot break a message
-// into several lines.
-std::string EscapeControl(const std::string& text) {
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    const unsigned char u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) {
-      out += "\\x";
-      out += kHex[u >> 4];
-      out += kHex[u & 0xf];
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 // The checks below on unions: a set type must come with a table of a type
 // our schema knows (the object API leaves the value null otherwise, and
 // packing it dereferences null).
@@ -78,7 +59,7 @@ class Checker {
 
  private:
   [[noreturn]] void Fail(const std::string& what) const {
-    throw Error(model_.source() + ": " + EscapeControl(what));
+    throw Error(model_.source() + ": " + what);
   }
 
   // `field` of an object at `where` is a union of type `type` whose name in
@@ -197,7 +178,15 @@ class Checker {
       if (d < 0) Fail(where + ": negative dimension in shape " + ShapeString(t.shape));
     }
     CheckBufferIndex(t.buffer, where);
-    if (model_.IsConstant(t) && !t.sparsity) {
+    // A sparse tensor's buffer holds compressed values and index vectors, not
+    // shape x element size bytes; every reader here (and TFLM, which has no
+    // sparse kernels) reads constants dense, so such a file is refused whole.
+    if (t.sparsity) {
+      Fail(where + " is a sparse tensor (it has a sparsity table); TFLite Micro has no sparse "
+                   "kernels and tinyforge reads only dense tensors: convert the model without "
+                   "sparsity");
+    }
+    if (model_.IsConstant(t)) {
       const int64_t count = CheckedElementCount(t.shape, where);
       const int64_t expected = DenseBytes(t.type, count);
       const size_t got = m_.buffers[t.buffer]->data.size();
@@ -208,7 +197,6 @@ class Checker {
       }
     }
     if (t.quantization) CheckQuantization(t, where);
-    if (t.sparsity) CheckSparsity(*t.sparsity, where);
   }
 
   // ElementCount, failing with `where` instead of overflowing, and refusing
@@ -222,20 +210,6 @@ class Checker {
       count *= d;
     }
     return count;
-  }
-
-  void CheckSparsity(const tflite::SparsityParametersT& s, const std::string& where) const {
-    for (size_t i = 0; i < s.dim_metadata.size(); ++i) {
-      const tflite::DimensionMetadataT& d = *s.dim_metadata[i];
-      const std::string at = where + ": sparsity dim_metadata " + std::to_string(i);
-      for (const auto* u : {&d.array_segments, &d.array_indices}) {
-        if (UnionHoldsItsTable(*u)) continue;
-        FailUnion(at, u == &d.array_segments ? "array_segments" : "array_indices", u->type,
-                  u->type <= tflite::SparseIndexVector_MAX
-                      ? tflite::EnumNameSparseIndexVector(u->type)
-                      : nullptr);
-      }
-    }
   }
 
   void CheckQuantization(const tflite::TensorT& t, const std::string& where) const {

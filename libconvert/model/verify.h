@@ -14,9 +14,10 @@ namespace tinyforge {
 // equal shape x element size; quantization arrays consistent with
 // quantized_dimension and the shape; every operator input produced before it
 // is used; each tensor produced at most once; no >2 GB external buffer
-// storage; every union (operator options, quantization details, sparse
-// index vectors) whose type is set holds a table of a type our schema knows,
-// since the writer would otherwise dereference a missing table.
+// storage; no sparse tensors (TFLM has no sparse kernels; every reader here
+// reads constants dense); every union (operator options, quantization
+// details) whose type is set holds a table of a type our schema knows, since
+// the writer would otherwise dereference a missing table.
 void VerifyModel(const Model& model);
 
 // A name read from a file, quoted for a one-line message: 'name', with

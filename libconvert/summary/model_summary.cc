@@ -2,12 +2,21 @@
 
 #include <map>
 
+#include "libconvert/base/checked_math.h"
 #include "libconvert/model/op_macs.h"
 #include "libconvert/tflm/op_types.h"
 #include "libconvert/tflm/ops.h"
 
 namespace tinyforge {
 namespace {
+
+// total + macs; an Error naming the model when the sum does not fit int64
+// (shapes in a hostile file can claim that much work).
+int64_t AddMacs(const Model& model, int64_t total, int64_t macs) {
+  const std::optional<int64_t> sum = CheckedAdd(total, macs);
+  if (!sum) throw Error(model.source() + ": the model's multiply-accumulate count overflows 64 bits");
+  return *sum;
+}
 
 QuantSummary SummarizeQuant(const tflite::TensorT& t) {
   QuantSummary q;
@@ -91,7 +100,7 @@ ModelSummary Summarize(const Model& model) {
 
     for (size_t i = 0; i < graph.operators.size(); ++i) {
       OperatorSummary op = SummarizeOperator(model, sg, i);
-      g.macs += op.macs;
+      g.macs = AddMacs(model, g.macs, op.macs);
       if (op.tflm_type_problem) {
         s.tflm_type_problems.push_back(model.OpLocation(sg, i) + ": " + *op.tflm_type_problem);
       }
@@ -103,7 +112,7 @@ ModelSummary Summarize(const Model& model) {
     }
     s.num_tensors += static_cast<int64_t>(g.num_tensors);
     s.num_operators += static_cast<int64_t>(g.operators.size());
-    s.macs += g.macs;
+    s.macs = AddMacs(model, s.macs, g.macs);
     s.subgraphs.push_back(std::move(g));
   }
 

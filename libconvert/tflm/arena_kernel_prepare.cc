@@ -4,6 +4,7 @@
 // so their order against the persistent allocations matters (arena.h).
 #include <algorithm>
 
+#include "libconvert/base/checked_math.h"
 #include "libconvert/tflm/arena_kernels.h"
 #include "libconvert/tflm/arena_layout.h"
 
@@ -16,11 +17,13 @@ int64_t Rank(const tflite::TensorT* t) { return t ? static_cast<int64_t>(t->shap
 int64_t Dim(const tflite::TensorT* t, size_t i) {
   return t && i < t->shape.size() ? t->shape[i] : 0;
 }
+// Elements of `t`, saturated at 2^40: far past the 4 GiB any arena buffer
+// may take (the replay refuses it by name), yet small enough that the sizes
+// below (a few bytes times elements, plus headers) cannot overflow.
 int64_t Elements(const tflite::TensorT* t) {
+  constexpr int64_t kSaturated = int64_t{1} << 40;
   if (t == nullptr) return 0;
-  int64_t n = 1;
-  for (int32_t d : t->shape) n *= d;
-  return n;
+  return std::min(CheckedProduct(t->shape).value_or(kSaturated), kSaturated);
 }
 bool TypeIs(const tflite::TensorT* t, TensorType type) { return t && t->type == type; }
 bool IsInt8Or16(const tflite::TensorT* t) {

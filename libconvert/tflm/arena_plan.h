@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "libconvert/model/model.h"
@@ -19,8 +21,17 @@ struct ScratchRequest {
 };
 
 // Bytes TFLM sizes a tensor's buffer at (TfLiteEvalTensorByteLength); throws
-// Error for a type TFLM cannot size.
+// Error for a type TFLM cannot size or a size past kMaxArenaBufferBytes.
 int64_t TensorBytes(const Model& model, size_t sg, int index);
+
+// The most one arena buffer may take: more than a 32-bit microcontroller can
+// address is certainly a hostile or broken shape, and with every buffer
+// under it (and a flatbuffer's < 2^31 tensors) no arena sum can overflow.
+constexpr int64_t kMaxArenaBufferBytes = int64_t{1} << 32;
+
+// `bytes` when 0 <= bytes <= kMaxArenaBufferBytes, else an Error naming
+// `what` (a located tensor or operator; nullopt: the size overflowed).
+int64_t CheckedBufferBytes(const Model& model, std::optional<int64_t> bytes, const std::string& what);
 
 // The "OfflineMemoryAllocation" metadata: one offset per tensor of all
 // subgraphs together (-1: planned online); empty when the model has none.

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cstring>
 
+#include "libconvert/base/checked_math.h"
 #include "libconvert/base/error.h"
+#include "libconvert/model/verify.h"
 #include "libconvert/tflm/arena.h"
 #include "libconvert/tflm/arena_layout.h"
 #include "libconvert/tflm/arena_plan.h"
@@ -102,17 +104,27 @@ class LifetimeMarker {
 
 }  // namespace
 
+int64_t CheckedBufferBytes(const Model& model, std::optional<int64_t> bytes, const std::string& what) {
+  if (!bytes || *bytes < 0 || *bytes > kMaxArenaBufferBytes) {
+    throw Error(model.source() + ": " + what + " needs " +
+                (bytes && *bytes >= 0 ? std::to_string(*bytes) + " bytes, " : std::string("a size that overflows, ")) +
+                "more than any microcontroller arena holds (4 GiB)");
+  }
+  return *bytes;
+}
+
 int64_t TensorBytes(const Model& model, size_t sg, int index) {
   const tflite::TensorT& t = model.tensor(sg, index);
+  const std::string where = "subgraph " + std::to_string(sg) + ", tensor " + std::to_string(index) + " (" +
+                            QuotedName(t.name) + ")";
   const int64_t element = TflmTypeSize(t.type);
   if (element == 0) {
-    throw Error(model.source() + ": subgraph " + std::to_string(sg) + ", tensor " +
-                std::to_string(index) + " (" + t.name + "): TFLM cannot size a tensor of type " +
+    throw Error(model.source() + ": " + where + ": TFLM cannot size a tensor of type " +
                 std::to_string(static_cast<int>(t.type)));
   }
-  int64_t count = 1;
-  for (int32_t d : t.shape) count *= d;
-  return count * element;
+  const std::optional<int64_t> count = CheckedProduct(t.shape);
+  return CheckedBufferBytes(model, count ? CheckedMul(*count, element) : std::nullopt,
+                            where + " of shape " + ShapeString(t.shape));
 }
 
 std::vector<int32_t> OfflineOffsets(const Model& model) {

@@ -188,6 +188,7 @@ ArenaEstimate EstimateTflmArena(const Model& model, TflmTarget target) {
     for (size_t i = 0; i < kernels[sg].size(); ++i) {
       const tflite::OperatorT& op = *model.subgraph(sg).operators[i];
       arena.SetOperator(static_cast<int>(sg), static_cast<int>(i), model.OpName(op));
+      const std::string where = model.OpLocation(sg, i);
       for (const PrepareStep& step : kernels[sg][i].prepare) {
         switch (step.kind) {
           case PrepareStep::Kind::kTempInput:
@@ -196,11 +197,13 @@ ArenaEstimate EstimateTflmArena(const Model& model, TflmTarget target) {
             break;
           case PrepareStep::Kind::kPersistent:
           case PrepareStep::Kind::kPersistentUnwritten:
-            arena.Persistent(step.value, kTflmArenaAlignment, &p.op_data,
+            arena.Persistent(tflm_arena::CheckedBufferBytes(model, step.value, where + ": its kernel data"),
+                             kTflmArenaAlignment, &p.op_data,
                              step.kind == PrepareStep::Kind::kPersistent);
             break;
           case PrepareStep::Kind::kScratch:
-            scratch.push_back({sg, static_cast<int>(i), step.value});
+            scratch.push_back({sg, static_cast<int>(i),
+                               tflm_arena::CheckedBufferBytes(model, step.value, where + ": its scratch buffer")});
             break;
         }
       }

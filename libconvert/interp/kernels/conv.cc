@@ -8,6 +8,7 @@
 
 #include "libconvert/interp/fast/fast_kernels.h"
 #include "libconvert/interp/kernels/kernels.h"
+#include "libconvert/interp/operand_check.h"
 #include "libconvert/interp/ref/conv.h"
 #include "libconvert/interp/ref/depthwise_conv.h"
 #include "libconvert/interp/ref/fully_connected.h"
@@ -132,10 +133,11 @@ EvalFn FastThroughPad(PrepareContext& ctx, const Params& params, const ref::Shap
   return fast(params, in_shape, input);
 }
 
+// The bias, if any: one `type` value per output channel.
 template <typename T>
-const T* BiasData(PrepareContext& ctx, const RuntimeTensor* bias, tflite::TensorType type) {
+const T* BiasData(PrepareContext& ctx, const RuntimeTensor* bias, tflite::TensorType type, int32_t channels) {
   if (!bias) return nullptr;
-  ctx.RequireType(*bias, type, "the bias");
+  OperandCheck(ctx, *bias, "the bias").Type(type).Elements(channels, "one per output channel");
   return bias->Data<T>();
 }
 
@@ -158,7 +160,7 @@ EvalFn PrepareConv2D(PrepareContext& ctx) {
       ctx.RequireType(*o.filter, tflite::TensorType_FLOAT32, "the filter");
       const auto params = ctx.Located([&] { return ref::PrepareConvFloat(opts, in_shape, filter_shape, out_shape); });
       const float *x = o.input->Data<float>(), *w = o.filter->Data<float>();
-      const float* b = BiasData<float>(ctx, o.bias, tflite::TensorType_FLOAT32);
+      const float* b = BiasData<float>(ctx, o.bias, tflite::TensorType_FLOAT32, filter_shape.dim(0));
       float* y = o.output->Data<float>();
       return FastOr(
           ctx, *o.filter,
@@ -173,7 +175,7 @@ EvalFn PrepareConv2D(PrepareContext& ctx) {
       const auto q = Quantization(ctx, *o.input, *o.filter, *o.output);
       const auto params = ctx.Located([&] { return ref::PrepareConvInt8(opts, in_shape, filter_shape, out_shape, q); });
       const int8_t *x = o.input->Data<int8_t>(), *w = o.filter->Data<int8_t>();
-      const int32_t* b = BiasData<int32_t>(ctx, o.bias, tflite::TensorType_INT32);
+      const int32_t* b = BiasData<int32_t>(ctx, o.bias, tflite::TensorType_INT32, filter_shape.dim(0));
       int8_t* y = o.output->Data<int8_t>();
       return FastOr(
           ctx, *o.filter,
@@ -191,10 +193,10 @@ EvalFn PrepareConv2D(PrepareContext& ctx) {
       const int8_t* w = o.filter->Data<int8_t>();
       int16_t* y = o.output->Data<int16_t>();
       if (UsesInt32Accumulator(o.bias, options.quantized_bias_type)) {
-        const int32_t* b = BiasData<int32_t>(ctx, o.bias, tflite::TensorType_INT32);
+        const int32_t* b = BiasData<int32_t>(ctx, o.bias, tflite::TensorType_INT32, filter_shape.dim(0));
         return [=] { ref::ConvInt16x8Acc32(params, in_shape, x, filter_shape, w, b, out_shape, y); };
       }
-      const int64_t* b = BiasData<int64_t>(ctx, o.bias, tflite::TensorType_INT64);
+      const int64_t* b = BiasData<int64_t>(ctx, o.bias, tflite::TensorType_INT64, filter_shape.dim(0));
       return [=] { ref::ConvInt16x8(params, in_shape, x, filter_shape, w, b, out_shape, y); };
     }
   }
@@ -223,7 +225,7 @@ EvalFn PrepareDepthwiseConv2D(PrepareContext& ctx) {
       const auto params =
           ctx.Located([&] { return ref::PrepareDepthwiseConvFloat(opts, in_shape, filter_shape, out_shape); });
       const float *x = o.input->Data<float>(), *w = o.filter->Data<float>();
-      const float* b = BiasData<float>(ctx, o.bias, tflite::TensorType_FLOAT32);
+      const float* b = BiasData<float>(ctx, o.bias, tflite::TensorType_FLOAT32, filter_shape.dim(3));
       float* y = o.output->Data<float>();
       return FastOr(
           ctx, *o.filter,
@@ -239,7 +241,7 @@ EvalFn PrepareDepthwiseConv2D(PrepareContext& ctx) {
       const auto params =
           ctx.Located([&] { return ref::PrepareDepthwiseConvInt8(opts, in_shape, filter_shape, out_shape, q); });
       const int8_t *x = o.input->Data<int8_t>(), *w = o.filter->Data<int8_t>();
-      const int32_t* b = BiasData<int32_t>(ctx, o.bias, tflite::TensorType_INT32);
+      const int32_t* b = BiasData<int32_t>(ctx, o.bias, tflite::TensorType_INT32, filter_shape.dim(3));
       int8_t* y = o.output->Data<int8_t>();
       return FastOr(
           ctx, *o.filter,
@@ -256,7 +258,7 @@ EvalFn PrepareDepthwiseConv2D(PrepareContext& ctx) {
           ctx.Located([&] { return ref::PrepareDepthwiseConvInt16x8(opts, in_shape, filter_shape, out_shape, q); });
       const int16_t* x = o.input->Data<int16_t>();
       const int8_t* w = o.filter->Data<int8_t>();
-      const int64_t* b = BiasData<int64_t>(ctx, o.bias, tflite::TensorType_INT64);
+      const int64_t* b = BiasData<int64_t>(ctx, o.bias, tflite::TensorType_INT64, filter_shape.dim(3));
       int16_t* y = o.output->Data<int16_t>();
       return [=] { ref::DepthwiseConvInt16x8(params, in_shape, x, filter_shape, w, b, out_shape, y); };
     }
@@ -279,7 +281,7 @@ EvalFn PrepareFullyConnected(PrepareContext& ctx) {
                       "or keep its weights float");
       const auto params = ctx.Located([&] { return ref::PrepareFullyConnectedFloat(act, in_shape, w_shape, out_shape); });
       const float *x = o.input->Data<float>(), *w = o.filter->Data<float>();
-      const float* b = BiasData<float>(ctx, o.bias, tflite::TensorType_FLOAT32);
+      const float* b = BiasData<float>(ctx, o.bias, tflite::TensorType_FLOAT32, w_shape.dim(0));
       float* y = o.output->Data<float>();
       return FastOr(ctx, *o.filter, [&] { return fast::FullyConnectedFloat(params, in_shape, x, w_shape, w, b, out_shape, y, ctx.thread_pool()); },
                     [=] { ref::FullyConnectedFloat(params, in_shape, x, w_shape, w, b, out_shape, y); });
@@ -290,7 +292,7 @@ EvalFn PrepareFullyConnected(PrepareContext& ctx) {
       const auto params = ctx.Located(
           [&] { return ref::PrepareFullyConnectedInt8(act, in_shape, w_shape, out_shape, q, bias_scale); });
       const int8_t *x = o.input->Data<int8_t>(), *w = o.filter->Data<int8_t>();
-      const int32_t* b = BiasData<int32_t>(ctx, o.bias, tflite::TensorType_INT32);
+      const int32_t* b = BiasData<int32_t>(ctx, o.bias, tflite::TensorType_INT32, w_shape.dim(0));
       int8_t* y = o.output->Data<int8_t>();
       return FastOr(ctx, *o.filter, [&] { return fast::FullyConnectedInt8(params, in_shape, x, w_shape, w, b, out_shape, y, ctx.thread_pool()); },
                     [=] { ref::FullyConnectedInt8(params, in_shape, x, w_shape, w, b, out_shape, y); });
@@ -304,10 +306,10 @@ EvalFn PrepareFullyConnected(PrepareContext& ctx) {
       const int8_t* w = o.filter->Data<int8_t>();
       int16_t* y = o.output->Data<int16_t>();
       if (UsesInt32Accumulator(o.bias, options.quantized_bias_type)) {
-        const int32_t* b = BiasData<int32_t>(ctx, o.bias, tflite::TensorType_INT32);
+        const int32_t* b = BiasData<int32_t>(ctx, o.bias, tflite::TensorType_INT32, w_shape.dim(0));
         return [=] { ref::FullyConnectedInt16x8Acc32(params, in_shape, x, w_shape, w, b, out_shape, y); };
       }
-      const int64_t* b = BiasData<int64_t>(ctx, o.bias, tflite::TensorType_INT64);
+      const int64_t* b = BiasData<int64_t>(ctx, o.bias, tflite::TensorType_INT64, w_shape.dim(0));
       return [=] { ref::FullyConnectedInt16x8(params, in_shape, x, w_shape, w, b, out_shape, y); };
     }
   }

@@ -1,0 +1,150 @@
+// Hostile models end to end: each is built in the test (model builder), saved,
+// and given to the built `tinyforge`, which must exit 2 with one stderr line
+// naming the file and the problem, and leave no output behind. Each run
+// takes milliseconds (nothing large is ever allocated).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "libconvert/data/npy.h"
+#include "libconvert/model/model_builder.h"
+#include "libconvert/model/model_io.h"
+#include "tests/cli/cli_util.h"
+
+namespace tinyforge {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::CountLines;
+using testing::RunResult;
+using testing::RunTinyforge;
+
+class CliHostile : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = testing::TempDir("cli_hostile");
+    out_ = dir_ + "/out";
+    x_ = dir_ + "/x.npy";
+    NpyArray x = NpyArray::Zeros(DType::kFloat32, {2});
+    WriteNpy(x_, x);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::string Save(Model model) {
+    const std::string path = dir_ + "/m.tflite";
+    SaveModel(model, path);
+    return path;
+  }
+
+  // `tinyforge ARGS` must fail as the file comment says, mentioning `part`.
+  RunResult ExpectRefused(const std::vector<std::string>& args, const std::string& model, const std::string& part) {
+    const RunResult r = RunTinyforge(dir_, args);
+    EXPECT_EQ(r.status, 2) << r.err;
+    EXPECT_EQ(CountLines(r.err), 1u) << r.err;
+    EXPECT_EQ(r.err.rfind("tinyforge: " + model + ": ", 0), 0u) << r.err;
+    EXPECT_NE(r.err.find(part), std::string::npos) << "expected '" << part << "' in: " << r.err;
+    EXPECT_FALSE(fs::exists(out_)) << "output left behind";
+    return r;
+  }
+
+  std::string dir_, out_, x_;
+};
+
+// x [2] + y (a constant [2]) -> z of `out_shape`, named `out_name`.
+Model AddModel(const std::vector<int32_t>& out_shape, const std::string& out_name = "z") {
+  ModelBuilder b;
+  const int x = b.AddTensor("x", tflite::TensorType_FLOAT32, {2});
+  const int y = b.AddConstant<float>("y", {2}, {1.0f, 2.0f});
+  const int z = b.AddTensor(out_name, tflite::TensorType_FLOAT32, out_shape);
+  b.AddOperator(tflite::BuiltinOperator_ADD, {x, y}, {z}, tflite::AddOptionsT{});
+  b.SetInputs({x});
+  b.SetOutputs({z});
+  return b.Build("m");
+}
+
+TEST_F(CliHostile, ShortBiasIsRefusedByRun) {
+  TF_REQUIRE_BINARY();
+  ModelBuilder b;
+  const int x = b.AddTensor("x", tflite::TensorType_FLOAT32, {1, 2});
+  const int w = b.AddConstant<float>("w", {3, 2}, std::vector<float>(6, 0.5f));
+  const int bias = b.AddConstant<float>("bias", {1}, {1.0f});
+  const int y = b.AddTensor("y", tflite::TensorType_FLOAT32, {1, 3});
+  b.AddOperator(tflite::BuiltinOperator_FULLY_CONNECTED, {x, w, bias}, {y}, tflite::FullyConnectedOptionsT{});
+  b.SetInputs({x});
+  b.SetOutputs({y});
+  const std::string model = Save(b.Build("m"));
+  NpyArray in = NpyArray::Zeros(DType::kFloat32, {1, 2});
+  WriteNpy(x_, in);
+  ExpectRefused({"run", model, "-i", x_, "-o", out_, "--reference"}, model,
+                "the bias 'bias' has 1 elements (shape [1]), expected one per output channel (3)");
+  ExpectRefused({"run", model, "-i", x_, "-o", out_}, model, "the bias 'bias' has 1 elements");
+}
+
+TEST_F(CliHostile, ClaimedShapeOverTheMemoryBudgetIsRefusedBeforeAllocating) {
+  TF_REQUIRE_BINARY();
+  const std::string model = Save(AddModel({2048, 1024, 1024}, "huge"));  // 8 GiB claimed
+  ExpectRefused({"run", model, "-i", x_, "-o", out_}, model,
+                "(the largest, output 'huge' of shape [2048,1024,1024]) needs 8.0 GiB, which exceeds the memory "
+                "budget of 4.0 GiB (raise it with --max-memory)");
+}
+
+TEST_F(CliHostile, MaxMemoryIsTheBudget) {
+  TF_REQUIRE_BINARY();
+  const std::string model = Save(AddModel({2}));
+  ExpectRefused({"run", model, "-i", x_, "-o", out_, "--max-memory", "16"}, model,
+                "subgraph 0's tensors (the largest, tensor 0 ('x') of shape [2], 8 bytes) needs 16 B, which with 8 B "
+                "already in use exceeds the memory budget of 16 B");
+  const RunResult ok = RunTinyforge(dir_, {"run", model, "-i", x_, "-o", out_, "--max-memory", "1M", "-q"});
+  EXPECT_EQ(ok.status, 0) << ok.err;
+  EXPECT_TRUE(fs::exists(out_ + "/output_0.npy"));
+  fs::remove_all(out_);
+  const RunResult bad = RunTinyforge(dir_, {"run", model, "-i", x_, "-o", out_, "--max-memory", "lots"});
+  EXPECT_EQ(bad.status, 2);
+  EXPECT_EQ(CountLines(bad.err), 1u) << bad.err;
+  EXPECT_NE(bad.err.find("--max-memory 'lots' is not a memory size"), std::string::npos) << bad.err;
+  EXPECT_FALSE(fs::exists(out_));
+}
+
+TEST_F(CliHostile, OverflowingShapeIsRefusedByRunAndInspect) {
+  TF_REQUIRE_BINARY();
+  const std::string model = Save(AddModel({2147483647, 2147483647, 2147483647}));
+  ExpectRefused({"run", model, "-i", x_, "-o", out_}, model, "has more elements than tinyforge can count");
+  const RunResult r = ExpectRefused({"inspect", model}, model, "[2147483647,2147483647,2147483647]");
+  EXPECT_EQ(r.out.find('-'), std::string::npos) << r.out;  // no negative counts printed before it
+}
+
+TEST_F(CliHostile, MacCountOverflowIsRefusedByInspect) {
+  TF_REQUIRE_BINARY();
+  // Two FULLY_CONNECTED operators that each claim 2^62 MACs (weights given as
+  // an input, so no constant data backs the shapes): the total overflows.
+  ModelBuilder b;
+  const int x = b.AddTensor("x", tflite::TensorType_FLOAT32, {1, 4});
+  const int w = b.AddTensor("w", tflite::TensorType_FLOAT32, {1 << 30, 4});
+  const int y1 = b.AddTensor("y1", tflite::TensorType_FLOAT32, {1 << 30, 1 << 30});
+  const int y2 = b.AddTensor("y2", tflite::TensorType_FLOAT32, {1 << 30, 1 << 30});
+  b.AddOperator(tflite::BuiltinOperator_FULLY_CONNECTED, {x, w, -1}, {y1}, tflite::FullyConnectedOptionsT{});
+  b.AddOperator(tflite::BuiltinOperator_FULLY_CONNECTED, {x, w, -1}, {y2}, tflite::FullyConnectedOptionsT{});
+  b.SetInputs({x, w});
+  b.SetOutputs({y1, y2});
+  const std::string model = Save(b.Build("m"));
+  const RunResult r = RunTinyforge(dir_, {"inspect", model});
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_EQ(CountLines(r.err), 1u) << r.err;
+  EXPECT_EQ(r.err.rfind("tinyforge: " + model + ": ", 0), 0u) << r.err;
+  EXPECT_EQ(r.out.find('-'), std::string::npos) << r.out;
+}
+
+TEST_F(CliHostile, TensorNamesCannotSplitTheErrorLineOrEscapeToTheTerminal) {
+  TF_REQUIRE_BINARY();
+  const std::string model = Save(AddModel({2147483647, 2147483647, 2147483647}, "z\nFAKE LINE\x1b]0;title\x07"));
+  const RunResult r = RunTinyforge(dir_, {"inspect", model});
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_EQ(CountLines(r.err), 1u) << r.err;
+  EXPECT_NE(r.err.find("'z\\x0aFAKE LINE\\x1b]0;title\\x07'"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find('\x1b'), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tinyforge

@@ -1,0 +1,194 @@
+// Models that are structurally valid but carry hostile contents, built in the
+// test with the model builder: every one must be refused with one Error
+// (kBadInput) that names the model and the problem, at load or at Prepare,
+// before any kernel can read past a buffer or allocate what a shape claims.
+// The models are tiny; the whole file runs in milliseconds.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "libconvert/base/memory_budget.h"
+#include "libconvert/interp/interpreter.h"
+#include "libconvert/model/model_builder.h"
+#include "libconvert/model/model_io.h"
+
+namespace tinyforge {
+namespace {
+
+constexpr char kSource[] = "hostile.tflite";
+using Op = tflite::BuiltinOperator;
+
+// The message of the Error `f` throws, checked for the contract above; ""
+// (and a test failure) when it throws nothing.
+template <typename F>
+std::string Rejection(F f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    const std::string message = e.what();
+    EXPECT_EQ(e.code(), ErrorCode::kBadInput) << message;
+    EXPECT_EQ(message.rfind(std::string(kSource) + ": ", 0), 0u) << message;
+    EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+    return message;
+  }
+  ADD_FAILURE() << "expected an Error";
+  return "";
+}
+
+std::string PrepareRejection(const Model& model) {
+  return Rejection([&] {
+    interp::Interpreter interpreter(model);
+    interpreter.Prepare();
+  });
+}
+
+void ExpectHas(const std::string& message, const std::string& part) {
+  EXPECT_NE(message.find(part), std::string::npos) << "expected '" << part << "' in: " << message;
+}
+
+// A conv-like operator `op` on float [1,4,4,2] input with `channels` output
+// channels and a bias of `bias_elements` values.
+Model FloatConvLike(Op op, int bias_elements) {
+  constexpr int kChannels = 3;
+  ModelBuilder b;
+  std::vector<int32_t> in_shape = {1, 4, 4, 2}, w_shape, out_shape;
+  if (op == tflite::BuiltinOperator_CONV_2D) {
+    w_shape = {kChannels, 1, 1, 2};
+    out_shape = {1, 4, 4, kChannels};
+  } else if (op == tflite::BuiltinOperator_DEPTHWISE_CONV_2D) {
+    w_shape = {1, 1, 1, 2};
+    out_shape = {1, 4, 4, 2};
+  } else {
+    in_shape = {1, 2};
+    w_shape = {kChannels, 2};
+    out_shape = {1, kChannels};
+  }
+  const int x = b.AddTensor("x", tflite::TensorType_FLOAT32, in_shape);
+  const int w = b.AddConstant<float>("w", w_shape, std::vector<float>(static_cast<size_t>(ElementCount(w_shape)), 0.5f));
+  const int bias = b.AddConstant<float>("bias", {bias_elements}, std::vector<float>(static_cast<size_t>(bias_elements), 1.0f));
+  const int y = b.AddTensor("y", tflite::TensorType_FLOAT32, out_shape);
+  if (op == tflite::BuiltinOperator_CONV_2D) {
+    tflite::Conv2DOptionsT o;
+    o.stride_h = o.stride_w = 1;
+    b.AddOperator(op, {x, w, bias}, {y}, o);
+  } else if (op == tflite::BuiltinOperator_DEPTHWISE_CONV_2D) {
+    tflite::DepthwiseConv2DOptionsT o;
+    o.stride_h = o.stride_w = 1;
+    o.depth_multiplier = 1;
+    b.AddOperator(op, {x, w, bias}, {y}, o);
+  } else {
+    b.AddOperator(op, {x, w, bias}, {y}, tflite::FullyConnectedOptionsT{});
+  }
+  b.SetInputs({x});
+  b.SetOutputs({y});
+  return b.Build(kSource);
+}
+
+// An int8 FULLY_CONNECTED [1,2] x [3,2] with an int32 bias of `bias_elements`.
+Model Int8FullyConnected(int bias_elements) {
+  ModelBuilder b;
+  const int x = b.AddTensor("x", tflite::TensorType_INT8, {1, 2}, Quant::PerTensor(0.5f, 0));
+  const int w = b.AddConstant<int8_t>("w", {3, 2}, std::vector<int8_t>(6, 1), Quant::PerTensor(0.25f, 0));
+  const int bias = b.AddConstant<int32_t>("bias", {bias_elements}, std::vector<int32_t>(static_cast<size_t>(bias_elements), 7),
+                                          Quant::PerTensor(0.125f, 0));
+  const int y = b.AddTensor("y", tflite::TensorType_INT8, {1, 3}, Quant::PerTensor(1.0f, 0));
+  b.AddOperator(tflite::BuiltinOperator_FULLY_CONNECTED, {x, w, bias}, {y}, tflite::FullyConnectedOptionsT{});
+  b.SetInputs({x});
+  b.SetOutputs({y});
+  return b.Build(kSource);
+}
+
+// A float ADD of two inputs of `shape`.
+Model FloatAdd(const std::vector<int32_t>& shape, const std::string& name = "sum") {
+  ModelBuilder b;
+  const int x = b.AddTensor("x", tflite::TensorType_FLOAT32, shape);
+  const int y = b.AddTensor("y", tflite::TensorType_FLOAT32, shape);
+  const int z = b.AddTensor(name, tflite::TensorType_FLOAT32, shape);
+  b.AddOperator(tflite::BuiltinOperator_ADD, {x, y}, {z}, tflite::AddOptionsT{});
+  b.SetInputs({x, y});
+  b.SetOutputs({z});
+  return b.Build(kSource);
+}
+
+TEST(OperandContract, ShortBiasIsRefusedByEveryConvLikeKernel) {
+  for (const Op op : {tflite::BuiltinOperator_CONV_2D, tflite::BuiltinOperator_DEPTHWISE_CONV_2D,
+                      tflite::BuiltinOperator_FULLY_CONNECTED}) {
+    SCOPED_TRACE(tflite::EnumNameBuiltinOperator(op));
+    const int channels = op == tflite::BuiltinOperator_DEPTHWISE_CONV_2D ? 2 : 3;
+    // The right length prepares (so the failures below are the bias's).
+    const Model good = FloatConvLike(op, channels);  // outlives its interpreter
+    interp::Interpreter good_interpreter(good);
+    EXPECT_NO_THROW(good_interpreter.Prepare());
+    for (const int wrong : {1, channels + 1}) {
+      const std::string message = PrepareRejection(FloatConvLike(op, wrong));
+      ExpectHas(message, "operator 0 (" + std::string(tflite::EnumNameBuiltinOperator(op)) + ")");
+      ExpectHas(message, "the bias 'bias' has " + std::to_string(wrong) + " elements");
+      ExpectHas(message, "one per output channel (" + std::to_string(channels) + ")");
+    }
+  }
+  const std::string message = PrepareRejection(Int8FullyConnected(2));
+  ExpectHas(message, "the bias 'bias' has 2 elements");
+  const Model good = Int8FullyConnected(3);
+  interp::Interpreter good_interpreter(good);
+  EXPECT_NO_THROW(good_interpreter.Prepare());
+}
+
+TEST(OperandContract, SparseConstantIsRefusedAtLoad) {
+  Model model = FloatConvLike(tflite::BuiltinOperator_FULLY_CONNECTED, 3);
+  tflite::TensorT& w = model.tensor(0, 1);
+  ASSERT_EQ(w.name, "w");
+  // A sparse weight: its buffer holds fewer bytes than the dense shape needs,
+  // which a dense reader would run past.
+  w.sparsity = std::make_unique<tflite::SparsityParametersT>();
+  w.sparsity->traversal_order = {0, 1};
+  model.raw().buffers[w.buffer]->data.resize(8);
+  const std::vector<uint8_t> bytes = SerializeModel(model);
+  const std::string message = Rejection([&] { ParseModel(bytes.data(), bytes.size(), kSource); });
+  ExpectHas(message, "tensor 1 ('w') is a sparse tensor");
+  ExpectHas(message, "TFLite Micro has no sparse kernels");
+}
+
+TEST(CheckedSizes, ShapeWhoseSizeOverflowsIsRefusedBeforeAllocating) {
+  const int32_t big = 2147483647;
+  const std::string message = PrepareRejection(FloatAdd({big, big, big}));
+  ExpectHas(message, "subgraph 0, tensor 0 ('x'): shape [2147483647,2147483647,2147483647] has more elements than "
+                     "tinyforge can count");
+}
+
+TEST(CheckedSizes, MemoryBudgetNamesTheLargestTensor) {
+  // 3 tensors of 2^30 floats: 12 GiB, over the default 4 GiB; nothing is
+  // allocated before the check.
+  const std::string message = PrepareRejection(FloatAdd({1024, 1024, 1024}, "big"));
+  ExpectHas(message, "subgraph 0's tensors (the largest, tensor 0 ('x') of shape [1024,1024,1024], 4294967296 bytes)");
+  ExpectHas(message, "needs 12.0 GiB, which exceeds the memory budget of 4.0 GiB (raise it with --max-memory)");
+}
+
+TEST(CheckedSizes, BudgetIsSharedAndReleased) {
+  struct Budget {  // restores the budget however the test ends
+    int64_t saved = MemoryBudget();
+    ~Budget() { SetMemoryBudget(saved); }
+  } restore;
+  SetMemoryBudget(1000);
+  {
+    const Model first_model = FloatAdd({50});  // 3 x 200 bytes
+    interp::Interpreter first(first_model);
+    first.Prepare();
+    const std::string message = PrepareRejection(FloatAdd({50}));
+    ExpectHas(message, "needs 600 B, which with 600 B already in use exceeds the memory budget of 1000 B");
+  }
+  const Model again_model = FloatAdd({50});
+  interp::Interpreter again(again_model);
+  EXPECT_NO_THROW(again.Prepare());  // the first interpreter's bytes came back
+}
+
+TEST(UntrustedText, ModelNamesCannotBreakTheOneLineMessage) {
+  Model model = FloatAdd({2147483647, 2147483647, 2147483647});
+  model.tensor(0, 0).name = "x\n\x1b[31mred\x1b[0m\xc2\x9b";
+  const std::string message = PrepareRejection(model);
+  ExpectHas(message, "tensor 0 ('x\\x0a\\x1b[31mred\\x1b[0m\\xc2\\x9b')");
+  EXPECT_EQ(message.find('\x1b'), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tinyforge
