@@ -43,14 +43,16 @@ struct RunOptions {
   std::vector<std::string> inputs;
   std::string output_dir = ".";
   int threads = 0;
+  DataFlags data;
   bool quantize_inputs = false;
   bool quiet = false;
   bool reference = false;  // only the reference kernels (same integer bits, slower)
 };
 
 void Run(const RunOptions& o) {
+  const DataOptions data = ParseDataFlags(o.data);
   const Model model = LoadModel(o.model);
-  const ModelInputArrays arrays = ReadModelInputs(model, o.inputs, o.quantize_inputs);
+  const ModelInputArrays arrays = ReadModelInputs(model, o.inputs, o.quantize_inputs, data);
   const std::vector<DatasetView> views = ViewModelInputs(model, arrays);
   const size_t samples = views.empty() ? 1 : views[0].num_samples();
 
@@ -83,19 +85,24 @@ void Run(const RunOptions& o) {
 
 void SetupRunCommand(CLI::App& app) {
   auto options = std::make_shared<RunOptions>();
-  CLI::App* cmd = app.add_subcommand("run", "Run a model on .npy inputs in the reference interpreter");
+  CLI::App* cmd = app.add_subcommand("run", "Run a model on sample inputs in the reference interpreter");
   cmd->footer(
-      "Each --input is one .npy per model input, in order. Its dtype must be the\n"
-      "input's, and its shape either the input's shape (one sample) or N samples\n"
-      "of it ([N, ...], or [N, ...rest] when the input's batch dim is 1).\n"
+      "Each --input is one source per model input, in order: a .npy of any numeric\n"
+      "dtype, an image folder, a .csv or WAV (see `tinyforge data --help`). A .npy of\n"
+      "the input's dtype is used as it is; other numbers become the input's type by\n"
+      "value after --scale/--mean/--std (integer inputs: with --quantize-inputs).\n"
+      "Its shape is the input's shape (one sample) or N samples of it ([N, ...], or\n"
+      "[N, ...rest] when the input's batch dim is 1).\n"
       "Outputs are written as output_K.npy ([N, ...] for N samples).\n\n"
       "Example:\n"
       "  tinyforge run model.tflite --input digits.npy --output-dir out --threads 2\n"
-      "  tinyforge run int8.tflite --input floats.npy --quantize-inputs");
+      "  tinyforge run int8.tflite --input floats.npy --quantize-inputs\n"
+      "  tinyforge run float.tflite --input digits_uint8.npy --scale 1/255");
   cmd->add_option("model", options->model, "The .tflite model")->required()->check(CLI::ExistingFile);
-  cmd->add_option("--input,-i", options->inputs, "A .npy file for the next model input")->required();
+  cmd->add_option("--input,-i", options->inputs, "Samples for the next model input: .npy, image folder, .csv, WAV")->required();
   cmd->add_option("--output-dir,-o", options->output_dir, "Where output_K.npy go (default: .)");
   AddThreadsOption(*cmd, options->threads);
+  AddDataOptions(*cmd, options->data);
   cmd->add_flag("--quantize-inputs", options->quantize_inputs,
                 "Quantize float data for int8/int16 inputs with each input's scale and zero point");
   cmd->add_flag("--quiet,-q", options->quiet, "Print nothing on success");
