@@ -1,6 +1,7 @@
 // `tinyforge bench`: how fast a model runs in the interpreter, with the fast
 // kernels and, in the same run, with the reference kernels (the ratio is
-// what the fast kernels buy), plus dataset throughput on several threads.
+// what the fast kernels buy), plus, on several threads, one inference's
+// latency and dataset throughput.
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -26,14 +27,18 @@ namespace tinyforge {
 namespace {
 
 struct BenchOptions {
-  std::string model;      // .tflite path
+  std::string model;      // .tflite path, or synthetic:NAME
   std::string synthetic;  // or a built-in synthetic model's name
-  int threads = 1;        // >1: also measure dataset throughput on this many threads
+  int threads = 1;        // threads one inference's fast kernels share; >1: also dataset throughput
   bool reference = false; // measure only the reference kernels
+  bool fast_only = false; // measure only the fast kernels
   double seconds = 1.0;   // time budget per measurement
   uint32_t seed = 1;      // random inputs
   bool profile = false;   // per-operator times of the main kernels
+  std::string save;       // write the timed model here
 };
+
+constexpr char kSyntheticPrefix[] = "synthetic:";
 
 // Fills every input with seeded random bytes valid for its type.
 void FillInputs(interp::Interpreter& interpreter, uint32_t seed) {
@@ -73,8 +78,8 @@ Timing TimeInvokes(interp::Interpreter& interpreter, double seconds) {
   return {us[us.size() / 2], us.front(), us.size()};
 }
 
-Timing Measure(const Model& model, bool reference, const BenchOptions& o) {
-  interp::Interpreter interpreter(model, interp::InterpreterOptions{reference});
+Timing Measure(const Model& model, bool reference, int threads, const BenchOptions& o) {
+  interp::Interpreter interpreter(model, interp::InterpreterOptions{reference, threads});
   interpreter.Prepare();
   FillInputs(interpreter, o.seed);
   return TimeInvokes(interpreter, o.seconds);
@@ -95,8 +100,29 @@ double Throughput(const Model& model, int threads, bool reference, double per_in
   return static_cast<double>(samples) / elapsed;
 }
 
+// The class tests/bench/xnnpack_compare.sh sums an operator's time under:
+// the classes in which the issue tracks tinyforge against XNNPACK.
+std::string OpClass(const Model& model, const tflite::OperatorT& op) {
+  switch (model.OpCode(op)) {
+    case tflite::BuiltinOperator_CONV_2D: {
+      const std::vector<int32_t>& filter = model.tensor(0, op.inputs.at(1)).shape;
+      return filter.size() == 4 && filter[1] == 1 && filter[2] == 1 ? "conv1x1+fc" : "conv";
+    }
+    case tflite::BuiltinOperator_FULLY_CONNECTED: return "conv1x1+fc";
+    case tflite::BuiltinOperator_DEPTHWISE_CONV_2D: return "depthwise";
+    case tflite::BuiltinOperator_ADD: return "add";
+    case tflite::BuiltinOperator_PAD:
+    case tflite::BuiltinOperator_PADV2: return "pad";
+    case tflite::BuiltinOperator_TRANSPOSE: return "transpose";
+    case tflite::BuiltinOperator_MEAN:
+    case tflite::BuiltinOperator_AVERAGE_POOL_2D: return "mean/pool";
+    default: return "other";
+  }
+}
+
 // The fastest time of each operator over `runs` invokes (the minimum is
-// what other processes disturb least), printed slowest first.
+// what other processes disturb least), printed slowest first with its
+// class (OpClass).
 void PrintProfile(const Model& model, bool reference, uint32_t seed, int runs) {
   using Clock = std::chrono::steady_clock;
   interp::Interpreter interpreter(model, interp::InterpreterOptions{reference});
@@ -104,11 +130,13 @@ void PrintProfile(const Model& model, bool reference, uint32_t seed, int runs) {
   FillInputs(interpreter, seed);
   std::vector<double> us(model.subgraph(0).operators.size(), 1e300);
   Clock::time_point last;
-  interpreter.SetObserver([&](const interp::OpEvent& e) {
-    const Clock::time_point now = Clock::now();
-    us[e.op_index] = std::min(us[e.op_index], std::chrono::duration<double, std::micro>(now - last).count());
-    last = Clock::now();
-  });
+  interpreter.SetObserver(
+      [&](const interp::OpEvent& e) {
+        const Clock::time_point now = Clock::now();
+        us[e.op_index] = std::min(us[e.op_index], std::chrono::duration<double, std::micro>(now - last).count());
+        last = Clock::now();
+      },
+      /*reads_outputs=*/false);
   for (int r = 0; r < runs; ++r) {
     last = Clock::now();
     interpreter.Invoke();
@@ -119,7 +147,9 @@ void PrintProfile(const Model& model, bool reference, uint32_t seed, int runs) {
   std::printf("per operator (%s kernels, min of %d runs):\n", reference ? "reference" : "fast", runs);
   for (size_t i : order) {
     const auto& op = *model.subgraph(0).operators[i];
-    std::printf("  %4zu %-22s %10.1f us\n", i, model.OpName(op).c_str(), us[i]);
+    // An operator that never ran is folded into the one that reads its output.
+    std::printf("  %4zu %-22s %-11s %10.1f us\n", i, model.OpName(op).c_str(), OpClass(model, op).c_str(),
+                us[i] < 1e300 ? us[i] : 0.0);
   }
 }
 
@@ -135,9 +165,13 @@ std::string Rate(double per_second) {
 
 void RunBench(const BenchOptions& o) {
   if (o.model.empty() == o.synthetic.empty()) {
-    throw Error("bench: give either a MODEL file or --synthetic NAME");
+    throw Error("bench: give either a MODEL file or --synthetic NAME", ErrorCode::kBadInput);
   }
-  const Model model = o.synthetic.empty() ? LoadModel(o.model) : BuildSyntheticModel(o.synthetic, o.seed);
+  if (o.reference && o.fast_only) throw Error("bench: --reference and --fast-only exclude each other", ErrorCode::kBadInput);
+  const bool synthetic_path = o.model.rfind(kSyntheticPrefix, 0) == 0;
+  const std::string synthetic = synthetic_path ? o.model.substr(sizeof kSyntheticPrefix - 1) : o.synthetic;
+  const Model model = synthetic.empty() ? LoadModel(o.model) : BuildSyntheticModel(synthetic, o.seed);
+  if (!o.save.empty()) SaveModel(model, o.save);
   const ModelSummary summary = Summarize(model);
   const double macs = static_cast<double>(summary.macs);
   std::printf("model %s: %lld operators, %.2f M MACs per inference; cpu kernels: %s\n", model.source().c_str(),
@@ -148,25 +182,34 @@ void RunBench(const BenchOptions& o) {
     std::printf("%-10s %12.1f %12.1f %12s %8zu\n", name, t.median_us, t.min_us, Rate(macs / (t.median_us * 1e-6)).c_str(),
                 t.runs);
   };
-  Timing main_timing;
+  // main_timing: of the kernels the profile and the throughput use.
+  Timing main_timing, ref_timing;
+  const int threads = interp::WorkerCount(o.threads, 1000000);
   if (!o.reference) {
-    main_timing = Measure(model, false, o);
+    main_timing = Measure(model, false, 1, o);
     print("fast", main_timing);
+    if (threads > 1) {
+      const Timing split = Measure(model, false, threads, o);
+      const std::string name = "fast x" + std::to_string(threads);
+      print(name.c_str(), split);
+      std::printf("one inference on %d threads: %.2fx faster than on one (min)\n", threads, main_timing.min_us / split.min_us);
+    }
   }
-  const Timing ref_timing = Measure(model, true, o);
-  print("reference", ref_timing);
-  if (!o.reference) {
-    std::printf("fast / reference: %.1fx faster (median)\n", ref_timing.median_us / main_timing.median_us);
-  } else {
+  if (!o.fast_only) {
+    ref_timing = Measure(model, true, 1, o);
+    print("reference", ref_timing);
+  }
+  if (o.reference) {
     main_timing = ref_timing;
+  } else if (!o.fast_only) {
+    std::printf("fast / reference: %.1fx faster (median)\n", ref_timing.median_us / main_timing.median_us);
   }
 
   if (o.profile) {
     PrintProfile(model, o.reference, o.seed, static_cast<int>(std::max<size_t>(3, std::min<size_t>(main_timing.runs, 1000))));
   }
 
-  if (o.threads != 1) {
-    const int threads = interp::WorkerCount(o.threads, 1000000);
+  if (threads > 1) {
     const double one = Throughput(model, 1, o.reference, main_timing.median_us, o.seconds);
     const double many = Throughput(model, threads, o.reference, main_timing.median_us, o.seconds);
     std::printf("dataset throughput: 1 thread %.1f inferences/s, %d threads %.1f inferences/s (%.2fx)\n", one,
@@ -188,20 +231,37 @@ void SetupBenchCommand(CLI::App& app) {
       "for --seconds, once with the fast kernels and once with the reference kernels\n"
       "(the oracle) in the same process, and prints median and min microseconds per\n"
       "inference, MAC/s (MACs as `inspect` counts them) and the ratio. --threads N\n"
-      "(0: every core) also measures dataset throughput on N threads against one.\n"
+      "(0: every core) also times one inference with the fast kernels' work split\n"
+      "over N threads (\"fast xN\"), and dataset throughput with N workers (one\n"
+      "sample each) against one.\n"
       "Peak memory is the process's maximum resident set (getrusage).\n\n"
-      "--synthetic mobilenet_v2 builds a 224x224 int8 MobileNetV2 (layer shapes of\n"
-      "the paper, width 1.0, seeded random weights) instead of reading a file.\n\n"
+      "--synthetic mobilenet_v2 (or MODEL synthetic:mobilenet_v2) builds a 224x224\n"
+      "int8 MobileNetV2 (layer shapes of the paper, width 1.0, seeded random\n"
+      "weights) instead of reading a file; mobilenet_v2_float is its float twin,\n"
+      "mobilenet_v2_pt and mobilenet_v2_pt_float are laid out as PyTorch exports\n"
+      "are (NCHW input and TRANSPOSE, explicit PADs, MEAN).\n\n"
+      "--profile prints each operator's minimum time and class (1x1 conv + FC,\n"
+      "depthwise, other conv, add, pad, transpose, mean/pool, other), which\n"
+      "tests/bench/xnnpack_compare.sh sums to set beside XNNPACK's.\n\n"
       "Example:\n"
       "  tinyforge bench person_detect.tflite --threads 2\n"
       "  tinyforge bench --synthetic mobilenet_v2");
-  cmd->add_option("model", options->model, "The .tflite model")->check(CLI::ExistingFile);
-  cmd->add_option("--synthetic", options->synthetic, "A built-in synthetic model instead of a file: mobilenet_v2")
+  cmd->add_option("model", options->model, "The .tflite model, or synthetic:NAME (as --synthetic NAME)")
+      ->check(CLI::ExistingFile | CLI::Validator(
+                                      [](std::string& value) -> std::string {
+                                        if (value.rfind(kSyntheticPrefix, 0) != 0) return "not synthetic:NAME";
+                                        return CLI::IsMember(SyntheticModelNames())(value.substr(sizeof kSyntheticPrefix - 1));
+                                      },
+                                      "synthetic:NAME"));
+  cmd->add_option("--synthetic", options->synthetic, "A built-in synthetic model instead of a file (mobilenet_v2, ...)")
       ->check(CLI::IsMember(SyntheticModelNames()));
   cmd->add_option("--threads,-j", options->threads,
-                  "Also measure dataset throughput on this many threads (0: every core; default 1: skip)")
+                  "Also time one inference split over this many threads, and dataset throughput on as many "
+                  "workers (0: every core; default 1: skip)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--reference", options->reference, "Measure only the reference kernels");
+  cmd->add_flag("--fast-only", options->fast_only, "Measure only the fast kernels");
+  cmd->add_option("--save", options->save, "Also write the timed model (a synthetic one, say) to this .tflite file");
   cmd->add_option("--seconds", options->seconds, "Time budget per measurement (default 1)")
       ->check(CLI::PositiveNumber);
   cmd->add_flag("--profile", options->profile, "Also print the time of every operator");

@@ -14,7 +14,8 @@ namespace tinyforge::quantize {
 namespace {
 
 // The tensors calibration records: subgraph 0's non-constant float32 model
-// inputs and operator outputs, by index.
+// inputs and operator outputs, and its float32 state (variable) tensors, by
+// index.
 std::vector<int> ObservedTensors(const Model& model) {
   const auto& g = model.subgraph(0);
   std::vector<bool> observed(g.tensors.size(), false);
@@ -27,12 +28,17 @@ std::vector<int> ObservedTensors(const Model& model) {
   for (const auto& op : g.operators) {
     for (int index : op->outputs) consider(index);
   }
+  for (size_t i = 0; i < g.tensors.size(); ++i) {
+    if (g.tensors[i]->is_variable && g.tensors[i]->type == tflite::TensorType_FLOAT32) observed[i] = true;
+  }
   std::vector<int> result;
   for (size_t i = 0; i < observed.size(); ++i) {
     if (observed[i]) result.push_back(static_cast<int>(i));
   }
   return result;
 }
+
+size_t Count(const interp::RuntimeTensor& t) { return static_cast<size_t>(t.count()); }
 
 struct NonFinite {
   size_t sample;
@@ -48,26 +54,44 @@ struct WorkerStats {
   bool observing = false;
 };
 
-// Runs every sample, calling record(stats, tensor) for each model input and
-// observed operator output.
+// Samples in parallel from fresh state (interp::ForEachSample), or, for a
+// stream, in order on one interpreter whose state carries over.
+void ForEachCalibrationSample(const Model& model, size_t samples, const CalibrationOptions& options,
+                              const std::function<void(interp::Interpreter&, size_t, int)>& run) {
+  if (!options.stream) {
+    interp::ForEachSample(model, samples, options.threads, run);
+    return;
+  }
+  interp::Interpreter interpreter(model);
+  interpreter.Prepare();
+  for (size_t s = 0; s < samples; ++s) run(interpreter, s, 0);
+}
+
+// Runs every sample, calling record(stats, tensor index, values, count) for
+// each model input, observed operator output and state a kernel reports
+// from inside its computation (a recurrent state at every time step).
 template <typename Record>
 void RunObserved(const Model& model, const std::vector<DatasetView>& inputs, const CalibrationOptions& options,
                  const std::vector<bool>& observed, std::vector<WorkerStats>& workers, Record record) {
   const size_t samples = inputs.empty() ? 1 : inputs[0].num_samples();
-  interp::ForEachSample(model, samples, options.threads, [&](interp::Interpreter& interpreter, size_t s, int w) {
+  ForEachCalibrationSample(model, samples, options, [&](interp::Interpreter& interpreter, size_t s, int w) {
     WorkerStats& stats = workers[static_cast<size_t>(w)];
     stats.sample = s;
     if (!stats.observing) {
       interpreter.SetObserver([&stats, &observed, &record](const interp::OpEvent& event) {
         for (const interp::RuntimeTensor* t : event.outputs) {
-          if (observed[static_cast<size_t>(t->index)]) record(stats, *t);
+          if (observed[static_cast<size_t>(t->index)]) record(stats, t->index, t->Data<float>(), Count(*t));
         }
+      });
+      interpreter.SetStateObserver([&stats, &observed, &record](const interp::StateEvent& event) {
+        if (observed[static_cast<size_t>(event.tensor)]) record(stats, event.tensor, event.values, event.count);
       });
       stats.observing = true;
     }
     interp::SetInputs(interpreter, inputs, s);
     for (size_t k = 0; k < inputs.size(); ++k) {
-      if (observed[static_cast<size_t>(interpreter.input(k).index)]) record(stats, interpreter.input(k));
+      const interp::RuntimeTensor& t = interpreter.input(k);
+      if (observed[static_cast<size_t>(t.index)]) record(stats, t.index, t.Data<float>(), Count(t));
     }
     interpreter.Invoke();
     if (options.on_sample) options.on_sample();
@@ -126,7 +150,7 @@ CalibrationTable Calibrate(const Model& model, const std::vector<DatasetView>& i
   const std::vector<int> tensors = ObservedTensors(model);
   std::vector<bool> observed(g.tensors.size(), false);
   for (int index : tensors) observed[static_cast<size_t>(index)] = true;
-  const size_t n_workers = static_cast<size_t>(interp::WorkerCount(options.threads, samples));
+  const size_t n_workers = options.stream ? 1 : static_cast<size_t>(interp::WorkerCount(options.threads, samples));
 
   // Pass 1: min and max of every observed tensor.
   std::vector<WorkerStats> workers(n_workers);
@@ -134,11 +158,9 @@ CalibrationTable Calibrate(const Model& model, const std::vector<DatasetView>& i
     w.min.assign(g.tensors.size(), std::numeric_limits<float>::infinity());
     w.max.assign(g.tensors.size(), -std::numeric_limits<float>::infinity());
   }
-  RunObserved(model, inputs, options, observed, workers, [](WorkerStats& stats, const interp::RuntimeTensor& t) {
-    const float* v = t.Data<float>();
-    const size_t n = static_cast<size_t>(t.count());
-    float lo = stats.min[static_cast<size_t>(t.index)];
-    float hi = stats.max[static_cast<size_t>(t.index)];
+  RunObserved(model, inputs, options, observed, workers, [](WorkerStats& stats, int index, const float* v, size_t n) {
+    float lo = stats.min[static_cast<size_t>(index)];
+    float hi = stats.max[static_cast<size_t>(index)];
     // Branch-free so it vectorizes: calibration observes every activation
     // and must cost little next to the model. x * 0 is NaN exactly when x
     // is NaN or infinite, and a NaN never wins a comparison, so the rare
@@ -150,11 +172,11 @@ CalibrationTable Calibrate(const Model& model, const std::vector<DatasetView>& i
       poison += v[i] * 0.0f;
     }
     if (poison != 0 || std::isnan(poison)) {
-      if (!stats.non_finite) stats.non_finite = NonFinite{stats.sample, t.index};
+      if (!stats.non_finite) stats.non_finite = NonFinite{stats.sample, index};
       return;
     }
-    stats.min[static_cast<size_t>(t.index)] = lo;
-    stats.max[static_cast<size_t>(t.index)] = hi;
+    stats.min[static_cast<size_t>(index)] = lo;
+    stats.max[static_cast<size_t>(index)] = hi;
   });
   // Each worker runs its samples in increasing order, so the earliest
   // non-finite sample is the least of the workers' first ones.
@@ -196,8 +218,8 @@ CalibrationTable Calibrate(const Model& model, const std::vector<DatasetView>& i
     for (const auto& [index, r] : table.ranges) w.histograms[static_cast<size_t>(index)] = Histogram(r.observed_min, r.observed_max);
     w.observing = false;
   }
-  RunObserved(model, inputs, options, observed, workers, [](WorkerStats& stats, const interp::RuntimeTensor& t) {
-    stats.histograms[static_cast<size_t>(t.index)].Add(t.Data<float>(), static_cast<size_t>(t.count()));
+  RunObserved(model, inputs, options, observed, workers, [](WorkerStats& stats, int index, const float* v, size_t n) {
+    stats.histograms[static_cast<size_t>(index)].Add(v, n);
   });
   for (auto& [index, r] : table.ranges) {
     Histogram merged = workers[0].histograms[static_cast<size_t>(index)];

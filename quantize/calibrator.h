@@ -31,6 +31,11 @@ struct CalibrationOptions {
   CalibrationMethod method = CalibrationMethod::kMinMax;
   double percentile = 99.99;  // for kPercentile
   int threads = 0;            // 0 = every core
+  // The samples are consecutive time steps of one stream (a model with state
+  // that a device feeds frame by frame, such as an SVDF keyword model): run
+  // in order on one interpreter, state carried from each sample to the next.
+  // Otherwise every sample starts from fresh state (as tflm_run does).
+  bool stream = false;
   // Called after each sample from worker threads; may be empty.
   std::function<void()> on_sample;
 };
@@ -48,7 +53,9 @@ struct CalibrationTable {
   std::string method;     // "minmax", "percentile:99.99", "mse"
   size_t samples = 0;
   // Subgraph 0 tensor index -> range. Holds every non-constant float32
-  // tensor the float model produces or takes as input.
+  // tensor the float model produces or takes as input, and its float32 state
+  // (variable) tensors over every value a recurrent kernel gave them (an
+  // LSTM's cell state after every time step).
   std::map<int, TensorRange> ranges;
 };
 

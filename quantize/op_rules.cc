@@ -26,8 +26,17 @@ std::vector<OpRule> BuildRules() {
   rules.push_back({tflite::BuiltinOperator_DEPTHWISE_CONV_2D, 1, 3, 2, OutputRule::kCalibrated, {}});
   rules.push_back({tflite::BuiltinOperator_TRANSPOSE_CONV, 1, 0, 3, OutputRule::kCalibrated, {}});
   rules.push_back({tflite::BuiltinOperator_FULLY_CONNECTED, 1, -1, 2, OutputRule::kCalibrated, {}});
+  // PRELU's alpha: int8 symmetric per tensor like weights (TFLM's int16
+  // PRELU also takes int8 alpha).
+  rules.push_back({tflite::BuiltinOperator_PRELU, 1, -1, -1, OutputRule::kCalibrated, {}});
+
+  // Recurrent operators: the LSTM's hidden state (input 18) is written into
+  // its output, so the two share parameters; SVDF's output is calibrated.
+  rules.push_back({tflite::BuiltinOperator_UNIDIRECTIONAL_SEQUENCE_LSTM, -1, -1, -1, OutputRule::kSameAsInputs, {18}, true});
+  rules.push_back({tflite::BuiltinOperator_SVDF, -1, -1, -1, OutputRule::kCalibrated, {}, true});
 
   for (Op op : {tflite::BuiltinOperator_ADD, tflite::BuiltinOperator_SUB, tflite::BuiltinOperator_MUL,
+                tflite::BuiltinOperator_DIV,
                 tflite::BuiltinOperator_SQUARED_DIFFERENCE, tflite::BuiltinOperator_RELU,
                 tflite::BuiltinOperator_RELU6, tflite::BuiltinOperator_LEAKY_RELU,
                 tflite::BuiltinOperator_HARD_SWISH, tflite::BuiltinOperator_MEAN, tflite::BuiltinOperator_SUM,
@@ -92,17 +101,19 @@ std::string_view WhyNoRule(tflite::BuiltinOperator op) {
     case tflite::BuiltinOperator_EXP:
     case tflite::BuiltinOperator_LOG:
       return "TFLM's kernel is float only";
-    case tflite::BuiltinOperator_DIV:
-      return "tinyforge has no int8 DIV kernel yet (TFLM has one)";
-    case tflite::BuiltinOperator_UNIDIRECTIONAL_SEQUENCE_LSTM:
-    case tflite::BuiltinOperator_SVDF:
-      return "integer quantization of recurrent operators is not implemented yet";
     default:
       return "";
   }
 }
 
 std::string DescribeRule(const OpRule& rule) {
+  if (rule.op == tflite::BuiltinOperator_UNIDIRECTIONAL_SEQUENCE_LSTM) {
+    return "int8 weights per tensor; int32 gate biases; int16 power-of-two cell state; hidden state shares the "
+           "output's parameters";
+  }
+  if (rule.op == tflite::BuiltinOperator_SVDF) {
+    return "int8 feature weights; int16 time weights and state; int32 bias; calibrated output";
+  }
   std::string text;
   if (rule.weight_input >= 0) {
     text = "weights input " + std::to_string(rule.weight_input) +

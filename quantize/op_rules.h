@@ -29,6 +29,9 @@ struct OpRule {
   int bias_input = -1;    // int32 (int64 in 16x8 mode) bias, or -1
   OutputRule output = OutputRule::kCalibrated;
   std::vector<int> same_scale_inputs;  // for kSameAsInputs; empty = every float input
+  // Recurrent operators (LSTM, SVDF): every operand has its own rule
+  // (quantize/recurrent_rules.h) instead of weight_input and bias_input.
+  bool recurrent = false;
 };
 
 // The rule for `op`, or nullopt when the quantizer does not know the op

@@ -27,6 +27,16 @@ QuantParams SymmetricParams(float min, float max, int32_t qmax) {
   return {static_cast<float>(bound / qmax), 0};
 }
 
+QuantParams PowerOfTwoParams(float min, float max) {
+  const double bound = std::max(std::fabs(static_cast<double>(min)), std::fabs(static_cast<double>(max)));
+  if (!(bound > 0)) return {1.0f / 32768.0f, 0};
+  // bound = m * 2^e with m in [0.5, 1): 2^e covers it, 2^(e-1) when m is 0.5.
+  int exponent = 0;
+  const double mantissa = std::frexp(bound, &exponent);
+  if (mantissa == 0.5) --exponent;
+  return {static_cast<float>(std::ldexp(1.0, exponent - 15)), 0};
+}
+
 int32_t QuantizeValue(float x, const QuantParams& params, int32_t qmin, int32_t qmax) {
   const double q = std::round(static_cast<double>(x) / static_cast<double>(params.scale)) + params.zero_point;
   return static_cast<int32_t>(std::clamp(q, static_cast<double>(qmin), static_cast<double>(qmax)));
@@ -60,6 +70,18 @@ QuantizedWeights QuantizeWeights(const float* values, const std::vector<int32_t>
   for (size_t i = 0; i < count; ++i) {
     const QuantParams p{out.scales[channel_of(i)], 0};
     out.values[i] = static_cast<int8_t>(QuantizeValue(values[i], p, -127, 127));
+  }
+  return out;
+}
+
+QuantizedWeights16 QuantizeWeights16(const float* values, size_t n, int32_t qmax) {
+  double bound = 0;
+  for (size_t i = 0; i < n; ++i) bound = std::max(bound, std::fabs(static_cast<double>(values[i])));
+  QuantizedWeights16 out;
+  out.scale = bound == 0 ? 1.0f : static_cast<float>(bound / qmax);
+  out.values.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    out.values[i] = static_cast<int16_t>(QuantizeValue(values[i], {out.scale, 0}, -qmax, qmax));
   }
   return out;
 }

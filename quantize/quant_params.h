@@ -23,6 +23,11 @@ QuantParams AsymmetricParams(float min, float max, int32_t qmin, int32_t qmax);
 // Symmetric parameters (zero point 0): scale = max(|min|, |max|) / qmax.
 QuantParams SymmetricParams(float min, float max, int32_t qmax);
 
+// int16 parameters (zero point 0) whose scale is a power of two: the
+// smallest 2^k >= max(|min|, |max|), over 32768 (an LSTM cell state, which
+// TFLM's kernel reads through log2 of its scale). An empty range gives 2^-15.
+QuantParams PowerOfTwoParams(float min, float max);
+
 // q = clamp(round(x / scale) + zero_point, qmin, qmax), rounding half away
 // from zero as TFLite's quantizer does.
 int32_t QuantizeValue(float x, const QuantParams& params, int32_t qmin, int32_t qmax);
@@ -35,6 +40,15 @@ struct QuantizedWeights {
   std::vector<float> scales;  // one per channel, or one
 };
 QuantizedWeights QuantizeWeights(const float* values, const std::vector<int32_t>& shape, int axis);
+
+// Symmetric int16 weights in [-qmax, qmax]: scale = max|w| / qmax (SVDF
+// time weights use qmax 512, "10 bits", as TensorFlow's converter does, to
+// leave room for the sum over the memory). All zeros give scale 1.
+struct QuantizedWeights16 {
+  std::vector<int16_t> values;
+  float scale = 1.0f;
+};
+QuantizedWeights16 QuantizeWeights16(const float* values, size_t n, int32_t qmax);
 
 // int32 (or int64) bias: q[c] = round(b[c] / (input_scale * weight_scale[c])),
 // saturated to the type's range. weight_scales has one entry, or one per

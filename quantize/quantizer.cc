@@ -13,18 +13,20 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <cstring>
 #include <limits>
 #include <map>
 #include <numeric>
 #include <regex>
+#include <tuple>
 
 #include "libconvert/base/error.h"
 #include "libconvert/interp/interpreter.h"
 #include "libconvert/interp/kernel.h"
 #include "libconvert/model/rewrite.h"
 #include "libconvert/model/verify.h"
+#include "quantize/constant_tensors.h"
 #include "quantize/op_rules.h"
+#include "quantize/recurrent_rules.h"
 
 namespace tinyforge::quantize {
 namespace {
@@ -35,16 +37,6 @@ enum Domain { kFloat = 0, kInt = 1, kUInt8 = 2 };
 constexpr int kDomains = 3;
 
 bool IsFloat(const tflite::TensorT& t) { return t.type == tflite::TensorType_FLOAT32; }
-
-std::unique_ptr<tflite::QuantizationParametersT> MakeQuantization(const std::vector<float>& scales,
-                                                                  const std::vector<int64_t>& zero_points,
-                                                                  int axis) {
-  auto q = std::make_unique<tflite::QuantizationParametersT>();
-  q->scale = scales;
-  q->zero_point = zero_points;
-  q->quantized_dimension = axis;
-  return q;
-}
 
 // Disjoint sets of tensor indices that must share quantization parameters.
 class UnionFind {
@@ -67,7 +59,7 @@ class UnionFind {
   std::vector<int> parent_;
 };
 
-class Quantizer {
+class Quantizer : private RecurrentContext {
  public:
   Quantizer(const Model& float_model, const CalibrationTable& table, const QuantizeOptions& options)
       : source_(float_model), table_(table), options_(options), model_(float_model.Clone()),
@@ -82,6 +74,7 @@ class Quantizer {
     ChooseQuantizedOps();
     MapProducersAndConsumers();
     GroupSharedParameters();
+    ChooseStateParams();
     ChooseHomes();
     RewriteOperators();
     SetHomeTypes();
@@ -93,8 +86,9 @@ class Quantizer {
 
  private:
   const tflite::TensorT& tensor(int index) const { return *g_.tensors[static_cast<size_t>(index)]; }
-  std::string Describe(size_t op_index) const {
-    const auto& op = *g_.operators[op_index];
+  std::string Describe(size_t op_index) const { return Describe(op_index, *g_.operators[op_index]); }
+  // The same while RewriteOperators holds the operators outside g_.
+  std::string Describe(size_t op_index, const tflite::OperatorT& op) const {
     std::string text = "operator " + std::to_string(op_index) + " (" + model_.OpName(op) + ")";
     if (!op.outputs.empty() && op.outputs[0] >= 0) text += " '" + tensor(op.outputs[0]).name + "'";
     return text;
@@ -152,19 +146,18 @@ class Quantizer {
     const int key_tensor = interp::KernelKeyTensor(model_, op);
     const TensorType key = key_tensor >= 0 && !IsFloat(tensor(key_tensor)) ? tensor(key_tensor).type : int_type_;
     if (interp::FindKernel(code, key) == nullptr) {
-      // TFLM has an int8 DIV that the interpreter does not reproduce yet;
-      // every other gap in the table is a gap in TFLM too.
-      if (code == tflite::BuiltinOperator_DIV && !int16_) {
-        return "tinyforge has no int8 kernel for DIV yet (TFLM has one)";
-      }
+      // The kernel table mirrors TFLM's integer kernels: a gap in it is a gap
+      // in TFLM.
       return "TFLM has no " + kind + " kernel for " + model_.OpName(op);
     }
     const std::optional<OpRule> rule = FindOpRule(code);
     if (!rule) return "tinyforge cannot quantize " + model_.OpName(op) + " yet";
-    if (rule->weight_input >= 0) {
-      const int w = static_cast<size_t>(rule->weight_input) < op.inputs.size() ? op.inputs[static_cast<size_t>(rule->weight_input)] : -1;
-      if (w < 0 || !IsFloat(tensor(w)) || !model_.IsConstant(tensor(w))) return "its weights are not a float constant";
-    }
+    auto float_constant = [&](int position) {
+      const int t = static_cast<size_t>(position) < op.inputs.size() ? op.inputs[static_cast<size_t>(position)] : -1;
+      return t >= 0 && IsFloat(tensor(t)) && model_.IsConstant(tensor(t));
+    };
+    if (rule->weight_input >= 0 && !float_constant(rule->weight_input)) return "its weights are not a float constant";
+    if (rule->recurrent) return WhyRecurrentNotQuantizable(code, op, float_constant);
     return "";
   }
 
@@ -250,6 +243,31 @@ class Quantizer {
     return p;
   }
 
+  // The state tensors of quantized recurrent ops that have formats of their
+  // own (an LSTM's int16 power-of-two cell state, SVDF's int16 state), and
+  // every state tensor that becomes integer with its op.
+  void ChooseStateParams() {
+    integer_state_.assign(g_.tensors.size(), false);
+    for (size_t i = 0; i < g_.operators.size(); ++i) {
+      if (!Quantized(i) || !rules_[i]->recurrent) continue;
+      const auto& op = *g_.operators[i];
+      for (const OperandRule& r : RecurrentOperandRules(rules_[i]->op)) {
+        const int index = static_cast<size_t>(r.input) < op.inputs.size() ? op.inputs[static_cast<size_t>(r.input)] : -1;
+        if (index < 0 || !IsActivation(index) || !tensor(index).is_variable) continue;
+        integer_state_[static_cast<size_t>(index)] = true;
+        const auto [lo, hi] = Range(index);
+        if (const auto p = StateParams(r.quant, lo, hi)) state_params_[index] = *p;
+      }
+    }
+  }
+
+  // The type and parameters of a float tensor's integer version.
+  std::pair<TensorType, QuantParams> IntegerVersion(int index) {
+    const auto it = state_params_.find(index);
+    if (it != state_params_.end()) return {tflite::TensorType_INT16, it->second};
+    return {int_type_, Params(index)};
+  }
+
   std::pair<float, float> Range(int index) const {
     const tflite::TensorT& t = tensor(index);
     if (!IsFloat(t)) return {0.0f, 0.0f};
@@ -291,7 +309,10 @@ class Quantizer {
     for (size_t t = 0; t < n; ++t) {
       if (!IsActivation(static_cast<int>(t))) continue;
       const int producer = producer_[t];
-      const Domain written = producer >= 0 && Quantized(static_cast<size_t>(producer)) ? kInt : kFloat;
+      // A state tensor of a quantized recurrent op is read and written by it
+      // alone: it becomes integer in place.
+      const Domain written =
+          (producer >= 0 && Quantized(static_cast<size_t>(producer))) || integer_state_[t] ? kInt : kFloat;
       home_[t] = (is_model_input_[t] || is_model_output_[t]) ? IoDomain() : written;
       produced_in_[t] = is_model_input_[t] ? home_[t] : written;
       needed_[t][home_[t]] = true;
@@ -348,11 +369,12 @@ class Quantizer {
       t.quantization.reset();
       return;
     }
-    const QuantParams p = Params(original);
     if (domain == kInt) {
-      t.type = int_type_;
+      const auto [type, p] = IntegerVersion(original);
+      t.type = type;
       t.quantization = MakeQuantization({p.scale}, {p.zero_point}, 0);
     } else {
+      const QuantParams p = Params(original);
       t.type = tflite::TensorType_UINT8;
       t.quantization = MakeQuantization({p.scale}, {p.zero_point + 128}, 0);
     }
@@ -416,6 +438,11 @@ class Quantizer {
 
   void RewriteQuantizedInputs(size_t op_index, tflite::OperatorT& op) {
     const OpRule& rule = *rules_[op_index];
+    if (rule.recurrent) {
+      rewriting_ = source_.source() + ": " + Describe(op_index, op);
+      RewriteRecurrentOperands(rule.op, op, *this);
+      return;
+    }
     const std::vector<int> original_inputs = op.inputs;
     std::vector<float> weight_scales;
     for (size_t p = 0; p < op.inputs.size(); ++p) {
@@ -424,11 +451,11 @@ class Quantizer {
       if (static_cast<int>(p) == rule.weight_input) {
         const bool fc = rule.op == tflite::BuiltinOperator_FULLY_CONNECTED;
         const int axis = fc ? (options_.per_channel_fc ? 0 : -1) : rule.weight_axis;
-        index = AddWeights(index, axis, weight_scales);
+        index = AddWeights(model_, index, axis, weight_scales);
       } else if (static_cast<int>(p) == rule.bias_input) {
         continue;  // after the weights, below
       } else if (model_.IsConstant(tensor(index))) {
-        index = AddConstantValues(index);
+        index = AddConstantValues(model_, index, Params(index), int_type_);
       } else {
         index = version_[static_cast<size_t>(index)][kInt];
       }
@@ -437,75 +464,20 @@ class Quantizer {
       int& bias = op.inputs[static_cast<size_t>(rule.bias_input)];
       if (bias >= 0 && IsFloat(tensor(bias))) {
         const size_t activation_input = interp::KernelKeyInput(rule.op);
-        bias = AddBias(op_index, bias, Params(original_inputs.at(activation_input)).scale, weight_scales);
+        bias = AddBias(model_, bias, Params(original_inputs.at(activation_input)).scale, weight_scales, int16_,
+                       source_.source() + ": " + Describe(op_index, op));
       }
     }
   }
 
-  int AddTensorLike(int original, const std::string& suffix, TensorType type, std::vector<uint8_t> bytes,
-                    std::unique_ptr<tflite::QuantizationParametersT> quantization) {
-    const tflite::TensorT& o = tensor(original);
-    auto t = std::make_unique<tflite::TensorT>();
-    t->shape = o.shape;
-    t->shape_signature = o.shape_signature;
-    t->has_rank = o.has_rank;
-    t->name = o.name + suffix;
-    t->type = type;
-    t->buffer = model_.AddBuffer(std::move(bytes));
-    t->quantization = std::move(quantization);
-    return model_.AddTensor(0, std::move(t));
+  // RecurrentContext, for RewriteRecurrentOperands.
+  Model& model() override { return model_; }
+  int IntegerOperand(int index, TensorType& type, QuantParams& params) override {
+    std::tie(type, params) = IntegerVersion(index);
+    return version_[static_cast<size_t>(index)][kInt];
   }
-
-  template <typename T>
-  static std::vector<uint8_t> Bytes(const std::vector<T>& values) {
-    std::vector<uint8_t> bytes(values.size() * sizeof(T));
-    if (!bytes.empty()) std::memcpy(bytes.data(), values.data(), bytes.size());
-    return bytes;
-  }
-
-  int AddWeights(int index, int axis, std::vector<float>& scales) {
-    const tflite::TensorT& t = tensor(index);
-    const QuantizedWeights w = QuantizeWeights(model_.ConstantValues<float>(t).data(), t.shape, axis);
-    scales = w.scales;
-    return AddTensorLike(index, "_int8", tflite::TensorType_INT8, Bytes(w.values),
-                         MakeQuantization(w.scales, std::vector<int64_t>(w.scales.size(), 0), std::max(axis, 0)));
-  }
-
-  int AddBias(size_t op_index, int index, float input_scale, const std::vector<float>& weight_scales) {
-    const tflite::TensorT& t = tensor(index);
-    const Span<const float> values = model_.ConstantValues<float>(t);
-    if (weight_scales.size() != 1 && weight_scales.size() != values.size()) {
-      throw Error(source_.source() + ": " + Describe(op_index) + ": the bias has " + std::to_string(values.size()) +
-                      " elements but the weights have " + std::to_string(weight_scales.size()) + " channels",
-                  ErrorCode::kBadInput);
-    }
-    std::vector<float> scales;
-    for (float s : weight_scales) scales.push_back(static_cast<float>(static_cast<double>(input_scale) * s));
-    auto quantization = MakeQuantization(scales, std::vector<int64_t>(scales.size(), 0), 0);
-    if (int16_) {
-      return AddTensorLike(index, "_int64", tflite::TensorType_INT64,
-                           Bytes(QuantizeBias64(values.data(), values.size(), input_scale, weight_scales)),
-                           std::move(quantization));
-    }
-    return AddTensorLike(index, "_int32", tflite::TensorType_INT32,
-                         Bytes(QuantizeBias32(values.data(), values.size(), input_scale, weight_scales)),
-                         std::move(quantization));
-  }
-
-  // A float constant read as a value (ADD's second operand, PADV2's pad
-  // value, ...): quantized with its group's parameters, or its own range.
-  int AddConstantValues(int index) {
-    const QuantParams p = Params(index);
-    const Span<const float> values = model_.ConstantValues<float>(tensor(index));
-    auto quantization = MakeQuantization({p.scale}, {p.zero_point}, 0);
-    if (int16_) {
-      std::vector<int16_t> q(values.size());
-      for (size_t i = 0; i < q.size(); ++i) q[i] = static_cast<int16_t>(QuantizeValue(values[i], p, qmin_, qmax_));
-      return AddTensorLike(index, "_int16", tflite::TensorType_INT16, Bytes(q), std::move(quantization));
-    }
-    std::vector<int8_t> q(values.size());
-    for (size_t i = 0; i < q.size(); ++i) q[i] = static_cast<int8_t>(QuantizeValue(values[i], p, qmin_, qmax_));
-    return AddTensorLike(index, "_int8", tflite::TensorType_INT8, Bytes(q), std::move(quantization));
+  int Bias(int index, float input_scale, float weight_scale) override {
+    return AddBias(model_, index, input_scale, {weight_scale}, int16_, rewriting_);
   }
 
   void SetHomeTypes() {
@@ -543,6 +515,9 @@ class Quantizer {
   std::vector<bool> is_model_input_, is_model_output_;
   std::vector<int> group_;
   std::map<int, QuantParams> params_;
+  std::vector<bool> integer_state_;           // per tensor: a state that becomes integer with its op
+  std::map<int, QuantParams> state_params_;   // int16 states with formats of their own
+  std::string rewriting_;                     // the recurrent op RewriteRecurrentOperands works on
   std::vector<Domain> home_, produced_in_;
   std::vector<std::array<bool, kDomains>> needed_;
   std::vector<std::array<int, kDomains>> version_;

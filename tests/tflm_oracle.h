@@ -58,6 +58,17 @@ struct TflmRunOptions {
   bool count_instructions = false;     // Cortex-M4 only: TFLM_M4_ICOUNT=0
 };
 
+// Writes `array` as .npy for the runner to read. Not WriteNpy: these are
+// scratch files, and its fsync per file costs seconds on tests that pass
+// hundreds of inputs.
+inline void WriteScratchNpy(const std::string& path, const NpyArray& array) {
+  const std::vector<uint8_t> header = EncodeNpyHeader(array.dtype, array.shape);
+  std::ofstream out(path, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(header.data()), static_cast<std::streamsize>(header.size()));
+  out.write(reinterpret_cast<const char*>(array.data.data()), static_cast<std::streamsize>(array.data.size()));
+  if (!out.flush()) throw Error("cannot write " + path);
+}
+
 // Runs `model` on `inputs` (one array per model input: one sample with the
 // input's exact shape, or N samples with a leading dimension) in `dir`,
 // which is emptied first.
@@ -78,7 +89,7 @@ inline TflmResult RunTflm(TflmTarget target, const std::string& model, const std
              quote(dir + "/out");
   for (size_t k = 0; k < inputs.size(); ++k) {
     const std::string path = dir + "/input_" + std::to_string(k) + ".npy";
-    WriteNpy(path, inputs[k]);
+    WriteScratchNpy(path, inputs[k]);
     command += " " + quote(path);
   }
   command += " >" + quote(dir + "/log.txt") + " 2>&1";

@@ -17,6 +17,7 @@ std::optional<DType> NpyDTypeOf(tflite::TensorType type) {
     case tflite::TensorType_INT16: return DType::kInt16;
     case tflite::TensorType_UINT16: return DType::kUInt16;
     case tflite::TensorType_INT32: return DType::kInt32;
+    case tflite::TensorType_UINT32: return DType::kUInt32;
     case tflite::TensorType_INT64: return DType::kInt64;
     case tflite::TensorType_BOOL: return DType::kBool;
     default: return std::nullopt;

@@ -38,6 +38,7 @@ struct Float16 {
   X(kInt16, int16_t, "int16", "<i2")        \
   X(kUInt16, uint16_t, "uint16", "<u2")     \
   X(kInt32, int32_t, "int32", "<i4")        \
+  X(kUInt32, uint32_t, "uint32", "<u4")     \
   X(kInt64, int64_t, "int64", "<i8")        \
   X(kBool, bool, "bool", "|b1")            \
   X(kFloat16, Float16, "float16", "<f2")

@@ -99,6 +99,7 @@ double ElementAsDouble(const NpyArray& a, size_t e) {
     case DType::kInt16: return Load<int16_t>(a, e);
     case DType::kUInt16: return Load<uint16_t>(a, e);
     case DType::kInt32: return Load<int32_t>(a, e);
+    case DType::kUInt32: return Load<uint32_t>(a, e);
     case DType::kInt64: return Load<int64_t>(a, e);
     case DType::kBool: return a.data[e] != 0 ? 1.0 : 0.0;
     case DType::kFloat16: {

@@ -29,9 +29,13 @@ void ForEachSample(const Model& model, size_t samples, int threads,
   // fewer chunks instead of holding up the rest.
   const size_t chunk = std::clamp<size_t>(samples / (static_cast<size_t>(workers) * 16), 1, 64);
   std::atomic<size_t> next{0};
+  // One sample per worker; a lone worker (one sample, say) splits each
+  // operator's work over the threads instead.
+  InterpreterOptions worker_options = options;
+  worker_options.threads = workers == 1 ? WorkerCount(threads, 1000000) : 1;
   auto work = [&](int w) {
     try {
-      Interpreter interpreter(model, options);
+      Interpreter interpreter(model, worker_options);
       interpreter.Prepare();
       bool fresh = true;
       for (size_t begin = next.fetch_add(chunk); begin < samples; begin = next.fetch_add(chunk)) {

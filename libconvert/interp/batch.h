@@ -23,6 +23,9 @@ int WorkerCount(int requested, size_t samples);
 // reset before each sample) and takes chunks of consecutive samples from a
 // shared counter, so its samples come in increasing order but which worker
 // runs which sample varies from run to run: results must not depend on it.
+// Workers run one sample at a time on one thread each; when there is only
+// one worker (a single sample) its operators split their work over
+// `threads` instead (options.threads is replaced either way).
 // An exception in any worker is rethrown here after all workers stop.
 void ForEachSample(const Model& model, size_t samples, int threads,
                    const std::function<void(Interpreter&, size_t sample, int worker)>& run,

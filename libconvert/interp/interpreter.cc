@@ -92,6 +92,17 @@ void Interpreter::Prepare() {
     throw Error(message);
   }
 
+  links_ = GraphLinks{&tensors_, std::vector<int>(tensors_.size(), -1), std::vector<int>(tensors_.size(), 0),
+                      std::vector<bool>(n, false)};
+  for (size_t o = 0; o < n; ++o) {
+    for (int i : g.operators[o]->inputs) {
+      if (i >= 0) ++links_.readers[static_cast<size_t>(i)];
+    }
+    for (int i : g.operators[o]->outputs) links_.producer[static_cast<size_t>(i)] = static_cast<int>(o);
+  }
+  for (int i : outputs_) ++links_.readers[static_cast<size_t>(i)];
+
+  if (options_.threads > 1 && !pool_) pool_ = std::make_unique<ThreadPool>(options_.threads);
   evals_.clear();
   fast_kernel_.clear();
   events_.clear();
@@ -107,7 +118,7 @@ void Interpreter::Prepare() {
       }
       outs.push_back(t);
     }
-    PrepareContext ctx(model_, subgraph_, o, ins, outs, options_.reference);
+    PrepareContext ctx(model_, subgraph_, o, ins, outs, options_.reference, &links_, pool_.get(), &state_observer_);
     evals_.push_back(prepares[o](ctx));
     fast_kernel_.push_back(ctx.used_fast_kernel());
     events_.push_back(OpEvent{o, model_.OpCode(op), {outs.begin(), outs.end()}});
@@ -117,7 +128,9 @@ void Interpreter::Prepare() {
 
 void Interpreter::Invoke() {
   if (!prepared_) throw Error("Interpreter::Invoke called before Prepare", ErrorCode::kInternal);
+  const bool run_all = observer_ && observer_reads_outputs_;
   for (size_t o = 0; o < evals_.size(); ++o) {
+    if (!run_all && links_.only_when_observed[o]) continue;
     evals_[o]();
     if (observer_) observer_(events_[o]);
   }

@@ -18,6 +18,7 @@
 
 #include "libconvert/interp/kernel.h"
 #include "libconvert/interp/tensor.h"
+#include "libconvert/interp/thread_pool.h"
 #include "libconvert/model/model.h"
 
 namespace tinyforge::interp {
@@ -37,6 +38,10 @@ struct InterpreterOptions {
   // one; integer outputs are bit-identical to the reference, float outputs
   // within 1e-5 relative.
   bool reference = false;
+  // Threads one inference's operators share (the fast kernels split their
+  // work; the results do not depend on the count). Dataset runs keep 1 and
+  // run one sample per worker instead (batch.h).
+  int threads = 1;
 };
 
 class Interpreter {
@@ -53,7 +58,16 @@ class Interpreter {
   // Variable tensors (recurrent state) back to their initial values.
   void ResetVariables();
   // Called after every operator with its outputs; pass {} to remove.
-  void SetObserver(Observer observer) { observer_ = std::move(observer); }
+  // reads_outputs false (a profiler timing operators): operators whose
+  // output no other operator reads any more (a PAD folded into a conv) are
+  // skipped, not run for the observer.
+  void SetObserver(Observer observer, bool reads_outputs = true) {
+    observer_ = std::move(observer);
+    observer_reads_outputs_ = reads_outputs;
+  }
+  // Called by stateful float kernels with their state inside a call (see
+  // StateEvent); pass {} to remove. May be set before or after Prepare.
+  void SetStateObserver(StateObserver observer) { state_observer_ = std::move(observer); }
 
   size_t num_inputs() const { return inputs_.size(); }
   size_t num_outputs() const { return outputs_.size(); }
@@ -77,10 +91,14 @@ class Interpreter {
   std::vector<int> outputs_;
   std::vector<RuntimeTensor> tensors_;
   std::vector<std::vector<uint8_t>> storage_;  // per tensor; empty for constants
+  std::unique_ptr<ThreadPool> pool_;  // when options_.threads > 1
+  GraphLinks links_;
   std::vector<EvalFn> evals_;
   std::vector<bool> fast_kernel_;  // per operator: Prepare chose a fast kernel
   std::vector<OpEvent> events_;  // prebuilt so observing allocates nothing
   Observer observer_;
+  StateObserver state_observer_;  // kernels hold its address
+  bool observer_reads_outputs_ = true;
   bool prepared_ = false;
 };
 

@@ -21,13 +21,37 @@ int RuntimeTensor::quantized_dimension() const {
 
 PrepareContext::PrepareContext(const Model& model, size_t subgraph, size_t op_index,
                                std::vector<RuntimeTensor*> inputs,
-                               std::vector<RuntimeTensor*> outputs, bool reference)
+                               std::vector<RuntimeTensor*> outputs, bool reference, GraphLinks* links,
+                               ThreadPool* pool,
+                               const StateObserver* state_observer)
     : model_(model),
       subgraph_(subgraph),
       op_index_(op_index),
       inputs_(std::move(inputs)),
       outputs_(std::move(outputs)),
-      reference_(reference) {}
+      reference_(reference),
+      links_(links),
+      pool_(pool),
+      state_observer_(state_observer) {}
+
+int PrepareContext::SoleProducer(size_t i) const {
+  const RuntimeTensor* t = optional_input(i);
+  if (links_ == nullptr || t == nullptr || t->index < 0) return -1;
+  const size_t index = static_cast<size_t>(t->index);
+  return links_->readers[index] == 1 ? links_->producer[index] : -1;
+}
+
+const tflite::OperatorT& PrepareContext::subgraph_op(size_t op) const {
+  return *model_.subgraph(subgraph_).operators.at(op);
+}
+
+const RuntimeTensor& PrepareContext::tensor(int index) const {
+  return links_->tensors->at(static_cast<size_t>(index));
+}
+
+void PrepareContext::RunOnlyWhenObserved(int op) const {
+  links_->only_when_observed.at(static_cast<size_t>(op)) = true;
+}
 
 const tflite::OperatorT& PrepareContext::op() const {
   return *model_.subgraph(subgraph_).operators[op_index_];

@@ -52,7 +52,7 @@ std::vector<KernelRegistration> BuildTable() {
   add(tflite::BuiltinOperator_ADD, {kF32, kI8, kI16, kI32}, PrepareAdd);
   add(tflite::BuiltinOperator_SUB, {kF32, kI8, kI16, kI32}, PrepareSub);
   add(tflite::BuiltinOperator_MUL, {kF32, kI8, kI16, kI32}, PrepareMul);
-  add(tflite::BuiltinOperator_DIV, {kF32}, PrepareDiv);
+  add(tflite::BuiltinOperator_DIV, {kF32, kI8}, PrepareDiv);
   add(tflite::BuiltinOperator_MAXIMUM, {kF32, kI8, kI16, kI32, kI64}, PrepareMaximum);
   add(tflite::BuiltinOperator_MINIMUM, {kF32, kI8, kI16, kI32, kI64}, PrepareMinimum);
   add(tflite::BuiltinOperator_SQUARED_DIFFERENCE, {kF32, kI8, kI16, kI32}, PrepareSquaredDifference);
@@ -100,6 +100,13 @@ std::vector<KernelRegistration> BuildTable() {
   add(tflite::BuiltinOperator_ARG_MAX, {kF32, kI8}, PrepareArgMax);
   add(tflite::BuiltinOperator_ARG_MIN, {kF32, kI8}, PrepareArgMin);
   add(tflite::BuiltinOperator_BATCH_MATMUL, {kF32, kI8, kI16}, PrepareBatchMatMul);
+
+  add(tflite::BuiltinOperator_TRANSPOSE_CONV, {kF32, kI8, kI16}, PrepareTransposeConv);  // keyed on input 2
+  add(tflite::BuiltinOperator_L2_NORMALIZATION, {kF32, kI8}, PrepareL2Normalization);
+  add(tflite::BuiltinOperator_LOG_SOFTMAX, {kF32, kI8}, PrepareLogSoftmax);
+  add(tflite::BuiltinOperator_BATCH_TO_SPACE_ND, {kF32, kI8}, PrepareBatchToSpaceNd);
+  add(tflite::BuiltinOperator_SPACE_TO_BATCH_ND, {kF32, kI8}, PrepareSpaceToBatchNd);
+  add(tflite::BuiltinOperator_PRELU, {kF32, kI8, kI16}, PreparePrelu);
 
   add(tflite::BuiltinOperator_UNIDIRECTIONAL_SEQUENCE_LSTM, {kF32, kI8, kI16}, PrepareUnidirectionalSequenceLstm);
   add(tflite::BuiltinOperator_SVDF, {kF32, kI8}, PrepareSvdf);

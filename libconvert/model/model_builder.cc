@@ -13,6 +13,13 @@ ModelBuilder::ModelBuilder() : model_(std::make_unique<tflite::ModelT>()) {
   model_->subgraphs[0]->name = "main";
 }
 
+int ModelBuilder::AddVariable(const std::string& name, tflite::TensorType type, std::vector<int32_t> shape,
+                              const Quant& quant) {
+  const int index = AddTensor(name, type, std::move(shape), quant);
+  model_->subgraphs[0]->tensors[static_cast<size_t>(index)]->is_variable = true;
+  return index;
+}
+
 int ModelBuilder::AddTensor(const std::string& name, tflite::TensorType type, std::vector<int32_t> shape,
                             const Quant& quant) {
   auto t = std::make_unique<tflite::TensorT>();
@@ -63,6 +70,10 @@ void ModelBuilder::AddOperator(tflite::BuiltinOperator op, std::vector<int> inpu
   o->inputs = std::move(inputs);
   o->outputs = std::move(outputs);
   model_->subgraphs[0]->operators.push_back(std::move(o));
+}
+
+void ModelBuilder::MarkVariable(int index) {
+  model_->subgraphs[0]->tensors.at(static_cast<size_t>(index))->is_variable = true;
 }
 
 void ModelBuilder::SetInputs(std::vector<int> inputs) { model_->subgraphs[0]->inputs = std::move(inputs); }

@@ -52,6 +52,10 @@ class ModelBuilder {
   // A tensor without data (an activation); returns its index.
   int AddTensor(const std::string& name, tflite::TensorType type, std::vector<int32_t> shape,
                 const Quant& quant = Quant::None());
+  // A variable tensor without data: the state of a recurrent operator (LSTM,
+  // SVDF), which the runtime zeroes on reset and the operator updates.
+  int AddVariable(const std::string& name, tflite::TensorType type, std::vector<int32_t> shape,
+                  const Quant& quant = Quant::None());
   // A constant tensor; `bytes` must hold shape x element-size bytes.
   int AddConstantBytes(const std::string& name, tflite::TensorType type, std::vector<int32_t> shape,
                        std::vector<uint8_t> bytes, const Quant& quant = Quant::None());
@@ -72,6 +76,10 @@ class ModelBuilder {
     AddOperator(op, std::move(inputs), std::move(outputs));
     model_->subgraphs[0]->operators.back()->builtin_options.Set(std::move(options));
   }
+
+  // Makes tensor `index` a variable tensor (recurrent state, written by its
+  // operator, zero until then).
+  void MarkVariable(int index);
 
   void SetInputs(std::vector<int> inputs);
   void SetOutputs(std::vector<int> outputs);

@@ -11,66 +11,65 @@
 namespace tinyforge {
 namespace {
 
-// Builds int8 layers with random weights. Output scales are chosen so that
-// an accumulator of typical size lands in the middle of the int8 range,
-// which keeps activations spread out (not all clamped) through the network.
-class Int8NetBuilder {
+// How a synthetic network is stored and laid out.
+struct NetStyle {
+  bool is_float = false;  // float32 throughout; else int8 activations, per-channel int8 weights
+  bool pytorch = false;   // as PyTorch exporters write it: an NCHW input and a TRANSPOSE to
+                          // NHWC, an explicit PAD before every padded conv (then VALID), MEAN
+                          // over H and W instead of AVERAGE_POOL_2D + RESHAPE
+};
+
+// Builds layers with seeded random weights. int8: output scales are chosen
+// so that an accumulator of typical size lands in the middle of the int8
+// range, which keeps activations spread out (not all clamped) through the
+// network. float: uniform weights of He-like variance.
+class NetBuilder {
  public:
-  explicit Int8NetBuilder(uint32_t seed) : rng_(seed) {}
+  NetBuilder(uint32_t seed, NetStyle style) : rng_(seed), style_(style) {}
 
   ModelBuilder& builder() { return b_; }
 
-  int Input(std::vector<int32_t> shape) {
-    const int t = b_.AddTensor("input", tflite::TensorType_INT8, std::move(shape), Quant::PerTensor(kActScale, -1));
-    scales_[t] = kActScale;
-    return t;
+  // An NHWC image input (or its NCHW form and a TRANSPOSE to NHWC).
+  int Input(int size, int channels) {
+    const std::vector<int32_t> nhwc{1, size, size, channels};
+    if (!style_.pytorch) return input_ = Activation("input", nhwc, kActScale, -1);
+    input_ = Activation("input", {1, channels, size, size}, kActScale, -1);
+    const int perm = b_.AddConstant<int32_t>("to_nhwc/perm", {4}, {0, 2, 3, 1});
+    const int y = Activation("to_nhwc", nhwc, kActScale, -1);
+    b_.AddOperator(tflite::BuiltinOperator_TRANSPOSE, {input_, perm}, {y}, tflite::TransposeOptionsT{});
+    return y;
   }
+  int input() const { return input_; }
 
   // CONV_2D (depthwise = false) or DEPTHWISE_CONV_2D with a k x k filter,
-  // SAME padding, and fused RELU6 when relu6.
+  // SAME padding (or an explicit PAD of k / 2 on every side, then VALID),
+  // and fused RELU6 when relu6.
   int Conv(int x, int out_channels, int k, int stride, bool depthwise, bool relu6) {
+    if (style_.pytorch && k > 1) x = Pad(x, k / 2);
     const std::vector<int32_t> in = b_.shape(x);
     const int in_c = in[3];
     const int fan_in = depthwise ? k * k : k * k * in_c;
     const std::vector<int32_t> w_shape =
         depthwise ? std::vector<int32_t>{1, k, k, out_channels} : std::vector<int32_t>{out_channels, k, k, in_c};
-    const int out_h = (in[1] + stride - 1) / stride, out_w = (in[2] + stride - 1) / stride;
+    const bool valid = style_.pytorch;
+    const int out_h = valid ? (in[1] - k) / stride + 1 : (in[1] + stride - 1) / stride;
+    const int out_w = valid ? (in[2] - k) / stride + 1 : (in[2] + stride - 1) / stride;
     const std::string name = std::string(depthwise ? "dw" : "conv") + std::to_string(++layers_);
-
-    std::vector<int8_t> w(static_cast<size_t>(ElementCount(w_shape)));
-    std::uniform_int_distribution<int> weight(-127, 127);
-    for (int8_t& v : w) v = static_cast<int8_t>(weight(rng_));
-    std::vector<float> w_scales(static_cast<size_t>(out_channels));
-    std::uniform_real_distribution<float> spread(0.5f, 1.5f);
-    for (float& s : w_scales) s = spread(rng_) / 127.0f;
-    const int wt = b_.AddConstant<int8_t>(name + "/weights", w_shape, w, Quant::PerChannel(w_scales, depthwise ? 3 : 0));
-
-    const float in_scale = scales_.at(x);
-    std::vector<int32_t> bias(static_cast<size_t>(out_channels));
-    std::vector<float> bias_scales(static_cast<size_t>(out_channels));
-    std::uniform_int_distribution<int> bias_value(-2000, 2000);
-    for (size_t c = 0; c < bias.size(); ++c) {
-      bias[c] = bias_value(rng_);
-      bias_scales[c] = in_scale * w_scales[c];
-    }
-    const int bt = b_.AddConstant<int32_t>(name + "/bias", {out_channels}, bias, Quant::PerChannel(bias_scales, 0));
-
-    // Accumulator std ~ sqrt(fan_in) * 40 * 73 integer units; map it to ~40.
-    const float out_scale = in_scale * (1.0f / 127.0f) * std::sqrt(static_cast<float>(fan_in)) * 73.0f;
-    const int y = b_.AddTensor(name, tflite::TensorType_INT8, {in[0], out_h, out_w, out_channels},
-                               Quant::PerTensor(out_scale, relu6 ? -128 : 0));
-    scales_[y] = out_scale;
+    const int axis = depthwise ? 3 : 0;
+    const auto [wt, bt, out_scale] = Weights(name, w_shape, out_channels, fan_in, axis, scales_.at(x));
+    const int y = Activation(name, {in[0], out_h, out_w, out_channels}, out_scale, relu6 ? -128 : 0);
     const auto act = relu6 ? tflite::ActivationFunctionType_RELU6 : tflite::ActivationFunctionType_NONE;
+    const auto padding = valid ? tflite::Padding_VALID : tflite::Padding_SAME;
     if (depthwise) {
       tflite::DepthwiseConv2DOptionsT o;
-      o.padding = tflite::Padding_SAME;
+      o.padding = padding;
       o.stride_h = o.stride_w = stride;
       o.depth_multiplier = out_channels / in_c;
       o.fused_activation_function = act;
       b_.AddOperator(tflite::BuiltinOperator_DEPTHWISE_CONV_2D, {x, wt, bt}, {y}, o);
     } else {
       tflite::Conv2DOptionsT o;
-      o.padding = tflite::Padding_SAME;
+      o.padding = padding;
       o.stride_h = o.stride_w = stride;
       o.fused_activation_function = act;
       b_.AddOperator(tflite::BuiltinOperator_CONV_2D, {x, wt, bt}, {y}, o);
@@ -80,55 +79,47 @@ class Int8NetBuilder {
 
   int Add(int a, int b) {
     const float scale = std::max(scales_.at(a), scales_.at(b)) * 1.5f;
-    const int y = b_.AddTensor("add" + std::to_string(++layers_), tflite::TensorType_INT8, b_.shape(a),
-                               Quant::PerTensor(scale, 0));
-    scales_[y] = scale;
+    const int y = Activation("add" + std::to_string(++layers_), b_.shape(a), scale, 0);
     b_.AddOperator(tflite::BuiltinOperator_ADD, {a, b}, {y}, tflite::AddOptionsT{});
     return y;
   }
 
-  // Average over the whole spatial extent: [1, h, w, c] -> [1, 1, 1, c].
-  int GlobalAveragePool(int x) {
+  // Average over the whole spatial extent: [1, h, w, c] -> [1, c], through
+  // AVERAGE_POOL_2D and RESHAPE, or MEAN over axes 1 and 2.
+  int GlobalAverage(int x) {
     const std::vector<int32_t> in = b_.shape(x);
-    const int y = b_.AddTensor("pool", tflite::TensorType_INT8, {in[0], 1, 1, in[3]},
-                               Quant::PerTensor(scales_.at(x), -128));
-    scales_[y] = scales_.at(x);
+    if (style_.pytorch) {
+      const int axes = b_.AddConstant<int32_t>("mean/axes", {2}, {1, 2});
+      const int y = Activation("mean", {in[0], in[3]}, scales_.at(x), -128);
+      tflite::ReducerOptionsT o;
+      o.keep_dims = false;
+      b_.AddOperator(tflite::BuiltinOperator_MEAN, {x, axes}, {y}, o);
+      return y;
+    }
+    const int pooled = Activation("pool", {in[0], 1, 1, in[3]}, scales_.at(x), -128);
     tflite::Pool2DOptionsT o;
     o.padding = tflite::Padding_VALID;
     o.stride_h = o.stride_w = 1;
     o.filter_height = in[1];
     o.filter_width = in[2];
-    b_.AddOperator(tflite::BuiltinOperator_AVERAGE_POOL_2D, {x}, {y}, o);
-    return y;
-  }
-
-  int Reshape(int x, std::vector<int32_t> shape) {
-    const int s = b_.AddConstant<int32_t>("reshape/shape", {static_cast<int32_t>(shape.size())}, shape);
-    const int y = b_.AddTensor("reshape", tflite::TensorType_INT8, shape, Quant::PerTensor(scales_.at(x), -128));
-    scales_[y] = scales_.at(x);
-    b_.AddOperator(tflite::BuiltinOperator_RESHAPE, {x, s}, {y});
+    b_.AddOperator(tflite::BuiltinOperator_AVERAGE_POOL_2D, {x}, {pooled}, o);
+    const std::vector<int32_t> flat{in[0], in[3]};
+    const int s = b_.AddConstant<int32_t>("reshape/shape", {2}, flat);
+    const int y = Activation("reshape", flat, scales_.at(x), -128);
+    b_.AddOperator(tflite::BuiltinOperator_RESHAPE, {pooled, s}, {y});
     return y;
   }
 
   int FullyConnected(int x, int out) {
     const int in = b_.shape(x)[1];
-    std::vector<int8_t> w(static_cast<size_t>(in) * static_cast<size_t>(out));
-    std::uniform_int_distribution<int> weight(-127, 127);
-    for (int8_t& v : w) v = static_cast<int8_t>(weight(rng_));
-    const float w_scale = 1.0f / 127.0f, in_scale = scales_.at(x);
-    const int wt = b_.AddConstant<int8_t>("fc/weights", {out, in}, w, Quant::PerTensor(w_scale, 0));
-    const int bt = b_.AddConstant<int32_t>("fc/bias", {out}, std::vector<int32_t>(static_cast<size_t>(out), 0),
-                                           Quant::PerTensor(in_scale * w_scale, 0));
-    const float out_scale = in_scale * w_scale * std::sqrt(static_cast<float>(in)) * 73.0f;
-    const int y = b_.AddTensor("logits", tflite::TensorType_INT8, {1, out}, Quant::PerTensor(out_scale, 0));
-    scales_[y] = out_scale;
+    const auto [wt, bt, out_scale] = Weights("fc", {out, in}, out, in, -1, scales_.at(x));
+    const int y = Activation("logits", {1, out}, out_scale, 0);
     b_.AddOperator(tflite::BuiltinOperator_FULLY_CONNECTED, {x, wt, bt}, {y}, tflite::FullyConnectedOptionsT{});
     return y;
   }
 
   int Softmax(int x) {
-    const int y = b_.AddTensor("probabilities", tflite::TensorType_INT8, b_.shape(x),
-                               Quant::PerTensor(1.0f / 256.0f, -128));
+    const int y = Activation("probabilities", b_.shape(x), 1.0f / 256.0f, -128);
     tflite::SoftmaxOptionsT o;
     o.beta = 1.0f;
     b_.AddOperator(tflite::BuiltinOperator_SOFTMAX, {x}, {y}, o);
@@ -136,11 +127,74 @@ class Int8NetBuilder {
   }
 
  private:
+  struct LayerWeights {
+    int weights, bias;
+    float out_scale;  // int8: the output's scale (float: unused)
+  };
+
+  // An activation tensor; scale and zero point apply to int8 only.
+  int Activation(const std::string& name, std::vector<int32_t> shape, float scale, int zero_point) {
+    const int t = style_.is_float ? b_.AddTensor(name, tflite::TensorType_FLOAT32, std::move(shape))
+                                  : b_.AddTensor(name, tflite::TensorType_INT8, std::move(shape),
+                                                 Quant::PerTensor(scale, zero_point));
+    scales_[t] = scale;
+    zero_points_[t] = zero_point;
+    return t;
+  }
+
+  // Weights of `w_shape` (int8 per channel along `axis`, or per tensor when
+  // axis < 0) and a bias of `channels`.
+  LayerWeights Weights(const std::string& name, const std::vector<int32_t>& w_shape, int channels, int fan_in, int axis,
+                       float in_scale) {
+    const size_t count = static_cast<size_t>(ElementCount(w_shape)), n = static_cast<size_t>(channels);
+    if (style_.is_float) {
+      const float limit = std::sqrt(6.0f / static_cast<float>(fan_in));
+      std::uniform_real_distribution<float> weight(-limit, limit), bias_value(-0.1f, 0.1f);
+      std::vector<float> w(count), bias(n);
+      for (float& v : w) v = weight(rng_);
+      for (float& v : bias) v = bias_value(rng_);
+      return {b_.AddConstant<float>(name + "/weights", w_shape, w), b_.AddConstant<float>(name + "/bias", {channels}, bias),
+              1.0f};
+    }
+    std::vector<int8_t> w(count);
+    std::uniform_int_distribution<int> weight(-127, 127);
+    for (int8_t& v : w) v = static_cast<int8_t>(weight(rng_));
+    std::vector<float> w_scales(axis < 0 ? 1 : n);
+    std::uniform_real_distribution<float> spread(0.5f, 1.5f);
+    for (float& s : w_scales) s = axis < 0 ? 1.0f / 127.0f : spread(rng_) / 127.0f;
+    const Quant w_quant = axis < 0 ? Quant::PerTensor(w_scales[0], 0) : Quant::PerChannel(w_scales, axis);
+    const int wt = b_.AddConstant<int8_t>(name + "/weights", w_shape, w, w_quant);
+    std::vector<int32_t> bias(n);
+    std::vector<float> bias_scales(axis < 0 ? 1 : n);
+    std::uniform_int_distribution<int> bias_value(-2000, 2000);
+    for (int32_t& b : bias) b = axis < 0 ? 0 : bias_value(rng_);
+    for (size_t c = 0; c < bias_scales.size(); ++c) bias_scales[c] = in_scale * w_scales[c];
+    const Quant b_quant = axis < 0 ? Quant::PerTensor(bias_scales[0], 0) : Quant::PerChannel(bias_scales, 0);
+    const int bt = b_.AddConstant<int32_t>(name + "/bias", {channels}, bias, b_quant);
+    // Accumulator std ~ sqrt(fan_in) * 40 * 73 integer units; map it to ~40.
+    const float out_scale = in_scale * (1.0f / 127.0f) * std::sqrt(static_cast<float>(fan_in)) * 73.0f;
+    return {wt, bt, out_scale};
+  }
+
+  // PAD of `p` on each side of H and W, with the zero point (real 0).
+  int Pad(int x, int p) {
+    const std::vector<int32_t> in = b_.shape(x);
+    const int paddings = b_.AddConstant<int32_t>("pad" + std::to_string(++layers_) + "/paddings", {4, 2},
+                                                 {0, 0, p, p, p, p, 0, 0});
+    const int y = Activation("pad" + std::to_string(layers_), {in[0], in[1] + 2 * p, in[2] + 2 * p, in[3]},
+                             scales_.at(x), zero_points_.at(x));
+    b_.AddOperator(tflite::BuiltinOperator_PAD, {x, paddings}, {y}, tflite::PadOptionsT{});
+    return y;
+  }
+
   static constexpr float kActScale = 1.0f / 64.0f;
   ModelBuilder b_;
   std::mt19937 rng_;
-  std::map<int, float> scales_;
+  NetStyle style_;
+  std::map<int, float> scales_;     // of each activation (int8)
+  std::map<int, int> zero_points_;  // of each activation (int8)
   int layers_ = 0;
+  int input_ = -1;
 };
 
 // Channel counts scaled by `width`, rounded to a multiple of 8 (at least 8).
@@ -148,10 +202,10 @@ int Scaled(int channels, float width) {
   return std::max(8, static_cast<int>(std::lround(channels * width / 8.0f)) * 8);
 }
 
-Model MobileNetV2(uint32_t seed, int size, float width, const std::string& name) {
-  Int8NetBuilder n(seed);
-  const int input = n.Input({1, size, size, 3});
-  int x = n.Conv(input, Scaled(32, width), 3, 2, false, true);
+Model MobileNetV2(uint32_t seed, int size, float width, NetStyle style, const std::string& name) {
+  NetBuilder n(seed, style);
+  int x = n.Input(size, 3);
+  x = n.Conv(x, Scaled(32, width), 3, 2, false, true);
   // (expansion t, output channels c, repeats, first stride) per stage.
   struct Stage {
     int t, c, n, s;
@@ -172,22 +226,44 @@ Model MobileNetV2(uint32_t seed, int size, float width, const std::string& name)
     }
   }
   x = n.Conv(x, Scaled(1280, width), 1, 1, false, true);
-  x = n.GlobalAveragePool(x);
-  x = n.Reshape(x, {1, Scaled(1280, width)});
+  x = n.GlobalAverage(x);
   x = n.FullyConnected(x, 1000);
   const int output = n.Softmax(x);
-  n.builder().SetInputs({input});
+  n.builder().SetInputs({n.input()});
   n.builder().SetOutputs({output});
   return n.builder().Build("synthetic:" + name);
 }
 
+// Every synthetic model: name, image side, width multiplier, style.
+struct SyntheticModel {
+  const char* name;
+  int size;
+  float width;
+  NetStyle style;
+};
+const SyntheticModel kModels[] = {
+    {"mobilenet_v2", 224, 1.0f, {false, false}},
+    {"mobilenet_v2_float", 224, 1.0f, {true, false}},
+    {"mobilenet_v2_pt", 224, 1.0f, {false, true}},
+    {"mobilenet_v2_pt_float", 224, 1.0f, {true, true}},
+    {"mobilenet_v2_tiny", 32, 0.25f, {false, false}},
+    {"mobilenet_v2_float_tiny", 32, 0.25f, {true, false}},
+    {"mobilenet_v2_pt_tiny", 32, 0.25f, {false, true}},
+    {"mobilenet_v2_pt_float_tiny", 32, 0.25f, {true, true}},
+};
+
 }  // namespace
 
-std::vector<std::string> SyntheticModelNames() { return {"mobilenet_v2", "mobilenet_v2_tiny"}; }
+std::vector<std::string> SyntheticModelNames() {
+  std::vector<std::string> names;
+  for (const SyntheticModel& m : kModels) names.push_back(m.name);
+  return names;
+}
 
 Model BuildSyntheticModel(const std::string& name, uint32_t seed) {
-  if (name == "mobilenet_v2") return MobileNetV2(seed, 224, 1.0f, name);
-  if (name == "mobilenet_v2_tiny") return MobileNetV2(seed, 32, 0.25f, name);
+  for (const SyntheticModel& m : kModels) {
+    if (name == m.name) return MobileNetV2(seed, m.size, m.width, m.style, name);
+  }
   std::string known;
   for (const std::string& n : SyntheticModelNames()) known += (known.empty() ? "" : ", ") + n;
   throw Error("unknown synthetic model '" + name + "' (known: " + known + ")");

@@ -16,9 +16,15 @@ namespace tinyforge {
 //                 blocks, 1x1 conv to 1280, 7x7 average pool, 1000-way fully
 //                 connected, softmax), per-channel int8 weights, about 300 M
 //                 MACs per inference.
-//   mobilenet_v2_tiny  the same graph at 32x32 with width 0.25 (channels
-//                 rounded to multiples of 8): seconds under sanitizers, for
-//                 tests.
+//   mobilenet_v2_float  its float32 twin (random float weights).
+//   mobilenet_v2_pt, mobilenet_v2_pt_float  laid out as PyTorch exporters
+//                 write it: NCHW input and a TRANSPOSE to NHWC, an explicit
+//                 PAD before each 3x3 conv (which is then VALID), MEAN over
+//                 H and W in place of AVERAGE_POOL_2D and RESHAPE.
+//   mobilenet_v2_tiny, mobilenet_v2_float_tiny, mobilenet_v2_pt_tiny,
+//   mobilenet_v2_pt_float_tiny  the same graphs at 32x32 with width 0.25
+//                 (channels rounded to multiples of 8): seconds under
+//                 sanitizers, for tests.
 std::vector<std::string> SyntheticModelNames();
 
 // Throws Error naming the known models when `name` is not one of them.

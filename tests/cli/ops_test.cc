@@ -6,8 +6,10 @@
 #include <set>
 
 #include "apps/op_matrix.h"
+#include "libconvert/interp/examples/op_examples.h"
 #include "libconvert/interp/fast/fast_table.h"
 #include "libconvert/interp/kernel.h"
+#include "libconvert/model/dtype.h"
 #include "quantize/op_rules.h"
 #include "tests/cli/cli_util.h"
 
@@ -36,6 +38,16 @@ TEST(OpSupport, EveryOperatorWithAKernelIsKnownToEveryTable) {
         << "no quantization rule in quantize/op_rules.cc and no reason it stays float";
     if (Multiplies(row.op)) {
       EXPECT_TRUE(row.macs) << "multiplies but has no MAC formula (model/op_macs.cc)";
+    }
+  }
+}
+
+TEST(OpSupport, EveryReferenceTypeHasAnExampleModel) {
+  for (const OpMatrixRow& row : BuildOpMatrix()) {
+    for (const tflite::TensorType type : row.reference) {
+      SCOPED_TRACE(row.name + " " + TypeName(type));
+      EXPECT_FALSE(interp::OpExamplesFor(row.op, type).empty())
+          << "no one-operator example in libconvert/interp/examples";
     }
   }
 }

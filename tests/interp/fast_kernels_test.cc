@@ -1,7 +1,7 @@
 // The fast kernels against the reference kernels (the oracle) on seeded
 // random cases: random shapes, strides, paddings, dilations, groups, depth
 // multipliers, zero points, per-tensor and per-channel scales, fused
-// activations, with and without bias. int8 must match bit for bit; float
+// activations, with and without bias, on one thread or split over three. int8 must match bit for bit; float
 // within 1e-5 relative (1e-5 absolute below 1; inputs lie in [-1, 1]).
 //
 // Every case prints nothing when it passes and its seed when it fails; run
@@ -22,6 +22,7 @@
 #include "libconvert/interp/fast/avx2_kernels.h"
 #include "libconvert/interp/fast/avx512_kernels.h"
 #include "libconvert/interp/fast/cpu.h"
+#include "libconvert/interp/fast/kernel_support.h"
 
 namespace tinyforge::interp::fast {
 namespace {
@@ -76,6 +77,13 @@ class Random {
   std::mt19937 rng_;
 };
 
+// Half the cases split the fast kernel's work over three threads: the
+// results must not depend on it.
+ThreadPool* SomePool(Random& r) {
+  static ThreadPool pool(3);
+  return r.Bool() ? &pool : nullptr;
+}
+
 // A case's random parameters, printed when it fails.
 std::string Describe(const char* what, uint32_t seed) {
   return std::string(what) + " seed " + std::to_string(seed) + " (TINYFORGE_TEST_SEED=" + std::to_string(BaseSeed()) + ")";
@@ -100,17 +108,23 @@ size_t Mismatches(const std::vector<T>& got, const std::vector<T>& want) {
   return n;
 }
 
+// Elements further than 1e-5 of the output's largest magnitude from the
+// reference's (NaN where the reference has NaN counts as equal).
 size_t FloatMismatches(const std::vector<float>& got, const std::vector<float>& want) {
+  double largest = 0;
+  for (float w : want) largest = std::isfinite(w) ? std::max(largest, std::fabs(static_cast<double>(w))) : largest;
+  const double tolerance = 1e-5 * largest;
   size_t n = 0;
   for (size_t i = 0; i < got.size(); ++i) {
-    const double tolerance = 1e-5 * std::max(1.0, std::fabs(static_cast<double>(want[i])));
-    n += !(std::fabs(static_cast<double>(got[i]) - want[i]) <= tolerance);
+    if (std::isnan(want[i]) && std::isnan(got[i])) continue;
+    n += got[i] != want[i] && !(std::fabs(static_cast<double>(got[i]) - want[i]) <= tolerance);
   }
   return n;
 }
 
 // Runs a fast kernel's closure (which must exist) and checks its output
-// against the reference's: the same bits, or within 1e-5 for float GEMMs.
+// against the reference's: the same bits, or (float kernels that sum in
+// another order) within 1e-5 of the output's largest magnitude.
 template <typename T>
 void ExpectMatch(const EvalFn& eval, const std::vector<T>& got, const std::vector<T>& want, bool exact = true) {
   ASSERT_TRUE(eval);
@@ -141,16 +155,11 @@ TEST(FastKernels, RequantizeMatchesReference) {
       acc[c] = r.Int(0, 7) == 0 || !(std::fabs(target) < 2e9) ? r.Int(INT32_MIN, INT32_MAX)
                                                               : static_cast<int32_t>(target);
     }
-    std::vector<int32_t> left, right;
-    for (int32_t s : q.output_shift) {
-      left.push_back(s > 0 ? s : 0);
-      right.push_back(s > 0 ? 0 : -s);
-    }
-    const avx2::RequantParams p{q.output_multiplier.data(), left.data(), right.data(), q.output_offset,
-                                q.activation_min, q.activation_max};
+    const Requantizer requantize(q, 0, channels);
+    ASSERT_TRUE(requantize.Valid());
     const bool with_bias = r.Int(0, 3) == 0;
     std::vector<int8_t> got(acc.size()), want(acc.size());
-    avx2::RequantizeInt8(p, acc.data(), with_bias ? bias.data() : nullptr, channels, got.data());
+    avx2::RequantizeInt8(requantize.Params(), acc.data(), with_bias ? bias.data() : nullptr, channels, got.data());
     for (int c = 0; c < channels; ++c) {
       const int32_t a = with_bias ? ref::WrappingAdd(acc[c], bias[c]) : acc[c];
       want[c] = static_cast<int8_t>(ref::Requantize(a, q, c));
@@ -235,9 +244,11 @@ void CompareWindowKernel(const char* what, uint32_t first_seed, int cases, bool 
     std::vector<T> got(static_cast<size_t>(c.output.FlatSize())), want(got.size());
     run_ref(params, c.input, x.data(), c.filter, w.data(), b, c.output, want.data());
     SCOPED_TRACE("input " + ref::ShapeToString(c.input) + " filter " + ref::ShapeToString(c.filter));
-    // Float CONV_2D sums in another order; everything else gives the bits.
-    ExpectMatch(run_fast(params, c.input, x.data(), c.filter, w.data(), b, c.output, got.data()), got, want,
-                !std::is_same_v<T, float> || depthwise);
+    // Float kernels sum in another order (but a depthwise conv with a
+    // depth multiplier above 1 gives the bits); int8 ones give the bits.
+    const bool exact = !std::is_same_v<T, float> || (depthwise && c.multiplier > 1);
+    ExpectMatch(run_fast(params, c.input, x.data(), c.filter, w.data(), b, c.output, got.data(), SomePool(r)), got, want,
+                exact);
   });
 }
 
@@ -261,8 +272,9 @@ TEST(FastKernels, DepthwiseConvInt8MatchesReference) {
       ref::DepthwiseConvInt8, fast::DepthwiseConvInt8);
 }
 
-// The fast depthwise float kernel sums in the reference's order: same bits.
-TEST(FastKernels, DepthwiseConvFloatGivesReferenceBits) {
+// The fast depthwise float kernel: FMA for depth multiplier 1, the
+// reference's order (its bits) otherwise.
+TEST(FastKernels, DepthwiseConvFloatMatchesReference) {
   TF_REQUIRE_FAST();
   CompareWindowKernel<float, float>(
       "DEPTHWISE_CONV_2D float", BaseSeed() + 4000, 60, true,
@@ -272,18 +284,22 @@ TEST(FastKernels, DepthwiseConvFloatGivesReferenceBits) {
       ref::DepthwiseConvFloat, fast::DepthwiseConvFloat);
 }
 
-// The padded float depthwise kernel adds 0 * w where the reference skips a
-// tap, which is the same only for finite w: other filters keep the reference.
+// The fast float depthwise kernels add 0 * w where the reference skips a
+// tap in the padding, which is the same only for finite w: other filters
+// keep the reference.
 TEST(FastKernels, DepthwiseFloatLeavesNonFiniteFiltersToTheReference) {
   TF_REQUIRE_FAST();
-  const Shape input{1, 4, 4, 2}, filter{1, 3, 3, 2}, output{1, 4, 4, 2};
-  const ref::DepthwiseConvOptions options{ref::Padding::kSame, 1, 1, 1, 1, 1, 0};
-  const auto params = ref::PrepareDepthwiseConvFloat(options, input, filter, output);
-  std::vector<float> x(static_cast<size_t>(input.FlatSize()), 1.0f), w(static_cast<size_t>(filter.FlatSize()), 0.5f);
-  std::vector<float> y(static_cast<size_t>(output.FlatSize()));
-  EXPECT_TRUE(fast::DepthwiseConvFloat(params, input, x.data(), filter, w.data(), nullptr, output, y.data()));
-  w[3] = std::numeric_limits<float>::infinity();
-  EXPECT_FALSE(fast::DepthwiseConvFloat(params, input, x.data(), filter, w.data(), nullptr, output, y.data()));
+  for (int multiplier : {1, 2}) {
+    const Shape input{1, 4, 4, 2 / multiplier}, filter{1, 3, 3, 2}, output{1, 4, 4, 2};
+    const ref::DepthwiseConvOptions options{ref::Padding::kSame, 1, 1, 1, 1, multiplier, 0};
+    const auto params = ref::PrepareDepthwiseConvFloat(options, input, filter, output);
+    std::vector<float> x(static_cast<size_t>(input.FlatSize()), 1.0f), w(static_cast<size_t>(filter.FlatSize()), 0.5f);
+    std::vector<float> y(static_cast<size_t>(output.FlatSize()));
+    EXPECT_TRUE(fast::DepthwiseConvFloat(params, input, x.data(), filter, w.data(), nullptr, output, y.data()));
+    w[3] = std::numeric_limits<float>::infinity();
+    EXPECT_FALSE(fast::DepthwiseConvFloat(params, input, x.data(), filter, w.data(), nullptr, output, y.data()))
+        << "depth multiplier " << multiplier;
+  }
 }
 
 TEST(FastKernels, FullyConnectedFloatMatchesReference) {
@@ -296,7 +312,8 @@ TEST(FastKernels, FullyConnectedFloatMatchesReference) {
     const float* b = r.Bool() ? bias.data() : nullptr;
     std::vector<float> got(static_cast<size_t>(output.FlatSize())), want(got.size());
     ref::FullyConnectedFloat(params, input, x.data(), weights, w.data(), b, output, want.data());
-    ExpectMatch(fast::FullyConnectedFloat(params, input, x.data(), weights, w.data(), b, output, got.data()), got, want,
+    ExpectMatch(fast::FullyConnectedFloat(params, input, x.data(), weights, w.data(), b, output, got.data(), SomePool(r)),
+                got, want,
                 false);
   });
 }
@@ -350,7 +367,8 @@ TEST_P(Int8Gemm, FullyConnectedMatchesReference) {
     const int32_t* b = r.Bool() ? bias.data() : nullptr;
     std::vector<int8_t> got(static_cast<size_t>(output.FlatSize())), want(got.size());
     ref::FullyConnectedInt8(params, input, x.data(), weights, w.data(), b, output, want.data());
-    ExpectMatch(fast::FullyConnectedInt8(params, input, x.data(), weights, w.data(), b, output, got.data()), got, want);
+    ExpectMatch(fast::FullyConnectedInt8(params, input, x.data(), weights, w.data(), b, output, got.data(), SomePool(r)),
+                got, want);
   });
 }
 
@@ -438,19 +456,119 @@ TEST(FastKernels, BatchMatMulMatchesReference) {
   });
 }
 
-TEST(FastKernels, AddInt8MatchesReference) {
-  TF_REQUIRE_FAST();
-  ForEachCase("ADD int8", BaseSeed() + 7000, 100, [&](Random& r) {
-    const int n = r.Int(1, 100);
+// int8 ADD, SUB and MUL through the table of the reference's results, on
+// random shapes with broadcasting (the table holds whatever `reference`
+// gave, so this checks the indexing and the broadcast walk).
+TEST(FastKernels, Int8BinaryTableMatchesReference) {
+  ForEachCase("int8 ADD/SUB/MUL table", BaseSeed() + 7000, 60, [&](Random& r) {
+    // Shapes [d0, d1, d2] with some axes of one operand 1 (broadcast).
+    const int d0 = r.Int(1, 4), d1 = r.Int(1, 30), d2 = r.Int(1, 40);
+    const Shape out{d0, d1, std::max(d2, 1024 / (d0 * d1) + 1)};
+    int a_dims[3], b_dims[3];
+    for (int i = 0; i < 3; ++i) {
+      a_dims[i] = r.Int(0, 3) == 0 ? 1 : out.dim(i);
+      b_dims[i] = a_dims[i] == 1 || r.Int(0, 3) != 0 ? out.dim(i) : 1;
+    }
+    const Shape sa{a_dims[0], a_dims[1], a_dims[2]}, sb{b_dims[0], b_dims[1], b_dims[2]};
+    const ref::BroadcastPlan plan = ref::MakeBroadcastPlan(sa, sb, out);
     const ref::ScaleZeroPoint a{r.Float(0.01f, 0.2f), r.Int(-128, 127)}, b{r.Float(0.01f, 0.2f), r.Int(-128, 127)};
-    const ref::ScaleZeroPoint out{r.Float(0.02f, 0.4f), r.Int(-128, 127)};
-    const ref::AddSubParams params = ref::PrepareAddQuantized<int8_t>(a, b, out, r.Int(0, 3));
-    const ref::BroadcastPlan plan = ref::MakeBroadcastPlan(Shape{n}, Shape{n}, Shape{n});
-    const auto x = r.Int8s(n), y = r.Int8s(n);
-    std::vector<int8_t> got(static_cast<size_t>(n)), want(got.size());
-    ref::Add(plan, params, x.data(), y.data(), want.data());
-    ExpectMatch(fast::AddInt8(params, n, x.data(), y.data(), got.data()), got, want);
+    const ref::ScaleZeroPoint q{r.Float(0.02f, 0.4f), r.Int(-128, 127)};
+    const int act = r.Int(0, 3), op = r.Int(0, 2);
+    const auto add = ref::PrepareAddQuantized<int8_t>(a, b, q, act);
+    const auto sub = ref::PrepareSubQuantized<int8_t>(a, b, q, act);
+    const ref::ScaleZeroPoint product{a.scale * b.scale * r.Float(20.0f, 200.0f), q.zero_point};
+    const auto mul = ref::PrepareMulQuantized<int8_t>(a, b, product, act);
+    const Int8BinaryFn reference = [&](const ref::BroadcastPlan& p, const int8_t* x, const int8_t* y, int8_t* z) {
+      if (op == 0) ref::Add(p, add, x, y, z);
+      if (op == 1) ref::Sub(p, sub, x, y, z);
+      if (op == 2) ref::Mul(p, mul, x, y, z);
+    };
+    const auto x = r.Int8s(sa.FlatSize()), y = r.Int8s(sb.FlatSize());
+    std::vector<int8_t> got(static_cast<size_t>(out.FlatSize())), want(got.size());
+    reference(plan, x.data(), y.data(), want.data());
+    SCOPED_TRACE("op " + std::to_string(op) + ", " + ref::ShapeToString(sa) + " with " + ref::ShapeToString(sb));
+    ExpectMatch(Int8BinaryByTable(plan, reference, x.data(), y.data(), got.data()), got, want);
   });
+}
+
+// TRANSPOSE: random permutations of random shapes (NCHW to NHWC half
+// the time at rank 4), 1-, 2-, 4- and 8-byte elements; whenever the fast kernel takes the case it gives the bits.
+TEST(FastKernels, TransposeMatchesReference) {
+  int taken = 0;
+  ForEachCase("TRANSPOSE", BaseSeed() + 10000, 80, [&](Random& r) {
+    const int rank = r.Int(2, 5);
+    std::vector<int32_t> dims, perm;
+    for (int i = 0; i < rank; ++i) dims.push_back(r.Int(1, 9)), perm.push_back(i);
+    if (rank == 4 && r.Bool()) {
+      perm = {0, 2, 3, 1};  // NCHW -> NHWC, the converter's usual case
+    } else {
+      for (int i = rank - 1; i > 0; --i) std::swap(perm[static_cast<size_t>(i)], perm[static_cast<size_t>(r.Int(0, i))]);
+    }
+    const Shape input(std::vector<int32_t>(dims.begin(), dims.end()));
+    std::vector<int32_t> out_dims;
+    for (int32_t p : perm) out_dims.push_back(dims[static_cast<size_t>(p)]);
+    const Shape output(out_dims);
+    const ref::TransposeParams params = ref::PrepareTranspose(input, perm, output);
+    SCOPED_TRACE("input " + ref::ShapeToString(input) + " to " + ref::ShapeToString(output));
+    const auto x8 = r.Int8s(input.FlatSize());
+    std::vector<int8_t> got8(x8.size()), want8(x8.size());
+    ref::Transpose(params, x8.data(), want8.data());
+    if (EvalFn fast = Transpose(params, 1, x8.data(), got8.data())) {
+      ++taken;
+      ExpectMatch(fast, got8, want8);
+      const auto xf = r.Floats(input.FlatSize());
+      std::vector<float> gotf(xf.size()), wantf(xf.size());
+      ref::Transpose(params, xf.data(), wantf.data());
+      ExpectMatch(Transpose(params, 4, xf.data(), gotf.data()), gotf, wantf);
+      // 2- and 8-byte elements: the same moves of wider values.
+      std::vector<int16_t> x16(x8.begin(), x8.end()), got16(x16.size()), want16(x16.size());
+      ref::Transpose(params, x16.data(), want16.data());
+      ExpectMatch(Transpose(params, 2, x16.data(), got16.data()), got16, want16);
+      std::vector<int64_t> x64(x16.size());
+      for (size_t i = 0; i < x64.size(); ++i) x64[i] = static_cast<int64_t>(i) * 0x100000001LL + x8[i];
+      std::vector<int64_t> got64(x64.size()), want64(x64.size());
+      ref::Transpose(params, x64.data(), want64.data());
+      ExpectMatch(Transpose(params, 8, x64.data(), got64.data()), got64, want64);
+    }
+  });
+  EXPECT_GT(taken, 10);
+}
+
+// MEAN (float, int8) and SUM (int8) over random axes of random shapes:
+// whenever the fast kernel takes the case it gives the bits.
+TEST(FastKernels, MeanMatchesReference) {
+  int taken = 0;
+  ForEachCase("MEAN", BaseSeed() + 11000, 80, [&](Random& r) {
+    const int rank = r.Int(2, 4);
+    std::vector<int32_t> dims, axes, out_dims;
+    for (int i = 0; i < rank; ++i) dims.push_back(r.Int(1, 12));
+    const int first = r.Int(0, rank - 1), last = r.Int(first, rank - 1);  // mostly contiguous blocks
+    for (int i = 0; i < rank; ++i) {
+      const bool reduce = (i >= first && i <= last) != (r.Int(0, 5) == 0);
+      if (reduce) axes.push_back(i);
+      else out_dims.push_back(dims[static_cast<size_t>(i)]);
+    }
+    if (axes.empty()) axes.push_back(0), out_dims.erase(out_dims.begin());
+    if (out_dims.empty()) out_dims.push_back(1);
+    const Shape input(std::vector<int32_t>(dims.begin(), dims.end())), output(out_dims);
+    const ref::ReduceParams params = ref::PrepareReduce(input, axes, output);
+    SCOPED_TRACE("input " + ref::ShapeToString(input) + " to " + ref::ShapeToString(output));
+    const auto xf = r.Floats(input.FlatSize());
+    std::vector<float> gotf(static_cast<size_t>(output.FlatSize())), wantf(gotf.size());
+    ref::Mean(params, xf.data(), wantf.data());
+    if (EvalFn fast = MeanFloat(params, xf.data(), gotf.data())) {
+      ++taken;
+      ExpectMatch(fast, gotf, wantf);
+      const auto x8 = r.Int8s(input.FlatSize());
+      const float scale = r.Float(0.01f, 0.1f);
+      const auto quant = r.Bool() ? ref::PrepareQuantizedMean(params, scale, r.Int(-128, 127), scale * r.Float(0.5f, 2.0f), r.Int(-128, 127))
+                                  : ref::PrepareQuantizedSum(params, scale, r.Int(-128, 127), scale * r.Float(5.0f, 50.0f), r.Int(-128, 127));
+      std::vector<int8_t> got8(gotf.size()), want8(gotf.size());
+      ref::QuantizedMeanOrSum(params, quant, x8.data(), want8.data());
+      ExpectMatch(QuantizedMeanOrSumInt8(params, quant, x8.data(), got8.data()), got8, want8);
+    }
+  });
+  EXPECT_GT(taken, 20);
 }
 
 TEST(FastKernels, AveragePoolInt8MatchesReference) {

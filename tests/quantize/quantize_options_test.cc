@@ -13,6 +13,7 @@
 #include "quantize/quantizer.h"
 #include "tests/mnist_data.h"
 #include "tests/test_util.h"
+#include "tests/tflm_oracle.h"
 
 namespace tinyforge::quantize {
 namespace {
@@ -151,27 +152,61 @@ TEST(QuantizeOptions, KeepFloatLeavesMatchingOperatorsFloatBetweenConversions) {
   }
 }
 
-// An operator without an integer kernel (DIV: TFLM has one, tinyforge's
-// interpreter not yet) stays float with a warning, or is an error with
-// --strict.
-TEST(QuantizeOptions, OperatorsWithoutAnIntegerKernelStayFloatUnlessStrict) {
-  TF_REQUIRE_SHARED();
-  const Model model = LoadModel(ModelPath("single_div"));
+// The calibration table of a ../shared single-operator model, from its
+// golden inputs.
+CalibrationTable GoldenCalibration(const Model& model, const std::string& name) {
   ModelInputArrays calib;
-  for (int k = 0; k < 2; ++k) {
-    calib.arrays.push_back(ReadNpy(testing::GoldenDir("single_div") + "/input_" + std::to_string(k) + ".npy"));
+  for (size_t k = 0; k < model.subgraph(0).inputs.size(); ++k) {
+    calib.arrays.push_back(ReadNpy(testing::GoldenDir(name) + "/input_" + std::to_string(k) + ".npy"));
     calib.names.push_back("input_" + std::to_string(k));
   }
+  return Calibrate(model, ViewModelInputs(model, calib), {});
+}
+
+// An operator without an integer kernel (SQRT: TFLM's is float only) stays
+// float with a warning, or is an error with --strict.
+TEST(QuantizeOptions, OperatorsWithoutAnIntegerKernelStayFloatUnlessStrict) {
+  TF_REQUIRE_SHARED();
+  const Model model = LoadModel(ModelPath("single_sqrt"));
+  // The golden input has negative values (SQRT gives NaN there): calibrate
+  // on their magnitudes.
+  NpyArray magnitudes = ReadNpy(testing::GoldenDir("single_sqrt") + "/input_0.npy");
+  for (float& v : magnitudes.MutableView<float>()) v = std::fabs(v);
+  ModelInputArrays calib{{magnitudes}, {"|input_0|"}};
   const CalibrationTable table = Calibrate(model, ViewModelInputs(model, calib), {});
   const QuantizeResult r = QuantizeModel(model, table, {});
   ASSERT_EQ(r.warnings.size(), 1u);
-  EXPECT_NE(r.warnings[0].find("no int8 kernel for DIV"), std::string::npos) << r.warnings[0];
-  // int8 io around a float DIV: two DEQUANTIZE in, one QUANTIZE out.
-  EXPECT_EQ(OpNames(r.model).count("DEQUANTIZE"), 2u);
+  EXPECT_NE(r.warnings[0].find("no int8 kernel for SQRT"), std::string::npos) << r.warnings[0];
+  // int8 io around a float SQRT: one DEQUANTIZE in, one QUANTIZE out.
+  EXPECT_EQ(OpNames(r.model).count("DEQUANTIZE"), 1u);
   EXPECT_EQ(OpNames(r.model).count("QUANTIZE"), 1u);
   QuantizeOptions strict;
   strict.strict = true;
   EXPECT_THROW(QuantizeModel(model, table, strict), Error);
+}
+
+// DIV has an int8 kernel (TFLM's DivElementwise): it quantizes like ADD,
+// and the real TFLM gives the interpreter's bits on the golden inputs.
+TEST(QuantizeOptions, DivBecomesInt8AndMatchesTflm) {
+  TF_REQUIRE_TFLM();
+  const Model model = LoadModel(ModelPath("single_div"));
+  QuantizeOptions strict;
+  strict.strict = true;
+  const QuantizeResult r = QuantizeModel(model, GoldenCalibration(model, "single_div"), strict);
+  EXPECT_EQ(OpNames(r.model), std::multiset<std::string>{"DIV"});
+  const std::string dir = testing::TempDir("div_int8");
+  SaveModel(r.model, dir + "/div_int8.tflite");
+  std::vector<NpyArray> inputs;
+  for (int k = 0; k < 2; ++k) {
+    const NpyArray golden = ReadNpy(testing::GoldenDir("single_div") + "/input_" + std::to_string(k) + ".npy");
+    inputs.push_back(ConvertModelInput(r.model, static_cast<size_t>(k), golden, "golden", true));
+  }
+  const testing::TflmResult tflm = testing::RunTflm(testing::TflmTarget::kHost, dir + "/div_int8.tflite", inputs, dir + "/run");
+  ASSERT_TRUE(tflm.ran()) << tflm.log;
+  ModelInputArrays in{inputs, {"input_0", "input_1"}};
+  const std::vector<NpyArray> ours = interp::RunDataset(r.model, ViewModelInputs(r.model, in), 1);
+  ASSERT_EQ(ours.size(), 1u);
+  EXPECT_EQ(ours[0].data, tflm.outputs[0].data);
 }
 
 TEST(QuantizeOptions, MissingRangeIsAnError) {

@@ -2,8 +2,9 @@
 // -mavx2 -mfma). Call them only when Cpu().avx2_fma is true.
 //
 // The ODR rule that keeps one binary portable: a *_avx2.cc file may include
-// only this header, <immintrin.h>, C headers and Eigen, and Eigen may be
-// included nowhere else in the program. An inline or template function that
+// only this header, the *_avx2.h headers (inline AVX2 code that only
+// *_avx2.cc files include), <immintrin.h>, C headers and Eigen, and Eigen
+// may be included nowhere else in the program. An inline or template function that
 // both an AVX2 file and a baseline file instantiate (std::vector, std::min,
 // ref::Requantize, Eigen...) gets one weak definition picked by the linker,
 // possibly the AVX2 one, which would then run on CPUs without AVX2. So the
@@ -44,9 +45,30 @@ void Int8ToUint8(const int8_t* src, int64_t n, uint8_t* dst);
 void Int8ToInt16Pixels(const int8_t* src, int64_t pixels, int depth, int32_t offset, int repeat, int stride,
                        int16_t* dst);
 
-// c (rows x oc, row-major) = a (rows x k, row-major) * w^T, w (oc x k,
-// row-major). Eigen GEMM; summation order differs from the reference's.
-void GemmFloat(const float* a, int64_t rows, int64_t k, const float* w, int64_t oc, float* c);
+// Float GEMM with the bias and the clamp fused:
+//   c[r * c_stride + o] = clamp(bias(o) + sum_kk a[r * a_stride + kk] * w(o, kk), min, max)
+// for r < rows, o < oc, summed with FMA in kk order (not the reference's
+// rounding). packed: blocks of kFloatBlock output channels (the last block
+// 8 wide when that covers its channels), each block of width W holding W
+// biases, then for each kk < k the W weights w(first + j, kk); zeros pad
+// the last block. The clamp is the reference's (a NaN stays NaN).
+constexpr int kFloatBlock = 16;
+void GemmFloatPacked(const float* a, int64_t rows, int64_t a_stride, int64_t k, const float* packed, int64_t oc,
+                     float* c, int64_t c_stride, float min, float max);
+
+// One output row of a float DEPTHWISE_CONV_2D with depth multiplier 1 over
+// rows the caller has padded, the bias and the clamp fused, summed with
+// FMA in (ky, kx) order:
+//   out[x * channels + c] = clamp(bias(c) + sum w(ky, kx, c) *
+//       rows[ky][(x * stride_w + kx * dilation_w) * channels + c])
+// rows[ky]: the (padded) input row tap row ky reads, which must hold every
+// column the taps read. packed: per block of 8 channels, 8 biases then
+// kh * kw taps of 8 weights (zeros past the channels).
+struct DepthwiseRowGeometry {
+  int channels, out_width, kh, kw, stride_w, dilation_w;
+};
+void DepthwiseRowFloat(const DepthwiseRowGeometry& g, const float* const* rows, const float* packed, float* out,
+                       float min, float max);
 
 // lhs (m x k) * rhs (k x n) = out (m x n), each with its own strides
 // (elements) along its two axes; Eigen GEMM.
@@ -56,14 +78,16 @@ void MatMulFloat(const float* lhs, int64_t m, int64_t k, int64_t lhs_m_stride, i
 // Per-channel requantization of int32 accumulators to int8, bit-identical
 // to ref::Requantize (TFLM's double-rounding MultiplyByQuantizedMultiplier,
 // plus the output offset, clamped): for c < n,
-//   out[c] = clamp(MBQM(acc[c] + bias[c], multiplier[c], shift) + offset)
-// where shift = left_shift[c] - right_shift[c] (one of them 0, right_shift
-// at most 31) and every multiplier is >= 0 (QuantizeMultiplier's output).
+//   out[c] = clamp(MBQM(acc[c] + bias[c], multiplier[c], shift[c]) + offset)
+// for multipliers >= 0 and shifts within [-31, 31] (QuantizeMultiplier's
+// output). `channels` holds, for each block of 8 channels (whole blocks,
+// zeros past the last channel), kRequantBlockValues int32: the rows M, M of
+// the odd lane in the even one, left shift, right shift, 2^right - 1 and
+// its half, 8 channels each (kernel_support.h's Requantizer makes them).
 // bias may be null. The tests check it against ref::Requantize.
+constexpr int kRequantBlockValues = 48;
 struct RequantParams {
-  const int32_t* multiplier;
-  const int32_t* left_shift;
-  const int32_t* right_shift;
+  const int32_t* channels;
   int32_t output_offset;
   int32_t min, max;
 };
@@ -72,17 +96,14 @@ void RequantizeInt8(const RequantParams& q, const int32_t* acc, const int32_t* b
 void RequantizeRowsInt8(const RequantParams& q, const int32_t* acc, int64_t acc_stride, int64_t rows,
                         const int32_t* bias, int64_t n, int8_t* out, int64_t out_stride);
 
-// Quantized int8 ADD of two same-shape tensors, bit-identical to
-// ref::Add's element (offset, shift left, rescale each input, sum, rescale,
-// offset, clamp). Each multiplier as in RequantParams.
-struct AddParams {
-  int32_t input1_offset, input2_offset, left_shift;
-  int32_t multiplier1, left1, right1;
-  int32_t multiplier2, left2, right2;
-  int32_t output_multiplier, output_left, output_right, output_offset;
-  int32_t min, max;
-};
-void AddInt8(const AddParams& p, const int8_t* a, const int8_t* b, int64_t n, int8_t* out);
+// GemmInt16 with the bias and the requantization fused, straight to the
+// int8 output: for r < rows and o < oc,
+//   out[r * out_stride + o] = requantize(bias[o] + sum_k a[r * a_stride + k] * w(o, k), o)
+// bias: one value per channel of the packed blocks (zeros past oc); q as
+// for RequantizeInt8, its blocks covering the same channels.
+void GemmInt16Requantize(const int16_t* a, int64_t rows, int64_t a_stride, const int16_t* packed, int64_t k_pairs,
+                         int64_t oc, int last_width, const int32_t* bias, const RequantParams& q, int8_t* out,
+                         int64_t out_stride);
 
 // The float depthwise kernel over a padded float image (as for the int8
 // one below: channels repeated depth-multiplier times, zero padding,
@@ -98,17 +119,20 @@ void DepthwisePaddedRowFloat(const float* row, int64_t x_step, int out_width, co
 // each input channel repeated depth-multiplier times so output channel c
 // reads lane c, zero padding, channels at a stride of block_width *
 // channel_blocks, zero past the depth). Blocks are 16 channels wide, or one
-// block of 8 for depths up to 8. For one output row:
-//   acc[x * stride + c] = sum over taps t of w(t, c) * row[x * x_step + tap_offsets[t] + c]
-// for x < out_width and c < stride, int32 with wrap-around. Taps go in
-// pairs through vpmaddwd (exact: |x + offset| <= 255, |w| <= 128);
+// block of 8 for depths up to 8. For one output row, with the bias and the
+// requantization (q, as for RequantizeInt8) fused:
+//   out[x * depth + c] = requantize(bias[c] + sum over taps t of
+//                                   w(t, c) * row[x * x_step + tap_offsets[t] + c], c)
+// for x < out_width and c < depth, the sum int32 with wrap-around. Taps go
+// in pairs through vpmaddwd (exact: |x + offset| <= 255, |w| <= 128);
 // tap_offsets has 2 * tap_pairs entries, an odd last tap repeated (its
-// pair's weight is zero). packed comes from PackDepthwiseFilter.
+// pair's weight is zero). packed comes from PackDepthwiseFilter; bias holds
+// a value for every lane of the blocks (zeros past the depth).
 void PackDepthwiseFilter(const int8_t* filter, int taps, int depth, int block_width, int channel_blocks,
                          int16_t* packed);
 void DepthwisePaddedRowInt8(const int16_t* row, int64_t x_step, int out_width, const int64_t* tap_offsets,
                             int tap_pairs, const int16_t* packed, int block_width, int channel_blocks,
-                            int32_t* acc);
+                            const int32_t* bias, const RequantParams& q, int depth, int8_t* out);
 
 // Integer AVERAGE_POOL_2D over NHWC int8, bit-identical to
 // ref::AveragePoolInt8: each window clipped to the image, int32 sum,

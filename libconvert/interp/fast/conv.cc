@@ -1,14 +1,16 @@
 // Fast CONV_2D and FULLY_CONNECTED: im2col (or the input rows themselves)
 // through the exact int8 GEMM of int8_gemm.h and the vector
-// requantization; float through Eigen's GEMM.
+// requantization; float through the packed FMA GEMM of float_gemm.h.
 #include "libconvert/interp/fast/fast_kernels.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <memory>
 #include <vector>
 
 #include "libconvert/interp/fast/avx2_kernels.h"
+#include "libconvert/interp/fast/float_gemm.h"
 #include "libconvert/interp/fast/int8_gemm.h"
 #include "libconvert/interp/fast/kernel_support.h"
 
@@ -39,10 +41,11 @@ struct ConvGeometry {
   int64_t k() const { return static_cast<int64_t>(filter_height) * filter_width * filter_in_depth; }
 
   // A 1x1, stride-1, unpadded, ungrouped conv reads each input pixel as its
-  // im2col row.
+  // im2col row. (A folded PAD can add rows and columns after the data, so
+  // the output must also be the input's size.)
   bool pointwise() const {
     return filter_height == 1 && filter_width == 1 && stride_h == 1 && stride_w == 1 && pad_h == 0 &&
-           pad_w == 0 && filter_in_depth == in_depth;
+           pad_w == 0 && filter_in_depth == in_depth && out_height == in_height && out_width == in_width;
   }
 
   // The k values of output pixels [begin, begin + n) (over all batches),
@@ -80,87 +83,119 @@ struct ConvGeometry {
   }
 };
 
-// Shared state of an int8 conv-like closure: a GEMM per group.
-template <typename Form>
-struct Int8ConvState {
-  std::vector<ChunkedGemm<Form>> groups;
-  Requantizer requantize;
+// Rows of activations per pass through an int8 or float GEMM: they stay in
+// L2 while every block of output channels reads them.
+int64_t ChunkRows(int64_t row_bytes) { return std::max<int64_t>(12, 2 * kGemmChunkBytes / row_bytes / 12 * 12); }
+
+// A conv-like op's GEMMs as tasks: each group's rows in chunks of a fixed
+// size, times parts of its output-channel blocks. Every output element is
+// computed the same way whichever task computes it, so the split (which
+// depends on the thread count) does not change the results.
+struct GemmTasks {
+  int64_t groups, rows, chunk, chunks, blocks, parts;
+
+  GemmTasks(int64_t groups_, int64_t rows_, int64_t chunk_, int64_t blocks_, const ThreadPool* pool)
+      : groups(groups_), rows(rows_), chunk(chunk_), chunks((rows_ + chunk_ - 1) / chunk_), blocks(blocks_), parts(1) {
+    // Enough tasks to keep every thread busy to the end: about four each.
+    if (pool != nullptr) parts = std::clamp<int64_t>((4 * pool->threads() + groups * chunks - 1) / (groups * chunks), 1, blocks);
+  }
+
+  // Calls task(group, first row, rows, first block, end block) for each task.
+  template <typename Task>
+  void Run(ThreadPool* pool, Task task) const {
+    ParallelFor(pool, groups * chunks * parts, [&](int64_t t) {
+      const int64_t part = t % parts, c = t / parts % chunks, group = t / parts / chunks;
+      const int64_t begin = c * chunk;
+      task(static_cast<int>(group), begin, std::min(chunk, rows - begin), part * blocks / parts,
+           (part + 1) * blocks / parts);
+    });
+  }
 };
+
+// The padded copy of a conv's input, its rows made in parallel bands.
+template <typename S, typename T, typename Convert>
+const T* FillPadded(const PaddedLayout& padded, const S* input, T pad, Convert convert, ThreadPool* pool) {
+  T* buffer = Scratch<T>(padded.size());
+  constexpr int kBand = 8;  // rows per task
+  const int64_t bands = (padded.height + kBand - 1) / kBand;
+  const int64_t image = static_cast<int64_t>(padded.height) * padded.width * padded.stride;
+  ParallelFor(pool, padded.batches * bands, [&](int64_t t) {
+    const int b = static_cast<int>(t / bands), r0 = static_cast<int>(t % bands) * kBand;
+    const int r1 = std::min(padded.height, r0 + kBand);
+    padded.FillRows(input, b, r0, r1, buffer + b * image + static_cast<int64_t>(r0) * padded.width * padded.stride,
+                    pad, convert);
+  });
+  return buffer;
+}
 
 template <typename Form>
 EvalFn ConvInt8With(const ref::ConvParams& params, const Shape& input_shape, const int8_t* input,
                     const Shape& filter_shape, const int8_t* filter, const int32_t* bias, const Shape& output_shape,
-                    int8_t* output) {
+                    int8_t* output, ThreadPool* pool) {
   using Element = typename Form::Element;
   const ConvGeometry g(params, input_shape, filter_shape, output_shape);
   const int64_t k = g.k();
   const int32_t offset = params.quant.input_offset;
-  auto state = std::make_shared<Int8ConvState<Form>>(Int8ConvState<Form>{{}, Requantizer(params.quant)});
-  if (!state->requantize.Valid()) return {};
+  auto gemms = std::make_shared<std::vector<RequantizedGemm<Form>>>();
   for (int gi = 0; gi < g.groups; ++gi) {
-    const int8_t* wg = filter + static_cast<int64_t>(gi) * g.per_group * k;
-    const int32_t* bg = bias != nullptr ? bias + gi * g.per_group : nullptr;
-    state->groups.emplace_back(g.per_group, k, [wg, k](int64_t o, int64_t kk) { return wg[o * k + kk]; }, offset, bg);
+    const int oc0 = gi * g.per_group;
+    Requantizer requantize(params.quant, oc0, g.per_group);
+    if (!requantize.Valid()) return {};
+    const int8_t* wg = filter + static_cast<int64_t>(oc0) * k;
+    gemms->emplace_back(g.per_group, k, [wg, k](int64_t o, int64_t kk) { return wg[o * k + kk]; }, offset,
+                        bias != nullptr ? bias + oc0 : nullptr, std::move(requantize));
   }
-  return [state, g, offset, input, output] {
+  const int64_t a_stride = gemms->front().a_stride();
+  const GemmTasks tasks(g.groups, g.rows, ChunkRows(a_stride * static_cast<int64_t>(sizeof(Element))),
+                        gemms->front().blocks(), pool);
+  return [gemms, g, offset, a_stride, tasks, input, output, pool] {
     // Pointwise convs convert their input rows in place of an im2col; the
     // rest copy windows out of a padded copy of the input.
     const Element* padded = nullptr;
     if (!g.pointwise()) {
-      Element* buffer = Scratch<Element>(g.padded.size());
-      g.padded.Fill(input, buffer, Form::PadValue(offset), [&g, offset](const int8_t* src, Element* dst) {
+      padded = FillPadded(g.padded, input, Form::PadValue(offset), [&g, offset](const int8_t* src, Element* dst) {
         Form::Convert(src, static_cast<int64_t>(g.in_width) * g.in_depth, offset, dst);
-      });
-      padded = buffer;
+      }, pool);
     }
-    for (int gi = 0; gi < g.groups; ++gi) {
-      const int oc0 = gi * g.per_group;
-      ChunkedGemm<Form>& gemm = state->groups[static_cast<size_t>(gi)];
-      gemm.Run(
-          g.rows,
-          [&](int64_t begin, int64_t n, Element* dst, int64_t stride) {
-            if (padded != nullptr) {
-              g.Im2ColPadded(padded, begin, n, gi * g.filter_in_depth, dst, stride);
-            } else if (stride == g.in_depth) {
-              Form::Convert(input + begin * g.in_depth, n * g.in_depth, offset, dst);
-            } else {
-              for (int64_t r = 0; r < n; ++r) {
-                Form::Convert(input + (begin + r) * g.in_depth, g.in_depth, offset, dst + r * stride);
-              }
-            }
-          },
-          [&](int64_t begin, int64_t n, const int32_t* acc, int64_t acc_stride) {
-            state->requantize.RunRows(acc, acc_stride, n, gemm.bias(), oc0, g.per_group,
-                                      output + begin * g.out_depth + oc0, g.out_depth);
-          });
-    }
+    tasks.Run(pool, [&](int gi, int64_t begin, int64_t n, int64_t b0, int64_t b1) {
+      Element* rows = Scratch<Element, 1>(tasks.chunk * a_stride);
+      if (padded != nullptr) {
+        g.Im2ColPadded(padded, begin, n, gi * g.filter_in_depth, rows, a_stride);
+      } else if (a_stride == g.in_depth) {
+        Form::Convert(input + begin * g.in_depth, n * g.in_depth, offset, rows);
+      } else {
+        for (int64_t r = 0; r < n; ++r) {
+          Form::Convert(input + (begin + r) * g.in_depth, g.in_depth, offset, rows + r * a_stride);
+        }
+      }
+      (*gemms)[static_cast<size_t>(gi)].Run(rows, n, output + begin * g.out_depth + gi * g.per_group, g.out_depth, b0, b1);
+    });
   };
 }
 
 template <typename Form>
 EvalFn FullyConnectedInt8With(const ref::FullyConnectedParams& params, const int8_t* input,
                               const Shape& weights_shape, const int8_t* weights, const int32_t* bias,
-                              const Shape& output_shape, int8_t* output) {
+                              const Shape& output_shape, int8_t* output, ThreadPool* pool) {
   using Element = typename Form::Element;
   const int out_depth = weights_shape.dim(0);
   const int64_t k = weights_shape.dim(1);
   const int64_t batches = output_shape.FlatSize() / out_depth;
   const int32_t offset = params.quant.input_offset;
-  auto state = std::make_shared<Int8ConvState<Form>>(Int8ConvState<Form>{{}, Requantizer(params.quant)});
-  if (!state->requantize.Valid()) return {};
-  state->groups.emplace_back(out_depth, k, [weights, k](int64_t o, int64_t kk) { return weights[o * k + kk]; },
-                             offset, bias);
-  return [state, k, batches, offset, input, output, out_depth] {
-    ChunkedGemm<Form>& gemm = state->groups[0];
-    gemm.Run(
-        batches,
-        [&](int64_t begin, int64_t n, Element* dst, int64_t stride) {
-          for (int64_t r = 0; r < n; ++r) Form::Convert(input + (begin + r) * k, k, offset, dst + r * stride);
-        },
-        [&](int64_t begin, int64_t n, const int32_t* acc, int64_t acc_stride) {
-          state->requantize.RunRows(acc, acc_stride, n, gemm.bias(), 0, out_depth, output + begin * out_depth,
-                                    out_depth);
-        });
+  Requantizer requantize(params.quant, 0, out_depth);
+  if (!requantize.Valid()) return {};
+  auto gemm = std::make_shared<RequantizedGemm<Form>>(
+      out_depth, k, [weights, k](int64_t o, int64_t kk) { return weights[o * k + kk]; }, offset, bias,
+      std::move(requantize));
+  const GemmTasks tasks(1, batches, ChunkRows(gemm->a_stride() * static_cast<int64_t>(sizeof(Element))), gemm->blocks(),
+                        pool);
+  return [gemm, k, tasks, offset, input, output, out_depth, pool] {
+    const int64_t a_stride = gemm->a_stride();
+    tasks.Run(pool, [&](int, int64_t begin, int64_t n, int64_t b0, int64_t b1) {
+      Element* rows = Scratch<Element, 1>(tasks.chunk * a_stride);
+      for (int64_t r = 0; r < n; ++r) Form::Convert(input + (begin + r) * k, k, offset, rows + r * a_stride);
+      gemm->Run(rows, n, output + begin * out_depth, out_depth, b0, b1);
+    });
   };
 }
 
@@ -168,88 +203,82 @@ EvalFn FullyConnectedInt8With(const ref::FullyConnectedParams& params, const int
 
 EvalFn ConvInt8(const ref::ConvParams& params, const Shape& input_shape, const int8_t* input,
                 const Shape& filter_shape, const int8_t* filter, const int32_t* bias,
-                const Shape& output_shape, int8_t* output) {
+                const Shape& output_shape, int8_t* output, ThreadPool* pool) {
   if (!Available()) return {};
   if (Uint8Form::Kernel() != nullptr && Uint8Form::Fits(params.quant.input_offset)) {
-    return ConvInt8With<Uint8Form>(params, input_shape, input, filter_shape, filter, bias, output_shape, output);
+    return ConvInt8With<Uint8Form>(params, input_shape, input, filter_shape, filter, bias, output_shape, output, pool);
   }
-  return ConvInt8With<Int16Form>(params, input_shape, input, filter_shape, filter, bias, output_shape, output);
+  return ConvInt8With<Int16Form>(params, input_shape, input, filter_shape, filter, bias, output_shape, output, pool);
 }
 
 EvalFn ConvFloat(const ref::ConvParams& params, const Shape& input_shape, const float* input,
                  const Shape& filter_shape, const float* filter, const float* bias,
-                 const Shape& output_shape, float* output) {
+                 const Shape& output_shape, float* output, ThreadPool* pool) {
   if (!Available()) return {};
   const ConvGeometry g(params, input_shape, filter_shape, output_shape);
+  // The padded copy adds 0 * w where the reference skips a tap, the same
+  // only for finite w: other filters keep the reference kernel.
+  if (!g.pointwise()) {
+    for (int64_t i = 0; i < filter_shape.FlatSize(); ++i) {
+      if (!std::isfinite(filter[i])) return {};
+    }
+  }
   const int64_t k = g.k();
-  const int64_t chunk = std::max<int64_t>(8, kGemmChunkBytes / ((k + g.per_group) * 4));
-  struct Buffers {
-    std::vector<float> a, c;
-  };
-  auto s = std::make_shared<Buffers>();
-  s->a.resize(static_cast<size_t>(chunk * k));
-  s->c.resize(static_cast<size_t>(chunk * g.per_group));
+  auto gemms = std::make_shared<std::vector<FloatGemm>>();
+  for (int gi = 0; gi < g.groups; ++gi) {
+    const float* wg = filter + static_cast<int64_t>(gi) * g.per_group * k;
+    gemms->emplace_back(g.per_group, k, [wg, k](int64_t o, int64_t kk) { return wg[o * k + kk]; },
+                        bias != nullptr ? bias + gi * g.per_group : nullptr);
+  }
+  const GemmTasks tasks(g.groups, g.rows, ChunkRows(k * 4), gemms->front().blocks(), pool);
   const ref::FloatRange range = params.float_range;
-  return [s, g, k, chunk, range, input, filter, bias, output] {
+  return [gemms, g, k, tasks, range, input, output, pool] {
     // Pointwise convs multiply the input rows as they are; the rest copy
     // windows out of a padded copy of the input.
     const float* padded = nullptr;
     if (!g.pointwise()) {
-      float* buffer = Scratch<float>(g.padded.size());
-      g.padded.Fill(input, buffer, 0.0f, [&g](const float* src, float* dst) {
+      padded = FillPadded(g.padded, input, 0.0f, [&g](const float* src, float* dst) {
         std::copy_n(src, static_cast<int64_t>(g.in_width) * g.in_depth, dst);
-      });
-      padded = buffer;
+      }, pool);
     }
-    const int per_group = g.per_group;
-    for (int gi = 0; gi < g.groups; ++gi) {
-      const int oc0 = gi * per_group;
-      for (int64_t begin = 0; begin < g.rows; begin += chunk) {
-        const int64_t n = std::min(chunk, g.rows - begin);
-        const float* a = input + begin * k;
-        if (padded != nullptr) {
-          g.Im2ColPadded(padded, begin, n, gi * g.filter_in_depth, s->a.data(), k);
-          a = s->a.data();
-        }
-        avx2::GemmFloat(a, n, k, filter + oc0 * k, per_group, s->c.data());
-        for (int64_t r = 0; r < n; ++r) {
-          float* y = output + (begin + r) * g.out_depth + oc0;
-          const float* c = s->c.data() + r * per_group;
-          for (int o = 0; o < per_group; ++o) {
-            y[o] = ref::ApplyFloatRange(c[o] + (bias != nullptr ? bias[oc0 + o] : 0.0f), range);
-          }
-        }
+    tasks.Run(pool, [&](int gi, int64_t begin, int64_t n, int64_t b0, int64_t b1) {
+      const float* a = input + begin * g.in_depth;
+      if (padded != nullptr) {
+        float* rows = Scratch<float, 1>(tasks.chunk * k);
+        g.Im2ColPadded(padded, begin, n, gi * g.filter_in_depth, rows, k);
+        a = rows;
       }
-    }
+      (*gemms)[static_cast<size_t>(gi)].Run(a, n, padded != nullptr ? k : g.in_depth,
+                                           output + begin * g.out_depth + gi * g.per_group, g.out_depth, range, b0, b1);
+    });
   };
 }
 
 EvalFn FullyConnectedInt8(const ref::FullyConnectedParams& params, const Shape& /*input_shape*/,
                           const int8_t* input, const Shape& weights_shape, const int8_t* weights,
-                          const int32_t* bias, const Shape& output_shape, int8_t* output) {
+                          const int32_t* bias, const Shape& output_shape, int8_t* output, ThreadPool* pool) {
   if (!Available()) return {};
   if (Uint8Form::Kernel() != nullptr && Uint8Form::Fits(params.quant.input_offset)) {
-    return FullyConnectedInt8With<Uint8Form>(params, input, weights_shape, weights, bias, output_shape, output);
+    return FullyConnectedInt8With<Uint8Form>(params, input, weights_shape, weights, bias, output_shape, output, pool);
   }
-  return FullyConnectedInt8With<Int16Form>(params, input, weights_shape, weights, bias, output_shape, output);
+  return FullyConnectedInt8With<Int16Form>(params, input, weights_shape, weights, bias, output_shape, output, pool);
 }
 
 EvalFn FullyConnectedFloat(const ref::FullyConnectedParams& params, const Shape& /*input_shape*/,
                            const float* input, const Shape& weights_shape, const float* weights,
-                           const float* bias, const Shape& output_shape, float* output) {
+                           const float* bias, const Shape& output_shape, float* output, ThreadPool* pool) {
   if (!Available()) return {};
   const int64_t out_depth = weights_shape.dim(0);
   const int64_t k = weights_shape.dim(1);
   const int64_t batches = output_shape.FlatSize() / out_depth;
+  auto gemm = std::make_shared<FloatGemm>(out_depth, k, [weights, k](int64_t o, int64_t kk) { return weights[o * k + kk]; },
+                                          bias);
+  const GemmTasks tasks(1, batches, ChunkRows(k * 4), gemm->blocks(), pool);
   const ref::FloatRange range = params.float_range;
-  return [=] {
-    avx2::GemmFloat(input, batches, k, weights, out_depth, output);
-    for (int64_t b = 0; b < batches; ++b) {
-      float* y = output + b * out_depth;
-      for (int64_t o = 0; o < out_depth; ++o) {
-        y[o] = ref::ApplyFloatRange(y[o] + (bias != nullptr ? bias[o] : 0.0f), range);
-      }
-    }
+  return [gemm, tasks, k, out_depth, range, input, output, pool] {
+    tasks.Run(pool, [&](int, int64_t begin, int64_t n, int64_t b0, int64_t b1) {
+      gemm->Run(input + begin * k, n, k, output + begin * out_depth, out_depth, range, b0, b1);
+    });
   };
 }
 

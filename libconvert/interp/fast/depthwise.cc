@@ -1,4 +1,4 @@
-// Fast DEPTHWISE_CONV_2D, int8 and float, over a padded copy of the input.
+// Fast DEPTHWISE_CONV_2D, int8 and float, over padded copies of the input rows.
 #include "libconvert/interp/fast/fast_kernels.h"
 
 #include <algorithm>
@@ -11,6 +11,18 @@
 
 namespace tinyforge::interp::fast {
 namespace {
+
+// Calls rows(b, y_begin, y_end) over every output row of every batch, in
+// ranges spread over `pool` (each output row is made the same way in any
+// range).
+template <typename Rows>
+void ForEachRowRange(int batches, int out_height, ThreadPool* pool, Rows rows) {
+  const int parts = pool == nullptr ? 1 : std::min(out_height, 2 * pool->threads());
+  ParallelFor(pool, static_cast<int64_t>(batches) * parts, [&](int64_t t) {
+    const int b = static_cast<int>(t / parts), part = static_cast<int>(t % parts);
+    rows(b, part * out_height / parts, (part + 1) * out_height / parts);
+  });
+}
 
 // What both depthwise kernels set up: a padded copy of the input holding
 // each channel depth-multiplier times (so output channel c reads lane c),
@@ -41,24 +53,25 @@ struct DepthwisePlan {
   }
 
   // Calls row(origin, b, y) for every output row, origin being where its
-  // first pixel's window starts in the padded input. The padded rows are
-  // made (FillRows with pad and convert) a band of output rows at a time,
-  // so the copy stays in L2 instead of the whole image going through memory.
+  // first pixel's window starts in the padded input, the rows split over
+  // `pool`. The padded rows are made (FillRows with pad and convert) a band
+  // of output rows at a time, so the copy stays in L2 instead of the whole
+  // image going through memory.
   template <typename S, typename T, typename Convert, typename Row>
-  void ForEachRow(const S* input, T pad, Convert convert, Row row) const {
+  void ForEachRow(const S* input, T pad, Convert convert, Row row, ThreadPool* pool) const {
     constexpr int64_t kBandBytes = 128 * 1024;
     const int64_t row_size = static_cast<int64_t>(padded.width) * padded.stride;
     const int band = static_cast<int>(std::clamp<int64_t>(
         kBandBytes / (row_size * static_cast<int64_t>(sizeof(T)) * stride_height), 1, out_height));
-    T* rows = Scratch<T>(((band - 1) * static_cast<int64_t>(stride_height) + reach) * row_size);
-    for (int b = 0; b < padded.batches; ++b) {
-      for (int y0 = 0; y0 < out_height; y0 += band) {
-        const int y1 = std::min(out_height, y0 + band);
+    ForEachRowRange(padded.batches, out_height, pool, [&](int b, int y_begin, int y_end) {
+      T* rows = Scratch<T>(((band - 1) * static_cast<int64_t>(stride_height) + reach) * row_size);
+      for (int y0 = y_begin; y0 < y_end; y0 += band) {
+        const int y1 = std::min(y_end, y0 + band);
         const int first = y0 * stride_height;
         padded.FillRows(input, b, first, (y1 - 1) * stride_height + reach, rows, pad, convert);
         for (int y = y0; y < y1; ++y) row(rows + (y * stride_height - first) * row_size, b, y);
       }
-    }
+    });
   }
 };
 
@@ -66,13 +79,13 @@ struct DepthwisePlan {
 
 EvalFn DepthwiseConvInt8(const ref::DepthwiseConvParams& params, const Shape& input_shape,
                          const int8_t* input, const Shape& filter_shape, const int8_t* filter,
-                         const int32_t* bias, const Shape& output_shape, int8_t* output) {
+                         const int32_t* bias, const Shape& output_shape, int8_t* output, ThreadPool* pool) {
   if (!Available()) return {};
   struct State {
     DepthwisePlan plan;
     std::vector<int64_t> pair_offsets;  // the taps, an odd last one repeated
     std::vector<int16_t> filter;
-    std::vector<int32_t> acc;
+    std::vector<int32_t> bias;  // every lane of the blocks, zeros past the depth
     Requantizer requantize;
   };
   const int depth = output_shape.dim(3);
@@ -85,52 +98,91 @@ EvalFn DepthwiseConvInt8(const ref::DepthwiseConvParams& params, const Shape& in
   s->pair_offsets = plan.tap_offsets;
   if (plan.taps % 2 == 1) s->pair_offsets.push_back(plan.tap_offsets.back());
   s->filter.resize(static_cast<size_t>(plan.blocks) * pairs * 2 * plan.block_width);
-  s->acc.resize(static_cast<size_t>(plan.out_width) * plan.padded.stride);
   avx2::PackDepthwiseFilter(filter, plan.taps, depth, plan.block_width, plan.blocks, s->filter.data());
+  s->bias.assign(static_cast<size_t>((plan.padded.stride + 15) / 16 * 16), 0);
+  if (bias != nullptr) std::copy_n(bias, depth, s->bias.begin());
   const int32_t offset = params.quant.input_offset;
-  return [s, offset, pairs, input, bias, output] {
+  return [s, offset, pairs, input, output, pool] {
     const DepthwisePlan& plan = s->plan;
     const PaddedLayout& p = plan.padded;
     const auto convert = [&p, &plan, offset](const int8_t* src, int16_t* dst) {
       avx2::Int8ToInt16Pixels(src, p.in_width, p.depth, offset, plan.multiplier, p.stride, dst);
     };
     const int64_t out_row = static_cast<int64_t>(plan.out_width) * plan.depth;
+    const avx2::RequantParams q = s->requantize.Params();
     plan.ForEachRow(input, int16_t{0}, convert, [&](const int16_t* row, int b, int y) {
       avx2::DepthwisePaddedRowInt8(row, plan.x_step, plan.out_width, s->pair_offsets.data(), pairs, s->filter.data(),
-                                   plan.block_width, plan.blocks, s->acc.data());
-      int8_t* out = output + (static_cast<int64_t>(b) * plan.out_height + y) * out_row;
-      s->requantize.RunRows(s->acc.data(), p.stride, plan.out_width, bias, 0, plan.depth, out, plan.depth);
+                                   plan.block_width, plan.blocks, s->bias.data(), q, plan.depth,
+                                   output + (static_cast<int64_t>(b) * plan.out_height + y) * out_row);
+    }, pool);
+  };
+}
+
+namespace {
+
+// Float depthwise convs with depth multiplier 1: FMA over padded input
+// rows made as the output rows reach them, bias and clamp fused.
+EvalFn DepthwiseConvFloatDirect(const ref::DepthwiseConvParams& params, const Shape& input_shape,
+                                const float* input, const Shape& filter_shape, const float* filter,
+                                const float* bias, const Shape& output_shape, float* output, ThreadPool* pool) {
+  const int channels = output_shape.dim(3), kh = filter_shape.dim(1), kw = filter_shape.dim(2);
+  struct State {
+    avx2::DepthwiseRowGeometry row;
+    PaddedLayout padded;
+    int out_height, stride_h, dilation_h, reach;
+    std::vector<float> packed;  // per 8 channels: 8 biases, then taps x 8 weights
+  };
+  auto s = std::make_shared<State>(State{
+      {channels, output_shape.dim(2), kh, kw, params.stride_width, params.dilation_width},
+      PaddedLayout(input_shape, channels, output_shape, kh, kw, params.stride_height, params.stride_width,
+                   params.dilation_height, params.dilation_width, params.padding.height, params.padding.width),
+      output_shape.dim(1), params.stride_height, params.dilation_height, (kh - 1) * params.dilation_height + 1, {}});
+  const int taps = kh * kw, blocks = (channels + 7) / 8;
+  s->packed.assign(static_cast<size_t>(blocks) * (taps + 1) * 8, 0.0f);
+  for (int c = 0; c < channels; ++c) {
+    float* block = s->packed.data() + static_cast<int64_t>(c / 8) * (taps + 1) * 8 + c % 8;
+    block[0] = bias != nullptr ? bias[c] : 0.0f;
+    for (int t = 0; t < taps; ++t) block[(t + 1) * 8] = filter[static_cast<int64_t>(t) * channels + c];
+  }
+  const ref::FloatRange range = params.float_range;
+  return [s, range, input, output, pool] {
+    const avx2::DepthwiseRowGeometry& g = s->row;
+    const PaddedLayout& p = s->padded;
+    const int64_t row_values = static_cast<int64_t>(p.in_width) * p.depth;
+    const auto copy = [row_values](const float* src, float* dst) { std::copy_n(src, row_values, dst); };
+    const int64_t out_row = static_cast<int64_t>(g.out_width) * g.channels;
+    ForEachRowRange(p.batches, s->out_height, pool, [&](int b, int y_begin, int y_end) {
+      PaddedRowRing<float> ring(p, s->reach);
+      const float** rows = Scratch<const float*>(g.kh);
+      for (int y = y_begin; y < y_end; ++y) {
+        for (int ky = 0; ky < g.kh; ++ky) rows[ky] = ring.Row(input, b, y * s->stride_h + ky * s->dilation_h, 0.0f, copy);
+        avx2::DepthwiseRowFloat(g, rows, s->packed.data(), output + (static_cast<int64_t>(b) * s->out_height + y) * out_row,
+                                range.min, range.max);
+      }
     });
   };
 }
 
-EvalFn DepthwiseConvFloat(const ref::DepthwiseConvParams& params, const Shape& input_shape,
-                          const float* input, const Shape& filter_shape, const float* filter,
-                          const float* bias, const Shape& output_shape, float* output) {
-  if (!Available()) return {};
-  // The padding adds 0 * w where the reference skips the tap: the same sum
-  // (a sum that starts at +0 never becomes -0, so adding +-0 changes
-  // nothing) unless some w is infinite or NaN; such filters keep the
-  // reference kernel.
-  const int64_t filter_size = filter_shape.FlatSize();
-  for (int64_t i = 0; i < filter_size; ++i) {
-    if (!std::isfinite(filter[i])) return {};
-  }
+// Float depthwise convs with a depth multiplier above 1, over the padded
+// copy, in the reference's summation order (its bits).
+EvalFn DepthwiseConvFloatPadded(const ref::DepthwiseConvParams& params, const Shape& input_shape,
+                                const float* input, const Shape& filter_shape, const float* filter,
+                                const float* bias, const Shape& output_shape, float* output, ThreadPool* pool) {
+  // Its padding's 0 * w terms (finite w) keep the reference's bits: a sum
+  // that starts at +0 never becomes -0, so adding +-0 changes nothing.
   struct State {
     DepthwisePlan plan;
     std::vector<float> filter;  // [tap][padded.stride], zero past the depth
-    std::vector<float> acc;
   };
-  auto s = std::make_shared<State>(State{DepthwisePlan(params, input_shape, filter_shape, output_shape, 8), {}, {}});
+  auto s = std::make_shared<State>(State{DepthwisePlan(params, input_shape, filter_shape, output_shape, 8), {}});
   const DepthwisePlan& plan = s->plan;
   const int64_t stride = plan.padded.stride;
   s->filter.assign(static_cast<size_t>(plan.taps * stride), 0.0f);
   for (int t = 0; t < plan.taps; ++t) {
     std::copy_n(filter + static_cast<int64_t>(t) * plan.depth, plan.depth, s->filter.begin() + t * stride);
   }
-  s->acc.resize(static_cast<size_t>(plan.out_width * stride));
   const ref::FloatRange range = params.float_range;
-  return [s, range, input, bias, output] {
+  return [s, range, input, bias, output, pool] {
     const DepthwisePlan& plan = s->plan;
     const PaddedLayout& p = plan.padded;
     const auto convert = [&p, &plan](const float* src, float* dst) {
@@ -142,17 +194,37 @@ EvalFn DepthwiseConvFloat(const ref::DepthwiseConvParams& params, const Shape& i
     };
     const int64_t out_row = static_cast<int64_t>(plan.out_width) * plan.depth;
     plan.ForEachRow(input, 0.0f, convert, [&](const float* row, int b, int y) {
+      float* acc = Scratch<float, 2>(static_cast<int64_t>(plan.out_width) * p.stride);
       avx2::DepthwisePaddedRowFloat(row, plan.x_step, plan.out_width, plan.tap_offsets.data(), plan.taps,
-                                    s->filter.data(), plan.blocks, s->acc.data());
+                                    s->filter.data(), plan.blocks, acc);
       float* out = output + (static_cast<int64_t>(b) * plan.out_height + y) * out_row;
       for (int x = 0; x < plan.out_width; ++x) {
-        const float* a = s->acc.data() + x * p.stride;
+        const float* a = acc + x * p.stride;
         for (int c = 0; c < plan.depth; ++c) {
           *out++ = ref::ApplyFloatRange(a[c] + (bias != nullptr ? bias[c] : 0.0f), range);
         }
       }
-    });
+    }, pool);
   };
+}
+
+}  // namespace
+
+EvalFn DepthwiseConvFloat(const ref::DepthwiseConvParams& params, const Shape& input_shape,
+                          const float* input, const Shape& filter_shape, const float* filter,
+                          const float* bias, const Shape& output_shape, float* output, ThreadPool* pool) {
+  if (!Available()) return {};
+  // The padding adds 0 * w where the reference skips the tap: the same sum
+  // unless some w is infinite or NaN; such filters keep the reference
+  // kernel.
+  const int64_t filter_size = filter_shape.FlatSize();
+  for (int64_t i = 0; i < filter_size; ++i) {
+    if (!std::isfinite(filter[i])) return {};
+  }
+  if (params.depth_multiplier == 1) {
+    return DepthwiseConvFloatDirect(params, input_shape, input, filter_shape, filter, bias, output_shape, output, pool);
+  }
+  return DepthwiseConvFloatPadded(params, input_shape, input, filter_shape, filter, bias, output_shape, output, pool);
 }
 
 }  // namespace tinyforge::interp::fast

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "libconvert/interp/fast/avx2_kernels.h"
+#include "libconvert/interp/fast/requantize_avx2.h"
 
 namespace tinyforge::interp::fast::avx2 {
 namespace {
@@ -40,10 +41,15 @@ void PackDepthwiseFilter(const int8_t* filter, int taps, int depth, int block_wi
 
 void DepthwisePaddedRowInt8(const int16_t* row, int64_t x_step, int out_width, const int64_t* tap_offsets,
                             int tap_pairs, const int16_t* packed, int block_width, int channel_blocks,
-                            int32_t* acc) {
+                            const int32_t* bias, const RequantParams& q, int depth, int8_t* out) {
+  const __m256i offset = _mm256_set1_epi32(q.output_offset);
+  const __m256i lo_clamp = _mm256_set1_epi32(q.min), hi_clamp = _mm256_set1_epi32(q.max);
+  auto load_bias = [bias](int c) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bias + c)); };
   if (block_width == 8) {  // one block of at most 8 channels, in 128-bit registers
     auto load = [](const int16_t* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); };
-    for (int x = 0; x < out_width; ++x) {
+    const RequantVectors rq = LoadRequant(q.channels);
+    const __m256i b = load_bias(0);
+    for (int x = 0; x < out_width; ++x, out += depth) {
       const int16_t* origin = row + x * x_step;
       const int16_t* w = packed;
       __m128i lo = _mm_setzero_si128(), hi = _mm_setzero_si128();
@@ -52,16 +58,21 @@ void DepthwisePaddedRowInt8(const int16_t* row, int64_t x_step, int out_width, c
         lo = _mm_add_epi32(lo, _mm_madd_epi16(_mm_unpacklo_epi16(first, second), load(w)));
         hi = _mm_add_epi32(hi, _mm_madd_epi16(_mm_unpackhi_epi16(first, second), load(w + 8)));
       }
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(acc + x * 8), lo);
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(acc + x * 8 + 4), hi);
+      const __m256i acc = _mm256_add_epi32(_mm256_set_m128i(hi, lo), b);  // channels 0-3 low, 4-7 high
+      const __m256i y = Requantize8(acc, rq, offset, lo_clamp, hi_clamp);
+      if (depth == 8) {
+        StoreInt8x8(y, out);
+      } else {
+        int8_t bytes[8];
+        StoreInt8x8(y, bytes);
+        for (int c = 0; c < depth; ++c) out[c] = bytes[c];
+      }
     }
     return;
   }
-  const int64_t stride = static_cast<int64_t>(channel_blocks) * 16;
   auto load = [](const int16_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); };
-  for (int x = 0; x < out_width; ++x) {
+  for (int x = 0; x < out_width; ++x, out += depth) {
     const int16_t* origin = row + x * x_step;
-    int32_t* a = acc + x * stride;
     for (int block = 0; block < channel_blocks; ++block) {
       const int16_t* base = origin + block * 16;
       const int16_t* w = packed + static_cast<int64_t>(block) * tap_pairs * 32;
@@ -72,8 +83,20 @@ void DepthwisePaddedRowInt8(const int16_t* row, int64_t x_step, int out_width, c
         hi = _mm256_add_epi32(hi, _mm256_madd_epi16(_mm256_unpackhi_epi16(first, second), load(w + 16)));
       }
       // lo holds channels 0-3 and 8-11, hi 4-7 and 12-15.
-      _mm256_storeu_si256(reinterpret_cast<__m256i*>(a + block * 16), _mm256_permute2x128_si256(lo, hi, 0x20));
-      _mm256_storeu_si256(reinterpret_cast<__m256i*>(a + block * 16 + 8), _mm256_permute2x128_si256(lo, hi, 0x31));
+      const int c = block * 16;
+      const __m256i a0 = _mm256_add_epi32(_mm256_permute2x128_si256(lo, hi, 0x20), load_bias(c));
+      const __m256i a1 = _mm256_add_epi32(_mm256_permute2x128_si256(lo, hi, 0x31), load_bias(c + 8));
+      const int32_t* channels = q.channels + block * 2 * kRequantBlockValues;
+      const __m128i bytes = PackInt8x16(Requantize8(a0, LoadRequant(channels), offset, lo_clamp, hi_clamp),
+                                        Requantize8(a1, LoadRequant(channels + kRequantBlockValues), offset, lo_clamp,
+                                                    hi_clamp));
+      if (c + 16 <= depth) {
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + c), bytes);
+      } else {
+        int8_t tail[16];
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(tail), bytes);
+        for (int i = 0; c + i < depth; ++i) out[c + i] = tail[i];
+      }
     }
   }
 }

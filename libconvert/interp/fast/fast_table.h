@@ -16,7 +16,7 @@ namespace tinyforge::interp::fast {
 struct FastKernelRow {
   tflite::BuiltinOperator op;
   tflite::TensorType type;
-  std::string_view cpu;   // what the CPU needs: "avx2+fma" or "avx2+fma; avx512-vnni"
+  std::string_view cpu;   // what the CPU needs: "any", "avx2+fma" or "avx2+fma; avx512-vnni"
   std::string_view what;  // one line: how it differs from the reference
   // Whether this CPU runs it, and whether the example models' parameters are
   // inside its vector forms (otherwise the reference kernel runs).

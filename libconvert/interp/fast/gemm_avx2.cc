@@ -1,4 +1,4 @@
-// The int16-pair GEMM, requantization and int8 ADD, compiled with -mavx2
+// The int16-pair GEMM and the requantization, compiled with -mavx2
 // -mfma. See avx2_kernels.h for the ODR rule these files follow.
 #include <immintrin.h>
 
@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "libconvert/interp/fast/avx2_kernels.h"
+#include "libconvert/interp/fast/requantize_avx2.h"
 
 namespace tinyforge::interp::fast::avx2 {
 namespace {
@@ -71,6 +72,83 @@ void GemmInt16(const int16_t* a, int64_t rows, int64_t a_stride, const int16_t* 
   }
 }
 
+namespace {
+
+// R rows of a against one block of 8 * V channels with the bias and the
+// requantization fused; the first n channels are stored.
+template <int R, int V>
+void GemmRequantizeTile(const int16_t* a, int64_t a_stride, const int16_t* w, int64_t k_pairs, const int32_t* bias,
+                        const RequantParams& q, int8_t* out, int64_t out_stride, int n) {
+  __m256i acc[R][V];
+  for (int v = 0; v < V; ++v) {
+    const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bias + 8 * v));
+    for (int r = 0; r < R; ++r) acc[r][v] = b;
+  }
+  for (int64_t p = 0; p < k_pairs; ++p) {
+    __m256i wv[V];
+    for (int v = 0; v < V; ++v) {
+      wv[v] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(w + (8 * V) * 2 * p + 16 * v));
+    }
+    for (int r = 0; r < R; ++r) {
+      int32_t pair;
+      std::memcpy(&pair, a + r * a_stride + 2 * p, sizeof pair);
+      const __m256i x = _mm256_set1_epi32(pair);
+      for (int v = 0; v < V; ++v) acc[r][v] = _mm256_add_epi32(acc[r][v], _mm256_madd_epi16(wv[v], x));
+    }
+  }
+  const __m256i offset = _mm256_set1_epi32(q.output_offset);
+  const __m256i lo = _mm256_set1_epi32(q.min), hi = _mm256_set1_epi32(q.max);
+  for (int v = 0; v < V; ++v) {
+    const RequantVectors rq = LoadRequant(q.channels + v * kRequantBlockValues);
+    for (int r = 0; r < R; ++r) acc[r][v] = Requantize8(acc[r][v], rq, offset, lo, hi);
+  }
+  for (int r = 0; r < R; ++r) {
+    int8_t* o = out + r * out_stride;
+    if (V == 2 && n == 16) {
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(o), PackInt8x16(acc[r][0], acc[r][V - 1]));
+    } else if (V == 1 && n == 8) {
+      StoreInt8x8(acc[r][0], o);
+    } else {
+      int8_t y[16];
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(y), PackInt8x16(acc[r][0], acc[r][V - 1]));
+      std::memcpy(o, y, static_cast<size_t>(n));
+    }
+  }
+}
+
+template <int V>
+void GemmRequantizeBlock(const int16_t* a, int64_t rows, int64_t a_stride, const int16_t* w, int64_t k_pairs,
+                         const int32_t* bias, const RequantParams& q, int8_t* out, int64_t out_stride, int n) {
+  // 4 x 2 accumulators, two weights, the broadcast and the product fit the
+  // 16 registers with room (6 x 2 would not).
+  constexpr int kRowTile = V == 2 ? 4 : 8;
+  int64_t r = 0;
+  for (; r + kRowTile <= rows; r += kRowTile) {
+    GemmRequantizeTile<kRowTile, V>(a + r * a_stride, a_stride, w, k_pairs, bias, q, out + r * out_stride, out_stride, n);
+  }
+  for (; r < rows; ++r) {
+    GemmRequantizeTile<1, V>(a + r * a_stride, a_stride, w, k_pairs, bias, q, out + r * out_stride, out_stride, n);
+  }
+}
+
+}  // namespace
+
+void GemmInt16Requantize(const int16_t* a, int64_t rows, int64_t a_stride, const int16_t* packed, int64_t k_pairs,
+                         int64_t oc, int last_width, const int32_t* bias, const RequantParams& q, int8_t* out,
+                         int64_t out_stride) {
+  const int64_t blocks = (oc + kOcBlock - 1) / kOcBlock;
+  for (int64_t b = 0; b < blocks; ++b) {
+    const int16_t* w = packed + b * k_pairs * 2 * kOcBlock;
+    const int n = oc - b * kOcBlock < kOcBlock ? static_cast<int>(oc - b * kOcBlock) : kOcBlock;
+    const RequantParams qb{q.channels + b * 2 * kRequantBlockValues, q.output_offset, q.min, q.max};
+    if (b + 1 == blocks && last_width == kOcBlock / 2) {
+      GemmRequantizeBlock<1>(a, rows, a_stride, w, k_pairs, bias + b * kOcBlock, qb, out + b * kOcBlock, out_stride, n);
+    } else {
+      GemmRequantizeBlock<2>(a, rows, a_stride, w, k_pairs, bias + b * kOcBlock, qb, out + b * kOcBlock, out_stride, n);
+    }
+  }
+}
+
 void Int8ToInt16(const int8_t* src, int64_t n, int32_t offset, int16_t* dst) {
   const __m256i off = _mm256_set1_epi16(static_cast<int16_t>(offset));
   int64_t i = 0;
@@ -115,45 +193,6 @@ void Int8ToInt16Pixels(const int8_t* src, int64_t pixels, int depth, int32_t off
   }
 }
 
-namespace {
-
-// Eight lanes of RequantizeInt8; returns the clamped int32 results.
-inline __m256i Requantize8(__m256i x, __m256i multiplier, __m256i left, __m256i right, __m256i offset,
-                           __m256i lo, __m256i hi) {
-  x = _mm256_sllv_epi32(x, left);  // wraps like the reference's uint32 shift
-  // Saturating rounding doubling high multiply. With b >= 0 the overflow
-  // case (a == b == INT32_MIN) cannot occur, and the reference's
-  // truncating (ab + nudge) / 2^31 equals floor((ab + 2^30) / 2^31) for
-  // either sign of ab, whose low 32 bits a logical 64-bit shift gives.
-  const __m256i round = _mm256_set1_epi64x(int64_t{1} << 30);
-  const __m256i even = _mm256_add_epi64(_mm256_mul_epi32(x, multiplier), round);
-  const __m256i odd = _mm256_add_epi64(
-      _mm256_mul_epi32(_mm256_srli_epi64(x, 32), _mm256_srli_epi64(multiplier, 32)), round);
-  const __m256i even_high = _mm256_srli_epi64(even, 31);             // result in the low half
-  const __m256i odd_high = _mm256_slli_epi64(_mm256_srli_epi64(odd, 31), 32);  // in the high half
-  const __m256i high = _mm256_blend_epi32(even_high, odd_high, 0xAA);
-  // Rounding divide by 2^right: half away from zero.
-  const __m256i one = _mm256_set1_epi32(1);
-  const __m256i mask = _mm256_sub_epi32(_mm256_sllv_epi32(one, right), one);
-  const __m256i remainder = _mm256_and_si256(high, mask);
-  const __m256i negative = _mm256_cmpgt_epi32(_mm256_setzero_si256(), high);
-  const __m256i threshold = _mm256_sub_epi32(_mm256_srli_epi32(mask, 1), negative);
-  __m256i y = _mm256_sub_epi32(_mm256_srav_epi32(high, right), _mm256_cmpgt_epi32(remainder, threshold));
-  y = _mm256_add_epi32(y, offset);
-  return _mm256_min_epi32(_mm256_max_epi32(y, lo), hi);
-}
-
-// Stores the low byte of each of eight int32 lanes (values in int8 range).
-inline void StoreInt8x8(__m256i v, int8_t* out) {
-  const __m256i bytes = _mm256_shuffle_epi8(
-      v, _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,  //
-                          0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1));
-  const __m256i packed = _mm256_permutevar8x32_epi32(bytes, _mm256_setr_epi32(0, 4, 0, 0, 0, 0, 0, 0));
-  _mm_storel_epi64(reinterpret_cast<__m128i*>(out), _mm256_castsi256_si128(packed));
-}
-
-}  // namespace
-
 void RequantizeInt8(const RequantParams& q, const int32_t* acc, const int32_t* bias, int64_t n, int8_t* out) {
   const __m256i offset = _mm256_set1_epi32(q.output_offset);
   const __m256i lo = _mm256_set1_epi32(q.min), hi = _mm256_set1_epi32(q.max);
@@ -162,21 +201,17 @@ void RequantizeInt8(const RequantParams& q, const int32_t* acc, const int32_t* b
   for (; c + 8 <= n; c += 8) {
     __m256i x = load(acc + c);
     if (bias != nullptr) x = _mm256_add_epi32(x, load(bias + c));
-    StoreInt8x8(Requantize8(x, load(q.multiplier + c), load(q.left_shift + c), load(q.right_shift + c), offset, lo, hi),
-                out + c);
+    StoreInt8x8(Requantize8(x, LoadRequant(q.channels + c / 8 * kRequantBlockValues), offset, lo, hi), out + c);
   }
-  if (c < n) {  // the tail through zero-padded lanes
-    int32_t x[8] = {}, m[8] = {}, l[8] = {}, r[8] = {};
+  if (c < n) {  // the tail through zero-padded lanes (the channel block is whole)
+    int32_t x[8] = {};
     const int64_t rest = n - c;
     for (int64_t i = 0; i < rest; ++i) {
       x[i] = bias != nullptr ? static_cast<int32_t>(static_cast<uint32_t>(acc[c + i]) + static_cast<uint32_t>(bias[c + i]))
                              : acc[c + i];
-      m[i] = q.multiplier[c + i];
-      l[i] = q.left_shift[c + i];
-      r[i] = q.right_shift[c + i];
     }
     int8_t y[8];
-    StoreInt8x8(Requantize8(load(x), load(m), load(l), load(r), offset, lo, hi), y);
+    StoreInt8x8(Requantize8(load(x), LoadRequant(q.channels + c / 8 * kRequantBlockValues), offset, lo, hi), y);
     for (int64_t i = 0; i < rest; ++i) out[c + i] = y[i];
   }
 }
@@ -184,35 +219,6 @@ void RequantizeInt8(const RequantParams& q, const int32_t* acc, const int32_t* b
 void RequantizeRowsInt8(const RequantParams& q, const int32_t* acc, int64_t acc_stride, int64_t rows,
                         const int32_t* bias, int64_t n, int8_t* out, int64_t out_stride) {
   for (int64_t r = 0; r < rows; ++r) RequantizeInt8(q, acc + r * acc_stride, bias, n, out + r * out_stride);
-}
-
-
-void AddInt8(const AddParams& p, const int8_t* a, const int8_t* b, int64_t n, int8_t* out) {
-  const __m256i off1 = _mm256_set1_epi32(p.input1_offset), off2 = _mm256_set1_epi32(p.input2_offset);
-  const __m256i shift = _mm256_set1_epi32(p.left_shift), zero = _mm256_setzero_si256();
-  const __m256i int_min = _mm256_set1_epi32(INT32_MIN), int_max = _mm256_set1_epi32(INT32_MAX);
-  const __m256i m1 = _mm256_set1_epi32(p.multiplier1), l1 = _mm256_set1_epi32(p.left1), r1 = _mm256_set1_epi32(p.right1);
-  const __m256i m2 = _mm256_set1_epi32(p.multiplier2), l2 = _mm256_set1_epi32(p.left2), r2 = _mm256_set1_epi32(p.right2);
-  const __m256i mo = _mm256_set1_epi32(p.output_multiplier), lo = _mm256_set1_epi32(p.output_left);
-  const __m256i ro = _mm256_set1_epi32(p.output_right), oo = _mm256_set1_epi32(p.output_offset);
-  const __m256i vmin = _mm256_set1_epi32(p.min), vmax = _mm256_set1_epi32(p.max);
-  auto eight = [&](const int8_t* x, const int8_t* y, int8_t* z) {
-    const __m256i xa = _mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(x)));
-    const __m256i ya = _mm256_cvtepi8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(y)));
-    const __m256i s1 = _mm256_sllv_epi32(_mm256_add_epi32(xa, off1), shift);
-    const __m256i s2 = _mm256_sllv_epi32(_mm256_add_epi32(ya, off2), shift);
-    const __m256i scaled1 = Requantize8(s1, m1, l1, r1, zero, int_min, int_max);
-    const __m256i scaled2 = Requantize8(s2, m2, l2, r2, zero, int_min, int_max);
-    StoreInt8x8(Requantize8(_mm256_add_epi32(scaled1, scaled2), mo, lo, ro, oo, vmin, vmax), z);
-  };
-  int64_t i = 0;
-  for (; i + 8 <= n; i += 8) eight(a + i, b + i, out + i);
-  if (i < n) {  // the tail through zero-padded lanes
-    int8_t x[8] = {}, y[8] = {}, z[8];
-    for (int64_t j = 0; j < n - i; ++j) x[j] = a[i + j], y[j] = b[i + j];
-    eight(x, y, z);
-    for (int64_t j = 0; j < n - i; ++j) out[i + j] = z[j];
-  }
 }
 
 }  // namespace tinyforge::interp::fast::avx2

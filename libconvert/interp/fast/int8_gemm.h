@@ -20,6 +20,7 @@
 
 #include "libconvert/interp/fast/avx2_kernels.h"
 #include "libconvert/interp/fast/avx512_kernels.h"
+#include "libconvert/interp/fast/kernel_support.h"
 
 namespace tinyforge::interp::fast {
 
@@ -70,6 +71,17 @@ struct Int16Form {
   static void Gemm(const Packed& p, const Element* a, int64_t rows, int64_t a_stride, int32_t* c, int64_t c_stride) {
     avx2::GemmInt16(a, rows, a_stride, p.data.data(), p.k_pairs, p.oc_blocks, p.last_width, c, c_stride);
   }
+  // The GEMM with the requantization fused, for output channels
+  // [first, first + oc) (first: a multiple of 16; bias from first on, in
+  // whole blocks).
+  static void GemmRequantized(const Packed& p, int64_t first, int64_t oc, const Element* a, int64_t rows,
+                              int64_t a_stride, const int32_t* bias, const Requantizer& requantize, int8_t* out,
+                              int64_t out_stride) {
+    const int64_t block = first / avx2::kOcBlock;
+    const bool last = block + (oc + avx2::kOcBlock - 1) / avx2::kOcBlock == p.oc_blocks;
+    avx2::GemmInt16Requantize(a, rows, a_stride, p.data.data() + block * p.k_pairs * 2 * avx2::kOcBlock, p.k_pairs, oc,
+                              last ? p.last_width : avx2::kOcBlock, bias, requantize.Params(first), out, out_stride);
+  }
 };
 
 struct Uint8Form {
@@ -119,6 +131,68 @@ struct Uint8Form {
   static void Gemm(const Packed& p, const Element* a, int64_t rows, int64_t a_stride, int32_t* c, int64_t c_stride) {
     p.gemm(a, rows, a_stride, p.data.data(), p.k_quads, p.oc_blocks, c, c_stride);
   }
+  // The GEMM into this thread's accumulators, then the requantization, for
+  // output channels [first, first + oc) (as for Int16Form).
+  static void GemmRequantized(const Packed& p, int64_t first, int64_t oc, const Element* a, int64_t rows,
+                              int64_t a_stride, const int32_t* bias, const Requantizer& requantize, int8_t* out,
+                              int64_t out_stride) {
+    const int64_t block = first / kUint8OcBlock, blocks = (oc + kUint8OcBlock - 1) / kUint8OcBlock;
+    const int64_t acc_stride = blocks * kUint8OcBlock;
+    int32_t* acc = Scratch<int32_t>(rows * acc_stride);
+    p.gemm(a, rows, a_stride, p.data.data() + block * p.k_quads * 4 * kUint8OcBlock, p.k_quads, blocks, acc, acc_stride);
+    requantize.RunRows(acc, acc_stride, rows, bias, first, oc, out, out_stride);
+  }
+};
+
+// Folds the correction a Form's activations need, (factor) * sum_k w(o, k)
+// off each output channel's bias (int32 wrap-around, as the reference's),
+// into `blocks` whole blocks of 16 channels (zeros past oc).
+template <typename W>
+std::vector<int32_t> CorrectedBias(int64_t oc, int64_t k, W w, int32_t factor, const int32_t* bias) {
+  std::vector<int32_t> out(static_cast<size_t>((oc + 15) / 16 * 16), 0);
+  for (int64_t o = 0; o < oc; ++o) {
+    uint32_t b = bias != nullptr ? static_cast<uint32_t>(bias[o]) : 0u;
+    if (factor != 0) {
+      for (int64_t kk = 0; kk < k; ++kk) b -= static_cast<uint32_t>(factor) * static_cast<uint32_t>(w(o, kk));
+    }
+    out[static_cast<size_t>(o)] = static_cast<int32_t>(b);
+  }
+  return out;
+}
+
+// One int8 conv-like GEMM with its requantization: rows of a Form's
+// activations in (a_stride() elements apart, the padding past k zero or
+// anything: its weights are zero), int8 rows out. Weights are packed once.
+template <typename Form>
+class RequantizedGemm {
+ public:
+  using Element = typename Form::Element;
+
+  // w(o, kk) for o < oc, kk < k; bias may be null.
+  template <typename W>
+  RequantizedGemm(int64_t oc, int64_t k, W w, int32_t input_offset, const int32_t* bias, Requantizer requantize)
+      : packed_(Form::Pack(oc, k, w)), bias_(CorrectedBias(oc, k, w, Form::CorrectionFactor(input_offset), bias)),
+        requantize_(std::move(requantize)), oc_(oc), a_stride_((k + Form::kGroup - 1) / Form::kGroup * Form::kGroup) {}
+
+  int64_t a_stride() const { return a_stride_; }
+  // Blocks of 16 output channels.
+  int64_t blocks() const { return (oc_ + 15) / 16; }
+
+  // out[r * out_stride + o] for r < rows and the channels o of blocks
+  // [block_begin, block_end).
+  void Run(const Element* a, int64_t rows, int8_t* out, int64_t out_stride, int64_t block_begin,
+           int64_t block_end) const {
+    const int64_t first = block_begin * 16, oc = std::min(oc_, block_end * 16) - first;
+    if (oc <= 0) return;
+    Form::GemmRequantized(packed_, first, oc, a, rows, a_stride_, bias_.data() + first, requantize_, out + first,
+                          out_stride);
+  }
+
+ private:
+  typename Form::Packed packed_;
+  std::vector<int32_t> bias_;
+  Requantizer requantize_;
+  int64_t oc_, a_stride_;
 };
 
 // Runs rows through a Form's GEMM in chunks: fill(begin, n, dst, stride)
@@ -143,15 +217,7 @@ class ChunkedGemm {
     a_.resize(static_cast<size_t>(chunk_ * a_stride_));
     c_.resize(static_cast<size_t>(chunk_ * c_stride_));
     const int32_t factor = Form::CorrectionFactor(input_offset);
-    if (factor == 0) {
-      if (bias != nullptr) bias_.assign(bias, bias + oc);
-      return;
-    }
-    for (int64_t o = 0; o < oc; ++o) {
-      uint32_t b = bias != nullptr ? static_cast<uint32_t>(bias[o]) : 0u;
-      for (int64_t kk = 0; kk < k; ++kk) b -= static_cast<uint32_t>(factor) * static_cast<uint32_t>(w(o, kk));
-      bias_.push_back(static_cast<int32_t>(b));
-    }
+    if (factor != 0 || bias != nullptr) bias_ = CorrectedBias(oc, k, w, factor, bias);
   }
 
   const int32_t* bias() const { return bias_.empty() ? nullptr : bias_.data(); }

@@ -15,9 +15,11 @@ namespace tinyforge::interp::fast {
 
 using ref::Shape;
 
-// One growing buffer per thread and type for the padded copies of conv
-// inputs: its size is the largest padded input, not the sum over layers.
-template <typename T>
+// One growing buffer per thread, type and slot (a kernel that needs two
+// buffers of one type uses slots 0 and 1) for the padded copies of conv
+// inputs and the im2col rows: its size is the largest such buffer, not the
+// sum over layers.
+template <typename T, int kSlot = 0>
 T* Scratch(int64_t n) {
   thread_local std::vector<T> buffer;
   if (buffer.size() < static_cast<size_t>(n)) buffer.resize(static_cast<size_t>(n));
@@ -68,39 +70,84 @@ struct PaddedLayout {
   }
 };
 
-// Per-channel requantization data in the form avx2::RequantizeInt8 reads.
+// The padded rows of a PaddedLayout made one at a time, as a window op's
+// output rows reach them: a ring of `slots` rows (at least the rows one
+// output row reads) in this thread's scratch, so each input row is
+// converted once and stays in cache while the output rows that read it
+// are made. One ring per Eval (the scratch is shared with other kernels).
+template <typename T>
+class PaddedRowRing {
+ public:
+  PaddedRowRing(const PaddedLayout& layout, int slots)
+      : layout_(layout), row_size_(static_cast<int64_t>(layout.width) * layout.stride),
+        rows_(Scratch<T, 1>(row_size_ * slots)), tags_(static_cast<size_t>(slots), -1) {}
+
+  // Padded row r of batch b (convert and pad as for PaddedLayout::Fill).
+  template <typename S, typename Convert>
+  const T* Row(const S* input, int b, int r, T pad, Convert convert) {
+    const size_t slot = static_cast<size_t>(r) % tags_.size();
+    T* row = rows_ + static_cast<int64_t>(slot) * row_size_;
+    const int64_t tag = static_cast<int64_t>(b) * layout_.height + r;
+    if (tags_[slot] != tag) {
+      layout_.FillRows(input, b, r, r + 1, row, pad, convert);
+      tags_[slot] = tag;
+    }
+    return row;
+  }
+
+ private:
+  const PaddedLayout& layout_;
+  int64_t row_size_;
+  T* rows_;
+  std::vector<int64_t> tags_;  // which (batch, row) each slot holds
+};
+
+// Per-channel requantization data in the form the vector kernels read
+// (avx2::RequantParams), for channels [first, first + count) of a conv-like
+// op's params.
 class Requantizer {
  public:
-  explicit Requantizer(const ref::ConvQuantParams& q)
-      : multiplier_(q.output_multiplier), offset_(q.output_offset), min_(q.activation_min), max_(q.activation_max) {
-    for (int32_t shift : q.output_shift) {
-      left_.push_back(shift > 0 ? shift : 0);
-      right_.push_back(shift > 0 ? 0 : -shift);
+  explicit Requantizer(const ref::ConvQuantParams& q) : Requantizer(q, 0, static_cast<int>(q.output_multiplier.size())) {}
+  Requantizer(const ref::ConvQuantParams& q, int first, int count)
+      : offset_(q.output_offset), min_(q.activation_min), max_(q.activation_max) {
+    // Whole blocks of 16 channels (the GEMM's), zeros past the last.
+    const int blocks = (count + 15) / 16 * 2;
+    channels_.assign(static_cast<size_t>(blocks) * avx2::kRequantBlockValues, 0);
+    for (int c = 0; c < count; ++c) {
+      const int32_t m = q.output_multiplier[static_cast<size_t>(first + c)];
+      const int32_t shift = q.output_shift[static_cast<size_t>(first + c)];
+      const int32_t left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
+      valid_ = valid_ && m >= 0 && left <= 31 && right <= 31;
+      const uint32_t mask = right <= 31 ? (uint32_t{1} << right) - 1u : 0u;
+      int32_t* block = channels_.data() + static_cast<size_t>(c / 8) * avx2::kRequantBlockValues;
+      const int lane = c % 8;
+      block[lane] = m;
+      if (lane % 2 == 1) block[8 + lane - 1] = m;
+      block[16 + lane] = left;
+      block[24 + lane] = right;
+      block[32 + lane] = static_cast<int32_t>(mask);
+      block[40 + lane] = static_cast<int32_t>(mask >> 1);
     }
   }
-  // The SIMD form holds for multipliers >= 0 and right shifts <= 31, which
-  // QuantizeMultiplier always gives; anything else uses the reference.
-  bool Valid() const {
-    for (size_t c = 0; c < multiplier_.size(); ++c) {
-      if (multiplier_[c] < 0 || right_[c] > 31 || left_[c] > 31) return false;
-    }
-    return true;
+  // The SIMD form holds for multipliers >= 0 and shifts within [-31, 31],
+  // which QuantizeMultiplier always gives; anything else uses the reference.
+  bool Valid() const { return valid_; }
+  // The params from channel `first` (a multiple of 8) on.
+  avx2::RequantParams Params(int64_t first = 0) const {
+    return {channels_.data() + first / 8 * avx2::kRequantBlockValues, offset_, min_, max_};
   }
-  // out[r * out_stride + o] for channels [first, first + n) of `rows` rows
-  // of accumulators; bias (may be null) starts at channel `first`.
-  void RunRows(const int32_t* acc, int64_t acc_stride, int64_t rows, const int32_t* bias, int first, int64_t n,
+  // out[r * out_stride + o] for n channels from `first` (a multiple of 8)
+  // of `rows` rows of accumulators; bias (may be null) per channel, from
+  // `first` on.
+  void RunRows(const int32_t* acc, int64_t acc_stride, int64_t rows, const int32_t* bias, int64_t first, int64_t n,
                int8_t* out, int64_t out_stride) const {
     avx2::RequantizeRowsInt8(Params(first), acc, acc_stride, rows, bias, n, out, out_stride);
   }
 
  private:
-  avx2::RequantParams Params(int first) const {
-    const size_t f = static_cast<size_t>(first);
-    return {multiplier_.data() + f, left_.data() + f, right_.data() + f, offset_, min_, max_};
-  }
-
-  std::vector<int32_t> multiplier_, left_, right_;
+  std::vector<int32_t> channels_;
   int32_t offset_, min_, max_;
+  bool valid_ = true;
 };
 
 }  // namespace tinyforge::interp::fast

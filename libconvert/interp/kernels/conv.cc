@@ -3,6 +3,8 @@
 // activations with int8 weights and int32 bias, or int16 activations with
 // int8 weights and int64 (or int32) bias.
 #include <algorithm>
+#include <optional>
+#include <vector>
 
 #include "libconvert/interp/fast/fast_kernels.h"
 #include "libconvert/interp/kernels/kernels.h"
@@ -69,6 +71,67 @@ EvalFn FastOr(PrepareContext& ctx, const RuntimeTensor& weights, Fast fast, Eval
   return reference;
 }
 
+// An explicit PAD (or PADV2) whose padding a fast conv can take over: it
+// pads H and W only, with real 0 (the int8 zero point the conv's input
+// offset cancels, or 0.0f), and the conv is its output's only reader. The
+// conv then reads the PAD's input with the PAD's rows and columns added to
+// its own padding, which gives the same bits (each skipped tap added
+// (zero point + offset) * w = 0, or 0.0f * w for the finite float weights
+// the fast kernels take); XNNPACK's TFLite delegate folds PADs the same
+// way. The PAD itself then runs only for observers.
+struct FoldablePad {
+  const RuntimeTensor* input;  // the PAD's
+  int top, left;               // rows and columns it adds before the data
+  int op;                      // its index
+};
+
+std::optional<FoldablePad> PadToFold(const PrepareContext& ctx) {
+  const int op = ctx.SoleProducer(0);
+  if (op < 0) return std::nullopt;
+  const tflite::OperatorT& pad = ctx.subgraph_op(static_cast<size_t>(op));
+  const tflite::BuiltinOperator code = ctx.model().OpCode(pad);
+  if ((code != tflite::BuiltinOperator_PAD && code != tflite::BuiltinOperator_PADV2) || pad.inputs.size() < 2 ||
+      pad.inputs[0] < 0 || pad.inputs[1] < 0) {
+    return std::nullopt;
+  }
+  // The PAD was prepared before this operator: its operands are checked.
+  const RuntimeTensor& x = ctx.tensor(pad.inputs[0]);
+  const RuntimeTensor& paddings = ctx.tensor(pad.inputs[1]);
+  const RuntimeTensor& conv_input = ctx.input(0);
+  if (!paddings.constant || x.shape.rank() != 4 || x.type != conv_input.type) return std::nullopt;
+  std::vector<int64_t> p(8);
+  for (int i = 0; i < 8; ++i) {
+    p[static_cast<size_t>(i)] = paddings.type == tflite::TensorType_INT32 ? paddings.Data<int32_t>()[i]
+                                                                           : paddings.Data<int64_t>()[i];
+  }
+  if (p[0] != 0 || p[1] != 0 || p[6] != 0 || p[7] != 0) return std::nullopt;
+  if (pad.inputs.size() > 2 && pad.inputs[2] >= 0) {  // PADV2's value: real 0 only
+    const RuntimeTensor& value = ctx.tensor(pad.inputs[2]);
+    if (!value.constant) return std::nullopt;
+    const bool zero = x.type == tflite::TensorType_FLOAT32 ? value.Data<float>()[0] == 0.0f
+                                                           : value.Data<int8_t>()[0] == conv_input.zero_point;
+    if (!zero) return std::nullopt;
+  }
+  return FoldablePad{&x, static_cast<int>(p[2]), static_cast<int>(p[4]), op};
+}
+
+// The fast kernel `fast(params, input_shape, input)` reading through a
+// foldable PAD when there is one (and it takes it), else its own input.
+template <typename T, typename Params, typename Fast>
+EvalFn FastThroughPad(PrepareContext& ctx, const Params& params, const ref::Shape& in_shape, const T* input,
+                      Fast fast) {
+  if (const std::optional<FoldablePad> pad = PadToFold(ctx)) {
+    Params folded = params;
+    folded.padding.height += pad->top;
+    folded.padding.width += pad->left;
+    if (EvalFn eval = fast(folded, pad->input->shape, pad->input->Data<T>())) {
+      ctx.RunOnlyWhenObserved(pad->op);
+      return eval;
+    }
+  }
+  return fast(params, in_shape, input);
+}
+
 template <typename T>
 const T* BiasData(PrepareContext& ctx, const RuntimeTensor* bias, tflite::TensorType type) {
   if (!bias) return nullptr;
@@ -97,8 +160,14 @@ EvalFn PrepareConv2D(PrepareContext& ctx) {
       const float *x = o.input->Data<float>(), *w = o.filter->Data<float>();
       const float* b = BiasData<float>(ctx, o.bias, tflite::TensorType_FLOAT32);
       float* y = o.output->Data<float>();
-      return FastOr(ctx, *o.filter, [&] { return fast::ConvFloat(params, in_shape, x, filter_shape, w, b, out_shape, y); },
-                    [=] { ref::ConvFloat(params, in_shape, x, filter_shape, w, b, out_shape, y); });
+      return FastOr(
+          ctx, *o.filter,
+          [&] {
+            return FastThroughPad(ctx, params, in_shape, x, [&](const auto& p, const ref::Shape& shape, const float* in) {
+              return fast::ConvFloat(p, shape, in, filter_shape, w, b, out_shape, y, ctx.thread_pool());
+            });
+          },
+          [=] { ref::ConvFloat(params, in_shape, x, filter_shape, w, b, out_shape, y); });
     }
     case tflite::TensorType_INT8: {
       const auto q = Quantization(ctx, *o.input, *o.filter, *o.output);
@@ -106,8 +175,14 @@ EvalFn PrepareConv2D(PrepareContext& ctx) {
       const int8_t *x = o.input->Data<int8_t>(), *w = o.filter->Data<int8_t>();
       const int32_t* b = BiasData<int32_t>(ctx, o.bias, tflite::TensorType_INT32);
       int8_t* y = o.output->Data<int8_t>();
-      return FastOr(ctx, *o.filter, [&] { return fast::ConvInt8(params, in_shape, x, filter_shape, w, b, out_shape, y); },
-                    [=] { ref::ConvInt8(params, in_shape, x, filter_shape, w, b, out_shape, y); });
+      return FastOr(
+          ctx, *o.filter,
+          [&] {
+            return FastThroughPad(ctx, params, in_shape, x, [&](const auto& p, const ref::Shape& shape, const int8_t* in) {
+              return fast::ConvInt8(p, shape, in, filter_shape, w, b, out_shape, y, ctx.thread_pool());
+            });
+          },
+          [=] { ref::ConvInt8(params, in_shape, x, filter_shape, w, b, out_shape, y); });
     }
     default: {
       const auto q = Quantization(ctx, *o.input, *o.filter, *o.output);
@@ -151,7 +226,12 @@ EvalFn PrepareDepthwiseConv2D(PrepareContext& ctx) {
       const float* b = BiasData<float>(ctx, o.bias, tflite::TensorType_FLOAT32);
       float* y = o.output->Data<float>();
       return FastOr(
-          ctx, *o.filter, [&] { return fast::DepthwiseConvFloat(params, in_shape, x, filter_shape, w, b, out_shape, y); },
+          ctx, *o.filter,
+          [&] {
+            return FastThroughPad(ctx, params, in_shape, x, [&](const auto& p, const ref::Shape& shape, const float* in) {
+              return fast::DepthwiseConvFloat(p, shape, in, filter_shape, w, b, out_shape, y, ctx.thread_pool());
+            });
+          },
           [=] { ref::DepthwiseConvFloat(params, in_shape, x, filter_shape, w, b, out_shape, y); });
     }
     case tflite::TensorType_INT8: {
@@ -162,7 +242,12 @@ EvalFn PrepareDepthwiseConv2D(PrepareContext& ctx) {
       const int32_t* b = BiasData<int32_t>(ctx, o.bias, tflite::TensorType_INT32);
       int8_t* y = o.output->Data<int8_t>();
       return FastOr(
-          ctx, *o.filter, [&] { return fast::DepthwiseConvInt8(params, in_shape, x, filter_shape, w, b, out_shape, y); },
+          ctx, *o.filter,
+          [&] {
+            return FastThroughPad(ctx, params, in_shape, x, [&](const auto& p, const ref::Shape& shape, const int8_t* in) {
+              return fast::DepthwiseConvInt8(p, shape, in, filter_shape, w, b, out_shape, y, ctx.thread_pool());
+            });
+          },
           [=] { ref::DepthwiseConvInt8(params, in_shape, x, filter_shape, w, b, out_shape, y); });
     }
     default: {
@@ -196,7 +281,7 @@ EvalFn PrepareFullyConnected(PrepareContext& ctx) {
       const float *x = o.input->Data<float>(), *w = o.filter->Data<float>();
       const float* b = BiasData<float>(ctx, o.bias, tflite::TensorType_FLOAT32);
       float* y = o.output->Data<float>();
-      return FastOr(ctx, *o.filter, [&] { return fast::FullyConnectedFloat(params, in_shape, x, w_shape, w, b, out_shape, y); },
+      return FastOr(ctx, *o.filter, [&] { return fast::FullyConnectedFloat(params, in_shape, x, w_shape, w, b, out_shape, y, ctx.thread_pool()); },
                     [=] { ref::FullyConnectedFloat(params, in_shape, x, w_shape, w, b, out_shape, y); });
     }
     case tflite::TensorType_INT8: {
@@ -207,7 +292,7 @@ EvalFn PrepareFullyConnected(PrepareContext& ctx) {
       const int8_t *x = o.input->Data<int8_t>(), *w = o.filter->Data<int8_t>();
       const int32_t* b = BiasData<int32_t>(ctx, o.bias, tflite::TensorType_INT32);
       int8_t* y = o.output->Data<int8_t>();
-      return FastOr(ctx, *o.filter, [&] { return fast::FullyConnectedInt8(params, in_shape, x, w_shape, w, b, out_shape, y); },
+      return FastOr(ctx, *o.filter, [&] { return fast::FullyConnectedInt8(params, in_shape, x, w_shape, w, b, out_shape, y, ctx.thread_pool()); },
                     [=] { ref::FullyConnectedInt8(params, in_shape, x, w_shape, w, b, out_shape, y); });
     }
     default: {

@@ -64,6 +64,22 @@ EvalFn QuantEval(PrepareContext& ctx, const ref::BroadcastPlan& plan, const Para
   return [=] { fn(plan, params, x, y, z); };
 }
 
+// An int8 operator: a table of the reference's results (fast) when the
+// context allows it and the output is large enough, else the reference.
+template <typename Params, typename Fn>
+EvalFn Int8Eval(PrepareContext& ctx, const ref::BroadcastPlan& plan, const Params& params, Fn fn) {
+  if (ctx.allow_fast()) {
+    const fast::Int8BinaryFn reference = [params, fn](const ref::BroadcastPlan& p, const int8_t* x, const int8_t* y,
+                                                      int8_t* z) { fn(p, params, x, y, z); };
+    if (EvalFn eval = fast::Int8BinaryByTable(plan, reference, ctx.input(0).Data<int8_t>(),
+                                              ctx.input(1).Data<int8_t>(), ctx.output(0).Data<int8_t>())) {
+      ctx.NoteFastKernel();
+      return eval;
+    }
+  }
+  return QuantEval<int8_t>(ctx, plan, params, fn);
+}
+
 EvalFn PrepareAddSub(PrepareContext& ctx, bool add) {
   return PrepareArithmetic(
       ctx,
@@ -81,15 +97,7 @@ EvalFn PrepareAddSub(PrepareContext& ctx, bool add) {
           const auto params = c.Located([&] {
             return add ? ref::PrepareAddQuantized<int8_t>(q1, q2, qo, act) : ref::PrepareSubQuantized<int8_t>(q1, q2, qo, act);
           });
-          if (add && c.allow_fast() && !plan.needs_broadcast) {
-            const EvalFn fast = fast::AddInt8(params, plan.flat_size, c.input(0).Data<int8_t>(),
-                                              c.input(1).Data<int8_t>(), c.output(0).Data<int8_t>());
-            if (fast) {
-              c.NoteFastKernel();
-              return fast;
-            }
-          }
-          return QuantEval<int8_t>(c, plan, params, run);
+          return Int8Eval(c, plan, params, run);
         }
         const auto params = c.Located([&] {
           return add ? ref::PrepareAddQuantized<int16_t>(q1, q2, qo, act) : ref::PrepareSubQuantized<int16_t>(q1, q2, qo, act);
@@ -117,7 +125,7 @@ EvalFn PrepareMul(PrepareContext& ctx) {
           ref::Mul(p, params, x, y, z);
         };
         if (c.input(0).type == tflite::TensorType_INT8) {
-          return QuantEval<int8_t>(c, plan, c.Located([&] { return ref::PrepareMulQuantized<int8_t>(q1, q2, qo, act); }), run);
+          return Int8Eval(c, plan, c.Located([&] { return ref::PrepareMulQuantized<int8_t>(q1, q2, qo, act); }), run);
         }
         return QuantEval<int16_t>(c, plan, c.Located([&] { return ref::PrepareMulQuantized<int16_t>(q1, q2, qo, act); }), run);
       });
@@ -125,9 +133,20 @@ EvalFn PrepareMul(PrepareContext& ctx) {
 
 EvalFn PrepareDiv(PrepareContext& ctx) {
   const ref::BroadcastPlan plan = PrepareBinary(ctx);
-  ctx.RequireType(ctx.output(0), tflite::TensorType_FLOAT32, "output");
+  const RuntimeTensor& a = ctx.input(0);
+  ctx.RequireType(ctx.output(0), a.type, "output");
+  if (a.type == tflite::TensorType_INT8) {
+    const auto params = ctx.Located([&] {
+      return ref::PrepareDivInt8(Quant(a), Quant(ctx.input(1)), Quant(ctx.output(0)), FusedActivation(ctx));
+    });
+    return QuantEval<int8_t>(ctx, plan, params, [](const ref::BroadcastPlan& p, const ref::DivParams& params,
+                                                   const int8_t* x, const int8_t* y, int8_t* z) {
+      ref::Div(p, params, x, y, z);
+    });
+  }
+  ctx.RequireType(a, tflite::TensorType_FLOAT32, "input 0 (FLOAT32 or INT8)");
   const ref::FloatRange range = ref::FloatActivationRange(FusedActivation(ctx));
-  const float *x = ctx.input(0).Data<float>(), *y = ctx.input(1).Data<float>();
+  const float *x = a.Data<float>(), *y = ctx.input(1).Data<float>();
   float* z = ctx.output(0).Data<float>();
   return [=] { ref::Div(plan, range, x, y, z); };
 }
@@ -178,7 +197,7 @@ EvalFn PrepareSquaredDifference(PrepareContext& ctx) {
       return [=] { ref::SquaredDifference(plan, x, y, z); };
     }
     case tflite::TensorType_INT8:
-      return QuantEval<int8_t>(ctx, plan, ctx.Located([&] {
+      return Int8Eval(ctx, plan, ctx.Located([&] {
         return ref::PrepareSquaredDifferenceQuantized<int8_t>(Quant(a), Quant(ctx.input(1)), Quant(ctx.output(0)));
       }), run);
     default:

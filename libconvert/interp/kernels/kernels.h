@@ -101,4 +101,15 @@ EvalFn PrepareArgMin(PrepareContext& ctx);
 // batch_matmul.cc
 EvalFn PrepareBatchMatMul(PrepareContext& ctx);
 
+// transpose_conv.cc: TRANSPOSE_CONV (output shape, weights, data, bias).
+EvalFn PrepareTransposeConv(PrepareContext& ctx);
+// normalization.cc: row-wise normalisation over the last dimension.
+EvalFn PrepareL2Normalization(PrepareContext& ctx);
+EvalFn PrepareLogSoftmax(PrepareContext& ctx);
+// batch_space.cc
+EvalFn PrepareBatchToSpaceNd(PrepareContext& ctx);
+EvalFn PrepareSpaceToBatchNd(PrepareContext& ctx);
+// prelu.cc
+EvalFn PreparePrelu(PrepareContext& ctx);
+
 }  // namespace tinyforge::interp::kernels

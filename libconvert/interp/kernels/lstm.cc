@@ -184,7 +184,20 @@ EvalFn PrepareUnidirectionalSequenceLstm(PrepareContext& ctx) {
       float* cell = t.cell->Data<float>();
       float* output = t.output->Data<float>();
       auto scratch = std::make_shared<std::vector<float>>(ref::LstmScratchSize(size));
-      return [=] { ref::LstmFloat(params, weights, input, hidden, cell, output, scratch->data()); };
+      // Calibration sees the state after every time step.
+      const StateReporter report_hidden = ctx.state_reporter(*t.hidden);
+      const StateReporter report_cell = ctx.state_reporter(*t.cell);
+      return [=] {
+        if (!report_cell.active()) {
+          ref::LstmFloat(params, weights, input, hidden, cell, output, scratch->data());
+          return;
+        }
+        ref::LstmFloat(params, weights, input, hidden, cell, output, scratch->data(),
+                       [&](const float* h, const float* c, int n) {
+                         report_hidden(h, static_cast<size_t>(n));
+                         report_cell(c, static_cast<size_t>(n));
+                       });
+      };
     }
     case tflite::TensorType_INT8:
       RequireTypes(ctx, t, tflite::TensorType_INT8, tflite::TensorType_INT32, tflite::TensorType_INT16);

@@ -1,5 +1,8 @@
 // MEAN, SUM, REDUCE_MAX, REDUCE_MIN over constant axes: glue between the
 // model and ref/reduce. The output shape (keep_dims or not) is the model's.
+#include <type_traits>
+
+#include "libconvert/interp/fast/fast_kernels.h"
 #include "libconvert/interp/kernels/kernels.h"
 #include "libconvert/interp/ref/reduce.h"
 
@@ -28,6 +31,14 @@ EvalFn QuantizedMeanOrSumEval(PrepareContext& ctx, const ref::ReduceParams& para
   });
   const T* x = in.Data<T>();
   T* y = out.Data<T>();
+  if constexpr (std::is_same_v<T, int8_t>) {
+    if (ctx.allow_fast()) {
+      if (EvalFn fast = fast::QuantizedMeanOrSumInt8(params, quant, x, y)) {
+        ctx.NoteFastKernel();
+        return fast;
+      }
+    }
+  }
   return [=] { ref::QuantizedMeanOrSum(params, quant, x, y); };
 }
 
@@ -38,6 +49,12 @@ EvalFn PrepareMeanOrSum(PrepareContext& ctx, Reduction r) {
     case tflite::TensorType_FLOAT32: {
       const float* x = in.Data<float>();
       float* y = ctx.output(0).Data<float>();
+      if (r == Reduction::kMean && ctx.allow_fast()) {
+        if (EvalFn fast = fast::MeanFloat(params, x, y)) {
+          ctx.NoteFastKernel();
+          return fast;
+        }
+      }
       if (r == Reduction::kMean) return [=] { ref::Mean(params, x, y); };
       return [=] { ref::Sum(params, x, y); };
     }

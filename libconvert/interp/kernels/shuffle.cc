@@ -1,6 +1,7 @@
 // Operators that move elements without arithmetic: PAD, PADV2, MIRROR_PAD,
 // TRANSPOSE, CONCATENATION. Glue between the model and ref/pad, ref/transpose
 // and ref/concatenation.
+#include "libconvert/interp/fast/fast_kernels.h"
 #include "libconvert/interp/kernels/kernels.h"
 #include "libconvert/interp/ref/concatenation.h"
 #include "libconvert/interp/ref/pad.h"
@@ -95,6 +96,12 @@ EvalFn PrepareTranspose(PrepareContext& ctx) {
     using T = decltype(zero);
     const T* x = in.Data<T>();
     T* y = out.Data<T>();
+    if (ctx.allow_fast()) {
+      if (EvalFn fast = fast::Transpose(params, static_cast<int>(sizeof(T)), x, y)) {
+        ctx.NoteFastKernel();
+        return fast;
+      }
+    }
     return [=] { ref::Transpose(params, x, y); };
   });
 }

@@ -95,7 +95,13 @@ EvalFn PrepareSvdf(PrepareContext& ctx) {
     float* s = state.Data<float>();
     float* y = output.Data<float>();
     auto scratch = std::make_shared<std::vector<float>>(ref::SvdfScratchSizeFloat(size));
-    return [=] { ref::SvdfFloat(size, activation, x, wf, wt, b, s, scratch->data(), y); };
+    // Calibration sees the state after every call.
+    const StateReporter report_state = ctx.state_reporter(state);
+    const size_t state_count = static_cast<size_t>(state.count());
+    return [=] {
+      ref::SvdfFloat(size, activation, x, wf, wt, b, s, scratch->data(), y);
+      report_state(s, state_count);
+    };
   }
   ctx.RequireType(input, tflite::TensorType_INT8, "input");
   ctx.RequireType(feature, tflite::TensorType_INT8, "feature weights");

@@ -7,6 +7,7 @@
 #include <type_traits>
 
 #include "libconvert/base/error.h"
+#include "libconvert/interp/ref/fixed_point.h"
 
 namespace tinyforge::ref {
 namespace {
@@ -305,6 +306,68 @@ void Div(const BroadcastPlan& plan, const FloatRange& act, const float* input1,
          const float* input2, float* output) {
   BroadcastBinary(plan, input1, input2, output,
                   [&act](float a, float b) { return ClampActivation(a / b, act); });
+}
+
+DivParams PrepareDivInt8(const ScaleZeroPoint& input1, const ScaleZeroPoint& input2,
+                         const ScaleZeroPoint& output, int activation) {
+  for (float scale : {input1.scale, input2.scale, output.scale}) {
+    if (!(scale > 0.0f) || !std::isfinite(scale)) {
+      throw Error("DIV: scales must be positive and finite, got " + std::to_string(input1.scale) + ", " +
+                  std::to_string(input2.scale) + " and output " + std::to_string(output.scale));
+    }
+  }
+  DivParams p;
+  p.input1_offset = -input1.zero_point;
+  p.input2_offset = -input2.zero_point;
+  p.output_offset = output.zero_point;
+  // TFLM divides in float, then widens.
+  const float real = input1.scale / (input2.scale * output.scale);
+  p.output_multiplier = QuantizeMultiplier(static_cast<double>(real));
+  const QuantizedRange range = QuantizedActivationRange(activation, output.scale, output.zero_point, -128, 127);
+  p.activation_min = range.min;
+  p.activation_max = range.max;
+  return p;
+}
+
+namespace {
+
+// gcc's __builtin_clrsb, which TFLM's CountLeadingSignBits uses: the number
+// of bits after the sign bit equal to it (31 for 0 and -1).
+int CountLeadingSignBits(int32_t x) {
+  const uint32_t bits = static_cast<uint32_t>(x >= 0 ? x : ~x);
+  return CountLeadingZeros32(bits) - 1;
+}
+
+int8_t DivideQuantized(const DivParams& p, int8_t a, int8_t b) {
+  int32_t numerator = p.input1_offset + a;
+  int32_t divisor = p.input2_offset + b;
+  int32_t quotient = 0;
+  if (divisor != 0) {
+    if (divisor < 0) {
+      numerator = -numerator;
+      divisor = -divisor;
+    }
+    int reciprocal_shift = 0;
+    const int32_t reciprocal = GetReciprocal(divisor, 31, &reciprocal_shift);
+    const int headroom = CountLeadingSignBits(numerator);
+    // numerator * 2^headroom cannot overflow: headroom is its free sign bits.
+    const int32_t unscaled = SaturatingRoundingDoublingHighMul(
+        static_cast<int32_t>(static_cast<uint32_t>(numerator) << headroom), reciprocal);
+    const int right_shift = reciprocal_shift + headroom - p.output_multiplier.shift;
+    const int32_t scaled = SaturatingRoundingDoublingHighMul(unscaled, p.output_multiplier.multiplier);
+    quotient = right_shift > 31 ? 0
+               : right_shift < 0 ? SaturatingRoundingMultiplyByPOT(scaled, std::min(-right_shift, 31))
+                                 : RoundingDivideByPOT(scaled, right_shift);
+  }
+  return static_cast<int8_t>(Clamp(WrappingAdd(quotient, p.output_offset), p.activation_min, p.activation_max));
+}
+
+}  // namespace
+
+void Div(const BroadcastPlan& plan, const DivParams& params, const int8_t* input1, const int8_t* input2,
+         int8_t* output) {
+  BroadcastBinary(plan, input1, input2, output,
+                  [&params](int8_t a, int8_t b) { return DivideQuantized(params, a, b); });
 }
 
 // ------------------------------------------------------- MAXIMUM / MINIMUM

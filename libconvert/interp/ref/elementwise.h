@@ -119,6 +119,27 @@ void Mul(const BroadcastPlan& plan, const MulParams& params, const int16_t* inpu
 void Div(const BroadcastPlan& plan, const FloatRange& act, const float* input1,
          const float* input2, float* output);
 
+// Quantized DIV (int8): (in1 + offset1) / (in2 + offset2) through a Q31
+// reciprocal of the divisor (TFLM's GetReciprocal), rescaled by
+// scale1 / (scale2 * output scale), computed in float as TFLM does.
+struct DivParams {
+  int32_t input1_offset = 0;  // minus input 1's zero point
+  int32_t input2_offset = 0;  // minus input 2's zero point
+  int32_t output_offset = 0;  // output zero point
+  QuantizedMultiplier output_multiplier;  // float(scale1 / (scale2 * output scale))
+  int32_t activation_min = 0;  // clamp, output quantized units
+  int32_t activation_max = 0;
+};
+// Throws tinyforge::Error for a non-positive or non-finite scale.
+DivParams PrepareDivInt8(const ScaleZeroPoint& input1, const ScaleZeroPoint& input2,
+                         const ScaleZeroPoint& output, int activation);
+// A divisor equal to its zero point (real 0) makes TFLM abort (a debug
+// check); here the quotient is then taken as 0 (the output zero point,
+// clamped). So are quotients TFLM's rounding shift cannot express (a shift
+// beyond 31 bits, where TFLM's debug build aborts): they round to 0.
+void Div(const BroadcastPlan& plan, const DivParams& params, const int8_t* input1,
+         const int8_t* input2, int8_t* output);
+
 // ------------------------------------------------------- MAXIMUM / MINIMUM
 
 // out = in1 > in2 ? in1 : in2 (TFLM's exact comparison: a NaN in either

@@ -163,6 +163,54 @@ int32_t GetReciprocal(int32_t x, int x_integer_digits, int* num_bits_over_unit) 
   return OneOverOnePlusXForXIn01(shifted_minus_one);
 }
 
+int32_t LogXForXGreaterThanOrEqualTo1(int32_t x, int input_integer_bits, int output_integer_bits) {
+  // gemmlowp constants in Q0: log(2), sqrt(sqrt(1/2)), sqrt(1/2), 1/4 and the
+  // coefficients of the rational approximation.
+  constexpr int32_t kLog2 = 1488522236;
+  constexpr int32_t kSqrtSqrtHalf = 1805811301;
+  constexpr int32_t kSqrtHalf = 1518500250;
+  constexpr int32_t kOneQuarter = 536870912;
+  constexpr int32_t kAlphaN = 117049297;
+  constexpr int32_t kAlphaD = 127690142;
+  constexpr int32_t kAlphaI = 1057819769;
+  constexpr int32_t kAlphaF = 638450708;
+  const int accum_bits = output_integer_bits + 1;
+  auto saturating_add = [](int32_t a, int32_t b) {
+    return static_cast<int32_t>(std::clamp<int64_t>(int64_t{a} + b, kInt32Min, kInt32Max));
+  };
+  const int32_t shifted_quarter = RescaleFixedPoint(kOneQuarter, 0, accum_bits);
+
+  // Two normalisations of x into [1/2, 1) (Q0): as is, and times sqrt(1/2);
+  // the one closer to sqrt(sqrt(1/2)) gives the smaller r.
+  const int32_t z_a = x;
+  const int z_a_headroom_plus_1 = CountLeadingZeros32(static_cast<uint32_t>(z_a));
+  const int32_t r_a_tmp = SaturatingRoundingMultiplyByPOT(z_a, z_a_headroom_plus_1 - 1);
+  const int32_t r_a = SaturatingRoundingMultiplyByPOT(Mul(r_a_tmp, kSqrtHalf), 1);
+  const int32_t z_a_pow_2_adj = saturating_add(
+      SaturatingRoundingMultiplyByPOT(input_integer_bits - z_a_headroom_plus_1, 31 - accum_bits), shifted_quarter);
+  const int32_t z_b = Mul(z_a, kSqrtHalf);
+  const int z_b_headroom = CountLeadingZeros32(static_cast<uint32_t>(z_b)) - 1;
+  const int32_t r_b = SaturatingRoundingMultiplyByPOT(z_a, z_b_headroom);
+  const int32_t z_b_pow_2_adj = static_cast<int32_t>(std::clamp<int64_t>(
+      int64_t{SaturatingRoundingMultiplyByPOT(input_integer_bits - z_b_headroom, 31 - accum_bits)} - shifted_quarter,
+      kInt32Min, kInt32Max));
+  const int32_t r = std::min(r_a, r_b);
+  const int32_t z_pow_2_adj = std::max(z_a_pow_2_adj, z_b_pow_2_adj);
+
+  // log(r) around sqrt(sqrt(1/2)): num / denom in q = 2 (r - sqrt(sqrt(1/2))).
+  const int32_t p = RoundingHalfSum(r, kSqrtSqrtHalf);
+  int32_t q = WrapSub32(r, kSqrtSqrtHalf);
+  q = WrappingAdd(q, q);
+  const int32_t common_sq = Mul(q, q);
+  const int32_t num = WrappingAdd(Mul(q, r), Mul(Mul(q, common_sq), kAlphaN));
+  const int32_t denom_minus_one =
+      WrappingAdd(Mul(p, WrappingAdd(WrappingAdd(kAlphaI, q), Mul(kAlphaD, common_sq))), Mul(kAlphaF, q));
+  const int32_t recip_denom = OneOverOnePlusXForXIn01(denom_minus_one);
+  const int32_t num_scaled = RescaleFixedPoint(num, 0, accum_bits);
+  const int32_t log_accum = WrappingAdd(Mul(z_pow_2_adj, kLog2), Mul(num_scaled, recip_denom));
+  return RescaleFixedPoint(log_accum, accum_bits, output_integer_bits);
+}
+
 int16_t SaturatingRoundingDoublingHighMul16(int16_t a, int16_t b) {
   if (a == b && a == std::numeric_limits<int16_t>::min()) {
     return std::numeric_limits<int16_t>::max();

@@ -59,6 +59,12 @@ int32_t FixedPointTanh(int32_t a, int integer_bits);
 // 1 / (1 + exp(-a)) for a given in Q(integer_bits); result in Q0.
 int32_t FixedPointLogistic(int32_t a, int integer_bits);
 
+// log(x) for x >= 1 given in Q(input_integer_bits); result in
+// Q(output_integer_bits) (TFLM's log_x_for_x_greater_than_or_equal_to_1:
+// a rational approximation around sqrt(sqrt(1/2)) after normalising x to
+// [1/2, 1), computed with one extra integer bit of headroom).
+int32_t LogXForXGreaterThanOrEqualTo1(int32_t x, int input_integer_bits, int output_integer_bits);
+
 // Reciprocal of a positive x given in Q(x_integer_digits): returns a Q0 value
 // s in [1/2, 1] and sets *num_bits_over_unit = b such that 1/x == s / 2^b.
 int32_t GetReciprocal(int32_t x, int x_integer_digits, int* num_bits_over_unit);

@@ -276,7 +276,7 @@ LstmSize PrepareLstmSize(bool time_major, const LstmShapes& shapes) {
 }
 
 void LstmFloat(const LstmFloatParams& p, const LstmWeights<float, float>& w, const float* input,
-               float* hidden, float* cell, float* output, float* scratch) {
+               float* hidden, float* cell, float* output, float* scratch, const LstmStepFn& on_step) {
   const LstmSize& s = p.size;
   const size_t buffer_size = static_cast<size_t>(s.batch) * static_cast<size_t>(s.state_size);
   float* const forget = scratch;
@@ -304,6 +304,7 @@ void LstmFloat(const LstmFloatParams& p, const LstmWeights<float, float>& w, con
     TanhFloat(Shape{n}, c, tanh_cell);
     MulFloat(n, tanh_cell, output_gate, h);
     std::memcpy(output + slice.output_offset, h, static_cast<size_t>(n) * sizeof(float));
+    if (on_step) on_step(h, c, n);
   });
 }
 

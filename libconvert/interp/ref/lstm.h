@@ -24,6 +24,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 
 #include "libconvert/interp/ref/activations.h"
 #include "libconvert/interp/ref/quant_math.h"
@@ -83,12 +84,16 @@ struct LstmFloatParams {
   float cell_clip = 0.0f;  // |c| is clipped to this when > 0 (real units)
 };
 
+// Called after every time step with the hidden and cell state values that
+// step wrote (count values each).
+using LstmStepFn = std::function<void(const float* hidden, const float* cell, int count)>;
+
 // Runs all time steps: reads input, updates hidden_state and cell_state in
 // place (they carry over to the next call), writes output. scratch holds
-// LstmScratchSize(size) floats.
+// LstmScratchSize(size) floats. on_step, when set, sees every step's state.
 void LstmFloat(const LstmFloatParams& params, const LstmWeights<float, float>& weights,
                const float* input, float* hidden_state, float* cell_state, float* output,
-               float* scratch);
+               float* scratch, const LstmStepFn& on_step = {});
 
 // ----------------------------------------------------------------- integer
 

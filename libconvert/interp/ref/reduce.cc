@@ -73,27 +73,32 @@ void CheckScale(const char* op, const char* what, float scale) {
 template <typename T>
 void QuantizedMeanOrSumImpl(const ReduceParams& params, const QuantizedMeanOrSumParams& q,
                             const T* input, T* output) {
-  constexpr int32_t kMin = std::numeric_limits<T>::min();
-  constexpr int32_t kMax = std::numeric_limits<T>::max();
   if (q.num_reduced == 0) {
     // TFLM leaves its zero-initialized output (raw 0, not the zero point).
     std::fill(output, output + params.num_outputs, T{0});
     return;
   }
-  const int64_t zero_point_total = static_cast<int64_t>(q.input_zero_point) * q.num_reduced;
   ForEachOutput(params, [&](int64_t out, int64_t base) {
     // int32 accumulation with two's complement wrap-around, as TFLM.
     uint32_t sum = 0;
     ForEachReduced(params, base, [&](int64_t i) { sum += static_cast<uint32_t>(input[i]); });
-    const int32_t shifted = static_cast<int32_t>(
-        static_cast<uint32_t>(static_cast<int32_t>(sum)) -
-        static_cast<uint32_t>(static_cast<uint64_t>(zero_point_total)));
-    const int64_t value =
-        static_cast<int64_t>(MultiplyByQuantizedMultiplier(shifted, q.multiplier)) +
-        q.output_zero_point;
-    output[out] = static_cast<T>(std::clamp<int64_t>(value, kMin, kMax));
+    output[out] = QuantizedMeanOrSumValue<T>(q, sum);
   });
 }
+
+}  // namespace
+
+template <typename T>
+T QuantizedMeanOrSumValue(const QuantizedMeanOrSumParams& q, uint32_t sum) {
+  const int64_t zero_point_total = static_cast<int64_t>(q.input_zero_point) * q.num_reduced;
+  const int32_t shifted = static_cast<int32_t>(sum - static_cast<uint32_t>(static_cast<uint64_t>(zero_point_total)));
+  const int64_t value = static_cast<int64_t>(MultiplyByQuantizedMultiplier(shifted, q.multiplier)) + q.output_zero_point;
+  return static_cast<T>(std::clamp<int64_t>(value, std::numeric_limits<T>::min(), std::numeric_limits<T>::max()));
+}
+template int8_t QuantizedMeanOrSumValue<int8_t>(const QuantizedMeanOrSumParams&, uint32_t);
+template int16_t QuantizedMeanOrSumValue<int16_t>(const QuantizedMeanOrSumParams&, uint32_t);
+
+namespace {
 
 template <typename T, typename Better>
 void ReduceExtreme(const ReduceParams& params, const T* input, T* output, T start,

@@ -61,6 +61,12 @@ QuantizedMeanOrSumParams PrepareQuantizedSum(const ReduceParams& reduce, float i
                                              int32_t input_zero_point, float output_scale,
                                              int32_t output_zero_point);
 
+// The value MEAN / SUM gives an output whose raw input values sum to `sum`
+// (int32 with wrap-around): minus the zero points, rescaled, offset,
+// clamped to T's range. T: int8_t, int16_t. (num_reduced must be > 0.)
+template <typename T>
+T QuantizedMeanOrSumValue(const QuantizedMeanOrSumParams& quant, uint32_t sum);
+
 // Runs MEAN or SUM, whichever `quant` was prepared for.
 void QuantizedMeanOrSum(const ReduceParams& params, const QuantizedMeanOrSumParams& quant,
                         const int8_t* input, int8_t* output);

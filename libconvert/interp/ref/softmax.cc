@@ -39,7 +39,9 @@ std::string Fmt(double v) {
 // |a - b| <= eps evaluated in float, as TFLM's TF_LITE_ENSURE_NEAR on floats.
 bool Near(float a, float b, float eps) { return std::abs(a - b) <= eps; }
 
-SoftmaxInt8Params PrepareInt8Input(float beta, float input_scale) {
+}  // namespace
+
+SoftmaxInt8Params PrepareSoftmaxInt8Input(float beta, float input_scale) {
   // beta * input_scale mapped onto Q5.26, capped at the largest Q31 mantissa.
   const double real_multiplier =
       std::min(static_cast<double>(beta) * static_cast<double>(input_scale) *
@@ -62,6 +64,8 @@ SoftmaxInt8Params PrepareInt8Input(float beta, float input_scale) {
   p.diff_min = -static_cast<int32_t>(std::floor(radius));
   return p;
 }
+
+namespace {
 
 template <typename OutT>
 void SoftmaxFromInt8(const SoftmaxInt8Params& params, const Shape& shape, const int8_t* input,
@@ -152,7 +156,7 @@ SoftmaxInt8Params PrepareSoftmaxInt8(float beta, float input_scale, float output
                 Fmt(output_scale) + " and zero point " + std::to_string(output_zero_point) +
                 "; requantize the model with the fixed softmax output parameters.");
   }
-  return PrepareInt8Input(beta, input_scale);
+  return PrepareSoftmaxInt8Input(beta, input_scale);
 }
 
 SoftmaxInt8Params PrepareSoftmaxInt8ToInt16(float beta, float input_scale, float output_scale,
@@ -164,7 +168,7 @@ SoftmaxInt8Params PrepareSoftmaxInt8ToInt16(float beta, float input_scale, float
         "got scale " +
         Fmt(output_scale) + " and zero point " + std::to_string(output_zero_point) + ".");
   }
-  return PrepareInt8Input(beta, input_scale);
+  return PrepareSoftmaxInt8Input(beta, input_scale);
 }
 
 void SoftmaxInt8(const SoftmaxInt8Params& params, const Shape& shape, const int8_t* input,

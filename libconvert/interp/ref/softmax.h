@@ -32,6 +32,9 @@ struct SoftmaxInt8Params {
   int32_t diff_min = 0;          // most negative (input - row max), in input quanta,
                                  // whose exp still counts; smaller ones give 0
 };
+// The input rescale alone (beta * input_scale onto Q5.26 and diff_min), as
+// TFLM's PreprocessSoftmaxScaling computes it; LOG_SOFTMAX uses it too.
+SoftmaxInt8Params PrepareSoftmaxInt8Input(float beta, float input_scale);
 // Output int8 must have scale exactly 1/256 and zero point -128.
 SoftmaxInt8Params PrepareSoftmaxInt8(float beta, float input_scale, float output_scale,
                                      int32_t output_zero_point);

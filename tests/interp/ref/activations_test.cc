@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "libconvert/base/error.h"
+#include "tests/interp/ref/tflm_vectors.h"
 
 namespace tinyforge::ref {
 namespace {
@@ -308,30 +309,43 @@ TEST(Activations, HardSwishPrepareRejectsLargeOutputMultiplier) {
   EXPECT_NO_THROW(PrepareHardSwishInt8(1.0f, 0, 1.0f / 64, 0));
 }
 
-// Outputs of TFLM's reference kernels (tflite-micro 90b983c) for these
-// inputs and parameters, computed once outside this repository: bit-exact
-// goldens that catch any deviation the tolerance tests above would miss.
-TEST(Activations, TflmGolden) {
-  const std::vector<int8_t> in8 = {-128, -100, -37, -5, 0, 9, 77, 127};
-  std::vector<int8_t> out8(8);
-  LogisticInt8(PrepareLogisticInt8(0.06f, -5, 1.0f / 256, -128), Shape({8}), in8.data(),
-               out8.data());
-  EXPECT_EQ(out8, (std::vector<int8_t>{-128, -127, -95, 0, 19, 51, 126, 127}));
-  TanhInt8(PrepareTanhInt8(0.06f, -5, 1.0f / 128, 0), Shape({8}), in8.data(), out8.data());
-  EXPECT_EQ(out8, (std::vector<int8_t>{-128, -128, -123, 0, 37, 88, 127, 127}));
+// TFLM's outputs for hand-picked inputs (tests/interp/ref/tflm_vectors.h,
+// checked against the real TFLM by tests/tflm/tflm_vectors_test.cc).
+template <typename In, typename Out, typename Params, typename Fn>
+std::vector<int32_t> RunVector(const testing::TflmVector& v, const Params& params, Fn fn) {
+  const std::vector<In> in(v.input.begin(), v.input.end());
+  std::vector<Out> out(in.size());
+  fn(params, Shape({static_cast<int32_t>(in.size())}), in.data(), out.data());
+  return {out.begin(), out.end()};
+}
 
-  const std::vector<int16_t> in16 = {-32768, -20000, -3001, -1, 0, 777, 15000, 32767};
-  std::vector<int16_t> out16(8);
-  LogisticInt16(PrepareLogisticInt16(0.0003f, 0, 1.0f / 32768, 0), Shape({8}), in16.data(),
-                out16.data());
-  EXPECT_EQ(out16, (std::vector<int16_t>{2, 81, 9470, 16381, 16384, 18285, 32408, 32766}));
-  TanhInt16(PrepareTanhInt16(0.0003f, 0, 1.0f / 32768, 0), Shape({8}), in16.data(), out16.data());
-  EXPECT_EQ(out16, (std::vector<int16_t>{-32767, -32767, -23477, -11, 0, 7502, 32760, 32767}));
-
-  const std::vector<int8_t> hs_in = {-128, -90, -60, -20, 0, 30, 90, 127};
-  HardSwishInt8(PrepareHardSwishInt8(0.05f, -20, 0.03f, -110), Shape({8}), hs_in.data(),
-                out8.data());
-  EXPECT_EQ(out8, (std::vector<int8_t>{-110, -110, -121, -110, -88, -34, 73, 127}));
+TEST(Activations, TflmVectors) {
+  int checked = 0;
+  for (const testing::TflmVector& v : testing::TflmVectors()) {
+    SCOPED_TRACE(v.name);
+    std::vector<int32_t> got;
+    const bool int8 = v.input_bits == 8;
+    const float is = v.input_scale, os = v.output_scale;
+    const int32_t iz = v.input_zero_point, oz = v.output_zero_point;
+    switch (v.op) {
+      case testing::VectorOp::kLogistic:
+        got = int8 ? RunVector<int8_t, int8_t>(v, PrepareLogisticInt8(is, iz, os, oz), LogisticInt8)
+                   : RunVector<int16_t, int16_t>(v, PrepareLogisticInt16(is, iz, os, oz), LogisticInt16);
+        break;
+      case testing::VectorOp::kTanh:
+        got = int8 ? RunVector<int8_t, int8_t>(v, PrepareTanhInt8(is, iz, os, oz), TanhInt8)
+                   : RunVector<int16_t, int16_t>(v, PrepareTanhInt16(is, iz, os, oz), TanhInt16);
+        break;
+      case testing::VectorOp::kHardSwish:
+        got = RunVector<int8_t, int8_t>(v, PrepareHardSwishInt8(is, iz, os, oz), HardSwishInt8);
+        break;
+      default:
+        continue;  // softmax_test.cc
+    }
+    EXPECT_EQ(got, v.output);
+    ++checked;
+  }
+  EXPECT_EQ(checked, 5);
 }
 
 }  // namespace

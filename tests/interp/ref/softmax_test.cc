@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "libconvert/base/error.h"
+#include "tests/interp/ref/tflm_vectors.h"
 
 namespace tinyforge::ref {
 namespace {
@@ -155,25 +156,39 @@ TEST(Softmax, PrepareRejectsWrongOutputParameters) {
   EXPECT_NO_THROW(PrepareSoftmaxInt8ToInt16(1.0f, 0.1f, 1.0f / 65536.0f * 1.0005f, -32768));
 }
 
-// Outputs of TFLM's reference kernels (tflite-micro 90b983c) for these
-// inputs and parameters, computed once outside this repository: bit-exact
-// goldens that catch any deviation the tolerance tests above would miss.
-TEST(Softmax, TflmGolden) {
-  const std::vector<int8_t> in8 = {-128, -20, 0, 3, 3, 17, 60, 61};
-  std::vector<int8_t> out8(8);
-  SoftmaxInt8(PrepareSoftmaxInt8(1.0f, 0.15f, 1.0f / 256, -128), Shape({8}), in8.data(),
-              out8.data());
-  EXPECT_EQ(out8, (std::vector<int8_t>{-128, -128, -128, -128, -128, -128, -10, 9}));
-  std::vector<int16_t> out16(8);
-  SoftmaxInt8ToInt16(PrepareSoftmaxInt8ToInt16(1.0f, 0.15f, 1.0f / 65536, -32768), Shape({8}),
-                     in8.data(), out16.data());
-  EXPECT_EQ(out16,
-            (std::vector<int16_t>{-32768, -32768, -32764, -32762, -32762, -32720, -2482, 2419}));
-  const std::vector<int16_t> in16 = {-30000, -4000, 0, 1000, 1200, 5000};
-  std::vector<int16_t> o16(6);
-  SoftmaxInt16(PrepareSoftmaxInt16(1.0f, 0.0005f, 0, 1.0f / 32768, 0), Shape({6}), in16.data(),
-               o16.data());
-  EXPECT_EQ(o16, (std::vector<int16_t>{1, 264, 1952, 3218, 3556, 23777}));
+// TFLM's outputs for hand-picked inputs (tests/interp/ref/tflm_vectors.h,
+// checked against the real TFLM by tests/tflm/tflm_vectors_test.cc).
+TEST(Softmax, TflmVectors) {
+  int checked = 0;
+  for (const testing::TflmVector& v : testing::TflmVectors()) {
+    if (v.op != testing::VectorOp::kSoftmax) continue;
+    SCOPED_TRACE(v.name);
+    const Shape shape({static_cast<int32_t>(v.input.size())});
+    std::vector<int32_t> got;
+    if (v.input_bits == 8) {
+      const std::vector<int8_t> in(v.input.begin(), v.input.end());
+      if (v.output_bits == 8) {
+        std::vector<int8_t> out(in.size());
+        SoftmaxInt8(PrepareSoftmaxInt8(v.beta, v.input_scale, v.output_scale, v.output_zero_point), shape, in.data(),
+                    out.data());
+        got.assign(out.begin(), out.end());
+      } else {
+        std::vector<int16_t> out(in.size());
+        SoftmaxInt8ToInt16(PrepareSoftmaxInt8ToInt16(v.beta, v.input_scale, v.output_scale, v.output_zero_point),
+                           shape, in.data(), out.data());
+        got.assign(out.begin(), out.end());
+      }
+    } else {
+      const std::vector<int16_t> in(v.input.begin(), v.input.end());
+      std::vector<int16_t> out(in.size());
+      SoftmaxInt16(PrepareSoftmaxInt16(v.beta, v.input_scale, v.input_zero_point, v.output_scale, v.output_zero_point),
+                   shape, in.data(), out.data());
+      got.assign(out.begin(), out.end());
+    }
+    EXPECT_EQ(got, v.output);
+    ++checked;
+  }
+  EXPECT_EQ(checked, 3);
 }
 
 }  // namespace

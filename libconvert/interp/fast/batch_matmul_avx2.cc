@@ -1,5 +1,6 @@
-// Float GEMM through Eigen, compiled with -mavx2 -mfma. This is the only
-// file of the program that may include Eigen (see avx2_kernels.h).
+// Float BATCH_MATMUL through Eigen's GEMM, compiled with -mavx2 -mfma.
+// This is the only file of the program that may include Eigen (see
+// avx2_kernels.h).
 #include <Eigen/Core>
 
 #include "libconvert/interp/fast/avx2_kernels.h"
@@ -11,13 +12,6 @@ using RowMajor = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::Row
 using Strided = Eigen::Map<const Eigen::MatrixXf, 0, Eigen::Stride<Eigen::Dynamic, Eigen::Dynamic>>;
 
 }  // namespace
-
-void GemmFloat(const float* a, int64_t rows, int64_t k, const float* w, int64_t oc, float* c) {
-  Eigen::Map<const RowMajor> A(a, rows, k);
-  Eigen::Map<const RowMajor> W(w, oc, k);
-  Eigen::Map<RowMajor> C(c, rows, oc);
-  C.noalias() = A * W.transpose();
-}
 
 void MatMulFloat(const float* lhs, int64_t m, int64_t k, int64_t lhs_m_stride, int64_t lhs_k_stride,
                  const float* rhs, int64_t n, int64_t rhs_k_stride, int64_t rhs_n_stride, float* out) {

@@ -1,0 +1,70 @@
+// Fast TRANSPOSE: the inner loop runs along the input's contiguous axis
+// (NCHW to NHWC reads whole rows of W values, writing every C-th output),
+// where the reference's runs along the output's (C values, HW apart).
+#include <array>
+#include <cstring>
+
+#include "libconvert/interp/fast/fast_kernels.h"
+
+namespace tinyforge::interp::fast {
+namespace {
+
+template <typename T>
+void TransposeAlongInput(const ref::TransposeParams& p, int inner_axis, const T* input, T* output) {
+  const int rank = p.rank;
+  std::array<int64_t, ref::kMaxTransposeRank> out_strides{};
+  int64_t stride = 1;
+  for (int i = rank - 1; i >= 0; --i) {
+    out_strides[static_cast<size_t>(i)] = stride;
+    stride *= p.output_dims[static_cast<size_t>(i)];
+  }
+  const int64_t inner = p.output_dims[static_cast<size_t>(inner_axis)];
+  const int64_t out_step = out_strides[static_cast<size_t>(inner_axis)];
+  const int64_t total = stride / inner;  // positions of the other axes
+  // An odometer over the other axes in output order.
+  std::array<int64_t, ref::kMaxTransposeRank> index{};
+  int64_t in_base = 0, out_base = 0;
+  for (int64_t n = 0; n < total; ++n) {
+    const T* in = input + in_base;
+    T* out = output + out_base;
+    for (int64_t i = 0; i < inner; ++i) out[i * out_step] = in[i];
+    for (int a = rank - 1; a >= 0; --a) {
+      if (a == inner_axis) continue;
+      const size_t k = static_cast<size_t>(a);
+      in_base += p.input_strides[k];
+      out_base += out_strides[k];
+      if (++index[k] < p.output_dims[k]) break;
+      in_base -= p.input_strides[k] * p.output_dims[k];
+      out_base -= out_strides[k] * p.output_dims[k];
+      index[k] = 0;
+    }
+  }
+}
+
+}  // namespace
+
+EvalFn Transpose(const ref::TransposeParams& params, int element_bytes, const void* input, void* output) {
+  // The output axis that is the input's last (stride 1), if it is longer
+  // than the output's own last axis (else the reference's order is as good).
+  int inner_axis = -1;
+  for (int i = 0; i < params.rank; ++i) {
+    if (params.input_strides[static_cast<size_t>(i)] == 1) inner_axis = i;
+  }
+  if (inner_axis < 0 || inner_axis == params.rank - 1 ||
+      params.output_dims[static_cast<size_t>(inner_axis)] <= params.output_dims[static_cast<size_t>(params.rank - 1)]) {
+    return {};
+  }
+  auto run = [params, inner_axis, input, output](auto zero) {
+    using T = decltype(zero);
+    return EvalFn([=] { TransposeAlongInput(params, inner_axis, static_cast<const T*>(input), static_cast<T*>(output)); });
+  };
+  switch (element_bytes) {
+    case 1: return run(uint8_t{});
+    case 2: return run(uint16_t{});
+    case 4: return run(uint32_t{});
+    case 8: return run(uint64_t{});
+    default: return {};
+  }
+}
+
+}  // namespace tinyforge::interp::fast
