@@ -111,12 +111,9 @@ TEST(WriteNpy, ByteIdenticalToNumpySave) {
             "    v = np.arange(n, dtype=np.int64) % 100 - 50\n"
             "    d = {'float32': v / 4, 'float64': v / 4, 'int8': v, 'uint8': v + 50,\n"
             "         'int16': v * 300, 'uint16': (v + 50) * 600, 'int32': v * 40000000,\n"
-            "         'uint32': (v + 50) * 40000000,
-"
-            "         'int64': v * 90000000000000000, 'bool': np.arange(n) % 3 == 1,
-"
-            "         'float16': (v + 0x3c00).astype(np.uint16).view(np.float16)}[dt]
-"
+            "         'uint32': (v + 50) * 40000000,\n"
+            "         'int64': v * 90000000000000000, 'bool': np.arange(n) % 3 == 1,\n"
+            "         'float16': (v + 0x3c00).astype(np.uint16).view(np.float16)}[dt]\n"
             "    return d.astype(dt).reshape(shape)\n"
             "bad = 0\n";
   int k = 0;
