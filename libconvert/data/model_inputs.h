@@ -20,8 +20,9 @@ std::optional<DType> NpyDTypeOf(tflite::TensorType type);
 struct ModelInputArrays {
   std::vector<NpyArray> arrays;   // one per model input, in the model's dtype
   std::vector<std::string> names; // the file each came from (for messages)
-  std::vector<int64_t> labels;       // from a labelled source (class folders, CSV label column), else empty
-  std::vector<std::string> classes;  // its class names, when it has them
+  // `{}` so that `ModelInputArrays{arrays, names}` stays warning-free.
+  std::vector<int64_t> labels{};       // from a labelled source (class folders, CSV label column), else empty
+  std::vector<std::string> classes{};  // its class names, when it has them
 };
 
 // Reads one source per input of subgraph 0 (a .npy, an image folder, a CSV
