@@ -19,10 +19,11 @@ namespace {
 using testing::ReadText;
 
 // Operators whose work is multiplying: a weight input in the quantization
-// rules, or a product of activations.
+// rules, or a product of activations. PRELU's alpha is a weight, but its
+// work is an elementwise product like MUL's, which MACs do not count.
 bool Multiplies(tflite::BuiltinOperator op) {
   const auto rule = quantize::FindOpRule(op);
-  return (rule && rule->weight_input >= 0) || op == tflite::BuiltinOperator_BATCH_MATMUL ||
+  return (rule && rule->weight_input >= 0 && op != tflite::BuiltinOperator_PRELU) || op == tflite::BuiltinOperator_BATCH_MATMUL ||
          op == tflite::BuiltinOperator_UNIDIRECTIONAL_SEQUENCE_LSTM || op == tflite::BuiltinOperator_SVDF;
 }
 

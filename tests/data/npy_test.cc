@@ -186,7 +186,7 @@ TEST(ParseNpy, ByteOrderAndUnsupportedDescrs) {
   EXPECT_TRUE(Contains(ParseError(with_descr("'>i2'", 2)), "big-endian"));
   EXPECT_TRUE(Contains(ParseError(with_descr("'|f4'", 4)), "expected '<f4'"));
   EXPECT_TRUE(Contains(ParseError(with_descr("'=i4'", 4)), "byte order"));
-  for (const char* d : {"'<c8'", "'|S4'", "'<U1'", "'|O'", "''", "'f4'"}) {
+  for (const char* d : {"'<u8'", "'<c8'", "'|S4'", "'<U1'", "'|O'", "''", "'f4'"}) {
     EXPECT_TRUE(Contains(ParseError(with_descr(d, 4)), "unsupported descr")) << d;
   }
   EXPECT_TRUE(Contains(ParseError(with_descr("[('a', '<f4')]", 4)), "structured"));

@@ -91,6 +91,11 @@ void AddElementwiseExamples(std::vector<OpExample>& out) {
     }
   }
   AddBinary(out, tflite::BuiltinOperator_ADD, kI8, {"same_shape_relu_n1_to_1", {4, 33}, {4, 33}, A::ActivationFunctionType_RELU_N1_TO_1});
+  // Large enough (1,280 outputs) for the fast int8 kernels' table of results.
+  for (const Op op : {tflite::BuiltinOperator_ADD, tflite::BuiltinOperator_SUB, tflite::BuiltinOperator_MUL,
+                      tflite::BuiltinOperator_SQUARED_DIFFERENCE}) {
+    AddBinary(out, op, kI8, {"table_sized_broadcast", {2, 16, 40}, {40}});
+  }
   AddBinary(out, tflite::BuiltinOperator_ADD, kF32, {"broadcast_5d", {2, 1, 3, 1, 4}, {1, 2, 1, 5, 4}});
 
   const Op div = tflite::BuiltinOperator_DIV;
