@@ -5,7 +5,9 @@
 #include <string>
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
+#include "libconvert/data/data_options.h"
 #include "libconvert/tflm/target.h"
 
 namespace tinyforge {
@@ -28,6 +30,8 @@ void SetupPipelineCommand(CLI::App& app);
 void SetupPruneCommand(CLI::App& app);
 // `tinyforge bench`: fast kernels against the reference (apps/bench_command.cc).
 void SetupBenchCommand(CLI::App& app);
+// `tinyforge data`: decode a sample source into .npy arrays (apps/data_command.cc).
+void SetupDataCommand(CLI::App& app);
 // `tinyforge ops`: what tinyforge does with every operator (apps/ops_command.cc).
 void SetupOpsCommand(CLI::App& app);
 
@@ -44,6 +48,25 @@ CLI::Option* AddMaxMemoryOption(CLI::App& cmd);
 // --force on `cmd`: lets an output be an input file (no command overwrites
 // a file it reads otherwise); the same flag and help on every command.
 CLI::Option* AddForceOption(CLI::App& cmd, bool& force);
+
+// The data flags as typed; ParseDataFlags checks them (before any work).
+struct DataFlags {
+  std::string scale;  // "" = the source's default
+  std::vector<double> mean, stddev;
+  std::string image_size;
+  bool grayscale = false;
+  std::string label_column;
+  std::string clip = "pad";
+};
+
+// --scale, --mean, --std, --image-size, --grayscale, --label-column and
+// --clip on `cmd`, the same names and help on every command that reads
+// samples (apps/options.cc); libconvert/data/source.h says what each does.
+void AddDataOptions(CLI::App& cmd, DataFlags& flags);
+DataOptions ParseDataFlags(const DataFlags& flags);
+// The flags as a JSON object for reports ("data": {...}), so a run can be
+// reproduced; unset ones are null.
+nlohmann::ordered_json DataFlagsToJson(const DataFlags& flags);
 
 // Writes `text` to standard output and flushes it; an Error when that fails
 // (a closed pipe, a full disk), so a command never reports success for

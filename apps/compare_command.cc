@@ -16,6 +16,8 @@
 #include "libconvert/base/file_util.h"
 #include "libconvert/model/model_io.h"
 #include "libconvert/base/progress.h"
+#include "libconvert/compare/metrics.h"
+#include "libconvert/data/model_inputs.h"
 
 namespace tinyforge {
 namespace {
@@ -25,6 +27,7 @@ struct CompareCommandOptions {
   std::string candidate;
   std::vector<std::string> data;
   std::string labels;
+  DataFlags data_flags;
   size_t samples = 0;
   int threads = 0;
   std::optional<double> max_drop;
@@ -48,16 +51,20 @@ void CheckOutputPath(const std::string& path, const std::string& flag) {
 }
 
 void RunCompare(const CompareCommandOptions& o) {
-  if (o.max_drop && o.labels.empty()) throw Error("--max-drop needs --labels (the accuracy of each model)");
+  const DataOptions data_options = ParseDataFlags(o.data_flags);
   CheckOutputPath(o.report, "--report");
   CheckOutputPath(o.html, "--html");
 
   const Model reference = LoadModel(o.reference);
   const Model candidate = LoadModel(o.candidate);
-  std::vector<NpyArray> arrays;
-  for (const std::string& path : o.data) arrays.push_back(ReadNpy(path));
-  const std::vector<int64_t> labels = o.labels.empty() ? std::vector<int64_t>() : ReadLabels(o.labels);
-  if (!labels.empty() && !arrays.empty() && !arrays[0].shape.empty() &&
+  // As the sources give them: each model converts them to its own input type.
+  const ModelInputArrays data = LoadModelData(reference, o.data, data_options);
+  const std::vector<NpyArray>& arrays = data.arrays;
+  const std::vector<int64_t> labels = o.labels.empty() ? data.labels : ReadLabels(o.labels);
+  if (o.max_drop && labels.empty()) {
+    throw Error("--max-drop needs --labels or a labelled --data source (the accuracy of each model)");
+  }
+  if (!o.labels.empty() && !arrays.empty() && !arrays[0].shape.empty() &&
       labels.size() != static_cast<size_t>(arrays[0].shape[0])) {
     throw Error(o.labels + ": holds " + std::to_string(labels.size()) + " labels, but " + o.data[0] + " holds " +
                 std::to_string(arrays[0].shape[0]) + " samples");
@@ -84,6 +91,7 @@ void RunCompare(const CompareCommandOptions& o) {
   if (!o.report.empty()) {
     nlohmann::ordered_json json = CompareToJson(result);
     json["checks"] = failed;
+    json["data"] = DataFlagsToJson(o.data_flags);
     WriteFileAtomic(o.report, json.dump(2) + "\n");
   }
   if (!o.html.empty()) {
@@ -111,8 +119,9 @@ void SetupCompareCommand(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "compare", "Run a reference and a candidate model on the same data and report the difference");
   cmd->footer(
-      "Each --data is one .npy per model input, in order, shaped [N, ...] like `run`'s\n"
-      "--input. Float data is quantized with each model's own input scale and zero\n"
+      "Each --data is one source per model input, in order, like `run`'s --input:\n"
+      "a .npy of any numeric dtype, or an image folder, flat or with one subfolder per\n"
+      "class (DIR/<class>/*.png: labels from the sorted folder names). Float data is quantized with each model's own input scale and zero\n"
       "point where that model takes integers; integer outputs and activations are\n"
       "dequantized before they are compared. Results do not depend on --threads.\n\n"
       "Thresholds turn the comparison into a gate: when one is exceeded, tinyforge\n"
@@ -124,6 +133,8 @@ void SetupCompareCommand(CLI::App& app) {
       "Examples:\n"
       "  tinyforge compare float.tflite int8.tflite --data eval_x.npy --labels eval_y.npy --max-drop 1\n"
       "  tinyforge compare float.tflite int8.tflite --data calib_x.npy --layers --html report.html\n"
+      "  tinyforge compare float.tflite int8.tflite --data digits/ --grayscale --max-drop 1\n"
+      "  tinyforge compare float.tflite int8.tflite --data eval_u8.npy --scale 1/255 --labels eval_y.npy\n"
       "  tinyforge compare a.tflite b.tflite --data x.npy --min-agreement 0.99 --min-cosine 0.999 --report r.json");
   cmd->add_option("reference", o->reference, "The reference model (usually the float one)")
       ->required()
@@ -131,13 +142,16 @@ void SetupCompareCommand(CLI::App& app) {
   cmd->add_option("candidate", o->candidate, "The model to check (quantized, pruned, ...)")
       ->required()
       ->check(CLI::ExistingFile);
-  cmd->add_option("--data,-d", o->data, "A .npy of samples for the next model input")->required();
-  cmd->add_option("--labels,-l", o->labels, "A .npy of integer class labels, one per sample ([N] or [N,1])")
+  cmd->add_option("--data,-d", o->data, "Samples for the next model input: .npy, image folder, .csv, WAV (class folders give labels)")
+      ->required();
+  cmd->add_option("--labels,-l", o->labels,
+                  "A .npy of integer class labels, one per sample ([N] or [N,1]); overrides a source's own labels")
       ->check(CLI::ExistingFile);
   cmd->add_option("--samples,-n", o->samples, "Compare only the first N samples (default: all)")
       ->check(CLI::PositiveNumber);
   AddThreadsOption(*cmd, o->threads);
   AddMaxMemoryOption(*cmd);
+  AddDataOptions(*cmd, o->data_flags);
   cmd->add_option("--max-drop", o->max_drop, "Fail when accuracy drops by more than PP percentage points (needs --labels)")
       ->check(CLI::Range(-100.0, 100.0));
   cmd->add_option("--min-agreement", o->min_agreement,

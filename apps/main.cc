@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   tinyforge::SetupPruneCommand(app);
   tinyforge::SetupBenchCommand(app);
   tinyforge::SetupOpsCommand(app);
+  tinyforge::SetupDataCommand(app);
 
   try {
     app.parse(argc, argv);

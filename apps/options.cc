@@ -7,6 +7,7 @@
 
 #include "libconvert/base/error.h"
 #include "libconvert/base/memory_budget.h"
+#include "libconvert/data/image_dataset.h"
 
 namespace tinyforge {
 
@@ -28,6 +29,44 @@ CLI::Option* AddMaxMemoryOption(CLI::App& cmd) {
 CLI::Option* AddForceOption(CLI::App& cmd, bool& force) {
   return cmd.add_flag("--force", force,
                       "Allow an output to be an input file itself (it is replaced atomically); refused otherwise");
+}
+
+void AddDataOptions(CLI::App& cmd, DataFlags& f) {
+  const std::string group = "Data (every source kind)";
+  cmd.add_option("--scale", f.scale,
+                 "Multiply each value by this number or fraction, e.g. 1/255 (default: 1/255 for images, "
+                 "1/32768 for WAV, 1 otherwise; a .npy is kept as it is unless --scale/--mean/--std are given)")
+      ->group(group);
+  cmd.add_option("--mean", f.mean, "Subtract after scaling: one value or one per channel (last dim), default 0")
+      ->delimiter(',')
+      ->group(group);
+  cmd.add_option("--std", f.stddev, "Divide last: one value or one per channel, default 1")->delimiter(',')->group(group);
+  cmd.add_option("--image-size", f.image_size, "Image folders: resize every image to HxW (or NxN for one N)")
+      ->group(group);
+  cmd.add_flag("--grayscale", f.grayscale, "Image folders: decode to one channel (default RGB)")->group(group);
+  cmd.add_option("--label-column", f.label_column, "CSV: the column (header name or 0-based index) holding class labels")
+      ->group(group);
+  cmd.add_option("--clip", f.clip, "WAV: a clip shorter or longer than the input: pad (with zeros, default), cut, error")
+      ->group(group);
+}
+
+DataOptions ParseDataFlags(const DataFlags& f) {
+  DataOptions o;
+  o.preprocess = ParsePreprocess(f.scale, f.mean, f.stddev);
+  ParseImagePreprocess(f.image_size, "", {}, {}, f.grayscale);  // --image-size checked now, not at the first image
+  o.image_size = f.image_size;
+  o.grayscale = f.grayscale;
+  o.label_column = f.label_column;
+  o.clip = ParseClipMode(f.clip);
+  return o;
+}
+
+nlohmann::ordered_json DataFlagsToJson(const DataFlags& f) {
+  const auto or_null = [](const std::string& s) { return s.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(s); };
+  return {{"scale", or_null(f.scale)},           {"mean", f.mean},
+          {"std", f.stddev},                     {"image_size", or_null(f.image_size)},
+          {"grayscale", f.grayscale},            {"label_column", or_null(f.label_column)},
+          {"clip", f.clip}};
 }
 
 void WriteStdout(const std::string& text) {

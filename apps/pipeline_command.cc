@@ -35,6 +35,7 @@ struct PipelineOptions {
   std::vector<std::string> calib;
   std::vector<std::string> eval;
   std::string labels;
+  DataFlags data_flags;
   std::optional<double> sparsity;
   std::optional<double> max_drop;
   std::string method = "minmax";
@@ -74,21 +75,24 @@ void Say(const PipelineOptions& o, const std::string& line) {
 void RunPipeline(const PipelineOptions& o) {
   // Every flag and file is checked before anything is written.
   if (!o.labels.empty() && o.eval.empty()) throw Error("--labels goes with --eval (labels for the evaluation data)");
-  if (o.max_drop && o.labels.empty()) throw Error("--max-drop needs --eval and --labels (the accuracy of each model)");
+  if (o.max_drop && o.eval.empty()) throw Error("--max-drop needs --eval and --labels (the accuracy of each model)");
+  const DataOptions data_options = ParseDataFlags(o.data_flags);
   quantize::CalibrationOptions calibration = quantize::ParseCalibrationMethod(o.method);
   calibration.threads = o.threads;
   if (fs::exists(o.out_dir) && !fs::is_directory(o.out_dir)) {
     throw Error(o.out_dir + ": --out-dir is a file, not a directory");
   }
   const Model float_model = LoadModel(o.model);
-  const ModelInputArrays calib = ReadModelInputs(float_model, o.calib, /*quantize_floats=*/false);
+  const ModelInputArrays calib = ReadModelInputs(float_model, o.calib, /*quantize_floats=*/false, data_options);
   const std::vector<DatasetView> calib_views = ViewModelInputs(float_model, calib);
   for (const DatasetView& v : calib_views) v.CheckFinite();
-  const ModelInputArrays eval = o.eval.empty() ? ModelInputArrays() : ReadModelInputs(float_model, o.eval, false);
+  const ModelInputArrays eval =
+      o.eval.empty() ? ModelInputArrays() : ReadModelInputs(float_model, o.eval, false, data_options);
   if (!eval.arrays.empty()) {
     for (const DatasetView& v : ViewModelInputs(float_model, eval)) v.CheckFinite();
   }
-  const std::vector<int64_t> labels = o.labels.empty() ? std::vector<int64_t>() : ReadLabels(o.labels);
+  const std::vector<int64_t> labels = o.labels.empty() ? eval.labels : ReadLabels(o.labels);
+  if (o.max_drop && labels.empty()) throw Error("--max-drop needs --eval and --labels (the accuracy of each model)");
 
   std::error_code ec;
   fs::create_directories(o.out_dir, ec);
@@ -97,6 +101,7 @@ void RunPipeline(const PipelineOptions& o) {
   nlohmann::ordered_json summary;
   summary["schema"] = "tinyforge.pipeline/1";
   summary["model"] = o.model;
+  summary["data"] = DataFlagsToJson(o.data_flags);
   const int steps = o.sparsity ? 4 : 3;
   int step = 0;
   const auto stage = [&](const char* name) { return "[" + std::to_string(++step) + "/" + std::to_string(steps) + "] " + name; };
@@ -241,9 +246,9 @@ void SetupPipelineCommand(CLI::App& app) {
       "  tinyforge pipeline float.tflite --calib calib_x.npy --eval eval_x.npy --labels eval_y.npy \\\n"
       "      --sparsity 0.5 --max-drop 1.5 --out-dir build/model_sparse");
   cmd->add_option("model", o->model, "The float .tflite model")->required()->check(CLI::ExistingFile);
-  cmd->add_option("--calib", o->calib, "Calibration .npy (float32) for the next model input")->required();
-  cmd->add_option("--eval", o->eval, "Evaluation .npy for the next model input (default: the calibration data)");
-  cmd->add_option("--labels", o->labels, "Integer class labels for --eval, one per sample")->check(CLI::ExistingFile);
+  cmd->add_option("--calib", o->calib, "Calibration samples for the next model input: .npy, image folder, .csv, WAV")->required();
+  cmd->add_option("--eval", o->eval, "Evaluation samples for the next model input (default: the calibration data)");
+  cmd->add_option("--labels", o->labels, "Integer class labels for --eval, one per sample (default: the --eval source's own, e.g. class folders)")->check(CLI::ExistingFile);
   cmd->add_option("--sparsity", o->sparsity, "Prune this fraction of each eligible weight tensor first (0..1)")
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--max-drop", o->max_drop, "Accuracy budget: stop before emitting when int8 loses more than PP points")
@@ -252,6 +257,7 @@ void SetupPipelineCommand(CLI::App& app) {
   cmd->add_option("--out-dir,-o", o->out_dir, "Where every artifact goes (created if missing)")->required();
   AddThreadsOption(*cmd, o->threads);
   AddMaxMemoryOption(*cmd);
+  AddDataOptions(*cmd, o->data_flags);
   AddTargetOption(*cmd, o->target, "The TFLM build model_data.h's arena size is for");
   cmd->add_flag("--quiet,-q", o->quiet, "Print only warnings, failed checks and errors; no progress bars");
   cmd->callback([o] { RunPipeline(*o); });

@@ -26,6 +26,7 @@ struct PruneCommandOptions {
   std::optional<double> max_drop;
   std::string data;
   std::string labels;
+  DataFlags data_flags;
   std::string scope = "per-layer";
   std::vector<std::string> layers;
   int64_t min_params = 1024;
@@ -53,10 +54,9 @@ prune::PruneOptions CheckFlags(const PruneCommandOptions& o) {
     throw Error("nothing to do: give --sparsity S, --max-drop PP (with --data and --labels), --channels F or --layer");
   }
   if (have_sparsity) p.sparsity = *o.sparsity;
-  if (have_drop && (o.data.empty() || o.labels.empty())) {
-    throw Error("--max-drop needs --data X.npy and --labels Y.npy to measure accuracy on");
+  if (have_drop && o.data.empty()) {
+    throw Error("--max-drop needs --data X.npy and --labels Y.npy (or a class-folder --data) to measure accuracy on");
   }
-  if (!o.data.empty() && o.labels.empty()) throw Error("--data needs --labels Y.npy (top-1 needs the true classes)");
   if (o.data.empty() && !o.labels.empty()) throw Error("--labels needs --data X.npy");
   if (o.bias_correct && o.calib.empty()) throw Error("--bias-correct needs --calib DATA.npy (samples to take means over)");
   if (!o.bias_correct && !o.calib.empty()) throw Error("--calib is only used with --bias-correct");
@@ -90,24 +90,28 @@ std::string CurveText(const prune::SearchResult& s) {
 
 void RunPrune(const PruneCommandOptions& o) {
   prune::PruneOptions options = CheckFlags(o);
+  const DataOptions data_options = ParseDataFlags(o.data_flags);
   const Model model = LoadModel(o.model);
 
   // Data: float arrays for an int8 input are quantized with its parameters.
   ModelInputArrays calib_arrays;
   if (!o.calib.empty()) {
-    calib_arrays = ReadModelInputs(model, {o.calib}, /*quantize_floats=*/true);
+    calib_arrays = ReadModelInputs(model, {o.calib}, /*quantize_floats=*/true, data_options);
     options.bias_calibration = ViewModelInputs(model, calib_arrays);
   }
   ModelInputArrays data_arrays;
   std::vector<DatasetView> data;
   std::vector<int64_t> labels;
   if (!o.data.empty()) {
-    data_arrays = ReadModelInputs(model, {o.data}, /*quantize_floats=*/true);
+    data_arrays = ReadModelInputs(model, {o.data}, /*quantize_floats=*/true, data_options);
     data = ViewModelInputs(model, data_arrays);
     for (const DatasetView& v : data) v.CheckFinite();
-    labels = ReadLabels(o.labels);
+    if (o.labels.empty() && data_arrays.labels.empty()) {
+      throw Error("--data needs --labels Y.npy (top-1 needs the true classes), or class folders that carry them");
+    }
+    labels = o.labels.empty() ? data_arrays.labels : ReadLabels(o.labels);
     if (labels.size() != data[0].num_samples()) {
-      throw Error(o.labels + ": holds " + std::to_string(labels.size()) + " labels, but " + o.data + " holds " +
+      throw Error((o.labels.empty() ? o.data : o.labels) + ": holds " + std::to_string(labels.size()) + " labels, but " + o.data + " holds " +
                   std::to_string(data[0].num_samples()) + " samples");
     }
   }
@@ -185,7 +189,7 @@ void SetupPruneCommand(CLI::App& app) {
                   "Instead of --sparsity: the highest sparsity whose top-1 drops at most PP points "
                   "(needs --data and --labels)")
       ->type_name("PP");
-  cmd->add_option("--data", o->data, ".npy samples for accuracy (float data is quantized for int8 inputs)")
+  cmd->add_option("--data", o->data, "Samples for accuracy: .npy or image folder (quantized for int8 inputs)")
       ->type_name("X.npy");
   cmd->add_option("--labels", o->labels, ".npy of class labels, one per sample")->type_name("Y.npy");
   cmd->add_option("--scope", o->scope, "per-layer (default) or global")->type_name("SCOPE");
@@ -211,6 +215,7 @@ void SetupPruneCommand(CLI::App& app) {
   AddThreadsOption(*cmd, o->threads);
   AddMaxMemoryOption(*cmd);
   AddForceOption(*cmd, o->force);
+  AddDataOptions(*cmd, o->data_flags);
   cmd->add_flag("--quiet,-q", o->quiet, "Print nothing on success");
   cmd->callback([o] { RunPrune(*o); });
 }

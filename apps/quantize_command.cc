@@ -14,11 +14,9 @@
 
 #include "apps/commands.h"
 #include "libconvert/compare/compare.h"
-#include "libconvert/data/model_inputs.h"
 #include "libconvert/compare/compare_text.h"
 #include "libconvert/base/error.h"
 #include "libconvert/base/file_util.h"
-#include "libconvert/data/image_dataset.h"
 #include "libconvert/interp/batch.h"
 #include "libconvert/data/model_inputs.h"
 #include "libconvert/model/model_io.h"
@@ -45,10 +43,7 @@ struct QuantizeCommandOptions {
   std::string calibration_in;
   std::string report;
   std::vector<std::string> eval;
-  std::string image_size;  // image directories only, see image_dataset.h
-  std::string scale = "1/255";
-  std::vector<double> mean, stddev;
-  bool grayscale = false;
+  DataFlags data;
   bool strict = false;
   int threads = 0;
   bool quiet = false;
@@ -105,10 +100,10 @@ void Quantize(const QuantizeCommandOptions& o) {
   options.per_channel_fc = o.per_channel_fc;
   options.keep_float = o.keep_float;
   options.strict = o.strict;
-  const ImagePreprocess images = ParseImagePreprocess(o.image_size, o.scale, o.mean, o.stddev, o.grayscale);
+  const DataOptions data = ParseDataFlags(o.data);
   const int sources = (o.calib.empty() ? 0 : 1) + (o.random > 0 ? 1 : 0) + (o.calibration_in.empty() ? 0 : 1);
   if (sources != 1) {
-    throw Error("give exactly one of --calib DATA.npy|IMAGE_DIR (one per model input), --random N or --calibration-in TABLE.json",
+    throw Error("give exactly one of --calib SOURCE (one per model input), --random N or --calibration-in TABLE.json",
                 ErrorCode::kBadInput);
   }
 
@@ -140,7 +135,7 @@ void Quantize(const QuantizeCommandOptions& o) {
                            "fine for a smoke test, useless for accuracy\n", o.random);
       calib = RandomInputs(model, o.random);
     } else {
-      calib = ReadModelInputsOrImages(model, o.calib, images, /*quantize_floats=*/false);
+      calib = ReadModelInputs(model, o.calib, /*quantize_floats=*/false, data);
     }
   }
   std::vector<DatasetView> calib_views = ViewModelInputs(model, calib);
@@ -195,6 +190,7 @@ void Quantize(const QuantizeCommandOptions& o) {
   report["calibration"] = {{"method", table.method}, {"samples", table.samples}};
   report["options"] = {{"io", o.io}, {"activations", o.activations}, {"per_channel_fc", o.per_channel_fc},
                        {"keep_float", o.keep_float}, {"strict", o.strict}};
+  report["data"] = DataFlagsToJson(o.data);
   report["warnings"] = result.warnings;
   report["size_bytes"] = {{"before", size_before}, {"after", size_after}};
   if (!o.quiet) {
@@ -218,7 +214,7 @@ void Quantize(const QuantizeCommandOptions& o) {
   // layer compared.
   ModelInputArrays eval;
   if (!o.eval.empty()) {
-    eval = ReadModelInputsOrImages(model, o.eval, images, /*quantize_floats=*/false);
+    eval = ReadModelInputs(model, o.eval, /*quantize_floats=*/false, data);
   } else {
     eval = std::move(calib);
   }
@@ -253,9 +249,10 @@ void SetupQuantizeCommand(CLI::App& app) {
       "bias, asymmetric int8 activations (or symmetric int16 with --activations\n"
       "int16, int64 bias). Operators TFLM cannot run in integer stay float between\n"
       "DEQUANTIZE and QUANTIZE, with a warning (an error with --strict).\n\n"
-      "Calibration data: one .npy per model input, [N, ...input shape] (or the\n"
-      "input shape without its batch dim of 1), float32 for float inputs, prepared\n"
-      "exactly as the model expects (e.g. pixels / 255). Or a directory of images\n"
+      "Calibration data: one source per model input: a .npy, [N, ...input shape] (or\n"
+      "the input shape without its batch dim of 1), of any numeric dtype: float32\n"
+      "prepared exactly as the model expects (e.g. pixels / 255), or raw values with\n"
+      "--scale/--mean/--std (uint8 digits: --scale 1/255). Or a directory of images\n"
       "(.png/.jpg/.jpeg/.bmp, sorted by name) made float32 [N,H,W,C] by\n"
       "x = (pixel * scale - mean) / std: [0,1] is the default, [-1,1] is\n"
       "--scale 1/127.5 --mean 1; ImageNet statistics are --mean 0.485,0.456,0.406\n"
@@ -268,7 +265,7 @@ void SetupQuantizeCommand(CLI::App& app) {
       "  tinyforge quantize m.tflite -o b.tflite --calibration-in table.json --per-channel-fc");
   cmd->add_option("model", o->model, "The float .tflite model")->required()->check(CLI::ExistingFile);
   cmd->add_option("--output,-o", o->output, "Where the quantized .tflite goes")->required();
-  cmd->add_option("--calib", o->calib, "Calibration .npy or image directory, one per model input, in order");
+  cmd->add_option("--calib", o->calib, "Calibration samples, one source per model input, in order: .npy, image folder, .csv, WAV");
   cmd->add_option("--samples,-n", o->samples, "Use only the first N calibration samples (default: all)");
   cmd->add_option("--random", o->random, "Calibrate on N samples of uniform noise in [-1,1] (smoke tests only)");
   cmd->add_option("--method", o->method,
@@ -282,14 +279,8 @@ void SetupQuantizeCommand(CLI::App& app) {
   cmd->add_option("--calibration-in", o->calibration_in, "Reuse a calibration table instead of calibrating")
       ->check(CLI::ExistingFile);
   cmd->add_option("--eval", o->eval,
-                  "Data for the report, one .npy or image directory per model input (default: the calibration data)");
-  cmd->add_option("--image-size", o->image_size, "Image directories: resize every image to HxW (or NxN for one N)");
-  cmd->add_option("--scale", o->scale, "Image directories: multiply pixels 0..255 by this (default 1/255)");
-  cmd->add_option("--mean", o->mean, "Image directories: subtract after scaling; one value or one per channel (default 0)")
-      ->delimiter(',');
-  cmd->add_option("--std", o->stddev, "Image directories: divide last; one value or one per channel (default 1)")
-      ->delimiter(',');
-  cmd->add_flag("--grayscale", o->grayscale, "Image directories: decode to one channel (default RGB)");
+                  "Data for the report, one source per model input (default: the calibration data)");
+  AddDataOptions(*cmd, o->data);
   cmd->add_option("--report", o->report, "Write the report as JSON here");
   cmd->add_flag("--strict", o->strict, "Fail instead of keeping an operator float");
   AddThreadsOption(*cmd, o->threads);

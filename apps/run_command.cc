@@ -45,13 +45,14 @@ struct RunOptions {
   std::vector<std::string> inputs;
   std::string output_dir = ".";
   int threads = 0;
+  DataFlags data;
   bool quantize_inputs = false;
   bool quiet = false;
   bool reference = false;  // only the reference kernels (same integer bits, slower)
   bool force = false;      // an output may overwrite an --input file
 };
 
-void RunInto(const RunOptions& o);
+void RunInto(const RunOptions& o, const DataOptions& data);
 
 // --output-dir, created if missing: an Error (bad input) when it cannot be
 // one (empty, a file, a name too long). Returns whether it was created here,
@@ -70,9 +71,10 @@ void Run(const RunOptions& o) {
   // The directory is checked before any work; a failure after it was
   // created removes it, and the outputs are renamed into it together at the
   // end, so a failed run leaves nothing behind.
+  const DataOptions data = ParseDataFlags(o.data);
   const bool created = MakeOutputDir(o.output_dir);
   try {
-    RunInto(o);
+    RunInto(o, data);
   } catch (...) {
     std::error_code ec;
     if (created) std::filesystem::remove_all(o.output_dir, ec);
@@ -80,9 +82,9 @@ void Run(const RunOptions& o) {
   }
 }
 
-void RunInto(const RunOptions& o) {
+void RunInto(const RunOptions& o, const DataOptions& data) {
   const Model model = LoadModel(o.model);
-  const ModelInputArrays arrays = ReadModelInputs(model, o.inputs, o.quantize_inputs);
+  const ModelInputArrays arrays = ReadModelInputs(model, o.inputs, o.quantize_inputs, data);
   const std::vector<DatasetView> views = ViewModelInputs(model, arrays);
   const size_t samples = views.empty() ? 1 : views[0].num_samples();
 
@@ -121,21 +123,26 @@ void RunInto(const RunOptions& o) {
 
 void SetupRunCommand(CLI::App& app) {
   auto options = std::make_shared<RunOptions>();
-  CLI::App* cmd = app.add_subcommand("run", "Run a model on .npy inputs in the reference interpreter");
+  CLI::App* cmd = app.add_subcommand("run", "Run a model on sample inputs in the reference interpreter");
   cmd->footer(
-      "Each --input is one .npy per model input, in order. Its dtype must be the\n"
-      "input's, and its shape either the input's shape (one sample) or N samples\n"
-      "of it ([N, ...], or [N, ...rest] when the input's batch dim is 1).\n"
+      "Each --input is one source per model input, in order: a .npy of any numeric\n"
+      "dtype, an image folder, a .csv or WAV (see `tinyforge data --help`). A .npy of\n"
+      "the input's dtype is used as it is; other numbers become the input's type by\n"
+      "value after --scale/--mean/--std (integer inputs: with --quantize-inputs).\n"
+      "Its shape is the input's shape (one sample) or N samples of it ([N, ...], or\n"
+      "[N, ...rest] when the input's batch dim is 1).\n"
       "Outputs are written as output_K.npy ([N, ...] for N samples).\n\n"
       "Example:\n"
       "  tinyforge run model.tflite --input digits.npy --output-dir out --threads 2\n"
-      "  tinyforge run int8.tflite --input floats.npy --quantize-inputs");
+      "  tinyforge run int8.tflite --input floats.npy --quantize-inputs\n"
+      "  tinyforge run float.tflite --input digits_uint8.npy --scale 1/255");
   cmd->add_option("model", options->model, "The .tflite model")->required()->check(CLI::ExistingFile);
-  cmd->add_option("--input,-i", options->inputs, "A .npy file for the next model input")->required();
+  cmd->add_option("--input,-i", options->inputs, "Samples for the next model input: .npy, image folder, .csv, WAV")->required();
   cmd->add_option("--output-dir,-o", options->output_dir, "Where output_K.npy go (default: .)");
   AddThreadsOption(*cmd, options->threads);
   AddMaxMemoryOption(*cmd);
   AddForceOption(*cmd, options->force);
+  AddDataOptions(*cmd, options->data);
   cmd->add_flag("--quantize-inputs", options->quantize_inputs,
                 "Quantize float data for int8/int16 inputs with each input's scale and zero point");
   cmd->add_flag("--quiet,-q", options->quiet, "Print nothing on success");

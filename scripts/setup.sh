@@ -11,6 +11,7 @@ packages=(
   libssl-dev                       # sha256 for emitted model headers
   zlib1g-dev                       # compressed-size figures
   libstb-dev                       # PNG/JPG/BMP decoding and resizing for image datasets
+  libsndfile1-dev                  # WAV sources
   libsimde-dev                     # tests: the AVX-512 VNNI kernel emulated on any CPU
   xxd                              # the emit tests compare against real xxd -i
   python3-numpy                    # the .npy tests compare bytes with numpy.save

@@ -15,6 +15,7 @@
 #include <system_error>
 
 #include "libconvert/base/error.h"
+#include "libconvert/data/preprocess.h"
 
 namespace tinyforge {
 namespace {
@@ -22,15 +23,6 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr int kMaxImageSide = 1 << 15;  // pixels, for --image-size
-
-// The whole of `text` as a finite number, or false.
-bool ParseNumber(const std::string& text, double* value) {
-  if (text.empty() || std::isspace(static_cast<unsigned char>(text[0]))) return false;
-  errno = 0;
-  char* end = nullptr;
-  *value = std::strtod(text.c_str(), &end);
-  return errno == 0 && end == text.c_str() + text.size() && std::isfinite(*value);
-}
 
 bool ParseSide(const std::string& text, int* side) {
   if (text.empty() || text.size() > 6) return false;
@@ -41,17 +33,6 @@ bool ParseSide(const std::string& text, int* side) {
   return *side > 0 && *side <= kMaxImageSide;
 }
 
-std::string Join(const std::vector<double>& values) {
-  std::string s;
-  for (double v : values) {
-    if (!s.empty()) s += ",";
-    char buf[32];
-    std::snprintf(buf, sizeof(buf), "%g", v);
-    s += buf;
-  }
-  return s;
-}
-
 // Throws Error (kBadInput) naming the flag when `p` cannot be applied.
 void CheckImagePreprocess(const ImagePreprocess& p) {
   if ((p.height == 0) != (p.width == 0) || p.height < 0 || p.width < 0 || p.height > kMaxImageSide ||
@@ -60,23 +41,23 @@ void CheckImagePreprocess(const ImagePreprocess& p) {
                 " is not a size (each side 1 to " + std::to_string(kMaxImageSide) + ")");
   }
   if (!std::isfinite(p.scale) || p.scale == 0) {
-    throw Error("--scale: " + Join({p.scale}) + " would map every pixel to one value; give a finite, non-zero scale");
+    throw Error("--scale: " + JoinNumbers({p.scale}) + " would map every pixel to one value; give a finite, non-zero scale");
   }
   const size_t channels = p.grayscale ? 1 : 3;
   const std::string per_channel = "one value or one per channel (" + std::to_string(channels) +
                                   (p.grayscale ? ", with --grayscale)" : ", RGB)");
   if (p.mean.size() != 1 && p.mean.size() != channels) {
-    throw Error("--mean: " + std::to_string(p.mean.size()) + " values (" + Join(p.mean) + "); give " + per_channel);
+    throw Error("--mean: " + std::to_string(p.mean.size()) + " values (" + JoinNumbers(p.mean) + "); give " + per_channel);
   }
   if (p.stddev.size() != 1 && p.stddev.size() != channels) {
-    throw Error("--std: " + std::to_string(p.stddev.size()) + " values (" + Join(p.stddev) + "); give " + per_channel);
+    throw Error("--std: " + std::to_string(p.stddev.size()) + " values (" + JoinNumbers(p.stddev) + "); give " + per_channel);
   }
   for (double m : p.mean) {
-    if (!std::isfinite(m)) throw Error("--mean: " + Join(p.mean) + " holds a value that is not finite");
+    if (!std::isfinite(m)) throw Error("--mean: " + JoinNumbers(p.mean) + " holds a value that is not finite");
   }
   for (double s : p.stddev) {
     if (!std::isfinite(s) || s == 0) {
-      throw Error("--std: " + Join(p.stddev) + " holds " + Join({s}) + "; a standard deviation must be finite and non-zero");
+      throw Error("--std: " + JoinNumbers(p.stddev) + " holds " + JoinNumbers({s}) + "; a standard deviation must be finite and non-zero");
     }
   }
 }
@@ -87,22 +68,60 @@ bool IsImageName(const fs::path& name) {
   return ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".bmp";
 }
 
-// The image files directly in `dir`, sorted by name.
-std::vector<fs::path> ImageFiles(const std::string& dir) {
+// The image files directly in `dir`, sorted by name (none: empty).
+std::vector<fs::path> ImageFilesIn(const fs::path& dir) {
   std::error_code ec;
   fs::directory_iterator it(dir, ec);
-  if (ec) throw Error(dir + ": cannot read the image directory (" + ec.message() + ")");
+  if (ec) throw Error(dir.string() + ": cannot read the image directory (" + ec.message() + ")");
   std::vector<fs::path> files;
   for (const fs::directory_iterator end; it != end;) {
     std::error_code type_ec;
     if (IsImageName(it->path()) && it->is_regular_file(type_ec)) files.push_back(it->path());
     it.increment(ec);
-    if (ec) throw Error(dir + ": cannot read the image directory (" + ec.message() + ")");
+    if (ec) throw Error(dir.string() + ": cannot read the image directory (" + ec.message() + ")");
   }
-  if (files.empty()) throw Error(dir + ": no .png, .jpg, .jpeg or .bmp file in the image directory");
   std::sort(files.begin(), files.end(),
             [](const fs::path& a, const fs::path& b) { return a.filename().string() < b.filename().string(); });
   return files;
+}
+
+struct ImageList {
+  std::vector<fs::path> files;
+  std::vector<int64_t> labels;       // with class folders, one per file
+  std::vector<std::string> classes;  // the class folders' names, sorted
+};
+
+// The images of `dir`: its own image files (unlabelled), or, when it holds
+// none, those of each subdirectory, the sorted subdirectory names being the
+// classes.
+ImageList ListImages(const std::string& dir) {
+  ImageList list;
+  list.files = ImageFilesIn(dir);
+  if (!list.files.empty()) return list;
+  std::error_code ec;
+  std::vector<fs::path> class_dirs;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code type_ec;
+    if (it->is_directory(type_ec)) class_dirs.push_back(it->path());
+  }
+  if (ec) throw Error(dir + ": cannot read the image directory (" + ec.message() + ")");
+  if (class_dirs.empty()) {
+    throw Error(dir + ": no .png, .jpg, .jpeg or .bmp file in the image directory, and no class subfolders");
+  }
+  std::sort(class_dirs.begin(), class_dirs.end(),
+            [](const fs::path& a, const fs::path& b) { return a.filename().string() < b.filename().string(); });
+  for (const fs::path& class_dir : class_dirs) {
+    const std::vector<fs::path> files = ImageFilesIn(class_dir);
+    if (files.empty()) {
+      throw Error(class_dir.string() + ": class folder without a .png, .jpg, .jpeg or .bmp file (every subfolder of " +
+                  dir + " is a class)");
+    }
+    const auto label = static_cast<int64_t>(list.classes.size());
+    list.classes.push_back(class_dir.filename().string());
+    list.files.insert(list.files.end(), files.begin(), files.end());
+    list.labels.insert(list.labels.end(), files.size(), label);
+  }
+  return list;
 }
 
 std::string SizeText(int64_t height, int64_t width) { return std::to_string(height) + "x" + std::to_string(width); }
@@ -119,36 +138,6 @@ StbPixels Decode(const std::string& path, int channels, int* height, int* width)
   return StbPixels(pixels, stbi_image_free);
 }
 
-void CheckImagesFitInput(const Model& model, size_t k, const NpyArray& images, const std::string& dir) {
-  const std::vector<int32_t>& shape = model.tensor(0, model.subgraph(0).inputs.at(k)).shape;
-  // The image part of the input: [1,H,W,C] or [H,W,C].
-  const std::vector<int64_t> hwc(shape.size() == 4 && shape[0] == 1 ? shape.begin() + 1 : shape.begin(),
-                                 shape.end());
-  const int64_t height = images.shape[1], width = images.shape[2], channels = images.shape[3];
-  const std::string got = dir + ": the images give " + DTypeName(images.dtype) + " " + ShapeToString(images.shape) +
-                          " (" + std::to_string(images.shape[0]) + " images, " + SizeText(height, width) + ", " +
-                          std::to_string(channels) + (channels == 1 ? " channel)" : " channels)") + ", but " +
-                          DescribeModelInput(model, k);
-  if (hwc.size() != 3) throw Error(got + " is not an image input ([1,H,W,C] or [H,W,C])");
-  std::string fixes;
-  if (hwc[0] != height || hwc[1] != width) fixes += " --image-size " + SizeText(hwc[0], hwc[1]);
-  if (hwc[2] != channels) {
-    if (hwc[2] == 1) {
-      fixes += " --grayscale";
-    } else if (hwc[2] == 3) {
-      fixes += " without --grayscale";
-    } else {
-      throw Error(got + " expects " + std::to_string(hwc[2]) +
-                  " channels; images give 1 (--grayscale) or 3 (RGB)");
-    }
-  }
-  if (fixes.empty()) return;
-  std::vector<int64_t> expected{-1};
-  expected.insert(expected.end(), hwc.begin(), hwc.end());
-  std::string expected_text = ShapeToString(expected);
-  expected_text.replace(1, 2, "N");  // "[-1,28,28,1]" -> "[N,28,28,1]"
-  throw Error(got + " expects " + expected_text + "; pass" + fixes);
-}
 
 }  // namespace
 
@@ -167,23 +156,19 @@ ImagePreprocess ParseImagePreprocess(const std::string& image_size, const std::s
                   std::to_string(kMaxImageSide) + ")");
     }
   }
-  const size_t slash = scale.find('/');
-  double numerator = 0, denominator = 1;
-  const bool scale_ok = slash == std::string::npos
-                            ? ParseNumber(scale, &numerator)
-                            : ParseNumber(scale.substr(0, slash), &numerator) &&
-                                  ParseNumber(scale.substr(slash + 1), &denominator) && denominator != 0;
-  if (!scale_ok) throw Error("--scale: '" + scale + "' is not a number or a fraction such as 1/255");
-  p.scale = numerator / denominator;
+  p.scale = ParseScale(scale.empty() ? "1/255" : scale).value();
   if (!mean.empty()) p.mean = mean;
   if (!std.empty()) p.stddev = std;
   CheckImagePreprocess(p);
   return p;
 }
 
-NpyArray LoadImageDataset(const std::string& dir, const ImagePreprocess& p) {
+NpyArray LoadImageDataset(const std::string& dir, const ImagePreprocess& p) { return LoadImageFolder(dir, p).array; }
+
+Samples LoadImageFolder(const std::string& dir, const ImagePreprocess& p) {
   CheckImagePreprocess(p);
-  const std::vector<fs::path> files = ImageFiles(dir);
+  ImageList list = ListImages(dir);
+  const std::vector<fs::path>& files = list.files;
   const int channels = p.grayscale ? 1 : 3;
 
   // Each 8-bit value of channel c maps to one float: a table per channel.
@@ -191,7 +176,7 @@ NpyArray LoadImageDataset(const std::string& dir, const ImagePreprocess& p) {
   for (size_t c = 0; c < table.size(); ++c) {
     const double mean = p.mean[p.mean.size() == 1 ? 0 : c];
     const double stddev = p.stddev[p.stddev.size() == 1 ? 0 : c];
-    for (int v = 0; v < 256; ++v) table[c][static_cast<size_t>(v)] = static_cast<float>((v * p.scale - mean) / stddev);
+    for (int v = 0; v < 256; ++v) table[c][static_cast<size_t>(v)] = static_cast<float>(PreprocessValue(v, Fraction{p.scale, 1}, mean, stddev));
   }
 
   NpyArray result;
@@ -226,34 +211,39 @@ NpyArray LoadImageDataset(const std::string& dir, const ImagePreprocess& p) {
     float* dst = result.MutableView<float>().data() + i * per_image;
     for (size_t e = 0; e < per_image; ++e) dst[e] = table[e % static_cast<size_t>(channels)][src[e]];
   }
-  return result;
+  return Samples{std::move(result), std::move(list.labels), std::move(list.classes)};
 }
 
-ModelInputArrays ReadModelInputsOrImages(const Model& model, const std::vector<std::string>& paths,
-                                         const ImagePreprocess& p, bool quantize_floats) {
-  std::error_code ec;
-  const bool any_directory =
-      std::any_of(paths.begin(), paths.end(), [&ec](const std::string& path) { return fs::is_directory(path, ec); });
-  if (!any_directory) return ReadModelInputs(model, paths, quantize_floats);
-  const size_t inputs = model.subgraph(0).inputs.size();
-  if (paths.size() != inputs) {
-    throw Error(model.source() + ": the model has " + std::to_string(inputs) + " input" + (inputs == 1 ? "" : "s") +
-                " but " + std::to_string(paths.size()) +
-                " paths were given (one .npy file or image directory per model input, in order)");
-  }
-  ModelInputArrays result;
-  for (size_t k = 0; k < paths.size(); ++k) {
-    NpyArray array;
-    if (fs::is_directory(paths[k], ec)) {
-      array = LoadImageDataset(paths[k], p);
-      CheckImagesFitInput(model, k, array, paths[k]);
+
+void CheckImagesFitInput(const Model& model, size_t k, const NpyArray& images, const std::string& dir) {
+  const std::vector<int32_t>& shape = model.tensor(0, model.subgraph(0).inputs.at(k)).shape;
+  // The image part of the input: [1,H,W,C] or [H,W,C].
+  const std::vector<int64_t> hwc(shape.size() == 4 && shape[0] == 1 ? shape.begin() + 1 : shape.begin(),
+                                 shape.end());
+  const int64_t height = images.shape[1], width = images.shape[2], channels = images.shape[3];
+  const std::string got = dir + ": the images give " + DTypeName(images.dtype) + " " + ShapeToString(images.shape) +
+                          " (" + std::to_string(images.shape[0]) + " images, " + SizeText(height, width) + ", " +
+                          std::to_string(channels) + (channels == 1 ? " channel)" : " channels)") + ", but " +
+                          DescribeModelInput(model, k);
+  if (hwc.size() != 3) throw Error(got + " is not an image input ([1,H,W,C] or [H,W,C])");
+  std::string fixes;
+  if (hwc[0] != height || hwc[1] != width) fixes += " --image-size " + SizeText(hwc[0], hwc[1]);
+  if (hwc[2] != channels) {
+    if (hwc[2] == 1) {
+      fixes += " --grayscale";
+    } else if (hwc[2] == 3) {
+      fixes += " without --grayscale";
     } else {
-      array = ReadNpy(paths[k]);
+      throw Error(got + " expects " + std::to_string(hwc[2]) +
+                  " channels; images give 1 (--grayscale) or 3 (RGB)");
     }
-    result.arrays.push_back(ConvertModelInput(model, k, std::move(array), paths[k], quantize_floats));
-    result.names.push_back(paths[k]);
   }
-  return result;
+  if (fixes.empty()) return;
+  std::vector<int64_t> expected{-1};
+  expected.insert(expected.end(), hwc.begin(), hwc.end());
+  std::string expected_text = ShapeToString(expected);
+  expected_text.replace(1, 2, "N");  // "[-1,28,28,1]" -> "[N,28,28,1]"
+  throw Error(got + " expects " + expected_text + "; pass" + fixes);
 }
 
 }  // namespace tinyforge

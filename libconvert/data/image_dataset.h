@@ -1,6 +1,9 @@
 // A directory of images as a dataset: every .png, .jpg, .jpeg and .bmp file
 // directly in the directory (extension case-insensitive, other files and
-// subdirectories ignored), in byte order of the file names, decoded with stb
+// subdirectories ignored), in byte order of the file names; or, when the
+// directory holds no image itself, one subfolder per class (DIR/<class>/*.png):
+// the sorted subfolder names are the classes, label k for the k-th, and the
+// samples run class by class, each in file name order. Decoded with stb
 // and preprocessed into float32 [N, H, W, C], NHWC, C = 1 with `grayscale`
 // else 3 (RGB; alpha is dropped, gray images are repeated into R, G and B).
 //
@@ -28,6 +31,7 @@
 #include "libconvert/model/model.h"
 #include "libconvert/data/model_inputs.h"
 #include "libconvert/data/npy.h"
+#include "libconvert/data/samples.h"
 
 namespace tinyforge {
 
@@ -43,7 +47,7 @@ struct ImagePreprocess {
 // The preprocessing the CLI flags describe; throws Error (kBadInput) naming
 // the flag on a bad value.
 //   image_size: "HxW", "N" for NxN, or "" to keep the decoded size;
-//   scale:      a number or a fraction "1/127.5";
+//   scale:      a number or a fraction "1/127.5"; "" for the default 1/255;
 //   mean, std:  one value or one per channel (3, or 1 with grayscale); empty
 //               keeps the default.
 ImagePreprocess ParseImagePreprocess(const std::string& image_size, const std::string& scale,
@@ -56,13 +60,14 @@ ImagePreprocess ParseImagePreprocess(const std::string& image_size, const std::s
 // sizes without a target size, or bad preprocessing values.
 NpyArray LoadImageDataset(const std::string& dir, const ImagePreprocess& p);
 
-// ReadModelInputs (model_inputs.h) where any path may also be a directory of
-// images: position k is loaded with LoadImageDataset and must fit model input
-// k, an image input [1,H,W,C] or [H,W,C]; a misfit is an Error naming what the
-// images gave, what the input expects, and the flags (--image-size,
-// --grayscale) that would make them fit. Other paths are read as .npy. Either
-// way the array then goes through ConvertModelInput.
-ModelInputArrays ReadModelInputsOrImages(const Model& model, const std::vector<std::string>& paths,
-                                         const ImagePreprocess& p, bool quantize_floats);
+// As LoadImageDataset, with the labels and class names of class folders
+// (both empty for a flat directory).
+Samples LoadImageFolder(const std::string& dir, const ImagePreprocess& p);
+
+// Throws Error (kBadInput) unless `images` ([N,H,W,C] from `dir`) fits model
+// input k, an image input [1,H,W,C] or [H,W,C], naming what the images gave,
+// what the input expects, and the flags (--image-size, --grayscale) that
+// would make them fit.
+void CheckImagesFitInput(const Model& model, size_t k, const NpyArray& images, const std::string& dir);
 
 }  // namespace tinyforge

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "libconvert/data/preprocess.h"
 #include "libconvert/model/dtype.h"
 #include "libconvert/interp/ref/quantize.h"
 
@@ -69,34 +70,24 @@ std::string DescribeModelInput(const Model& model, size_t k) {
          TypeShortName(t.type);
 }
 
-ModelInputArrays ReadModelInputs(const Model& model, const std::vector<std::string>& paths,
-                                 bool quantize_floats) {
-  const auto& g = model.subgraph(0);
-  if (paths.size() != g.inputs.size()) {
-    throw Error(model.source() + ": the model has " + std::to_string(g.inputs.size()) + " input" +
-                (g.inputs.size() == 1 ? "" : "s") + " but " + std::to_string(paths.size()) +
-                " .npy file" + (paths.size() == 1 ? " was" : "s were") + " given (one --input per model input, in order)");
-  }
-  ModelInputArrays result;
-  for (size_t k = 0; k < paths.size(); ++k) {
-    result.arrays.push_back(ConvertModelInput(model, k, ReadNpy(paths[k]), paths[k], quantize_floats));
-    result.names.push_back(paths[k]);
-  }
-  return result;
-}
-
 NpyArray ConvertModelInput(const Model& model, size_t k, NpyArray array, const std::string& name,
                            bool quantize_floats) {
   const tflite::TensorT& t = model.tensor(0, model.subgraph(0).inputs.at(k));
   const auto want = NpyDTypeOf(t.type);
   if (!want) throw Error(model.source() + ": " + DescribeModelInput(model, k) + " has a type .npy cannot hold");
   if (array.dtype == *want) return array;
+  const bool numeric = array.dtype != DType::kBool;
+  // By value, exactly as --scale 1 would: no flag means no change of values.
+  const auto as_float32 = [&] {
+    return array.dtype == DType::kFloat32 ? array : ApplyPreprocess(array, Preprocess(), Fraction(), name);
+  };
+  if (numeric && *want == DType::kFloat32) return as_float32();
   const bool integer_input = t.type == tflite::TensorType_INT8 || t.type == tflite::TensorType_UINT8 ||
                              t.type == tflite::TensorType_INT16;
-  if (IsFloatDType(array.dtype) && integer_input && quantize_floats) return QuantizeArray(array, t, name);
+  if (numeric && integer_input && quantize_floats) return QuantizeArray(as_float32(), t, name);
   std::string hint;
-  if (IsFloatDType(array.dtype) && integer_input) {
-    hint = "; pass --quantize-inputs to quantize float data with the input's scale and zero point";
+  if (numeric && integer_input) {
+    hint = "; pass --quantize-inputs to quantize the values with the input's scale and zero point";
   }
   throw Error(name + ": dtype " + DTypeName(array.dtype) + " does not match " + DescribeModelInput(model, k) + hint);
 }

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "libconvert/data/data_options.h"
 #include "libconvert/data/dataset.h"
 #include "libconvert/model/model.h"
 #include "libconvert/data/npy.h"
@@ -19,17 +20,29 @@ std::optional<DType> NpyDTypeOf(tflite::TensorType type);
 struct ModelInputArrays {
   std::vector<NpyArray> arrays;   // one per model input, in the model's dtype
   std::vector<std::string> names; // the file each came from (for messages)
+  // `{}` so that `ModelInputArrays{arrays, names}` stays warning-free.
+  std::vector<int64_t> labels{};       // from a labelled source (class folders, CSV label column), else empty
+  std::vector<std::string> classes{};  // its class names, when it has them
 };
 
-// Reads one .npy per input of subgraph 0. A float array given to an int8,
-// uint8 or int16 input is quantized (q = clamp(round(x / scale) + zero_point), as
-// TFLM's QUANTIZE computes it) when `quantize_floats` is set; any other dtype
-// mismatch is an Error naming the file, the input and both dtypes.
+// Reads one source per input of subgraph 0 (a .npy, an image folder, a CSV
+// or WAV file or folder; see source.h) with `options`, then converts each
+// array with ConvertModelInput. Labels come from the first labelled source.
+// Defined in source.cc, the one place that opens a source by its kind.
 ModelInputArrays ReadModelInputs(const Model& model, const std::vector<std::string>& paths,
-                                 bool quantize_floats);
+                                 bool quantize_floats, const DataOptions& options = DataOptions());
+// The same without ConvertModelInput: the arrays as the sources give them
+// (for comparing two models whose input types differ). `model` supplies the
+// input count and shapes.
+ModelInputArrays LoadModelData(const Model& model, const std::vector<std::string>& paths,
+                               const DataOptions& options = DataOptions());
 
-// The same for one array already in memory, for model input k; `name` names
-// it in messages.
+// One array already in memory for model input k; `name` names it in
+// messages. An array of the input's dtype is returned unchanged. Any other
+// numeric array becomes float32 by value for a float32 input; for an int8,
+// uint8 or int16 input it is quantized (q = clamp(round(x / scale) +
+// zero_point), as TFLM's QUANTIZE computes it) when `quantize_floats` is
+// set, and otherwise an Error naming the file, the input and both dtypes.
 NpyArray ConvertModelInput(const Model& model, size_t k, NpyArray array, const std::string& name,
                            bool quantize_floats);
 

@@ -1,6 +1,7 @@
 #include "libconvert/data/npy.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <limits>
@@ -36,8 +37,7 @@ constexpr DTypeInfo kDTypeInfo[] = {
     TINYFORGE_DTYPES(TINYFORGE_DTYPE_INFO)
 #undef TINYFORGE_DTYPE_INFO
 };
-constexpr size_t kNumDTypes = sizeof(kDTypeInfo) / sizeof(kDTypeInfo[0]);
-static_assert(kNumDTypes == static_cast<size_t>(DType::kBool) + 1,
+static_assert(sizeof(kDTypeInfo) / sizeof(kDTypeInfo[0]) == kNumDTypes,
               "kDTypeInfo needs one row per DType");
 
 constexpr size_t kArrayAlign = 64;       // numpy's ARRAY_ALIGN
@@ -56,7 +56,28 @@ const DTypeInfo& Info(DType dtype) {
 size_t DTypeSize(DType dtype) { return Info(dtype).size; }
 const char* DTypeName(DType dtype) { return Info(dtype).name; }
 const char* DTypeDescr(DType dtype) { return Info(dtype).descr; }
-bool IsFloatDType(DType dtype) { return dtype == DType::kFloat32 || dtype == DType::kFloat64; }
+bool IsFloatDType(DType dtype) {
+  return dtype == DType::kFloat32 || dtype == DType::kFloat64 || dtype == DType::kFloat16;
+}
+
+float HalfToFloat(uint16_t bits) {
+  const uint32_t sign = static_cast<uint32_t>(bits & 0x8000u) << 16;
+  const uint32_t exponent = (bits >> 10) & 0x1fu;
+  const uint32_t mantissa = bits & 0x3ffu;
+  float magnitude;
+  if (exponent == 0x1f) {
+    magnitude = mantissa == 0 ? std::numeric_limits<float>::infinity() : std::numeric_limits<float>::quiet_NaN();
+  } else if (exponent == 0) {
+    magnitude = std::ldexp(static_cast<float>(mantissa), -24);  // subnormal: mantissa * 2^-24
+  } else {
+    magnitude = std::ldexp(static_cast<float>(mantissa | 0x400u), static_cast<int>(exponent) - 25);
+  }
+  uint32_t out;
+  std::memcpy(&out, &magnitude, sizeof out);
+  out |= sign;
+  std::memcpy(&magnitude, &out, sizeof out);
+  return magnitude;
+}
 
 NpyArray NpyArray::Zeros(DType dtype, std::vector<int64_t> shape) {
   const std::optional<size_t> bytes = ByteSize(shape, DTypeSize(dtype));

@@ -23,6 +23,12 @@
 
 namespace tinyforge {
 
+// IEEE 754 binary16, as numpy's float16 stores it: only read and converted
+// (HalfToFloat), never computed with.
+struct Float16 {
+  uint16_t bits;
+};
+
 // The one list of element types: X(enumerator, C++ type, name, npy descr).
 // The descr is what WriteNpy writes and what numpy writes for that dtype.
 #define TINYFORGE_DTYPES(X)                 \
@@ -35,13 +41,16 @@ namespace tinyforge {
   X(kInt32, int32_t, "int32", "<i4")        \
   X(kUInt32, uint32_t, "uint32", "<u4")     \
   X(kInt64, int64_t, "int64", "<i8")        \
-  X(kBool, bool, "bool", "|b1")
+  X(kBool, bool, "bool", "|b1")            \
+  X(kFloat16, Float16, "float16", "<f2")
 
 enum class DType : uint8_t {
 #define TINYFORGE_DTYPE_ENUM(e, type, name, descr) e,
   TINYFORGE_DTYPES(TINYFORGE_DTYPE_ENUM)
 #undef TINYFORGE_DTYPE_ENUM
 };
+// How many DTypes there are (the last enumerator + 1).
+inline constexpr size_t kNumDTypes = static_cast<size_t>(DType::kFloat16) + 1;
 
 // Bytes per element (1, 2, 4 or 8).
 size_t DTypeSize(DType dtype);
@@ -49,8 +58,10 @@ size_t DTypeSize(DType dtype);
 const char* DTypeName(DType dtype);
 // The descr WriteNpy writes: "<f4", "|u1", ...
 const char* DTypeDescr(DType dtype);
-// float32 or float64.
+// float16, float32 or float64.
 bool IsFloatDType(DType dtype);
+// The value of a binary16 bit pattern (exact: every half is a float).
+float HalfToFloat(uint16_t bits);
 
 // DTypeOf<T>::value is the DType whose elements are T (float -> kFloat32).
 template <typename T>

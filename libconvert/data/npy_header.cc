@@ -14,7 +14,7 @@ constexpr size_t kMaxDims = 64;  // numpy 2's NPY_MAXDIMS
 
 std::string SupportedDTypeList() {
   std::string list;
-  for (size_t d = 0; d <= static_cast<size_t>(DType::kBool); ++d) {
+  for (size_t d = 0; d < kNumDTypes; ++d) {
     if (!list.empty()) list += ", ";
     list += DTypeName(static_cast<DType>(d));
     list += " '";
@@ -144,7 +144,7 @@ class HeaderParser {
     if (descr.size() >= 2) {
       const char order = descr[0];
       const std::string kind_size = descr.substr(1);
-      for (size_t i = 0; i <= static_cast<size_t>(DType::kBool); ++i) {
+      for (size_t i = 0; i < kNumDTypes; ++i) {
         const auto dtype = static_cast<DType>(i);
         const char* dtype_descr = DTypeDescr(dtype);
         if (kind_size != dtype_descr + 1) continue;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "libconvert/base/error.h"
+#include "libconvert/data/model_inputs.h"
 #include "libconvert/model/model_builder.h"
 #include "tests/test_util.h"
 
@@ -271,7 +272,8 @@ TEST_F(ImageDataset, Errors) {
   for (const char* size : {"28x", "x28", "0", "0x4", "-3", "abc", "28x28x3", "1x99999"}) {
     EXPECT_NE(ParseError(size, "1/255", {}, {}).find("--image-size: '"), std::string::npos) << size;
   }
-  for (const char* scale : {"", "abc", "1/0", "0", "1/", "nan", "inf"}) {
+  EXPECT_DOUBLE_EQ(ParseImagePreprocess("", "", {}, {}, false).scale, 1 / 255.0);  // "": the default
+  for (const char* scale : {"abc", "1/0", "0", "1/", "nan", "inf"}) {
     EXPECT_NE(ParseError("", scale, {}, {}).find("--scale"), std::string::npos) << scale;
   }
   EXPECT_EQ(ParseImagePreprocess("28X32", "2", {}, {}, false).width, 32);
@@ -294,8 +296,10 @@ TEST_F(ImageDataset, ModelInputsFromImagesOrNpy) {
   WriteImage(dir_ + "/b.png", 8, 8, 3, Pattern(8, 8, 3, 2));
   const Model model = ImageModel(1);
   // Fits with the size and one channel.
-  const ImagePreprocess fit = ParseImagePreprocess("4x6", "1/255", {}, {}, true);
-  const ModelInputArrays inputs = ReadModelInputsOrImages(model, {dir_}, fit, false);
+  DataOptions fit;
+  fit.image_size = "4x6";
+  fit.grayscale = true;
+  const ModelInputArrays inputs = ReadModelInputs(model, {dir_}, false, fit);
   ASSERT_EQ(inputs.arrays.size(), 1u);
   EXPECT_EQ(inputs.arrays[0].shape, (std::vector<int64_t>{2, 4, 6, 1}));
   EXPECT_EQ(inputs.names[0], dir_);
@@ -304,7 +308,9 @@ TEST_F(ImageDataset, ModelInputsFromImagesOrNpy) {
   // Neither size nor channels fit: what the images gave, what the input
   // expects, and the flags.
   try {
-    ReadModelInputsOrImages(model, {dir_}, ParseImagePreprocess("8", "1/255", {}, {}, false), false);
+    DataOptions misfit;
+    misfit.image_size = "8";
+    ReadModelInputs(model, {dir_}, false, misfit);
     ADD_FAILURE() << "no error";
   } catch (const Error& e) {
     const std::string m = e.what();
@@ -313,19 +319,19 @@ TEST_F(ImageDataset, ModelInputsFromImagesOrNpy) {
                         "'image' [1,4,6,1] float32 expects [N,4,6,1]; pass --image-size 4x6 --grayscale");
   }
   try {
-    ReadModelInputsOrImages(ImageModel(3), {dir_}, fit, false);
+    ReadModelInputs(ImageModel(3), {dir_}, false, fit);
     ADD_FAILURE() << "no error";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("expects [N,4,6,3]; pass without --grayscale"), std::string::npos)
         << e.what();
   }
   // The count of paths is checked.
-  EXPECT_THROW(ReadModelInputsOrImages(model, {dir_, dir_}, fit, false), Error);
+  EXPECT_THROW(ReadModelInputs(model, {dir_, dir_}, false, fit), Error);
 
   // A .npy path still goes through ReadModelInputs.
   NpyArray npy = NpyArray::Zeros(DType::kFloat32, {3, 4, 6, 1});
   WriteNpy(dir_ + "/x.npy", npy);
-  EXPECT_EQ(ReadModelInputsOrImages(model, {dir_ + "/x.npy"}, fit, false).arrays[0].shape, npy.shape);
+  EXPECT_EQ(ReadModelInputs(model, {dir_ + "/x.npy"}, false, fit).arrays[0].shape, npy.shape);
 }
 
 }  // namespace

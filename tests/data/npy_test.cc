@@ -1,4 +1,7 @@
 // The .npy reader: the dtype table, headers, strict parsing, corrupt files.
+#include <cmath>
+#include <limits>
+
 #include "tests/data/npy_test_util.h"
 
 namespace tinyforge {
@@ -18,8 +21,8 @@ TEST(NpyDType, TableMatchesNumpy) {
       {DType::kInt8, 1, "int8", "|i1"},       {DType::kUInt8, 1, "uint8", "|u1"},
       {DType::kInt16, 2, "int16", "<i2"},     {DType::kUInt16, 2, "uint16", "<u2"},
       {DType::kInt32, 4, "int32", "<i4"},     {DType::kUInt32, 4, "uint32", "<u4"},
-      {DType::kInt64, 8, "int64", "<i8"},
-      {DType::kBool, 1, "bool", "|b1"},
+      {DType::kInt64, 8, "int64", "<i8"},     {DType::kBool, 1, "bool", "|b1"},
+      {DType::kFloat16, 2, "float16", "<f2"},
   };
   for (const Row& r : rows) {
     EXPECT_EQ(DTypeSize(r.dtype), r.size) << r.name;
@@ -28,6 +31,7 @@ TEST(NpyDType, TableMatchesNumpy) {
   }
   EXPECT_TRUE(IsFloatDType(DType::kFloat32));
   EXPECT_TRUE(IsFloatDType(DType::kFloat64));
+  EXPECT_TRUE(IsFloatDType(DType::kFloat16));
   EXPECT_FALSE(IsFloatDType(DType::kInt32));
   EXPECT_EQ(DTypeOf<float>::value, DType::kFloat32);
   EXPECT_EQ(DTypeOf<bool>::value, DType::kBool);
@@ -182,7 +186,7 @@ TEST(ParseNpy, ByteOrderAndUnsupportedDescrs) {
   EXPECT_TRUE(Contains(ParseError(with_descr("'>i2'", 2)), "big-endian"));
   EXPECT_TRUE(Contains(ParseError(with_descr("'|f4'", 4)), "expected '<f4'"));
   EXPECT_TRUE(Contains(ParseError(with_descr("'=i4'", 4)), "byte order"));
-  for (const char* d : {"'<f2'", "'<u8'", "'<c8'", "'|S4'", "'<U1'", "'|O'", "''", "'f4'"}) {
+  for (const char* d : {"'<u8'", "'<c8'", "'|S4'", "'<U1'", "'|O'", "''", "'f4'"}) {
     EXPECT_TRUE(Contains(ParseError(with_descr(d, 4)), "unsupported descr")) << d;
   }
   EXPECT_TRUE(Contains(ParseError(with_descr("[('a', '<f4')]", 4)), "structured"));
@@ -341,6 +345,42 @@ TEST(NpyArray, ZerosAndViews) {
 // Writing.
 
 // Values from a formula both this test and the numpy script below use.
+
+}  // namespace
+}  // namespace tinyforge
+
+namespace tinyforge {
+namespace {
+
+// Bit patterns and values from the IEEE 754 binary16 definition
+// (value = (-1)^s * 2^(e-15) * 1.m, subnormals 2^-14 * 0.m).
+TEST(HalfToFloat, KnownValues) {
+  EXPECT_EQ(HalfToFloat(0x0000), 0.0f);
+  EXPECT_TRUE(std::signbit(HalfToFloat(0x8000)));
+  EXPECT_EQ(HalfToFloat(0x3c00), 1.0f);
+  EXPECT_EQ(HalfToFloat(0xc000), -2.0f);
+  EXPECT_EQ(HalfToFloat(0x3555), 1365.0f / 4096.0f);      // 0.333251953125
+  EXPECT_EQ(HalfToFloat(0x7bff), 65504.0f);               // largest finite
+  EXPECT_EQ(HalfToFloat(0x0400), 1.0f / 16384.0f);        // smallest normal, 2^-14
+  EXPECT_EQ(HalfToFloat(0x0001), 1.0f / 16777216.0f);     // smallest subnormal, 2^-24
+  EXPECT_EQ(HalfToFloat(0x83ff), -1023.0f / 16777216.0f); // largest subnormal, negative
+  EXPECT_EQ(HalfToFloat(0x7c00), std::numeric_limits<float>::infinity());
+  EXPECT_EQ(HalfToFloat(0xfc00), -std::numeric_limits<float>::infinity());
+  EXPECT_TRUE(std::isnan(HalfToFloat(0x7e00)));
+}
+
+TEST(ParseNpy, Float16) {
+  // The data bytes numpy.save writes for np.array([1, -2, 0.5], np.float16).
+  const std::vector<uint8_t> f = HandMadeNpy("{'descr': '<f2', 'fortran_order': False, 'shape': (3,), }",
+                                             {0x00, 0x3c, 0x00, 0xc0, 0x00, 0x38});
+  const NpyArray a = ParseNpy(f.data(), f.size(), "h.npy");
+  ASSERT_EQ(a.dtype, DType::kFloat16);
+  const Span<const Float16> v = a.View<Float16>();
+  ASSERT_EQ(v.size(), 3u);
+  EXPECT_EQ(HalfToFloat(v[0].bits), 1.0f);
+  EXPECT_EQ(HalfToFloat(v[1].bits), -2.0f);
+  EXPECT_EQ(HalfToFloat(v[2].bits), 0.5f);
+}
 
 }  // namespace
 }  // namespace tinyforge

@@ -20,6 +20,7 @@ NpyArray FormulaArray(DType dtype, std::vector<int64_t> shape) {
       case DType::kUInt32: a.MutableView<uint32_t>()[i] = static_cast<uint32_t>((v + 50) * 40000000); break;
       case DType::kInt64: a.MutableView<int64_t>()[i] = v * 90000000000000000; break;
       case DType::kBool: a.MutableView<bool>()[i] = i % 3 == 1; break;
+      case DType::kFloat16: a.MutableView<Float16>()[i].bits = static_cast<uint16_t>(0x3c00 + v); break;
     }
   }
   return a;
@@ -36,6 +37,7 @@ const std::vector<WriteCase> kWriteCases = {
     {DType::kUInt16, {7}},             {DType::kInt32, {3, 2}},
     {DType::kUInt32, {4}},
     {DType::kInt64, {2, 2}},           {DType::kBool, {2, 3}},
+    {DType::kFloat16, {4, 2}},
     {DType::kInt8, std::vector<int64_t>(16, 1)},
 };
 
@@ -110,7 +112,8 @@ TEST(WriteNpy, ByteIdenticalToNumpySave) {
             "    d = {'float32': v / 4, 'float64': v / 4, 'int8': v, 'uint8': v + 50,\n"
             "         'int16': v * 300, 'uint16': (v + 50) * 600, 'int32': v * 40000000,\n"
             "         'uint32': (v + 50) * 40000000,\n"
-            "         'int64': v * 90000000000000000, 'bool': np.arange(n) % 3 == 1}[dt]\n"
+            "         'int64': v * 90000000000000000, 'bool': np.arange(n) % 3 == 1,\n"
+            "         'float16': (v + 0x3c00).astype(np.uint16).view(np.float16)}[dt]\n"
             "    return d.astype(dt).reshape(shape)\n"
             "bad = 0\n";
   int k = 0;
