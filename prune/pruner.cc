@@ -20,7 +20,7 @@ namespace {
 bool IsFraction(double v) { return std::isfinite(v) && v >= 0.0 && v <= 1.0; }
 
 // "0.5", "1.5", "nan": a flag value as a user would type it.
-std::string Number(double v) {
+std::string FlagText(double v) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%g", v);
   return buffer;
@@ -36,10 +36,10 @@ bool ParseDouble(const std::string& text, double* value) {
 
 void CheckOptions(const PruneOptions& o) {
   if (!IsFraction(o.sparsity)) {
-    throw Error("--sparsity " + Number(o.sparsity) + ": must be a number in [0, 1]");
+    throw Error("--sparsity " + FlagText(o.sparsity) + ": must be a number in [0, 1]");
   }
   if (!std::isfinite(o.channels) || o.channels < 0.0 || o.channels >= 1.0) {
-    throw Error("--channels " + Number(o.channels) + ": must be a fraction in [0, 1)");
+    throw Error("--channels " + FlagText(o.channels) + ": must be a fraction in [0, 1)");
   }
   if (o.min_params < 0) throw Error("--min-params " + std::to_string(o.min_params) + ": must be >= 0");
   if (o.block.rows <= 0 || o.block.cols <= 0) throw Error("--block: rows and cols must be positive");

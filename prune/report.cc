@@ -31,7 +31,7 @@ nlohmann::ordered_json TotalsJson(const ModelTotals& t) {
 }
 
 // NaN (not pruned) as null.
-nlohmann::ordered_json Number(double v) {
+nlohmann::ordered_json JsonOrNull(double v) {
   return std::isnan(v) ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(v);
 }
 
@@ -107,7 +107,7 @@ nlohmann::ordered_json ToJson(const PruneReport& r) {
     e["zeros_after"] = l.zeros_after;
     e["sparsity_before"] = l.sparsity_before();
     e["sparsity_after"] = l.sparsity_after();
-    e["target_sparsity"] = Number(l.target_sparsity);
+    e["target_sparsity"] = JsonOrNull(l.target_sparsity);
     e["bytes_before"] = l.bytes_before;
     e["bytes_after"] = l.bytes_after;
     e["channels_removed"] = l.channels_removed;

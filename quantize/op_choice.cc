@@ -10,8 +10,6 @@
 namespace tinyforge::quantize {
 namespace {
 
-bool IsFloat(const tflite::TensorT& t) { return t.type == tflite::TensorType_FLOAT32; }
-
 std::vector<std::regex> KeepFloatPatterns(const QuantizeOptions& options) {
   std::vector<std::regex> keep;
   for (const std::string& pattern : options.keep_float) {

@@ -16,6 +16,9 @@
 
 namespace tinyforge::quantize {
 
+// A float32 tensor: what quantization turns into integers.
+inline bool IsFloat(const tflite::TensorT& t) { return t.type == tflite::TensorType_FLOAT32; }
+
 enum class OutputRule {
   kCalibrated,    // the output's own calibrated range
   kFixed,         // spec-fixed parameters (FixedOutputParams)

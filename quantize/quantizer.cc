@@ -36,8 +36,6 @@ using tflite::TensorType;
 enum Domain { kFloat = 0, kInt = 1, kUInt8 = 2 };
 constexpr int kDomains = 3;
 
-bool IsFloat(const tflite::TensorT& t) { return t.type == tflite::TensorType_FLOAT32; }
-
 class Quantizer : private RecurrentContext {
  public:
   Quantizer(const Model& float_model, const CalibrationTable& table, const QuantizeOptions& options)

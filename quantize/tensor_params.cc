@@ -11,8 +11,6 @@
 namespace tinyforge::quantize {
 namespace {
 
-bool IsFloat(const tflite::TensorT& t) { return t.type == tflite::TensorType_FLOAT32; }
-
 // Disjoint sets of tensor indices that must share quantization parameters.
 class UnionFind {
  public:

@@ -34,6 +34,18 @@ inline std::vector<std::string> SharedModelNames() {
   return names;
 }
 
+// Every model the corpus has TFLM's outputs for (a folder under golden/),
+// sorted.
+inline std::vector<std::string> GoldenModelNames() {
+  std::vector<std::string> names;
+  if (!HaveShared()) return names;
+  for (const auto& entry : std::filesystem::directory_iterator(SharedDir() + "/golden")) {
+    if (entry.is_directory()) names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
 // A fresh, empty directory under the system temp dir for one test.
 inline std::string TempDir(const std::string& tag) {
   const auto dir = std::filesystem::temp_directory_path() /

@@ -35,7 +35,7 @@ class TempDir {
 };
 
 // Independent of the code under test: plain iostreams.
-std::string Slurp(const std::string& path) {
+std::string SlurpText(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
@@ -87,14 +87,14 @@ TEST(WriteFileAtomic, CreatesAndReplacesLeavingNoTemporaries) {
   TempDir dir("t4");
   const std::string path = dir.File("out.txt");
   WriteFileAtomic(path, "first version, longer");
-  EXPECT_EQ(Slurp(path), "first version, longer");
+  EXPECT_EQ(SlurpText(path), "first version, longer");
   WriteFileAtomic(path, "second");
-  EXPECT_EQ(Slurp(path), "second");
+  EXPECT_EQ(SlurpText(path), "second");
   const std::string binary("\0\1\2", 3);
   WriteFileAtomic(path, binary.data(), binary.size());
-  EXPECT_EQ(Slurp(path), binary);
+  EXPECT_EQ(SlurpText(path), binary);
   WriteFileAtomic(path, nullptr, 0);
-  EXPECT_EQ(Slurp(path), "");
+  EXPECT_EQ(SlurpText(path), "");
   EXPECT_EQ(dir.Entries(), std::vector<std::string>{"out.txt"});
 }
 
@@ -130,7 +130,7 @@ TEST(WriteFileAtomic, RelativePathWritesInCurrentDirectory) {
   fs::current_path(dir.path());
   WriteFileAtomic("rel.txt", "relative");
   fs::current_path(old_cwd);
-  EXPECT_EQ(Slurp(dir.File("rel.txt")), "relative");
+  EXPECT_EQ(SlurpText(dir.File("rel.txt")), "relative");
   EXPECT_EQ(dir.Entries(), std::vector<std::string>{"rel.txt"});
 }
 
@@ -149,13 +149,13 @@ TEST(AtomicFileWriter, StreamsPiecesAndHidesThemUntilCommit) {
       out.Write(piece);
       expected += piece;
     }
-    EXPECT_EQ(Slurp(path), "old");  // not visible before Commit
+    EXPECT_EQ(SlurpText(path), "old");  // not visible before Commit
     EXPECT_FALSE(out.committed());
     out.Commit();
     EXPECT_TRUE(out.committed());
     EXPECT_FALSE(fs::exists(out.temp_path()));
   }
-  EXPECT_EQ(Slurp(path), expected);
+  EXPECT_EQ(SlurpText(path), expected);
   EXPECT_EQ(dir.Entries(), std::vector<std::string>{"big.bin"});
 }
 
@@ -173,7 +173,7 @@ TEST(AtomicFileWriter, WithoutCommitTheDestinationIsUntouched) {
   }
   EXPECT_FALSE(temp.empty());
   EXPECT_FALSE(fs::exists(temp));
-  EXPECT_EQ(Slurp(path), "original");
+  EXPECT_EQ(SlurpText(path), "original");
   EXPECT_EQ(dir.Entries(), std::vector<std::string>{"keep.txt"});
   {
     AtomicFileWriter never_committed(dir.File("new.txt"));
@@ -194,7 +194,7 @@ TEST(AtomicFileWriter, MisuseIsAnInternalError) {
     EXPECT_EQ(e.code(), ErrorCode::kInternal);
   }
   EXPECT_THROW(out.Write("b"), Error);
-  EXPECT_EQ(Slurp(dir.File("once")), "a");
+  EXPECT_EQ(SlurpText(dir.File("once")), "a");
 }
 
 TEST(AtomicFileWriter, TwoWritersToOnePathUseDistinctTemporaries) {
@@ -206,7 +206,7 @@ TEST(AtomicFileWriter, TwoWritersToOnePathUseDistinctTemporaries) {
   b.Write("from b");
   a.Commit();
   b.Commit();
-  EXPECT_EQ(Slurp(dir.File("same")), "from b");  // last rename wins, whole
+  EXPECT_EQ(SlurpText(dir.File("same")), "from b");  // last rename wins, whole
 }
 
 }  // namespace

@@ -17,12 +17,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string Model() { return ModelPath("hello_world_int8"); }
+std::string EmitModel() { return ModelPath("hello_world_int8"); }
 
 TEST(EmitCli, SourceHeaderAndResolverRoundTrip) {
   TF_REQUIRE_BINARY_AND_SHARED();
   const std::string dir = TempDir("emit_cli");
-  const RunResult r = RunTinyforge(dir, {"emit", Model(), "-o", dir + "/model_data.cc", "--resolver",
+  const RunResult r = RunTinyforge(dir, {"emit", EmitModel(), "-o", dir + "/model_data.cc", "--resolver",
                                          dir + "/model_ops.h", "--name", "g_sine", "--namespace", "app::ml"});
   ASSERT_EQ(r.status, 0) << r.err;
   // The header defaults to -o with the extension .h.
@@ -38,13 +38,13 @@ TEST(EmitCli, SourceHeaderAndResolverRoundTrip) {
 
   const RunResult back = RunTinyforge(dir, {"emit", "--reverse", dir + "/model_data.cc", "-o", dir + "/back.tflite"});
   ASSERT_EQ(back.status, 0) << back.err;
-  EXPECT_EQ(ReadText(dir + "/back.tflite"), ReadText(Model()));
+  EXPECT_EQ(ReadText(dir + "/back.tflite"), ReadText(EmitModel()));
 }
 
 TEST(EmitCli, StandardOutputGetsTheSourceAndNoHeader) {
   TF_REQUIRE_BINARY_AND_SHARED();
   const std::string dir = TempDir("emit_cli_stdout");
-  const RunResult r = RunTinyforge(dir, {"emit", Model()});
+  const RunResult r = RunTinyforge(dir, {"emit", EmitModel()});
   ASSERT_EQ(r.status, 0) << r.err;
   EXPECT_NE(r.out.find("alignas(16)"), std::string::npos);
   // Only the captured stdout/stderr files: no header written anywhere here.
@@ -57,7 +57,7 @@ TEST(EmitCli, XxdFormatIsExactlyXxd) {
   TF_REQUIRE_BINARY_AND_SHARED();
   if (std::system("command -v xxd >/dev/null 2>&1") != 0) GTEST_SKIP() << "xxd not installed";
   const std::string dir = TempDir("emit_cli_xxd");
-  fs::copy_file(Model(), dir + "/m.tflite");
+  fs::copy_file(EmitModel(), dir + "/m.tflite");
   const RunResult ours = RunTinyforge(dir, {"emit", "--format", "xxd", dir + "/m.tflite"});
   ASSERT_EQ(ours.status, 0) << ours.err;
   const std::string command = "xxd -i " + ShellQuote(dir + "/m.tflite") + " > " + ShellQuote(dir + "/xxd.txt");
@@ -74,14 +74,14 @@ TEST(EmitCli, FlagCombinationsThatCannotWorkAreRefused) {
     std::string says;
   };
   for (const Case& c : std::vector<Case>{
-           {{"emit", "--reverse", Model(), "--format", "c", "-o", out}, "--format does not apply to --reverse"},
-           {{"emit", "--reverse", Model(), "--header", dir + "/h.h", "-o", out}, "--header does not apply"},
-           {{"emit", "--reverse", Model()}, "--reverse needs -o"},
-           {{"emit", Model(), "--format", "xxd", "--header", dir + "/h.h", "-o", out}, "does not apply to --format xxd"},
-           {{"emit", Model(), "--format", "xxd", "--progmem", "-o", out}, "--progmem"},
-           {{"emit", Model(), "--format", "pascal", "-o", out}, "--format"},
-           {{"emit", Model(), "--align", "24", "-o", out}, "align"},
-           {{"emit", Model(), "--name", "9lives", "-o", out}, "9lives"},
+           {{"emit", "--reverse", EmitModel(), "--format", "c", "-o", out}, "--format does not apply to --reverse"},
+           {{"emit", "--reverse", EmitModel(), "--header", dir + "/h.h", "-o", out}, "--header does not apply"},
+           {{"emit", "--reverse", EmitModel()}, "--reverse needs -o"},
+           {{"emit", EmitModel(), "--format", "xxd", "--header", dir + "/h.h", "-o", out}, "does not apply to --format xxd"},
+           {{"emit", EmitModel(), "--format", "xxd", "--progmem", "-o", out}, "--progmem"},
+           {{"emit", EmitModel(), "--format", "pascal", "-o", out}, "--format"},
+           {{"emit", EmitModel(), "--align", "24", "-o", out}, "align"},
+           {{"emit", EmitModel(), "--name", "9lives", "-o", out}, "9lives"},
        }) {
     const RunResult r = RunTinyforge(dir, c.args);
     EXPECT_EQ(r.status, 2) << c.says << ": " << r.err;

@@ -136,7 +136,7 @@ TEST(ParseNpy, TruncatedAtEveryByteOfHandMadeFile) {
     // A copy of exactly n bytes, so ASan sees any read past the end.
     const std::vector<uint8_t> cut(f.begin(), f.begin() + static_cast<std::ptrdiff_t>(n));
     SCOPED_TRACE(n);
-    ParseError(cut, "cut.npy");
+    ParseNpyError(cut, "cut.npy");
   }
   EXPECT_NO_THROW(ParseNpy(f.data(), f.size(), "whole.npy"));
   EXPECT_THROW(ParseNpy(nullptr, 0, "empty.npy"), Error);
@@ -150,7 +150,7 @@ TEST(ParseNpy, TruncatedAtEveryByteOfRealFile) {
   for (size_t n = 0; n < f.size(); ++n) {
     const std::vector<uint8_t> cut(f.begin(), f.begin() + static_cast<std::ptrdiff_t>(n));
     SCOPED_TRACE(n);
-    ParseError(cut, "output_0.npy");
+    ParseNpyError(cut, "output_0.npy");
   }
   EXPECT_NO_THROW(ParseNpy(f.data(), f.size(), "output_0.npy"));
 }
@@ -158,21 +158,21 @@ TEST(ParseNpy, TruncatedAtEveryByteOfRealFile) {
 TEST(ParseNpy, BadMagicAndVersion) {
   std::vector<uint8_t> f = HandMadeNpy(kF32x3Dict, kF32x3Data);
   f[1] = 'X';
-  EXPECT_TRUE(Contains(ParseError(f), "not a .npy file"));
+  EXPECT_TRUE(Contains(ParseNpyError(f), "not a .npy file"));
   for (uint8_t major : {0, 4, 255}) {
     f = HandMadeNpy(kF32x3Dict, kF32x3Data);
     f[6] = major;
-    EXPECT_TRUE(Contains(ParseError(f), "version")) << int(major);
+    EXPECT_TRUE(Contains(ParseNpyError(f), "version")) << int(major);
   }
   f = HandMadeNpy(kF32x3Dict, kF32x3Data);
   f[7] = 1;  // 1.1 does not exist
-  EXPECT_TRUE(Contains(ParseError(f), "version 1.1"));
+  EXPECT_TRUE(Contains(ParseNpyError(f), "version 1.1"));
 }
 
 TEST(ParseNpy, FortranOrder) {
   const auto f =
       HandMadeNpy("{'descr': '<f4', 'fortran_order': True, 'shape': (3,), }", kF32x3Data);
-  const std::string msg = ParseError(f, "f.npy");
+  const std::string msg = ParseNpyError(f, "f.npy");
   EXPECT_TRUE(Contains(msg, "fortran-order arrays are not supported: save with np.ascontiguousarray"))
       << msg;
 }
@@ -182,24 +182,24 @@ TEST(ParseNpy, ByteOrderAndUnsupportedDescrs) {
     return HandMadeNpy("{'descr': " + descr + ", 'fortran_order': False, 'shape': (3,), }",
                        std::vector<uint8_t>(3 * item, 0));
   };
-  EXPECT_TRUE(Contains(ParseError(with_descr("'>f4'", 4)), "big-endian"));
-  EXPECT_TRUE(Contains(ParseError(with_descr("'>i2'", 2)), "big-endian"));
-  EXPECT_TRUE(Contains(ParseError(with_descr("'|f4'", 4)), "expected '<f4'"));
-  EXPECT_TRUE(Contains(ParseError(with_descr("'=i4'", 4)), "byte order"));
+  EXPECT_TRUE(Contains(ParseNpyError(with_descr("'>f4'", 4)), "big-endian"));
+  EXPECT_TRUE(Contains(ParseNpyError(with_descr("'>i2'", 2)), "big-endian"));
+  EXPECT_TRUE(Contains(ParseNpyError(with_descr("'|f4'", 4)), "expected '<f4'"));
+  EXPECT_TRUE(Contains(ParseNpyError(with_descr("'=i4'", 4)), "byte order"));
   for (const char* d : {"'<u8'", "'<c8'", "'|S4'", "'<U1'", "'|O'", "''", "'f4'"}) {
-    EXPECT_TRUE(Contains(ParseError(with_descr(d, 4)), "unsupported descr")) << d;
+    EXPECT_TRUE(Contains(ParseNpyError(with_descr(d, 4)), "unsupported descr")) << d;
   }
-  EXPECT_TRUE(Contains(ParseError(with_descr("[('a', '<f4')]", 4)), "structured"));
-  EXPECT_TRUE(Contains(ParseError(with_descr("3", 4)), "dtype string"));
+  EXPECT_TRUE(Contains(ParseNpyError(with_descr("[('a', '<f4')]", 4)), "structured"));
+  EXPECT_TRUE(Contains(ParseNpyError(with_descr("3", 4)), "dtype string"));
 }
 
 TEST(ParseNpy, DataSizeMismatch) {
   std::vector<uint8_t> more = kF32x3Data;
   more.push_back(0);
-  std::string msg = ParseError(HandMadeNpy(kF32x3Dict, more), "m.npy");
+  std::string msg = ParseNpyError(HandMadeNpy(kF32x3Dict, more), "m.npy");
   EXPECT_TRUE(Contains(msg, "13 bytes")) << msg;
   EXPECT_TRUE(Contains(msg, "expected 12")) << msg;
-  msg = ParseError(HandMadeNpy(kF32x3Dict, {1, 2, 3, 4}), "m.npy");
+  msg = ParseNpyError(HandMadeNpy(kF32x3Dict, {1, 2, 3, 4}), "m.npy");
   EXPECT_TRUE(Contains(msg, "4 bytes")) << msg;
   EXPECT_TRUE(Contains(msg, "expected 12")) << msg;
 }
@@ -208,10 +208,10 @@ TEST(ParseNpy, HeaderLengthOverrun) {
   std::vector<uint8_t> f = HandMadeNpy(kF32x3Dict, kF32x3Data);
   f[8] = 0xff;
   f[9] = 0xff;
-  EXPECT_TRUE(Contains(ParseError(f), "runs past the end"));
+  EXPECT_TRUE(Contains(ParseNpyError(f), "runs past the end"));
   std::vector<uint8_t> v2 = HandMadeNpy(kF32x3Dict, kF32x3Data, 2);
   v2[11] = 0x80;  // header length ~2^31
-  EXPECT_TRUE(Contains(ParseError(v2), "runs past the end"));
+  EXPECT_TRUE(Contains(ParseNpyError(v2), "runs past the end"));
 }
 
 TEST(ParseNpy, StrictDict) {
@@ -244,17 +244,17 @@ TEST(ParseNpy, StrictDict) {
        "too large"},
   };
   for (const auto& [dict, expected] : cases) {
-    const std::string msg = ParseError(HandMadeNpy(dict, kF32x3Data), "d.npy");
+    const std::string msg = ParseNpyError(HandMadeNpy(dict, kF32x3Data), "d.npy");
     EXPECT_TRUE(Contains(msg, expected)) << dict << "\n -> " << msg;
   }
   std::string many = "{'descr': '<f4', 'fortran_order': False, 'shape': (";
   for (int i = 0; i < 65; ++i) many += "1, ";
   many += "), }";
-  EXPECT_TRUE(Contains(ParseError(HandMadeNpy(many, {0, 0, 0, 0})), "more than 64 dims"));
+  EXPECT_TRUE(Contains(ParseNpyError(HandMadeNpy(many, {0, 0, 0, 0})), "more than 64 dims"));
   // A NUL inside the header.
   std::vector<uint8_t> f = HandMadeNpy(kF32x3Dict, kF32x3Data);
   f[12] = 0;
-  ParseError(f);
+  ParseNpyError(f);
 }
 
 TEST(ParseNpy, BoolBytesMustBe0Or1) {
@@ -263,7 +263,7 @@ TEST(ParseNpy, BoolBytesMustBe0Or1) {
   const NpyArray a = ParseNpy(good.data(), good.size(), "b.npy");
   EXPECT_EQ(a.dtype, DType::kBool);
   EXPECT_TRUE(a.View<bool>()[2]);
-  EXPECT_TRUE(Contains(ParseError(HandMadeNpy(dict, {0, 2, 1}), "b.npy"), "bool element 1"));
+  EXPECT_TRUE(Contains(ParseNpyError(HandMadeNpy(dict, {0, 2, 1}), "b.npy"), "bool element 1"));
 }
 
 // Seeded random corruption of a valid file: parse or throw Error, never crash

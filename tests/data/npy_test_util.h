@@ -61,7 +61,7 @@ inline std::vector<uint8_t> HandMadeNpy(const std::string& dict, const std::vect
 
 // Runs ParseNpy and returns the Error's message; fails the test if it does
 // not throw a tinyforge::Error.
-inline std::string ParseError(const std::vector<uint8_t>& bytes, const std::string& name = "bad.npy") {
+inline std::string ParseNpyError(const std::vector<uint8_t>& bytes, const std::string& name = "bad.npy") {
   try {
     ParseNpy(bytes.data(), bytes.size(), name);
   } catch (const Error& e) {

@@ -34,7 +34,7 @@ std::string ErrorOf(const EmitRequest& request) {
   return "(no error)";
 }
 
-EmitRequest Request(const std::string& input, Format format, const std::string& output) {
+EmitRequest FileRequest(const std::string& input, Format format, const std::string& output) {
   EmitRequest request;
   request.input_path = input;
   request.array.format = format;
@@ -62,7 +62,7 @@ TEST(EmitFileTest, HeaderDescribesModelWithManifestFacts) {
   model.arena = ArenaFigure{81920, "cortex-m4", "Cortex-M4 (32-bit, arm-none-eabi)"};
   TempDir dir;
   EmitRequest request =
-      Request(test_util::ModelsDir() + "/person_detect.tflite", Format::kTflm, dir / "pd.cc");
+      FileRequest(test_util::ModelsDir() + "/person_detect.tflite", Format::kTflm, dir / "pd.cc");
   request.model = &model;
   request.input_is_model = true;
   EmitFile(request);
@@ -89,7 +89,7 @@ TEST(EmitFileTest, CHeaderDefinesTheArena) {
   ModelDescription model = ManifestDescription(ManifestEntry("person_detect.tflite"));
   model.arena = ArenaFigure{85024, "host", "host (x86-64)"};
   TempDir dir;
-  EmitRequest request = Request(test_util::ModelsDir() + "/person_detect.tflite", Format::kC, dir / "pd.c");
+  EmitRequest request = FileRequest(test_util::ModelsDir() + "/person_detect.tflite", Format::kC, dir / "pd.c");
   request.model = &model;
   request.input_is_model = true;
   EmitFile(request);
@@ -105,7 +105,7 @@ TEST(EmitFileTest, Sha256MatchesSha256sum) {
   TINYFORGE_REQUIRE_TOOL("sha256sum");
   TempDir dir;
   WriteFile(dir / "blob.bin", RandomBytes(100000, 11));
-  EmitFile(Request(dir / "blob.bin", Format::kTflm, dir / "blob.cc"));
+  EmitFile(FileRequest(dir / "blob.bin", Format::kTflm, dir / "blob.cc"));
   const auto sum = RunCommand("sha256sum " + ShellQuote(dir / "blob.bin"));
   ASSERT_EQ(sum.exit_code, 0);
   const std::string hex = sum.output.substr(0, 64);
@@ -120,7 +120,7 @@ TEST(EmitFileTest, DeterministicOutput) {
     std::vector<std::string> runs;
     for (int run = 0; run < 2; ++run) {
       const std::string out = dir / ("out" + std::to_string(run) + ".txt");
-      EmitRequest request = Request(dir / "blob.bin", format, out);
+      EmitRequest request = FileRequest(dir / "blob.bin", format, out);
       if (format == Format::kTflm || format == Format::kC) {
         request.header_path = dir / ("h" + std::to_string(run) + ".h");
       }
@@ -142,7 +142,7 @@ TEST(EmitFileTest, ErrorsLeaveNoFiles) {
   const ModelDescription model = ManifestDescription(ManifestEntry("single_gelu.tflite"));
   TempDir dir;
   EmitRequest request =
-      Request(test_util::ModelsDir() + "/single_gelu.tflite", Format::kTflm, dir / "gelu.cc");
+      FileRequest(test_util::ModelsDir() + "/single_gelu.tflite", Format::kTflm, dir / "gelu.cc");
   request.model = &model;
   request.input_is_model = true;
   request.resolver_path = dir / "gelu_ops.h";
@@ -158,7 +158,7 @@ TEST(EmitFileTest, OptionErrorsNameTheFlag) {
   WriteFile(dir / "blob.bin", "abc");
   WriteFile(dir / "empty.bin", "");
   const auto error = [&](auto change) {
-    EmitRequest request = Request(dir / "blob.bin", Format::kTflm, dir / "out.cc");
+    EmitRequest request = FileRequest(dir / "blob.bin", Format::kTflm, dir / "out.cc");
     change(request);
     return ErrorOf(request);
   };

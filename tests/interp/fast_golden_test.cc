@@ -57,15 +57,6 @@ void ExpectFastMatchesReference(const Model& model, Fill fill, int threads = 1) 
   }
 }
 
-// The shared models that have a golden directory (TFLM's inputs).
-std::vector<std::string> GoldenModels() {
-  std::vector<std::string> names = testing::SharedModelNames();
-  names.erase(std::remove_if(names.begin(), names.end(),
-                             [](const std::string& n) { return !std::filesystem::is_directory(testing::GoldenDir(n)); }),
-              names.end());
-  return names;
-}
-
 // Fast against reference on a golden model, with TFLM's inputs.
 void ExpectGoldenFastMatchesReference(const std::string& name) {
   const std::string dir = testing::GoldenDir(name);
@@ -107,7 +98,7 @@ TEST_P(FastGoldenTest, FastMatchesReference) {
   ExpectGoldenFastMatchesReference(GetParam());
 }
 
-INSTANTIATE_TEST_SUITE_P(Shared, FastGoldenTest, ::testing::ValuesIn(GoldenModels()),
+INSTANTIATE_TEST_SUITE_P(Shared, FastGoldenTest, ::testing::ValuesIn(testing::GoldenModelNames()),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(FastGoldenTest);
 
@@ -137,7 +128,7 @@ class EmulatedVnni : public ::testing::Test {
 
 TEST_F(EmulatedVnni, GoldenModelsMatchReference) {
   TF_REQUIRE_SHARED();
-  const std::vector<std::string> names = GoldenModels();
+  const std::vector<std::string> names = testing::GoldenModelNames();
   EXPECT_FALSE(names.empty());
   for (const std::string& name : names) {
     SCOPED_TRACE(name);

@@ -20,16 +20,6 @@
 namespace tinyforge {
 namespace {
 
-std::vector<std::string> GoldenModels() {
-  std::vector<std::string> names;
-  if (!testing::HaveShared()) return names;
-  for (const auto& e : std::filesystem::directory_iterator(testing::SharedDir() + "/golden")) {
-    if (e.is_directory()) names.push_back(e.path().filename().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
 // Runs golden model `name` with one kernel set on TFLM's inputs and
 // compares every output with TFLM's.
 void ExpectMatchesGolden(const std::string& name, bool reference) {
@@ -76,7 +66,7 @@ TEST_P(GoldenTest, FastKernelsMatchTflm) {
   ExpectMatchesGolden(GetParam(), /*reference=*/false);
 }
 
-INSTANTIATE_TEST_SUITE_P(Shared, GoldenTest, ::testing::ValuesIn(GoldenModels()),
+INSTANTIATE_TEST_SUITE_P(Shared, GoldenTest, ::testing::ValuesIn(testing::GoldenModelNames()),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(GoldenTest);
 

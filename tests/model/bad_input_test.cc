@@ -21,11 +21,11 @@ namespace {
 using testing::ModelPath;
 using testing::SharedModelNames;
 
-constexpr char kSource[] = "bad.tflite";
+constexpr char kBadSource[] = "bad.tflite";
 
 // The message of the Error ParseModel throws on `bytes`, checked for the
 // contract above; "" (and a test failure) when it loads or throws otherwise.
-std::string RejectionOf(const std::vector<uint8_t>& bytes, const std::string& source = kSource) {
+std::string RejectionOf(const std::vector<uint8_t>& bytes, const std::string& source = kBadSource) {
   try {
     ParseModel(bytes.data(), bytes.size(), source);
   } catch (const Error& e) {
@@ -111,9 +111,9 @@ TEST(BadInput, RandomBitFlipsLoadOrFailCleanly) {
         bytes[bit / 8] ^= static_cast<uint8_t>(1u << (bit % 8));
       }
       try {
-        const Model m = ParseModel(bytes.data(), bytes.size(), kSource);
+        const Model m = ParseModel(bytes.data(), bytes.size(), kBadSource);
         const std::vector<uint8_t> saved = SerializeModel(m, WriteOptions{false});
-        const Model again = ParseModel(saved.data(), saved.size(), kSource);
+        const Model again = ParseModel(saved.data(), saved.size(), kBadSource);
         EXPECT_EQ(SerializeModel(again, WriteOptions{false}), saved);
         ++loaded;
       } catch (const Error&) {
@@ -295,7 +295,7 @@ std::vector<uint8_t> ReluModelWithOptions(tflite::BuiltinOptions type) {
 TEST(BadInput, OptionsTypeWithoutOptionsTable) {
   // The well-formed model loads (the builder is right).
   EXPECT_NO_THROW(ParseModel(ReluModelWithOptions(tflite::BuiltinOptions_NONE).data(),
-                             ReluModelWithOptions(tflite::BuiltinOptions_NONE).size(), kSource));
+                             ReluModelWithOptions(tflite::BuiltinOptions_NONE).size(), kBadSource));
   ExpectRejected(ReluModelWithOptions(tflite::BuiltinOptions_FullyConnectedOptions),
                  "subgraph 0, operator 0 (RELU): builtin_options says FullyConnectedOptions but "
                  "holds no options table");
@@ -368,7 +368,7 @@ std::vector<uint8_t> ReluModelWithZeroPointAt(size_t misalignment) {
 TEST(BadInput, MisalignedInt64ArrayIsMalformed) {
   // The same model with the array aligned loads (the builder is right).
   const std::vector<uint8_t> aligned = ReluModelWithZeroPointAt(0);
-  EXPECT_NO_THROW(ParseModel(aligned.data(), aligned.size(), kSource));
+  EXPECT_NO_THROW(ParseModel(aligned.data(), aligned.size(), kBadSource));
   ExpectRejected(ReluModelWithZeroPointAt(4),
                  "the flatbuffer is malformed: subgraph 0, tensor 0: the int64 zero_point array");
 }

@@ -16,7 +16,7 @@
 namespace tinyforge::testing {
 namespace {
 
-constexpr uint32_t kSeed = 7;
+constexpr uint32_t kClaimsSeed = 7;
 
 // The golden inputs where the corpus has them, else seeded random ones.
 std::vector<NpyArray> InputsFor(const std::string& name, const Model& model) {
@@ -24,7 +24,7 @@ std::vector<NpyArray> InputsFor(const std::string& name, const Model& model) {
   const std::string golden = GoldenDir(name);
   for (size_t k = 0; k < model.subgraph(0).inputs.size(); ++k) {
     const std::string path = golden + "/input_" + std::to_string(k) + ".npy";
-    if (!std::filesystem::exists(path)) return RandomInputs(model, kSeed, 1);
+    if (!std::filesystem::exists(path)) return RandomInputs(model, kClaimsSeed, 1);
     inputs.push_back(ReadNpy(path));
   }
   return inputs;
@@ -33,7 +33,7 @@ std::vector<NpyArray> InputsFor(const std::string& name, const Model& model) {
 TEST(TflmClaims, InspectSaysTflmRunsAModelExactlyWhenItDoes) {
   TF_REQUIRE_TFLM();
   const std::string dir = TempDir("tflm_claims");
-  std::printf("[ seed     ] %u (random inputs where the corpus has no golden)\n", kSeed);
+  std::printf("[ seed     ] %u (random inputs where the corpus has no golden)\n", kClaimsSeed);
   std::string table = "model                                              inspect  TFLM  kernels-only\n";
   int compared = 0;
   for (const std::string& name : SharedModelNames()) {

@@ -37,7 +37,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr uint32_t kSeed = 20250119;
+constexpr uint32_t kWrittenSeed = 20250119;
 constexpr size_t kSamples = 3;
 
 struct WrittenModel {
@@ -69,7 +69,7 @@ std::vector<std::string> FloatCorpusModels() {
 Model Quantized(const Model& float_model, const quantize::QuantizeOptions& options) {
   ModelInputArrays calib;
   // Positive, so that SQRT, RSQRT and LOG calibrate to finite ranges.
-  calib.arrays = RandomInputs(float_model, kSeed, 16, /*float_min=*/0.01f);
+  calib.arrays = RandomInputs(float_model, kWrittenSeed, 16, /*float_min=*/0.01f);
   calib.names.assign(calib.arrays.size(), "random calibration");
   quantize::CalibrationOptions c;
   c.threads = 1;
@@ -155,7 +155,7 @@ std::vector<WrittenModel> WrittenModels(const std::string& dir) {
 TEST(WrittenModels, TflmRunsThemWithTheEstimatedArenaAndGivesOurBits) {
   TF_REQUIRE_TFLM();
   const std::string dir = TempDir("written_models");
-  std::printf("[ seed     ] %u (random calibration and inputs)\n", kSeed);
+  std::printf("[ seed     ] %u (random calibration and inputs)\n", kWrittenSeed);
   const std::vector<WrittenModel> models = WrittenModels(dir);
   const bool m4 = HaveTflmM4();
   if (!m4) std::printf("[ skipped  ] Cortex-M4 runs: tflm_run_m4 or qemu-system-arm not found\n");
@@ -171,7 +171,7 @@ TEST(WrittenModels, TflmRunsThemWithTheEstimatedArenaAndGivesOurBits) {
                                                   static_cast<std::streamsize>(w.bytes.size()));
     }
     ASSERT_TRUE(Summarize(w.model).TflmRunsIt()) << "inspect says TFLM cannot run what tinyforge wrote";
-    const std::vector<NpyArray> inputs = RandomInputs(w.model, kSeed, kSamples);
+    const std::vector<NpyArray> inputs = RandomInputs(w.model, kWrittenSeed, kSamples);
     const std::vector<NpyArray> ours = RunOurs(w.model, inputs);
 
     const TflmResult full = RunTflm(TflmTarget::kHost, path, inputs, dir + "/run");

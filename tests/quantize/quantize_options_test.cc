@@ -14,9 +14,12 @@
 #include "tests/mnist_data.h"
 #include "tests/test_util.h"
 #include "tests/tflm_oracle.h"
+#include "tests/quantize/quantize_test_util.h"
 
 namespace tinyforge::quantize {
 namespace {
+
+using testing::OpNames;
 
 using testing::ModelPath;
 using testing::SharedDir;
@@ -30,12 +33,6 @@ struct Mnist {
     return Calibrate(model, ViewModelInputs(model, calib), o);
   }();
 };
-
-std::multiset<std::string> OpNames(const Model& m) {
-  std::multiset<std::string> names;
-  for (const auto& op : m.subgraph(0).operators) names.insert(m.OpName(*op));
-  return names;
-}
 
 // The first 500 calibration digits through a model, as real outputs.
 std::vector<float> RealOutputs(const Model& m, const NpyArray& images) {

@@ -12,9 +12,12 @@
 #include "quantize/calibrator.h"
 #include "quantize/quantizer.h"
 #include "tests/test_util.h"
+#include "tests/quantize/quantize_test_util.h"
 
 namespace tinyforge::quantize {
 namespace {
+
+using testing::OpNames;
 
 using testing::ModelPath;
 using testing::SharedDir;
@@ -118,12 +121,6 @@ void CheckSpec(const Model& m, bool int16) {
       EXPECT_LE(zp, 127);
     }
   }
-}
-
-std::multiset<std::string> OpNames(const Model& m) {
-  std::multiset<std::string> names;
-  for (const auto& op : m.subgraph(0).operators) names.insert(m.OpName(*op));
-  return names;
 }
 
 TEST(SpecConformance, ConvFcMnistInt8) {

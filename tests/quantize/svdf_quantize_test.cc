@@ -28,13 +28,13 @@ using testing::RandomFrames;
 using testing::RunStream;
 using testing::SvdfKeywordModel;
 
-struct Quantized {
+struct SvdfPair {
   Model float_model;
   Model int8_model;
 };
 
-const Quantized& SvdfModels() {
-  static const Quantized q = [] {
+const SvdfPair& SvdfModels() {
+  static const SvdfPair q = [] {
     Model float_model = SvdfKeywordModel();
     ModelInputArrays calib{{RandomFrames(600, 1)}, {"calibration stream"}};
     CalibrationOptions options;
@@ -43,7 +43,7 @@ const Quantized& SvdfModels() {
     QuantizeOptions strict;
     strict.strict = true;
     Model int8_model = QuantizeModel(float_model, table, strict).model;
-    return Quantized{std::move(float_model), std::move(int8_model)};
+    return SvdfPair{std::move(float_model), std::move(int8_model)};
   }();
   return q;
 }
@@ -79,7 +79,7 @@ TEST(SvdfQuantize, BecomesIntegerOnlyInTheConvertersLayout) {
 }
 
 TEST(SvdfQuantize, PicksTheFloatModelsClassOnRandomFrames) {
-  const Quantized& m = SvdfModels();
+  const SvdfPair& m = SvdfModels();
   constexpr size_t kStreams = 40, kSteps = 25;
   size_t agree = 0;
   for (size_t stream = 0; stream < kStreams; ++stream) {

@@ -16,9 +16,9 @@
 namespace tinyforge {
 namespace {
 
-constexpr size_t kSamples = 3;
+constexpr size_t kAddedSamples = 3;
 
-// kSamples stacked samples for input `k` of `model`, seeded by `seed`:
+// kAddedSamples stacked samples for input `k` of `model`, seeded by `seed`:
 // floats in [-3, 3], integers over their whole range with every fifth value
 // at the zero point (real 0, which real data is full of).
 int64_t ZeroPoint(const tflite::TensorT& t) {
@@ -32,7 +32,7 @@ void SetEveryFifth(Span<T> values, int64_t value) {
 
 NpyArray RandomInput(const Model& model, size_t k, uint32_t seed) {
   const tflite::TensorT& t = model.tensor(0, model.subgraph(0).inputs[k]);
-  std::vector<int64_t> shape{static_cast<int64_t>(kSamples)};
+  std::vector<int64_t> shape{static_cast<int64_t>(kAddedSamples)};
   shape.insert(shape.end(), t.shape.begin(), t.shape.end());
   std::mt19937 rng(seed);
   switch (t.type) {
@@ -91,8 +91,8 @@ TEST(AddedKernelsOracle, EveryExampleGivesTflmsBytes) {
     const testing::TflmResult r = testing::RunTflm(testing::TflmTarget::kHost, path, inputs, dir + "/run");
     ASSERT_TRUE(r.ran()) << r.log;
     ASSERT_EQ(r.outputs.size(), 1u);
-    const size_t sample_bytes = r.outputs[0].data.size() / kSamples;
-    for (size_t s = 0; s < kSamples; ++s) {
+    const size_t sample_bytes = r.outputs[0].data.size() / kAddedSamples;
+    for (size_t s = 0; s < kAddedSamples; ++s) {
       const std::vector<uint8_t> want(r.outputs[0].data.begin() + static_cast<ptrdiff_t>(s * sample_bytes),
                                       r.outputs[0].data.begin() + static_cast<ptrdiff_t>((s + 1) * sample_bytes));
       for (bool reference : {true, false}) {

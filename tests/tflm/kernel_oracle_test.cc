@@ -35,8 +35,8 @@ namespace {
 
 using interp::OpExample;
 
-constexpr uint32_t kSeed = 0x90b983;
-constexpr int kSamples = 8;
+constexpr uint32_t kOracleSeed = 0x90b983;
+constexpr int kOracleSamples = 8;
 
 // The examples TFLM (tflite-micro 90b983c2, reference kernels) refuses
 // although it has a kernel for the operator, and what its runner says.
@@ -81,29 +81,29 @@ const Refusal* FindRefusal(const OpExample& e) {
 }
 
 // One example's model and inputs.
-struct Case {
+struct OracleCase {
   const OpExample* example;
   Model model;
   std::vector<NpyArray> inputs;
 };
 
-Case MakeCase(const OpExample& e) {
+OracleCase MakeCase(const OpExample& e) {
   Model model = e.build();
-  std::vector<NpyArray> inputs = testing::RandomExampleInputs(e, model, kSeed, kSamples);
+  std::vector<NpyArray> inputs = testing::RandomExampleInputs(e, model, kOracleSeed, kOracleSamples);
   return {&e, std::move(model), std::move(inputs)};
 }
 
 // The one-subgraph models of `cases` side by side in one subgraph: each
 // operator keeps its own tensors, buffers and operator code; the inputs and
 // outputs are the cases' in order.
-Model SideBySide(const std::vector<Case>& cases) {
+Model SideBySide(const std::vector<OracleCase>& cases) {
   auto merged = std::make_unique<tflite::ModelT>();
   merged->version = 3;
   merged->buffers.push_back(std::make_unique<tflite::BufferT>());  // the empty sentinel
   merged->subgraphs.push_back(std::make_unique<tflite::SubGraphT>());
   tflite::SubGraphT& g = *merged->subgraphs[0];
   std::map<std::tuple<int, int, std::string>, int32_t> codes;
-  for (const Case& c : cases) {
+  for (const OracleCase& c : cases) {
     Model copy = c.model.Clone();
     tflite::ModelT& m = copy.raw();
     std::vector<uint32_t> buffer_at(m.buffers.size(), 0);
@@ -155,11 +155,11 @@ testing::TflmResult RunOnTflm(const Model& model, const std::vector<NpyArray>& i
 
 // Runs case `c` on the interpreter with one kernel set, sample by sample, and compares each
 // output with TFLM's `outputs` (stacked samples, one array per output).
-void ExpectMatches(const Case& c, const NpyArray* outputs, bool reference) {
+void ExpectMatches(const OracleCase& c, const NpyArray* outputs, bool reference) {
   SCOPED_TRACE(c.example->name + (reference ? " (reference kernels)" : " (fast kernels)"));
   interp::Interpreter interpreter(c.model, interp::InterpreterOptions{reference});
   interpreter.Prepare();
-  for (size_t s = 0; s < kSamples; ++s) {
+  for (size_t s = 0; s < kOracleSamples; ++s) {
     interpreter.ResetVariables();
     testing::SetSample(interpreter, c.inputs, s);
     interpreter.Invoke();
@@ -167,7 +167,7 @@ void ExpectMatches(const Case& c, const NpyArray* outputs, bool reference) {
       const interp::RuntimeTensor& got = interpreter.output(k);
       const NpyArray& want = outputs[k];
       ASSERT_EQ(want.dtype, NpyDTypeOf(got.type).value()) << "output " << k;
-      ASSERT_EQ(want.data.size(), got.bytes * kSamples) << "output " << k;
+      ASSERT_EQ(want.data.size(), got.bytes * kOracleSamples) << "output " << k;
       const uint8_t* want_sample = want.data.data() + s * got.bytes;
       const testing::OutputDifference d =
           testing::CompareOutput(got.type, got.data, want_sample, static_cast<size_t>(got.count()));
@@ -182,7 +182,7 @@ void ExpectMatches(const Case& c, const NpyArray* outputs, bool reference) {
 
 TEST(KernelOracle, ExamplesMatchTflm) {
   TF_REQUIRE_TFLM();
-  std::vector<Case> cases;
+  std::vector<OracleCase> cases;
   std::vector<NpyArray> inputs;
   for (const OpExample& e : interp::OpExamples()) {
     if (!TflmHasKernel(e.op) || FindRefusal(e)) continue;
@@ -192,7 +192,7 @@ TEST(KernelOracle, ExamplesMatchTflm) {
   const testing::TflmResult r = RunOnTflm(SideBySide(cases), inputs, "all");
   if (!r.ran()) {
     // Name the example TFLM stops on: each on its own.
-    for (const Case& c : cases) {
+    for (const OracleCase& c : cases) {
       const testing::TflmResult one = RunOnTflm(c.model, c.inputs, c.example->name);
       EXPECT_TRUE(one.ran()) << "TFLM refuses " << c.example->name << " (exit " << one.status << "):\n" << one.log;
     }
@@ -200,7 +200,7 @@ TEST(KernelOracle, ExamplesMatchTflm) {
   }
   size_t output = 0;
   std::map<std::string, std::set<std::string>> covered;  // operator -> types
-  for (const Case& c : cases) {
+  for (const OracleCase& c : cases) {
     const size_t n = c.model.subgraph(0).outputs.size();
     ASSERT_LE(output + n, r.outputs.size());
     ExpectMatches(c, &r.outputs[output], /*reference=*/true);
@@ -209,7 +209,7 @@ TEST(KernelOracle, ExamplesMatchTflm) {
     covered[tflite::EnumNameBuiltinOperator(c.example->op)].insert(TypeName(c.example->type));
   }
   EXPECT_EQ(output, r.outputs.size());
-  std::printf("[ oracle   ] %zu examples, seed %u, %d samples each, equal to TFLM:\n", cases.size(), kSeed, kSamples);
+  std::printf("[ oracle   ] %zu examples, seed %u, %d samples each, equal to TFLM:\n", cases.size(), kOracleSeed, kOracleSamples);
   for (const auto& [op, types] : covered) {
     std::string list;
     for (const std::string& t : types) list += (list.empty() ? "" : " ") + t;
@@ -224,7 +224,7 @@ TEST(KernelOracle, RefusedExamplesAreRefusedAsListed) {
     const Refusal* refusal = FindRefusal(e);
     if (!TflmHasKernel(e.op) || !refusal) continue;
     used.push_back(refusal);
-    const Case c = MakeCase(e);
+    const OracleCase c = MakeCase(e);
     const testing::TflmResult r = RunOnTflm(c.model, c.inputs, e.name);
     EXPECT_FALSE(r.ran()) << "TFLM runs " << e.name << ": remove it from TflmRefusals";
     EXPECT_NE(r.log.find(refusal->log_says), std::string::npos)
@@ -245,7 +245,7 @@ TEST(KernelOracle, OperatorsWithoutATflmKernelAreUnknownToTflm) {
   std::set<tflite::BuiltinOperator> checked;
   for (const OpExample& e : interp::OpExamples()) {
     if (TflmHasKernel(e.op) || !checked.insert(e.op).second) continue;
-    const Case c = MakeCase(e);
+    const OracleCase c = MakeCase(e);
     const testing::TflmResult r = RunOnTflm(c.model, c.inputs, e.name);
     EXPECT_FALSE(r.ran()) << "TFLM runs " << e.name << ": libconvert/tflm/ops.cc lacks its resolver method";
     EXPECT_NE(r.log.find("Didn't find op for builtin opcode"), std::string::npos) << e.name << ":\n" << r.log;

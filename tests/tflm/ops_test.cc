@@ -8,7 +8,7 @@
 namespace tinyforge {
 namespace {
 
-std::string NameOf(tflite::BuiltinOperator op) { return tflite::EnumNameBuiltinOperator(op); }
+std::string OpText(tflite::BuiltinOperator op) { return tflite::EnumNameBuiltinOperator(op); }
 
 // Structure of the table: one row per operator, sorted by name, every method
 // one of MicroMutableOpResolver's Add methods.
@@ -19,14 +19,14 @@ TEST(TflmOps, BuiltinTableIsSortedUniqueAndNamed) {
   std::set<tflite::BuiltinOperator> codes;
   std::set<std::string_view> methods;
   for (size_t i = 0; i < ops.size(); ++i) {
-    SCOPED_TRACE(NameOf(ops[i].op));
-    EXPECT_FALSE(NameOf(ops[i].op).empty()) << "code " << ops[i].op << " unknown to our schema";
+    SCOPED_TRACE(OpText(ops[i].op));
+    EXPECT_FALSE(OpText(ops[i].op).empty()) << "code " << ops[i].op << " unknown to our schema";
     EXPECT_NE(ops[i].op, tflite::BuiltinOperator_CUSTOM);
     EXPECT_EQ(ops[i].resolver_method.substr(0, 3), "Add");
     EXPECT_TRUE(codes.insert(ops[i].op).second) << "operator listed twice";
     EXPECT_TRUE(methods.insert(ops[i].resolver_method).second) << "method listed twice";
     if (i > 0) {
-      EXPECT_LT(NameOf(ops[i - 1].op), NameOf(ops[i].op));
+      EXPECT_LT(OpText(ops[i - 1].op), OpText(ops[i].op));
     }
   }
 }
@@ -61,7 +61,7 @@ TEST(TflmOps, KnownMethods) {
       {tflite::BuiltinOperator_DYNAMIC_UPDATE_SLICE, "AddDynamicUpdateSlice"},
   };
   for (const auto& [op, method] : facts) {
-    SCOPED_TRACE(NameOf(op));
+    SCOPED_TRACE(OpText(op));
     EXPECT_TRUE(TflmHasKernel(op));
     EXPECT_EQ(TflmResolverMethod(op), std::optional<std::string_view>(method));
   }
@@ -73,7 +73,7 @@ TEST(TflmOps, OperatorsWithoutKernel) {
        {tflite::BuiltinOperator_GELU, tflite::BuiltinOperator_SELECT, tflite::BuiltinOperator_TILE,
         tflite::BuiltinOperator_LSTM, tflite::BuiltinOperator_CONV_3D,
         tflite::BuiltinOperator_CUSTOM}) {
-    SCOPED_TRACE(NameOf(op));
+    SCOPED_TRACE(OpText(op));
     EXPECT_FALSE(TflmHasKernel(op));
     EXPECT_FALSE(TflmResolverMethod(op).has_value());
   }

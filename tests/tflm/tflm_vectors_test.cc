@@ -14,6 +14,10 @@
 namespace tinyforge::testing {
 namespace {
 
+using ref::testing::TflmVector;
+using ref::testing::TflmVectors;
+using ref::testing::VectorOp;
+
 tflite::BuiltinOperator OpOf(VectorOp op) {
   switch (op) {
     case VectorOp::kLogistic: return tflite::BuiltinOperator_LOGISTIC;

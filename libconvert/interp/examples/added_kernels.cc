@@ -10,33 +10,24 @@
 #include <string>
 #include <vector>
 
+#include "libconvert/interp/examples/example_builder.h"
 #include "libconvert/interp/examples/families.h"
 #include "libconvert/model/model_builder.h"
 
 namespace tinyforge::interp::examples {
 namespace {
 
-using Op = tflite::BuiltinOperator;
-using Type = tflite::TensorType;
-constexpr Type kF32 = tflite::TensorType_FLOAT32;
-constexpr Type kI8 = tflite::TensorType_INT8;
-constexpr Type kI16 = tflite::TensorType_INT16;
-
-size_t Count(const std::vector<int32_t>& shape) {
-  size_t n = 1;
-  for (int32_t d : shape) n *= static_cast<size_t>(d);
-  return n;
-}
+size_t ElementsOf(const std::vector<int32_t>& shape) { return static_cast<size_t>(ElementCount(shape)); }
 
 // Seeded uniform values in [lo, hi] (reals) or [lo, hi] (integers).
-std::vector<float> RandomFloats(std::mt19937& rng, size_t n, float lo, float hi) {
+std::vector<float> SeededFloats(std::mt19937& rng, size_t n, float lo, float hi) {
   std::uniform_real_distribution<float> dist(lo, hi);
   std::vector<float> v(n);
   for (float& x : v) x = dist(rng);
   return v;
 }
 template <typename T>
-std::vector<T> RandomInts(std::mt19937& rng, size_t n, int lo, int hi) {
+std::vector<T> SeededInts(std::mt19937& rng, size_t n, int lo, int hi) {
   std::uniform_int_distribution<int> dist(lo, hi);
   std::vector<T> v(n);
   for (T& x : v) x = static_cast<T>(dist(rng));
@@ -67,15 +58,15 @@ Model TransposeConv(const TransposeConvCase& c, Type type, bool per_channel, uin
   const size_t out_channels = static_cast<size_t>(c.filter[0]);
   int weights, input, output, bias = -1;
   if (type == kF32) {
-    weights = b.AddConstant<float>("weights", c.filter, RandomFloats(rng, Count(c.filter), -1, 1));
+    weights = b.AddConstant<float>("weights", c.filter, SeededFloats(rng, ElementsOf(c.filter), -1, 1));
     input = b.AddTensor("input", kF32, c.input);
     output = b.AddTensor("output", kF32, c.output);
-    if (c.bias) bias = b.AddConstant<float>("bias", {c.filter[0]}, RandomFloats(rng, out_channels, -1, 1));
+    if (c.bias) bias = b.AddConstant<float>("bias", {c.filter[0]}, SeededFloats(rng, out_channels, -1, 1));
   } else {
     const bool int16 = type == kI16;
     std::vector<float> scales(per_channel ? out_channels : 1);
     for (float& s : scales) s = std::uniform_real_distribution<float>(0.004f, 0.02f)(rng);
-    weights = b.AddConstant<int8_t>("weights", c.filter, RandomInts<int8_t>(rng, Count(c.filter), -127, 127),
+    weights = b.AddConstant<int8_t>("weights", c.filter, SeededInts<int8_t>(rng, ElementsOf(c.filter), -127, 127),
                                     Quant::PerChannel(scales, 0));
     const float in_scale = int16 ? 1.0f / 4096 : 0.03f;
     input = b.AddTensor("input", type, c.input, Quant::PerTensor(in_scale, int16 ? 0 : -5));
@@ -84,10 +75,10 @@ Model TransposeConv(const TransposeConvCase& c, Type type, bool per_channel, uin
       std::vector<float> bias_scales;
       for (float s : scales) bias_scales.push_back(in_scale * s);
       if (int16) {
-        bias = b.AddConstant<int64_t>("bias", {c.filter[0]}, RandomInts<int64_t>(rng, out_channels, -40000, 40000),
+        bias = b.AddConstant<int64_t>("bias", {c.filter[0]}, SeededInts<int64_t>(rng, out_channels, -40000, 40000),
                                       Quant::PerChannel(bias_scales, 0));
       } else {
-        bias = b.AddConstant<int32_t>("bias", {c.filter[0]}, RandomInts<int32_t>(rng, out_channels, -3000, 3000),
+        bias = b.AddConstant<int32_t>("bias", {c.filter[0]}, SeededInts<int32_t>(rng, out_channels, -3000, 3000),
                                       Quant::PerChannel(bias_scales, 0));
       }
     }
@@ -176,12 +167,12 @@ Model Prelu(Type type) {
   int input, alpha, output;
   if (type == kF32) {
     input = b.AddTensor("input", kF32, shape);
-    alpha = b.AddConstant<float>("alpha", {1, 1, 4}, RandomFloats(rng, 4, -0.5f, 0.5f));
+    alpha = b.AddConstant<float>("alpha", {1, 1, 4}, SeededFloats(rng, 4, -0.5f, 0.5f));
     output = b.AddTensor("output", kF32, shape);
   } else {
     const bool int16 = type == kI16;
     input = b.AddTensor("input", type, shape, Quant::PerTensor(int16 ? 1.0f / 1024 : 0.04f, int16 ? 0 : 6));
-    alpha = b.AddConstant<int8_t>("alpha", {1, 1, 4}, RandomInts<int8_t>(rng, 4, -128, 127),
+    alpha = b.AddConstant<int8_t>("alpha", {1, 1, 4}, SeededInts<int8_t>(rng, 4, -128, 127),
                                   Quant::PerTensor(0.004f, -20));
     output = b.AddTensor("output", type, shape, Quant::PerTensor(int16 ? 1.0f / 2048 : 0.03f, int16 ? 0 : -9));
   }

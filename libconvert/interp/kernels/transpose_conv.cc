@@ -16,13 +16,13 @@
 namespace tinyforge::interp::kernels {
 namespace {
 
-constexpr size_t kOutputShape = 0;
-constexpr size_t kWeights = 1;
-constexpr size_t kData = 2;
-constexpr size_t kBias = 3;
+constexpr size_t kShapeInput = 0;
+constexpr size_t kWeightsInput = 1;
+constexpr size_t kDataInput = 2;
+constexpr size_t kBiasInput = 3;
 
 void CheckOutputShapeInput(PrepareContext& ctx, const RuntimeTensor& output) {
-  const RuntimeTensor& shape = ctx.input(kOutputShape);
+  const RuntimeTensor& shape = ctx.input(kShapeInput);
   ctx.RequireType(shape, tflite::TensorType_INT32, "the output shape (input 0)");
   ctx.Require(shape.shape.rank() == 1 && shape.count() == 4,
               "the output shape (input 0) must hold 4 values, it is " + ref::ShapeToString(shape.shape));
@@ -77,9 +77,9 @@ EvalFn Int16x8(PrepareContext& ctx, const ref::TransposeConvParams& params, cons
 
 EvalFn PrepareTransposeConv(PrepareContext& ctx) {
   ctx.RequireCounts(3, 4, 1);
-  const RuntimeTensor& filter = ctx.input(kWeights);
-  const RuntimeTensor& input = ctx.input(kData);
-  const RuntimeTensor* bias = ctx.optional_input(kBias);
+  const RuntimeTensor& filter = ctx.input(kWeightsInput);
+  const RuntimeTensor& input = ctx.input(kDataInput);
+  const RuntimeTensor* bias = ctx.optional_input(kBiasInput);
   RuntimeTensor& output = ctx.output(0);
   ctx.RequireType(output, input.type, "output");
   CheckOutputShapeInput(ctx, output);

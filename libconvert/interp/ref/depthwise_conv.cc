@@ -10,7 +10,7 @@
 namespace tinyforge::ref {
 namespace {
 
-constexpr const char* kOpName = "DEPTHWISE_CONV_2D";
+constexpr const char* kDepthwiseOpName = "DEPTHWISE_CONV_2D";
 
 DepthwiseConvParams PrepareDepthwiseGeometry(const DepthwiseConvOptions& o, const Shape& input,
                                              const Shape& filter, const Shape& output) {
@@ -18,23 +18,23 @@ DepthwiseConvParams PrepareDepthwiseGeometry(const DepthwiseConvOptions& o, cons
                                     {"filter", &filter},
                                     {"output", &output}}) {
     if (shape->rank() != 4) {
-      throw Error(std::string(kOpName) + ": " + what + " must be 4-D, got " +
+      throw Error(std::string(kDepthwiseOpName) + ": " + what + " must be 4-D, got " +
                   ShapeToString(*shape));
     }
   }
-  CheckFusedActivation(kOpName, o.activation);
+  CheckFusedActivation(kDepthwiseOpName, o.activation);
   if (filter.dim(0) != 1) {
-    throw Error(std::string(kOpName) + ": filter must be [1, kh, kw, out_channels], got " +
+    throw Error(std::string(kDepthwiseOpName) + ": filter must be [1, kh, kw, out_channels], got " +
                 ShapeToString(filter));
   }
   const int64_t out_depth = static_cast<int64_t>(input.dim(3)) * o.depth_multiplier;
   if (o.depth_multiplier <= 0 || filter.dim(3) != out_depth) {
-    throw Error(std::string(kOpName) + ": filter " + ShapeToString(filter) + " should have " +
+    throw Error(std::string(kDepthwiseOpName) + ": filter " + ShapeToString(filter) + " should have " +
                 "input depth " + std::to_string(input.dim(3)) + " x depth_multiplier " +
                 std::to_string(o.depth_multiplier) + " output channels");
   }
   const WindowGeometry g =
-      CheckedWindowGeometry(kOpName, o.stride_height, o.stride_width, o.dilation_height, o.dilation_width,
+      CheckedWindowGeometry(kDepthwiseOpName, o.stride_height, o.stride_width, o.dilation_height, o.dilation_width,
                             o.padding, input, filter, filter.dim(3), output);
   DepthwiseConvParams p;
   p.stride_height = o.stride_height;
@@ -107,7 +107,7 @@ DepthwiseConvParams PrepareDepthwiseConvInt8(const DepthwiseConvOptions& options
                                              const Shape& input, const Shape& filter,
                                              const Shape& output, const ConvQuantization& quant) {
   DepthwiseConvParams p = PrepareDepthwiseGeometry(options, input, filter, output);
-  p.quant = PrepareConvQuantParams(kOpName, quant, filter.dim(3), options.activation,
+  p.quant = PrepareConvQuantParams(kDepthwiseOpName, quant, filter.dim(3), options.activation,
                                    std::numeric_limits<int8_t>::min(),
                                    std::numeric_limits<int8_t>::max());
   return p;
@@ -118,11 +118,11 @@ DepthwiseConvParams PrepareDepthwiseConvInt16x8(const DepthwiseConvOptions& opti
                                                 const Shape& output,
                                                 const ConvQuantization& quant) {
   DepthwiseConvParams p = PrepareDepthwiseGeometry(options, input, filter, output);
-  CheckInt16x8ZeroPoints(kOpName, quant);
-  p.quant = PrepareConvQuantParams(kOpName, quant, filter.dim(3), options.activation,
+  CheckInt16x8ZeroPoints(kDepthwiseOpName, quant);
+  p.quant = PrepareConvQuantParams(kDepthwiseOpName, quant, filter.dim(3), options.activation,
                                    std::numeric_limits<int16_t>::min(),
                                    std::numeric_limits<int16_t>::max());
-  CheckInt16x8Shifts(kOpName, p.quant);
+  CheckInt16x8Shifts(kDepthwiseOpName, p.quant);
   return p;
 }
 

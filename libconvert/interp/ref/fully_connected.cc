@@ -10,22 +10,22 @@
 namespace tinyforge::ref {
 namespace {
 
-constexpr const char* kOpName = "FULLY_CONNECTED";
+constexpr const char* kFullyConnectedOpName = "FULLY_CONNECTED";
 
 void CheckShapes(const Shape& input, const Shape& weights, const Shape& output) {
   if (weights.rank() != 2) {
-    throw Error(std::string(kOpName) + ": weights must be 2-D [out, in], got " +
+    throw Error(std::string(kFullyConnectedOpName) + ": weights must be 2-D [out, in], got " +
                 ShapeToString(weights));
   }
   const int32_t out_depth = weights.dim(0);
   const int32_t accum_depth = weights.dim(1);
   if (output.rank() < 1 || output.dim(output.rank() - 1) != out_depth || out_depth <= 0) {
-    throw Error(std::string(kOpName) + ": output " + ShapeToString(output) +
+    throw Error(std::string(kFullyConnectedOpName) + ": output " + ShapeToString(output) +
                 " must end in the weights' output channel count " + std::to_string(out_depth));
   }
   const int64_t batches = output.FlatSize() / out_depth;
   if (input.FlatSize() != batches * accum_depth) {
-    throw Error(std::string(kOpName) + ": input " + ShapeToString(input) + " has " +
+    throw Error(std::string(kFullyConnectedOpName) + ": input " + ShapeToString(input) + " has " +
                 std::to_string(input.FlatSize()) + " elements; weights " + ShapeToString(weights) +
                 " and output " + ShapeToString(output) + " need " + std::to_string(batches) +
                 " x " + std::to_string(accum_depth));
@@ -38,7 +38,7 @@ FullyConnectedParams PrepareQuantized(int activation, const Shape& input, const 
                                       int32_t qmax) {
   CheckShapes(input, weights, output);
   FullyConnectedParams p;
-  p.quant = PrepareConvQuantParams(kOpName, quant, weights.dim(0), activation, qmin, qmax);
+  p.quant = PrepareConvQuantParams(kFullyConnectedOpName, quant, weights.dim(0), activation, qmin, qmax);
   if (quant.filter_scales.size() == 1) {
     // TFLM's per-tensor path multiplies the scales in float, then divides in
     // double; the per-channel path (PrepareConvQuantParams) uses doubles.
@@ -47,7 +47,7 @@ FullyConnectedParams PrepareQuantized(int activation, const Shape& input, const 
       const double product = static_cast<double>(quant.input_scale) * weight_scale;
       const double diff = std::abs(product - static_cast<double>(*bias_scale));
       if (!(diff / static_cast<double>(quant.output_scale) <= 0.02)) {
-        throw Error(std::string(kOpName) + ": bias scale " + std::to_string(*bias_scale) +
+        throw Error(std::string(kFullyConnectedOpName) + ": bias scale " + std::to_string(*bias_scale) +
                     " should equal input scale x weight scale (" + std::to_string(product) + ")");
       }
     }
@@ -85,7 +85,7 @@ void FullyConnectedLoop(int32_t input_offset, const In* input, const Shape& weig
 FullyConnectedParams PrepareFullyConnectedFloat(int activation, const Shape& input,
                                                 const Shape& weights, const Shape& output) {
   CheckShapes(input, weights, output);
-  CheckFusedActivation(kOpName, activation);
+  CheckFusedActivation(kFullyConnectedOpName, activation);
   FullyConnectedParams p;
   p.float_range = FloatActivationRange(activation);
   return p;
@@ -106,7 +106,7 @@ FullyConnectedParams PrepareFullyConnectedInt16x8(int activation, const Shape& i
   FullyConnectedParams p =
       PrepareQuantized(activation, input, weights, output, quant, bias_scale,
                        std::numeric_limits<int16_t>::min(), std::numeric_limits<int16_t>::max());
-  CheckInt16x8Shifts(kOpName, p.quant);
+  CheckInt16x8Shifts(kFullyConnectedOpName, p.quant);
   return p;
 }
 

@@ -13,23 +13,10 @@
 namespace tinyforge::ref {
 namespace {
 
-// Rows of the last dimension: `outer` rows of `depth` elements.
-struct Rows {
-  int64_t outer = 0;
-  int64_t depth = 0;
-};
-Rows RowsOf(const Shape& shape) {
-  Rows rows;
-  if (shape.rank() == 0) return rows;
-  rows.depth = shape.dim(shape.rank() - 1);
-  rows.outer = rows.depth == 0 ? 0 : shape.FlatSize() / rows.depth;
-  return rows;
-}
-
 // Fixed-point formats of the int8 LOG_SOFTMAX: input differences Q5.26, sum
 // of exps Q12.19, output Q4.27 before the final shift.
 constexpr int kInputIntegerBits = 5;
-constexpr int kAccumulationIntegerBits = 12;
+constexpr int kLogSoftmaxSumIntegerBits = 12;
 constexpr int kOutputIntegerBits = 4;
 
 }  // namespace
@@ -118,11 +105,11 @@ void LogSoftmaxInt8(const LogSoftmaxInt8Params& params, const Shape& shape, cons
       const int32_t diff = in[c] - max_in_row;
       if (diff >= in_params.diff_min) {
         const int32_t e = ExpOnNegativeValues(to_q5(diff), kInputIntegerBits);
-        sum_of_exps = WrappingAdd(sum_of_exps, RescaleFixedPoint(e, 0, kAccumulationIntegerBits));
+        sum_of_exps = WrappingAdd(sum_of_exps, RescaleFixedPoint(e, 0, kLogSoftmaxSumIntegerBits));
       }
     }
     const int32_t log_sum =
-        LogXForXGreaterThanOrEqualTo1(sum_of_exps, kAccumulationIntegerBits, kInputIntegerBits);  // Q5.26
+        LogXForXGreaterThanOrEqualTo1(sum_of_exps, kLogSoftmaxSumIntegerBits, kInputIntegerBits);  // Q5.26
     // The smallest Q5.26 value plus log_sum, back in input quanta: a
     // difference at or below it would underflow the output.
     const int32_t shifted_log_sum = WrappingAdd(log_sum, std::numeric_limits<int32_t>::min());

@@ -49,4 +49,19 @@ class Shape {
 // "[1, 28, 28, 3]", for Prepare error messages.
 std::string ShapeToString(const Shape& shape);
 
+// A shape seen as rows of its last dimension, as the row-wise kernels
+// (SOFTMAX, LOG_SOFTMAX, L2_NORMALIZATION) walk it: `outer` rows of `depth`
+// elements; a scalar is one row of one element.
+struct Rows {
+  int64_t outer = 1;
+  int64_t depth = 1;
+};
+inline Rows RowsOf(const Shape& shape) {
+  Rows rows;
+  if (shape.rank() == 0) return rows;
+  rows.depth = shape.dim(shape.rank() - 1);
+  rows.outer = rows.depth == 0 ? 0 : shape.FlatSize() / rows.depth;
+  return rows;
+}
+
 }  // namespace tinyforge::ref

@@ -17,18 +17,6 @@ namespace {
 constexpr int kScaledDiffIntegerBits = 5;
 constexpr int kAccumulationIntegerBits = 12;
 
-struct Rows {
-  int64_t outer = 1;
-  int64_t depth = 1;
-};
-Rows RowsOf(const Shape& shape) {
-  Rows rows;
-  if (shape.rank() == 0) return rows;
-  rows.depth = shape.dim(shape.rank() - 1);
-  rows.outer = rows.depth == 0 ? 0 : shape.FlatSize() / rows.depth;
-  return rows;
-}
-
 std::string Fmt(double v) {
   std::ostringstream s;
   s.precision(9);

@@ -11,21 +11,21 @@ namespace {
 
 constexpr const char* kOpName = "TRANSPOSE_CONV";
 
-[[noreturn]] void Fail(const std::string& what) { throw Error(std::string(kOpName) + ": " + what); }
+[[noreturn]] void FailTransposeConv(const std::string& what) { throw Error(std::string(kOpName) + ": " + what); }
 
 TransposeConvParams PrepareGeometry(const TransposeConvOptions& o, const Shape& input, const Shape& filter,
                                     const Shape& output) {
   if (input.rank() != 4 || filter.rank() != 4 || output.rank() != 4) {
-    Fail("input " + ShapeToString(input) + ", filter " + ShapeToString(filter) + " and output " +
+    FailTransposeConv("input " + ShapeToString(input) + ", filter " + ShapeToString(filter) + " and output " +
          ShapeToString(output) + " must all be 4-D");
   }
   CheckFusedActivation(kOpName, o.activation);
   if (filter.dim(3) != input.dim(3)) {
-    Fail("the filter " + ShapeToString(filter) + " must have the input's " + std::to_string(input.dim(3)) +
+    FailTransposeConv("the filter " + ShapeToString(filter) + " must have the input's " + std::to_string(input.dim(3)) +
          " channels as its last dimension");
   }
   if (output.dim(0) != input.dim(0) || output.dim(3) != filter.dim(0)) {
-    Fail("the output " + ShapeToString(output) + " must have the input's batch (" + std::to_string(input.dim(0)) +
+    FailTransposeConv("the output " + ShapeToString(output) + " must have the input's batch (" + std::to_string(input.dim(0)) +
          ") and one channel per filter (" + std::to_string(filter.dim(0)) + ")");
   }
   // The output is the input of the CONV_2D this op transposes: that conv
@@ -33,7 +33,7 @@ TransposeConvParams PrepareGeometry(const TransposeConvOptions& o, const Shape& 
   const WindowGeometry g = ComputePaddingHeightWidth(o.stride_height, o.stride_width, 1, 1, output.dim(1),
                                                      output.dim(2), filter.dim(1), filter.dim(2), o.padding);
   if (g.out_height != input.dim(1) || g.out_width != input.dim(2)) {
-    Fail("an output of " + std::to_string(output.dim(1)) + "x" + std::to_string(output.dim(2)) +
+    FailTransposeConv("an output of " + std::to_string(output.dim(1)) + "x" + std::to_string(output.dim(2)) +
          " does not fit the input's " + std::to_string(input.dim(1)) + "x" + std::to_string(input.dim(2)) +
          " with this filter, stride and padding (a convolution of the output would give " +
          std::to_string(g.out_height) + "x" + std::to_string(g.out_width) + ")");

@@ -10,32 +10,28 @@
 #include <vector>
 
 #include "libconvert/base/error.h"
+#include "tests/interp/ref/conv_test_util.h"
 
 namespace tinyforge::ref {
 namespace {
 
+using testing::TestActivationRange;
+using testing::TestOutSize;
+using testing::TestPadBefore;
+
 // Geometry worked out by the test itself (textbook formulas), not by
 // padding.cc.
-struct TestGeometry {
+struct ConvGeometry {
   int n, h, w, c;          // input
   int oc, kh, kw, kc;      // filter [oc, kh, kw, kc]
   int sh, sw, dh, dw;      // strides, dilations
   int oh, ow, ph, pw;      // output size, padding before
 };
 
-int TestOutSize(Padding p, int in, int k, int s, int d) {
-  const int extent = (k - 1) * d + 1;
-  return p == Padding::kSame ? (in + s - 1) / s : (in - extent) / s + 1;
-}
-int TestPadBefore(int in, int out, int k, int s, int d) {
-  const int extent = (k - 1) * d + 1;
-  return std::max(0, (out - 1) * s + extent - in) / 2;
-}
-
 // Calls tap(input_index, filter_index) for each input/filter pair feeding
 // output (b, y, x, o), in TFLM's order (ky, kx, input channel).
 template <typename Tap>
-void ForEachTap(const TestGeometry& g, int b, int y, int x, int o, Tap tap) {
+void ForEachTap(const ConvGeometry& g, int b, int y, int x, int o, Tap tap) {
   const int group = o / (g.oc / (g.c / g.kc));
   for (int ky = 0; ky < g.kh; ++ky) {
     for (int kx = 0; kx < g.kw; ++kx) {
@@ -47,18 +43,6 @@ void ForEachTap(const TestGeometry& g, int b, int y, int x, int o, Tap tap) {
             ((o * g.kh + ky) * g.kw + kx) * g.kc + ic);
       }
     }
-  }
-}
-
-// Clamp range of a fused activation, computed from its definition.
-std::pair<int32_t, int32_t> TestActivationRange(int act, float scale, int32_t zp, int32_t qmin,
-                                                int32_t qmax) {
-  auto q = [&](float v) { return zp + static_cast<int32_t>(std::round(v / scale)); };
-  switch (act) {
-    case 1: return {std::max(qmin, q(0.0f)), qmax};
-    case 2: return {std::max(qmin, q(-1.0f)), std::min(qmax, q(1.0f))};
-    case 3: return {std::max(qmin, q(0.0f)), std::min(qmax, q(6.0f))};
-    default: return {qmin, qmax};
   }
 }
 
@@ -78,7 +62,7 @@ class ConvTester {
 
   void TestFloat(uint32_t seed) const {
     SCOPED_TRACE(::testing::Message() << "seed " << seed);
-    const TestGeometry g = Geometry();
+    const ConvGeometry g = Geometry();
     std::mt19937 rng(seed);
     std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
     std::vector<float> input(Size(g.n, g.h, g.w, g.c)), filter(Size(g.oc, g.kh, g.kw, g.kc)),
@@ -144,7 +128,7 @@ class ConvTester {
     constexpr bool kInt8 = sizeof(T) == 1;
     const int32_t qmin = std::numeric_limits<T>::min();
     const int32_t qmax = std::numeric_limits<T>::max();
-    const TestGeometry g = Geometry();
+    const ConvGeometry g = Geometry();
     std::mt19937 rng(seed);
     std::uniform_int_distribution<int32_t> input_dist(qmin, qmax);
     std::uniform_int_distribution<int32_t> weight_dist(-127, 127);
@@ -229,8 +213,8 @@ class ConvTester {
     EXPECT_GT(inside, static_cast<int>(acc.size()) / 4) << "test data mostly clamped";
   }
 
-  TestGeometry Geometry() const {
-    TestGeometry g{};
+  ConvGeometry Geometry() const {
+    ConvGeometry g{};
     g.n = n_; g.h = h_; g.w = w_; g.c = c_;
     g.oc = oc_; g.kh = kh_; g.kw = kw_; g.kc = kc_ == 0 ? c_ : kc_;
     g.sh = sh_; g.sw = sw_; g.dh = dh_; g.dw = dw_;
@@ -249,9 +233,9 @@ class ConvTester {
     return o;
   }
   static size_t Size(int a, int b, int c, int d) { return static_cast<size_t>(a) * b * c * d; }
-  static Shape InputShape(const TestGeometry& g) { return {g.n, g.h, g.w, g.c}; }
-  static Shape FilterShape(const TestGeometry& g) { return {g.oc, g.kh, g.kw, g.kc}; }
-  static Shape OutputShape(const TestGeometry& g) { return {g.n, g.oh, g.ow, g.oc}; }
+  static Shape InputShape(const ConvGeometry& g) { return {g.n, g.h, g.w, g.c}; }
+  static Shape FilterShape(const ConvGeometry& g) { return {g.oc, g.kh, g.kw, g.kc}; }
+  static Shape OutputShape(const ConvGeometry& g) { return {g.n, g.oh, g.ow, g.oc}; }
 
   int n_ = 1, h_ = 5, w_ = 5, c_ = 3;
   int oc_ = 4, kh_ = 3, kw_ = 3, kc_ = 0;
@@ -263,7 +247,7 @@ class ConvTester {
 };
 
 // The configurations every dtype runs.
-std::vector<ConvTester> Configurations() {
+std::vector<ConvTester> ConvConfigurations() {
   return {
       ConvTester().input(1, 9, 9, 3).filter(4, 3, 3).padding(Padding::kSame),
       ConvTester().input(1, 9, 9, 3).filter(4, 3, 3).padding(Padding::kValid),
@@ -280,22 +264,22 @@ std::vector<ConvTester> Configurations() {
 
 TEST(Conv, FloatMatchesNaive) {
   uint32_t seed = 100;
-  for (const ConvTester& t : Configurations()) t.TestFloat(seed++);
+  for (const ConvTester& t : ConvConfigurations()) t.TestFloat(seed++);
 }
 
 TEST(Conv, Int8MatchesNaive) {
   uint32_t seed = 200;
-  for (const ConvTester& t : Configurations()) t.TestInt8(seed++);
+  for (const ConvTester& t : ConvConfigurations()) t.TestInt8(seed++);
 }
 
 TEST(Conv, Int16x8MatchesNaive) {
   uint32_t seed = 300;
-  for (const ConvTester& t : Configurations()) t.TestInt16x8(seed++);
+  for (const ConvTester& t : ConvConfigurations()) t.TestInt16x8(seed++);
 }
 
 TEST(Conv, Int16x8Acc32MatchesNaive) {
   uint32_t seed = 400;
-  for (const ConvTester& t : Configurations()) t.TestInt16x8Acc32(seed++);
+  for (const ConvTester& t : ConvConfigurations()) t.TestInt16x8Acc32(seed++);
 }
 
 TEST(Conv, FloatHandComputedValid) {

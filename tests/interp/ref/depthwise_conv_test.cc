@@ -10,12 +10,17 @@
 #include <vector>
 
 #include "libconvert/base/error.h"
+#include "tests/interp/ref/conv_test_util.h"
 
 namespace tinyforge::ref {
 namespace {
 
+using testing::TestActivationRange;
+using testing::TestOutSize;
+using testing::TestPadBefore;
+
 // Geometry worked out by the test itself, not by padding.cc.
-struct TestGeometry {
+struct DepthwiseGeometry {
   int n, h, w, c, m;   // input, depth multiplier
   int kh, kw;          // filter [1, kh, kw, c * m]
   int sh, sw, dh, dw;  // strides, dilations
@@ -23,18 +28,9 @@ struct TestGeometry {
   int oc() const { return c * m; }
 };
 
-int TestOutSize(Padding p, int in, int k, int s, int d) {
-  const int extent = (k - 1) * d + 1;
-  return p == Padding::kSame ? (in + s - 1) / s : (in - extent) / s + 1;
-}
-int TestPadBefore(int in, int out, int k, int s, int d) {
-  const int extent = (k - 1) * d + 1;
-  return std::max(0, (out - 1) * s + extent - in) / 2;
-}
-
 // tap(input_index, filter_index) for output (b, y, x, o), in (ky, kx) order.
 template <typename Tap>
-void ForEachTap(const TestGeometry& g, int b, int y, int x, int o, Tap tap) {
+void ForEachDepthwiseTap(const DepthwiseGeometry& g, int b, int y, int x, int o, Tap tap) {
   const int ic = o / g.m;
   for (int ky = 0; ky < g.kh; ++ky) {
     for (int kx = 0; kx < g.kw; ++kx) {
@@ -43,17 +39,6 @@ void ForEachTap(const TestGeometry& g, int b, int y, int x, int o, Tap tap) {
       if (iy < 0 || iy >= g.h || ix < 0 || ix >= g.w) continue;
       tap(((b * g.h + iy) * g.w + ix) * g.c + ic, (ky * g.kw + kx) * g.oc() + o);
     }
-  }
-}
-
-std::pair<int32_t, int32_t> TestActivationRange(int act, float scale, int32_t zp, int32_t qmin,
-                                                int32_t qmax) {
-  auto q = [&](float v) { return zp + static_cast<int32_t>(std::round(v / scale)); };
-  switch (act) {
-    case 1: return {std::max(qmin, q(0.0f)), qmax};
-    case 2: return {std::max(qmin, q(-1.0f)), std::min(qmax, q(1.0f))};
-    case 3: return {std::max(qmin, q(0.0f)), std::min(qmax, q(6.0f))};
-    default: return {qmin, qmax};
   }
 }
 
@@ -71,7 +56,7 @@ class DepthwiseConvTester {
 
   void TestFloat(uint32_t seed) const {
     SCOPED_TRACE(::testing::Message() << "seed " << seed);
-    const TestGeometry g = Geometry();
+    const DepthwiseGeometry g = Geometry();
     std::mt19937 rng(seed);
     std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
     std::vector<float> input(Size(g.n, g.h, g.w, g.c)), filter(Size(1, g.kh, g.kw, g.oc())),
@@ -92,7 +77,7 @@ class DepthwiseConvTester {
           for (int o = 0; o < g.oc(); ++o, ++i) {
             float sum_f = 0.0f;
             double sum_d = 0.0, magnitude = 0.0;
-            ForEachTap(g, b, y, x, o, [&](int xi, int fi) {
+            ForEachDepthwiseTap(g, b, y, x, o, [&](int xi, int fi) {
               sum_f += input[xi] * filter[fi];
               sum_d += static_cast<double>(input[xi]) * filter[fi];
               magnitude += std::abs(static_cast<double>(input[xi]) * filter[fi]);
@@ -129,7 +114,7 @@ class DepthwiseConvTester {
     constexpr bool kInt8 = sizeof(T) == 1;
     const int32_t qmin = std::numeric_limits<T>::min();
     const int32_t qmax = std::numeric_limits<T>::max();
-    const TestGeometry g = Geometry();
+    const DepthwiseGeometry g = Geometry();
     std::mt19937 rng(seed);
     std::uniform_int_distribution<int32_t> input_dist(qmin, qmax);
     std::uniform_int_distribution<int32_t> weight_dist(-127, 127);
@@ -156,7 +141,7 @@ class DepthwiseConvTester {
         for (int x = 0; x < g.ow; ++x)
           for (int o = 0; o < g.oc(); ++o, ++i) {
             int64_t a = bias_ ? bias[o] : 0;
-            ForEachTap(g, b, y, x, o, [&](int xi, int fi) {
+            ForEachDepthwiseTap(g, b, y, x, o, [&](int xi, int fi) {
               a += static_cast<int64_t>(filter[fi]) * (input[xi] - q.input_zero_point);
             });
             acc[i] = a;
@@ -209,8 +194,8 @@ class DepthwiseConvTester {
     EXPECT_GT(inside, static_cast<int>(acc.size()) / 4) << "test data mostly clamped";
   }
 
-  TestGeometry Geometry() const {
-    TestGeometry g{};
+  DepthwiseGeometry Geometry() const {
+    DepthwiseGeometry g{};
     g.n = n_; g.h = h_; g.w = w_; g.c = c_; g.m = m_;
     g.kh = kh_; g.kw = kw_;
     g.sh = sh_; g.sw = sw_; g.dh = dh_; g.dw = dw_;
@@ -230,9 +215,9 @@ class DepthwiseConvTester {
     return o;
   }
   static size_t Size(int a, int b, int c, int d) { return static_cast<size_t>(a) * b * c * d; }
-  static Shape InputShape(const TestGeometry& g) { return {g.n, g.h, g.w, g.c}; }
-  static Shape FilterShape(const TestGeometry& g) { return {1, g.kh, g.kw, g.oc()}; }
-  static Shape OutputShape(const TestGeometry& g) { return {g.n, g.oh, g.ow, g.oc()}; }
+  static Shape InputShape(const DepthwiseGeometry& g) { return {g.n, g.h, g.w, g.c}; }
+  static Shape FilterShape(const DepthwiseGeometry& g) { return {1, g.kh, g.kw, g.oc()}; }
+  static Shape OutputShape(const DepthwiseGeometry& g) { return {g.n, g.oh, g.ow, g.oc()}; }
 
   int n_ = 1, h_ = 5, w_ = 5, c_ = 3, m_ = 1;
   int kh_ = 3, kw_ = 3;
@@ -243,7 +228,7 @@ class DepthwiseConvTester {
   bool bias_ = true;
 };
 
-std::vector<DepthwiseConvTester> Configurations() {
+std::vector<DepthwiseConvTester> DepthwiseConfigurations() {
   using T = DepthwiseConvTester;
   return {
       T().input(1, 9, 9, 3).filter(3, 3).padding(Padding::kSame),
@@ -261,17 +246,17 @@ std::vector<DepthwiseConvTester> Configurations() {
 
 TEST(DepthwiseConv, FloatMatchesNaive) {
   uint32_t seed = 500;
-  for (const DepthwiseConvTester& t : Configurations()) t.TestFloat(seed++);
+  for (const DepthwiseConvTester& t : DepthwiseConfigurations()) t.TestFloat(seed++);
 }
 
 TEST(DepthwiseConv, Int8MatchesNaive) {
   uint32_t seed = 600;
-  for (const DepthwiseConvTester& t : Configurations()) t.TestInt8(seed++);
+  for (const DepthwiseConvTester& t : DepthwiseConfigurations()) t.TestInt8(seed++);
 }
 
 TEST(DepthwiseConv, Int16x8MatchesNaive) {
   uint32_t seed = 700;
-  for (const DepthwiseConvTester& t : Configurations()) t.TestInt16x8(seed++);
+  for (const DepthwiseConvTester& t : DepthwiseConfigurations()) t.TestInt16x8(seed++);
 }
 
 TEST(DepthwiseConv, FloatHandComputedDepthMultiplier) {

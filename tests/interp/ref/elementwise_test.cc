@@ -35,13 +35,13 @@ int64_t SourceIndex(int64_t out_index, const Shape& out, const Shape& in) {
   return index;
 }
 
-struct Case {
+struct BinaryCase {
   Shape a, b, out;
 };
 
 // Shape pairs covering the flat path, scalars, one-sided and two-sided
 // broadcasts, and 5D/6D.
-std::vector<Case> Cases() {
+std::vector<BinaryCase> Cases() {
   return {
       {{2, 3, 4}, {2, 3, 4}, {2, 3, 4}},
       {{7}, {}, {7}},
@@ -83,7 +83,7 @@ void CheckFloat(const char* name, const FloatKernel& kernel,
                 const std::function<double(double, double)>& expected, unsigned seed,
                 float lo = -4.0f, float hi = 4.0f) {
   std::mt19937 rng(seed);
-  for (const Case& c : Cases()) {
+  for (const BinaryCase& c : Cases()) {
     const auto a = RandomFloats(static_cast<size_t>(c.a.FlatSize()), rng, lo, hi);
     const auto b = RandomFloats(static_cast<size_t>(c.b.FlatSize()), rng, lo, hi);
     std::vector<float> out(static_cast<size_t>(c.out.FlatSize()));
@@ -180,7 +180,7 @@ TEST(Elementwise, MaximumMinimumFollowTflmComparisons) {
 TEST(Elementwise, IntegerMaximumMinimumWithBroadcast) {
   const unsigned seed = 77;
   std::mt19937 rng(seed);
-  for (const Case& c : Cases()) {
+  for (const BinaryCase& c : Cases()) {
     const auto a = RandomInts<int8_t>(static_cast<size_t>(c.a.FlatSize()), rng);
     const auto b = RandomInts<int8_t>(static_cast<size_t>(c.b.FlatSize()), rng);
     std::vector<int8_t> mx(static_cast<size_t>(c.out.FlatSize()));
@@ -315,21 +315,21 @@ TEST(Elementwise, QuantizedPrepareRejectsWhatTflmRejects) {
                Error);
 }
 
-struct Quant {
+struct BinaryQuant {
   float scale;
   int32_t zero_point;
 };
 
-double Dequant(int32_t q, const Quant& p) { return p.scale * (static_cast<double>(q) - p.zero_point); }
+double Dequant(int32_t q, const BinaryQuant& p) { return p.scale * (static_cast<double>(q) - p.zero_point); }
 
 // Round half away from zero, then clamp.
-int32_t Requant(double real, const Quant& p, double lo, double hi) {
+int32_t Requant(double real, const BinaryQuant& p, double lo, double hi) {
   const double q = std::round(real / p.scale) + p.zero_point;
   return static_cast<int32_t>(std::min(std::max(q, lo), hi));
 }
 
 // Quantized activation range computed independently from the definition.
-std::pair<double, double> QuantRange(int act, const Quant& out, double qmin, double qmax) {
+std::pair<double, double> QuantRange(int act, const BinaryQuant& out, double qmin, double qmax) {
   double lo = qmin, hi = qmax;
   auto q = [&](double r) { return std::round(r / out.scale) + out.zero_point; };
   if (act == kRelu || act == kRelu6) lo = std::max(lo, q(0.0));
@@ -346,10 +346,10 @@ std::pair<double, double> QuantRange(int act, const Quant& out, double qmin, dou
 template <typename T>
 void CheckQuantized(const char* name, unsigned seed, bool symmetric, int act,
                     const std::function<std::function<void(const BroadcastPlan&, const T*,
-                                                           const T*, T*)>(Quant, Quant, Quant)>&
+                                                           const T*, T*)>(BinaryQuant, BinaryQuant, BinaryQuant)>&
                         make_kernel,
                     const std::function<double(double, double)>& real_op, float out_scale_factor,
-                    const std::function<int32_t(double, double, Quant, Quant, Quant)>& tolerance =
+                    const std::function<int32_t(double, double, BinaryQuant, BinaryQuant, BinaryQuant)>& tolerance =
                         nullptr) {
   std::mt19937 rng(seed);
   const double qmin = std::numeric_limits<T>::min(), qmax = std::numeric_limits<T>::max();
@@ -358,12 +358,12 @@ void CheckQuantized(const char* name, unsigned seed, bool symmetric, int act,
   std::uniform_int_distribution<int32_t> zp_dist(symmetric ? 0 : -100, symmetric ? 0 : 100);
   int64_t total = 0, off_by_one = 0;
   for (int round = 0; round < 8; ++round) {
-    const Quant q1{scale_dist(rng), zp_dist(rng)};
-    const Quant q2{scale_dist(rng), zp_dist(rng)};
-    const Quant qo{scale_dist(rng) * out_scale_factor, zp_dist(rng)};
+    const BinaryQuant q1{scale_dist(rng), zp_dist(rng)};
+    const BinaryQuant q2{scale_dist(rng), zp_dist(rng)};
+    const BinaryQuant qo{scale_dist(rng) * out_scale_factor, zp_dist(rng)};
     const auto kernel = make_kernel(q1, q2, qo);
     const auto [lo, hi] = QuantRange(act, qo, qmin, qmax);
-    for (const Case& c : Cases()) {
+    for (const BinaryCase& c : Cases()) {
       const auto a = RandomInts<T>(static_cast<size_t>(c.a.FlatSize()), rng);
       const auto b = RandomInts<T>(static_cast<size_t>(c.b.FlatSize()), rng);
       std::vector<T> out(static_cast<size_t>(c.out.FlatSize()));
@@ -394,7 +394,7 @@ TEST(Elementwise, Int8AddSubMulWithinOneOfRealArithmetic) {
     const unsigned s = 100u + static_cast<unsigned>(act);
     CheckQuantized<int8_t>(
         "add int8", s, false, act,
-        [act](Quant a, Quant b, Quant o) {
+        [act](BinaryQuant a, BinaryQuant b, BinaryQuant o) {
           const auto p = PrepareAddQuantized<int8_t>({a.scale, a.zero_point},
                                                      {b.scale, b.zero_point},
                                                      {o.scale, o.zero_point}, act);
@@ -403,7 +403,7 @@ TEST(Elementwise, Int8AddSubMulWithinOneOfRealArithmetic) {
         [](double x, double y) { return x + y; }, 2.0f);
     CheckQuantized<int8_t>(
         "sub int8", s + 10, false, act,
-        [act](Quant a, Quant b, Quant o) {
+        [act](BinaryQuant a, BinaryQuant b, BinaryQuant o) {
           const auto p = PrepareSubQuantized<int8_t>({a.scale, a.zero_point},
                                                      {b.scale, b.zero_point},
                                                      {o.scale, o.zero_point}, act);
@@ -412,7 +412,7 @@ TEST(Elementwise, Int8AddSubMulWithinOneOfRealArithmetic) {
         [](double x, double y) { return x - y; }, 2.0f);
     CheckQuantized<int8_t>(
         "mul int8", s + 20, false, act,
-        [act](Quant a, Quant b, Quant o) {
+        [act](BinaryQuant a, BinaryQuant b, BinaryQuant o) {
           const auto p = PrepareMulQuantized<int8_t>({a.scale, a.zero_point},
                                                      {b.scale, b.zero_point},
                                                      {o.scale, o.zero_point}, act);
@@ -427,21 +427,21 @@ TEST(Elementwise, Int16AddSubMulWithinOneOfRealArithmetic) {
     const unsigned s = 200u + static_cast<unsigned>(act);
     CheckQuantized<int16_t>(
         "add int16", s, true, act,
-        [act](Quant a, Quant b, Quant o) {
+        [act](BinaryQuant a, BinaryQuant b, BinaryQuant o) {
           const auto p = PrepareAddQuantized<int16_t>({a.scale, 0}, {b.scale, 0}, {o.scale, 0}, act);
           return [p](auto& plan, auto* x, auto* y, auto* out) { Add(plan, p, x, y, out); };
         },
         [](double x, double y) { return x + y; }, 2.0f);
     CheckQuantized<int16_t>(
         "sub int16", s + 10, true, act,
-        [act](Quant a, Quant b, Quant o) {
+        [act](BinaryQuant a, BinaryQuant b, BinaryQuant o) {
           const auto p = PrepareSubQuantized<int16_t>({a.scale, 0}, {b.scale, 0}, {o.scale, 0}, act);
           return [p](auto& plan, auto* x, auto* y, auto* out) { Sub(plan, p, x, y, out); };
         },
         [](double x, double y) { return x - y; }, 2.0f);
     CheckQuantized<int16_t>(
         "mul int16", s + 20, true, act,
-        [act](Quant a, Quant b, Quant o) {
+        [act](BinaryQuant a, BinaryQuant b, BinaryQuant o) {
           const auto p = PrepareMulQuantized<int16_t>({a.scale, 0}, {b.scale, 0}, {o.scale, 0}, act);
           return [p](auto& plan, auto* x, auto* y, auto* out) { Mul(plan, p, x, y, out); };
         },
@@ -453,9 +453,9 @@ TEST(Elementwise, Int16AddSubMulWithinOneOfRealArithmetic) {
 // u = 2 max(scale1, scale2) / 2^left_shift before squaring, so the
 // difference D may be off by up to u and D^2 by 2|D|u + u^2; on top of that
 // the output may be off by one from double rounding.
-std::function<int32_t(double, double, Quant, Quant, Quant)> SquaredDifferenceTolerance(
+std::function<int32_t(double, double, BinaryQuant, BinaryQuant, BinaryQuant)> SquaredDifferenceTolerance(
     int left_shift) {
-  return [left_shift](double x, double y, Quant a, Quant b, Quant o) {
+  return [left_shift](double x, double y, BinaryQuant a, BinaryQuant b, BinaryQuant o) {
     const double u = 2.0 * std::max(a.scale, b.scale) / std::ldexp(1.0, left_shift);
     const double d = std::abs(x - y);
     return static_cast<int32_t>(std::ceil((2 * d * u + u * u) / o.scale)) + 1;
@@ -465,7 +465,7 @@ std::function<int32_t(double, double, Quant, Quant, Quant)> SquaredDifferenceTol
 TEST(Elementwise, QuantizedSquaredDifferenceWithinGridErrorOfRealArithmetic) {
   CheckQuantized<int8_t>(
       "squared_difference int8", 300u, false, kNone,
-      [](Quant a, Quant b, Quant o) {
+      [](BinaryQuant a, BinaryQuant b, BinaryQuant o) {
         const auto p = PrepareSquaredDifferenceQuantized<int8_t>(
             {a.scale, a.zero_point}, {b.scale, b.zero_point}, {o.scale, o.zero_point});
         return [p](auto& plan, auto* x, auto* y, auto* out) {
@@ -475,7 +475,7 @@ TEST(Elementwise, QuantizedSquaredDifferenceWithinGridErrorOfRealArithmetic) {
       [](double x, double y) { return (x - y) * (x - y); }, 1.0f, SquaredDifferenceTolerance(7));
   CheckQuantized<int16_t>(
       "squared_difference int16", 301u, true, kNone,
-      [](Quant a, Quant b, Quant o) {
+      [](BinaryQuant a, BinaryQuant b, BinaryQuant o) {
         const auto p =
             PrepareSquaredDifferenceQuantized<int16_t>({a.scale, 0}, {b.scale, 0}, {o.scale, 0});
         return [p](auto& plan, auto* x, auto* y, auto* out) {
@@ -494,8 +494,8 @@ TEST(Elementwise, Int8AddMatchesTflmMixedBroadcastVector) {
                           1.0f,  1.9f, 1.4f,  1.0f, -0.8f, 0.4f, -0.6f, 1.8f, -0.2f,
                           1.4f,  3.1f, 0.8f,  3.3f, 2.2f, 3.7f, -1.4f, 0.3f, -2.0f,
                           0.5f,  -0.6f, 0.9f, 0.9f, -1.9f, 0.3f, -1.7f, 1.7f, -1.3f};
-  const Quant q1{0.1f, -10}, q2{0.05f, -5}, qo{0.1f, 7};
-  auto quantize = [](float v, const Quant& q) {
+  const BinaryQuant q1{0.1f, -10}, q2{0.05f, -5}, qo{0.1f, 7};
+  auto quantize = [](float v, const BinaryQuant& q) {
     const float r = std::round(v / q.scale) + static_cast<float>(q.zero_point);
     return static_cast<int8_t>(std::min(127.0f, std::max(-128.0f, r)));
   };

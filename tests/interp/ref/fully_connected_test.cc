@@ -10,20 +10,12 @@
 #include <vector>
 
 #include "libconvert/base/error.h"
+#include "tests/interp/ref/conv_test_util.h"
 
 namespace tinyforge::ref {
 namespace {
 
-std::pair<int32_t, int32_t> TestActivationRange(int act, float scale, int32_t zp, int32_t qmin,
-                                                int32_t qmax) {
-  auto q = [&](float v) { return zp + static_cast<int32_t>(std::round(v / scale)); };
-  switch (act) {
-    case 1: return {std::max(qmin, q(0.0f)), qmax};
-    case 2: return {std::max(qmin, q(-1.0f)), std::min(qmax, q(1.0f))};
-    case 3: return {std::max(qmin, q(0.0f)), std::min(qmax, q(6.0f))};
-    default: return {qmin, qmax};
-  }
-}
+using testing::TestActivationRange;
 
 // TFLM's requantization multiplier for FULLY_CONNECTED: per tensor, the scales
 // are multiplied in float; per channel, in double.
@@ -200,7 +192,7 @@ class FullyConnectedTester {
   bool bias_ = true;
 };
 
-std::vector<FullyConnectedTester> Configurations() {
+std::vector<FullyConnectedTester> FullyConnectedConfigurations() {
   using T = FullyConnectedTester;
   return {
       T().batches(1).input_channels(22).output_channels(19),
@@ -217,22 +209,22 @@ std::vector<FullyConnectedTester> Configurations() {
 
 TEST(FullyConnected, FloatMatchesNaive) {
   uint32_t seed = 800;
-  for (const FullyConnectedTester& t : Configurations()) t.TestFloat(seed++);
+  for (const FullyConnectedTester& t : FullyConnectedConfigurations()) t.TestFloat(seed++);
 }
 
 TEST(FullyConnected, Int8MatchesNaive) {
   uint32_t seed = 900;
-  for (const FullyConnectedTester& t : Configurations()) t.TestInt8(seed++);
+  for (const FullyConnectedTester& t : FullyConnectedConfigurations()) t.TestInt8(seed++);
 }
 
 TEST(FullyConnected, Int16x8MatchesNaive) {
   uint32_t seed = 1000;
-  for (const FullyConnectedTester& t : Configurations()) t.TestInt16x8(seed++);
+  for (const FullyConnectedTester& t : FullyConnectedConfigurations()) t.TestInt16x8(seed++);
 }
 
 TEST(FullyConnected, Int16x8Acc32MatchesNaive) {
   uint32_t seed = 1100;
-  for (const FullyConnectedTester& t : Configurations()) t.TestInt16x8Acc32(seed++);
+  for (const FullyConnectedTester& t : FullyConnectedConfigurations()) t.TestInt16x8Acc32(seed++);
 }
 
 TEST(FullyConnected, FloatAddsBiasAfterTheSum) {

@@ -8,9 +8,12 @@
 #include <vector>
 
 #include "libconvert/base/error.h"
+#include "tests/interp/ref/index_util.h"
 
 namespace tinyforge::ref {
 namespace {
+
+using testing::Coords;
 
 // Input coordinate along one axis for an output coordinate, from the
 // definition: a coordinate is "inside" when before <= o < before + size.
@@ -20,15 +23,6 @@ int64_t MirrorSource(int64_t o, int64_t before, int64_t size, bool reflect) {
   if (i < 0) return reflect ? -i : -i - 1;
   if (i >= size) return reflect ? 2 * (size - 1) - i : 2 * size - 1 - i;
   return i;
-}
-
-std::vector<int64_t> Coords(int64_t flat, const std::vector<int32_t>& dims) {
-  std::vector<int64_t> c(dims.size());
-  for (size_t i = dims.size(); i-- > 0;) {
-    c[i] = flat % dims[i];
-    flat /= dims[i];
-  }
-  return c;
 }
 
 int64_t Flatten(const std::vector<int64_t>& c, const std::vector<int32_t>& dims) {

@@ -14,7 +14,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace tinyforge::testing {
+namespace tinyforge::ref::testing {
 
 enum class VectorOp { kLogistic, kTanh, kHardSwish, kSoftmax };
 
@@ -62,4 +62,4 @@ inline const std::vector<TflmVector>& TflmVectors() {
   return vectors;
 }
 
-}  // namespace tinyforge::testing
+}  // namespace tinyforge::ref::testing
