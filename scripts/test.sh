@@ -17,10 +17,14 @@ if [ -n "${CI:-}" ] && [ ! -d "$shared/models" ]; then
 fi
 
 # No debug info in either build: with the 1 MB generated schema header in
-# most translation units it doubles compile time, and CI has 2 cores.
+# most translation units it doubles compile time, and CI has 2 cores. Unity
+# builds (up to 16 files of a target per compiler run) parse the schema,
+# CLI11, nlohmann-json and GoogleTest once per batch instead of once per
+# file: about half the compile time of a fresh build.
 run_suite() {
   local dir=$1; shift
-  cmake -S . -B "$dir" -DTINYFORGE_SHARED_DIR="$shared" "$@" >/dev/null
+  cmake -S . -B "$dir" -DTINYFORGE_SHARED_DIR="$shared" \
+    -DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=16 "$@" >/dev/null
   cmake --build "$dir" -j "$jobs"
   (cd "$dir" && ctest --output-on-failure -j "$jobs")
 }

@@ -4,6 +4,7 @@
 
 #include "libconvert/data/preprocess.h"
 #include "libconvert/model/dtype.h"
+#include "libconvert/model/verify.h"
 #include "libconvert/interp/ref/quantize.h"
 
 namespace tinyforge {
@@ -97,8 +98,9 @@ std::vector<DatasetView> ViewModelInputs(const Model& model, const ModelInputArr
   const auto& g = model.subgraph(0);
   for (size_t k = 0; k < inputs.arrays.size(); ++k) {
     const tflite::TensorT& t = model.tensor(0, g.inputs[k]);
+    // The view's messages add the shape and type themselves.
     views.emplace_back(inputs.arrays[k], inputs.names[k], t.shape, *NpyDTypeOf(t.type),
-                       DescribeModelInput(model, k));
+                       "model input " + std::to_string(k) + " " + QuotedName(t.name));
   }
   return views;
 }

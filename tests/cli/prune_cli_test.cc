@@ -116,9 +116,10 @@ TEST_F(PruneCli, BadFlagsAndDataExitTwoAndWriteNothing) {
   ExpectBadInput({model_, "-o", Pruned(), "--sparsity", "0.5", "--data", calib, "--labels",
                   mnist_ + "eval_labels.npy"},
                  "9000 labels");
+  // Calibration data whose shape does not fit the input (any dtype is taken).
   ExpectBadInput({model_, "-o", Pruned(), "--sparsity", "0.5", "--bias-correct", "--calib",
-                  mnist_ + "calib_images.npy"},
-                 "calib_images.npy");
+                  mnist_ + "eval_labels.npy"},
+                 "eval_labels.npy: shape [9000] does not match");
   ExpectBadInput({model_, "-o", Pruned()}, "nothing to do");
   ExpectBadInput({model_, "-o", model_, "--sparsity", "0.5"}, model_);
 }
