@@ -83,6 +83,7 @@ void RunPipeline(const PipelineOptions& o) {
     throw Error(o.out_dir + ": --out-dir is a file, not a directory");
   }
   const Model float_model = LoadModel(o.model);
+  quantize::CheckHasFloatActivations(float_model);
   const ModelInputArrays calib = ReadModelInputs(float_model, o.calib, /*quantize_floats=*/false, data_options);
   const std::vector<DatasetView> calib_views = ViewModelInputs(float_model, calib);
   for (const DatasetView& v : calib_views) v.CheckFinite();
