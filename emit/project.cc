@@ -169,7 +169,7 @@ int main() {
     return 1;
   }
   std::printf("PASS: %d samples of @ARRAY_NAME@ match the expected outputs (integers exactly, floats within %g)\n",
-              @COUNT@, TINYFORGE_FLOAT_TOLERANCE);
+              @COUNT@, static_cast<double>(TINYFORGE_FLOAT_TOLERANCE));
   return 0;
 }
 )";
