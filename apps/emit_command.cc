@@ -112,17 +112,6 @@ void AddProjectFiles(const EmitOptions& o, const emit::ModelDescription& model, 
   request.extra_files.emplace_back(at(emit::kProjectCmake), emit::ProjectCmake(project));
 }
 
-// The project directory, created if missing (removed again if emit fails).
-// Returns whether it was created here.
-bool MakeProjectDir(const std::string& dir) {
-  std::error_code ec;
-  const bool existed = std::filesystem::exists(dir, ec);
-  std::filesystem::create_directories(dir, ec);
-  if (ec) throw Error(dir + ": cannot create the --project directory: " + ec.message());
-  if (!std::filesystem::is_directory(dir, ec)) throw Error(dir + ": is not a directory (--project needs one)");
-  return !existed;
-}
-
 }  // namespace
 
 void RunEmit(const EmitOptions& options) {
@@ -199,14 +188,7 @@ void RunEmit(const EmitOptions& options) {
     return;
   }
   AddProjectFiles(options, *description, vectors->vectors, request);
-  const bool created = MakeProjectDir(options.project);
-  try {
-    emit::EmitFile(request);
-  } catch (...) {
-    std::error_code ec;
-    if (created) std::filesystem::remove_all(options.project, ec);
-    throw;
-  }
+  WithOutputDir(options.project, "--project", [&request] { emit::EmitFile(request); });
 }
 
 void AddArrayNameOptions(CLI::App& cmd, std::string& name, std::string& name_space, const std::string& more) {
