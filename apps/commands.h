@@ -2,6 +2,7 @@
 // callback that runs it) to the CLI. apps/main.cc only wires them.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -67,6 +68,12 @@ DataOptions ParseDataFlags(const DataFlags& flags);
 // The flags as a JSON object for reports ("data": {...}), so a run can be
 // reproduced; unset ones are null.
 nlohmann::ordered_json DataFlagsToJson(const DataFlags& flags);
+
+// Runs `work` with `dir` (the directory flag `flag`, e.g. "--output-dir")
+// created if missing; when `work` throws and the directory was created here,
+// it is removed again, so a failed command leaves nothing behind. An Error
+// (bad input) naming the flag when `dir` is empty or cannot be a directory.
+void WithOutputDir(const std::string& dir, const std::string& flag, const std::function<void()>& work);
 
 // Writes `text` to standard output and flushes it; an Error when that fails
 // (a closed pipe, a full disk), so a command never reports success for

@@ -3,6 +3,9 @@
 
 #include <string>
 
+#include <vector>
+
+#include "apps/commands.h"
 #include "libconvert/tflm/target.h"
 
 namespace tinyforge {
@@ -23,6 +26,14 @@ struct EmitOptions {
   bool reverse = false;    // --reverse
   bool force = false;      // --force: an output may be the input file
   TflmTarget target = kDefaultTflmTarget;  // --target: the build the arena size is for
+  std::vector<std::string> test_data;  // --test-data: one sample source per model input
+  std::vector<std::string> expected;   // --expected: one .npy per model output
+  std::string test_data_out;           // --test-data-out; "": test_data.c next to -o
+  size_t samples = 0;                  // --samples: only the first N; 0: all
+  bool quantize_inputs = false;        // --quantize-inputs
+  DataFlags data;                      // --scale, --mean, ... (apps/options.cc)
+  int threads = 0;                     // --threads, for computing expected outputs
+  std::string project;                 // --project DIR
 
   // Which of the options above were given on the command line (some do not
   // combine with --format xxd or --reverse).
@@ -33,5 +44,12 @@ struct EmitOptions {
 
 // Throws tinyforge::Error on bad input or flags.
 void RunEmit(const EmitOptions& options);
+
+// --name and --namespace, with emit's help (`more` ends --name's default),
+// for emit and for pipeline's emit step.
+void AddArrayNameOptions(CLI::App& cmd, std::string& name, std::string& name_space, const std::string& more = ")");
+// Throws tinyforge::Error naming the flag when either is not valid, so a
+// pipeline fails before its first stage rather than at emit.
+void CheckArrayNameOptions(const std::string& name, const std::string& name_space);
 
 }  // namespace tinyforge

@@ -2,6 +2,7 @@
 #include "apps/commands.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <string>
 
@@ -67,6 +68,21 @@ nlohmann::ordered_json DataFlagsToJson(const DataFlags& f) {
           {"std", f.stddev},                     {"image_size", or_null(f.image_size)},
           {"grayscale", f.grayscale},            {"label_column", or_null(f.label_column)},
           {"clip", f.clip}};
+}
+
+void WithOutputDir(const std::string& dir, const std::string& flag, const std::function<void()>& work) {
+  if (dir.empty()) throw Error(flag + " is empty; give a directory ('.' for the current one)");
+  std::error_code ec;
+  const bool existed = std::filesystem::exists(dir, ec);
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw Error(dir + ": cannot create the output directory (" + flag + "): " + ec.message());
+  if (!std::filesystem::is_directory(dir, ec)) throw Error(dir + ": is not a directory (" + flag + " needs one)");
+  try {
+    work();
+  } catch (...) {
+    if (!existed) std::filesystem::remove_all(dir, ec);
+    throw;
+  }
 }
 
 void WriteStdout(const std::string& text) {

@@ -43,6 +43,8 @@ struct PipelineOptions {
   int threads = 0;
   bool quiet = false;
   TflmTarget target = kDefaultTflmTarget;  // the build model_data.h's arena size is for
+  std::string name;        // --name: the emitted array ("": emit's default)
+  std::string name_space;  // --namespace: C++ namespace of the emitted declarations
 };
 
 // The files the pipeline leaves in --out-dir.
@@ -77,12 +79,14 @@ void RunPipeline(const PipelineOptions& o) {
   if (!o.labels.empty() && o.eval.empty()) throw Error("--labels goes with --eval (labels for the evaluation data)");
   if (o.max_drop && o.eval.empty()) throw Error("--max-drop needs --eval and --labels (the accuracy of each model)");
   const DataOptions data_options = ParseDataFlags(o.data_flags);
+  CheckArrayNameOptions(o.name, o.name_space);
   quantize::CalibrationOptions calibration = quantize::ParseCalibrationMethod(o.method);
   calibration.threads = o.threads;
   if (fs::exists(o.out_dir) && !fs::is_directory(o.out_dir)) {
     throw Error(o.out_dir + ": --out-dir is a file, not a directory");
   }
   const Model float_model = LoadModel(o.model);
+  quantize::CheckHasFloatActivations(float_model);
   const ModelInputArrays calib = ReadModelInputs(float_model, o.calib, /*quantize_floats=*/false, data_options);
   const std::vector<DatasetView> calib_views = ViewModelInputs(float_model, calib);
   for (const DatasetView& v : calib_views) v.CheckFinite();
@@ -214,6 +218,8 @@ void RunPipeline(const PipelineOptions& o) {
   emit.header = files.model_data_h;
   emit.resolver = files.resolver;
   emit.target = o.target;
+  emit.name = o.name;
+  emit.name_space = o.name_space;
   RunEmit(emit);
   Say(o, stage("emit      ") + files.model_data_cc + ", " + files.model_data_h + ", " + files.resolver);
   summary["emit"] = {{"source", files.model_data_cc},
@@ -244,7 +250,9 @@ void SetupPipelineCommand(CLI::App& app) {
       "  tinyforge pipeline float.tflite --calib calib_x.npy --eval eval_x.npy --labels eval_y.npy \\\n"
       "      --max-drop 1 --out-dir build/model\n"
       "  tinyforge pipeline float.tflite --calib calib_x.npy --eval eval_x.npy --labels eval_y.npy \\\n"
-      "      --sparsity 0.5 --max-drop 1.5 --out-dir build/model_sparse");
+      "      --sparsity 0.5 --max-drop 1.5 --out-dir build/model_sparse\n"
+      "  tinyforge pipeline float.tflite --calib calib_x.npy --out-dir build/kws --name g_kws_model \\\n"
+      "      --namespace app::kws                 (emit's --name and --namespace)");
   cmd->add_option("model", o->model, "The float .tflite model")->required()->check(CLI::ExistingFile);
   cmd->add_option("--calib", o->calib, "Calibration samples for the next model input: .npy, image folder, .csv, WAV")->required();
   cmd->add_option("--eval", o->eval, "Evaluation samples for the next model input (default: the calibration data)");
@@ -259,6 +267,7 @@ void SetupPipelineCommand(CLI::App& app) {
   AddMaxMemoryOption(*cmd);
   AddDataOptions(*cmd, o->data_flags);
   AddTargetOption(*cmd, o->target, "The TFLM build model_data.h's arena size is for");
+  AddArrayNameOptions(*cmd, o->name, o->name_space);
   cmd->add_flag("--quiet,-q", o->quiet, "Print only warnings, failed checks and errors; no progress bars");
   cmd->callback([o] { RunPipeline(*o); });
 }

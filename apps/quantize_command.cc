@@ -128,6 +128,7 @@ void Quantize(const QuantizeCommandOptions& o) {
   AtomicFileWriter* report_out = open_output(o.report);
 
   const Model model = LoadModel(o.model);
+  quantize::CheckHasFloatActivations(model);
   ModelInputArrays calib;
   if (o.calibration_in.empty()) {
     if (o.random > 0) {

@@ -54,32 +54,12 @@ struct RunOptions {
 
 void RunInto(const RunOptions& o, const DataOptions& data);
 
-// --output-dir, created if missing: an Error (bad input) when it cannot be
-// one (empty, a file, a name too long). Returns whether it was created here,
-// so a failed run can take it away again.
-bool MakeOutputDir(const std::string& dir) {
-  if (dir.empty()) throw Error("--output-dir is empty; give a directory ('.' for the current one)");
-  std::error_code ec;
-  const bool existed = std::filesystem::exists(dir, ec);
-  std::filesystem::create_directories(dir, ec);
-  if (ec) throw Error(dir + ": cannot create the output directory: " + ec.message());
-  if (!std::filesystem::is_directory(dir, ec)) throw Error(dir + ": is not a directory (--output-dir needs one)");
-  return !existed;
-}
-
 void Run(const RunOptions& o) {
-  // The directory is checked before any work; a failure after it was
-  // created removes it, and the outputs are renamed into it together at the
-  // end, so a failed run leaves nothing behind.
+  // The outputs are renamed into the directory together at the end, and a
+  // failure removes a directory created for them, so a failed run leaves
+  // nothing behind.
   const DataOptions data = ParseDataFlags(o.data);
-  const bool created = MakeOutputDir(o.output_dir);
-  try {
-    RunInto(o, data);
-  } catch (...) {
-    std::error_code ec;
-    if (created) std::filesystem::remove_all(o.output_dir, ec);
-    throw;
-  }
+  WithOutputDir(o.output_dir, "--output-dir", [&] { RunInto(o, data); });
 }
 
 void RunInto(const RunOptions& o, const DataOptions& data) {

@@ -13,16 +13,6 @@ namespace {
 
 constexpr std::size_t kCommentWidth = 80;
 
-// Names from a model go into // comments: keep them on one line.
-std::string CommentSafe(const std::string& text) {
-  std::string safe;
-  for (char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    safe += (u < 0x20 || u == 0x7f) ? '?' : c;
-  }
-  return safe;
-}
-
 std::string ShapeText(const std::vector<int64_t>& shape) {
   std::string text = "[";
   for (std::size_t i = 0; i < shape.size(); ++i) {
@@ -138,6 +128,15 @@ void AppendArenaConstant(const ArrayOptions& options, const ArenaFigure& arena, 
 }
 
 }  // namespace
+
+std::string CommentSafe(const std::string& text) {
+  std::string safe;
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    safe += (u < 0x20 || u == 0x7f) ? '?' : c;
+  }
+  return safe;
+}
 
 std::string FloatLiteral(float value) {
   char buffer[64];

@@ -22,6 +22,10 @@ std::string DescriptionComment(const ArrayOptions& options, const SourceSummary&
 // "" when summary.model is null.
 std::string ModelConstants(const ArrayOptions& options, const SourceSummary& summary);
 
+// `text` made safe for a // comment: control characters become '?', so a
+// name from a model stays on one line.
+std::string CommentSafe(const std::string& text);
+
 // The shortest decimal text that reads back as the same float, as a C/C++
 // float literal ("0.00390625f", "1.0f", "1e-05f").
 std::string FloatLiteral(float value);

@@ -87,7 +87,7 @@ void CheckDistinct(const std::vector<std::string>& paths) {
       if (!IsStandardOutput(paths[i]) && !IsStandardOutput(paths[j]) &&
           fs::absolute(paths[i]).lexically_normal() ==
               fs::absolute(paths[j]).lexically_normal()) {
-        throw Error(paths[i] + ": named as two outputs (-o, --header, --resolver)");
+        throw Error(paths[i] + ": named as two outputs (-o, --header, --resolver, --test-data-out)");
       }
     }
   }
@@ -111,16 +111,18 @@ bool IsTfliteFile(const std::string& path) {
 
 Format DefaultFormat(bool is_model) { return is_model ? Format::kTflm : Format::kC; }
 
+std::string ArrayNameFor(const EmitRequest& request) {
+  if (!request.array.name.empty()) return request.array.name;
+  return request.array.format == Format::kXxd
+             ? XxdArrayName(request.input_path)
+             : DefaultArrayName(request.input_path, request.array.format, request.input_is_model);
+}
+
 EmitResult EmitFile(const EmitRequest& request, std::FILE* standard_output) {
   ArrayOptions options = request.array;
   const Format format = options.format;
-  if (options.name.empty()) {
-    options.name = format == Format::kXxd
-                       ? XxdArrayName(request.input_path)
-                       : DefaultArrayName(request.input_path, format, request.input_is_model);
-  } else {
-    CheckIdentifier(options.name, "name");
-  }
+  if (!options.name.empty()) CheckIdentifier(options.name, "name");
+  options.name = ArrayNameFor(request);
   if (format != Format::kXxd) ValidateArrayOptions(options);
 
   const bool two_files = format == Format::kTflm || format == Format::kC;
@@ -137,9 +139,18 @@ EmitResult EmitFile(const EmitRequest& request, std::FILE* standard_output) {
     throw Error(request.input_path + ": --resolver needs a .tflite model whose operators "
                 "are known");
   }
+  if (request.test_vectors != nullptr && IsStandardOutput(request.test_data_path)) {
+    throw Error("--test-data needs a file for the test vectors (--test-data-out), not standard output");
+  }
   std::vector<std::string> outputs = {request.output_path};
   if (!header_path.empty()) outputs.push_back(header_path);
   if (!request.resolver_path.empty()) outputs.push_back(request.resolver_path);
+  const std::string test_header_path = request.test_vectors ? HeaderPathFor(request.test_data_path) : "";
+  if (request.test_vectors != nullptr) {
+    outputs.push_back(request.test_data_path);
+    outputs.push_back(test_header_path);
+  }
+  for (const auto& [path, text] : request.extra_files) outputs.push_back(path);
   CheckDistinct(outputs);
   for (const std::string& output : outputs) {
     if (!IsStandardOutput(output)) RefuseOverwritingInput(output, {request.input_path}, request.force);
@@ -167,6 +178,16 @@ EmitResult EmitFile(const EmitRequest& request, std::FILE* standard_output) {
     StringSink text(resolver_text);
     WriteResolverHeader(request.model->op_names, resolver, text);
   }
+
+  // The test vectors next: a value C cannot write fails before any output.
+  std::vector<std::pair<std::string, std::string>> extra_files;
+  if (request.test_vectors != nullptr) {
+    extra_files.emplace_back(request.test_data_path,
+                             TestDataSource(options.name, *request.test_vectors,
+                                            IncludeSpelling(test_header_path, request.test_data_path)));
+    extra_files.emplace_back(test_header_path, TestDataHeader(options.name, *request.test_vectors));
+  }
+  extra_files.insert(extra_files.end(), request.extra_files.begin(), request.extra_files.end());
 
   EmitResult result;
   result.array_name = options.name;
@@ -202,9 +223,17 @@ EmitResult EmitFile(const EmitRequest& request, std::FILE* standard_output) {
     resolver_output->sink().Write(resolver_text);
   }
 
+  std::vector<std::unique_ptr<Output>> extra_outputs;
+  for (const auto& [path, text] : extra_files) {
+    extra_outputs.push_back(std::make_unique<Output>(path, standard_output));
+    extra_outputs.back()->sink().Write(text);
+  }
+
   main_output.Commit();
   result.files_written.push_back(main_output.label());
-  for (Output* output : {header_output.get(), resolver_output.get()}) {
+  std::vector<Output*> rest = {header_output.get(), resolver_output.get()};
+  for (const auto& output : extra_outputs) rest.push_back(output.get());
+  for (Output* output : rest) {
     if (output != nullptr) {
       output->Commit();
       result.files_written.push_back(output->label());

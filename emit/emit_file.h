@@ -12,6 +12,7 @@
 #include "emit/format.h"
 #include "emit/model_description.h"
 #include "emit/reverse.h"
+#include "emit/test_vectors.h"
 
 namespace tinyforge::emit {
 
@@ -41,7 +42,18 @@ struct EmitRequest {
   bool input_is_model = false;
   // Allow an output to be the input file itself (--force); refused otherwise.
   bool force = false;
+  // Test vectors (--test-data), when not null: written as C to
+  // test_data_path, with its header next to it (extension .h).
+  const TestVectors* test_vectors = nullptr;
+  std::string test_data_path;
+  // Further files written with the others, all or none (--project's main.cc
+  // and CMakeLists.txt): path and text.
+  std::vector<std::pair<std::string, std::string>> extra_files;
 };
+
+// The array name `request` emits: array.name, or the default for the input
+// path and format (DefaultArrayName, XxdArrayName for kXxd).
+std::string ArrayNameFor(const EmitRequest& request);
 
 struct EmitResult {
   std::string array_name;

@@ -341,6 +341,17 @@ void CheckFiniteConstants(const Model& model) {
 
 }  // namespace
 
+void CheckHasFloatActivations(const Model& model) {
+  if (model.num_subgraphs() == 0) return;  // the subgraph count check below names the problem
+  const tflite::SubGraphT& g = model.subgraph(0);
+  for (size_t t = 0; t < g.tensors.size(); ++t) {
+    if (IsFloatActivation(model, static_cast<int>(t))) return;
+  }
+  throw Error(model.source() + ": has no float activations: it is already integer, so there is nothing to quantize "
+                  "(quantize takes the float model it was made from)",
+              ErrorCode::kBadInput);
+}
+
 QuantizeResult QuantizeModel(const Model& float_model, const CalibrationTable& table, const QuantizeOptions& options) {
   if (float_model.num_subgraphs() != 1) {
     throw Error(float_model.source() + ": has " + std::to_string(float_model.num_subgraphs()) +
@@ -352,6 +363,7 @@ QuantizeResult QuantizeModel(const Model& float_model, const CalibrationTable& t
                 "outputs, or --io float)",
                 ErrorCode::kBadInput);
   }
+  CheckHasFloatActivations(float_model);
   CheckFiniteConstants(float_model);
   return Quantizer(float_model, table, options).Run();
 }

@@ -35,6 +35,11 @@ struct QuantizeResult {
   std::vector<std::string> warnings;
 };
 
+// Throws Error (kBadInput) when `model` has nothing to quantize: no float
+// tensor that an operator computes (an already full-integer model). Commands
+// call it right after loading, before calibrating; QuantizeModel calls it too.
+void CheckHasFloatActivations(const Model& model);
+
 // Throws Error (kBadInput) naming the operator for what cannot be quantized
 // (a tensor without a calibrated range, an unsupported operator under
 // `strict`, an invalid keep_float pattern).

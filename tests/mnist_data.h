@@ -13,6 +13,9 @@
 
 namespace tinyforge::testing {
 
+// Digits in the corpus's data/mnist/eval_images_f32_first1000.npy.
+inline constexpr int64_t kEvalF32Digits = 1000;
+
 // "eval_images.npy" or "calib_images.npy", at most `limit` digits.
 inline NpyArray MnistImagesF32(const std::string& file, size_t limit = SIZE_MAX) {
   const NpyArray raw = ReadNpy(SharedDir() + "/data/mnist/" + file);

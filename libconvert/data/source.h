@@ -1,5 +1,5 @@
 // The one place that opens a sample source by its kind, for every command
-// that reads samples (run, compare, quantize, prune, pipeline, data):
+// that reads samples (run, compare, quantize, prune, pipeline, emit, data):
 //   FILE.npy     any numeric dtype; kept as it is unless --scale, --mean or
 //                --std are given, then float32 by preprocess.h's formula
 //                (default scale 1). ConvertModelInput (model_inputs.h) then

@@ -15,6 +15,7 @@
 #include "libconvert/compare/metrics.h"
 #include "libconvert/data/npy.h"
 #include "tests/cli/cli_util.h"
+#include "tests/mnist_data.h"
 #include "tests/test_util.h"
 
 namespace tinyforge {
@@ -26,7 +27,7 @@ using testing::ReadText;
 using testing::RunResult;
 using testing::RunTinyforge;
 
-constexpr int64_t kDigits = 1000;  // eval_images_f32_first1000.npy's count
+using testing::kEvalF32Digits;
 
 TEST(ClassFoldersCli, CompareGivesTheAccuracyOfNpyAndLabels) {
   TF_REQUIRE_BINARY_AND_SHARED();
@@ -34,10 +35,10 @@ TEST(ClassFoldersCli, CompareGivesTheAccuracyOfNpyAndLabels) {
   const std::string mnist = testing::SharedDir() + "/data/mnist/";
   const NpyArray digits = ReadNpy(mnist + "eval_images.npy");  // uint8 [9000,28,28]
   const std::vector<int64_t> all_labels = ReadLabels(mnist + "eval_labels.npy");
-  ASSERT_GE(digits.shape[0], kDigits);
+  ASSERT_GE(digits.shape[0], kEvalF32Digits);
   const std::string images = dir + "/digits";
-  NpyArray labels = NpyArray::Zeros(DType::kInt64, {kDigits});
-  for (int64_t i = 0; i < kDigits; ++i) {
+  NpyArray labels = NpyArray::Zeros(DType::kInt64, {kEvalF32Digits});
+  for (int64_t i = 0; i < kEvalF32Digits; ++i) {
     const int64_t label = all_labels[static_cast<size_t>(i)];
     labels.MutableView<int64_t>()[static_cast<size_t>(i)] = label;
     // Class folder names sort as the digits do; labels come from that order.
@@ -60,7 +61,7 @@ TEST(ClassFoldersCli, CompareGivesTheAccuracyOfNpyAndLabels) {
   const nlohmann::json want = nlohmann::json::parse(ReadText(dir + "/npy.json"));
   const nlohmann::json got = nlohmann::json::parse(ReadText(dir + "/dirs.json"));
   ASSERT_FALSE(want["accuracy"].is_null());
-  EXPECT_EQ(want["accuracy"]["reference"]["total"], kDigits);
+  EXPECT_EQ(want["accuracy"]["reference"]["total"], kEvalF32Digits);
   EXPECT_GT(want["accuracy"]["reference"]["correct"].get<int>(), 950);
   EXPECT_EQ(got["accuracy"], want["accuracy"]);
   EXPECT_EQ(got["samples"], want["samples"]);

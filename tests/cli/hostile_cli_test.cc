@@ -146,5 +146,13 @@ TEST_F(CliHostile, TensorNamesCannotSplitTheErrorLineOrEscapeToTheTerminal) {
   EXPECT_EQ(r.err.find('\x1b'), std::string::npos);
 }
 
+// An already-integer model has nothing to quantize: refused before any
+// calibration, not rewritten into a near copy with exit 0.
+TEST_F(CliHostile, QuantizeRefusesAnIntegerModel) {
+  TF_REQUIRE_SHARED();
+  const std::string model = testing::ModelPath("hello_world_int8");
+  ExpectRefused({"quantize", model, "-o", out_, "--random", "4"}, model, "already integer");
+}
+
 }  // namespace
 }  // namespace tinyforge

@@ -14,6 +14,7 @@
 
 #include "libconvert/data/npy.h"
 #include "tests/cli/cli_util.h"
+#include "tests/mnist_data.h"
 #include "tests/test_util.h"
 
 namespace tinyforge {
@@ -25,7 +26,7 @@ using testing::ReadText;
 using testing::RunResult;
 using testing::RunTinyforge;
 
-constexpr int64_t kEvalDigits = 1000;  // eval_images_f32_first1000.npy's count
+using testing::kEvalF32Digits;
 
 // The first n rows of a shared uint8 array, shape as shipped.
 NpyArray FirstRows(const std::string& file, int64_t n) {
@@ -42,11 +43,11 @@ class NpyScaleCli : public ::testing::Test {
   static void SetUpTestSuite() {
     if (!testing::HaveShared() || !fs::exists(testing::Binary())) return;
     dir_ = new std::string(testing::TempDir("npy_scale_cli"));
-    const NpyArray u8 = FirstRows("eval_images.npy", kEvalDigits);
+    const NpyArray u8 = FirstRows("eval_images.npy", kEvalF32Digits);
     ASSERT_EQ(u8.dtype, DType::kUInt8);
-    ASSERT_EQ(u8.shape, (std::vector<int64_t>{kEvalDigits, 28, 28}));
+    ASSERT_EQ(u8.shape, (std::vector<int64_t>{kEvalF32Digits, 28, 28}));
     WriteNpy(U8(), u8);
-    WriteNpy(Labels(), FirstRows("eval_labels.npy", kEvalDigits));
+    WriteNpy(Labels(), FirstRows("eval_labels.npy", kEvalF32Digits));
   }
   static void TearDownTestSuite() {
     if (dir_ != nullptr) fs::remove_all(*dir_);
@@ -76,7 +77,7 @@ TEST_F(NpyScaleCli, RunGivesTheSameOutputBytes) {
   Ok({"run", Float(), "--input", F32(), "-o", Dir() + "/run_f32", "-q"});
   Ok({"run", Float(), "--input", U8(), "--scale", "1/255", "-o", Dir() + "/run_u8", "-q"});
   const NpyArray want = ReadNpy(Dir() + "/run_f32/output_0.npy");
-  EXPECT_EQ(want.shape, (std::vector<int64_t>{kEvalDigits, 1, 10}));
+  EXPECT_EQ(want.shape, (std::vector<int64_t>{kEvalF32Digits, 1, 10}));
   EXPECT_EQ(ReadNpy(Dir() + "/run_u8/output_0.npy").data, want.data);
 
   // The int8 model: quantized with its input's scale and zero point alike.
@@ -97,7 +98,7 @@ TEST_F(NpyScaleCli, CompareGivesTheSameReport) {
       Dir() + "/cmp_u8.json", "-q"});
   nlohmann::json want = nlohmann::json::parse(ReadText(Dir() + "/cmp_f32.json"));
   nlohmann::json got = nlohmann::json::parse(ReadText(Dir() + "/cmp_u8.json"));
-  EXPECT_EQ(want["samples"], kEvalDigits);
+  EXPECT_EQ(want["samples"], kEvalF32Digits);
   EXPECT_GT(want["accuracy"]["reference"]["correct"].get<int>(), 950);  // [0,1] inputs: ~97%
   // The reports record the flags; everything else is the same.
   EXPECT_TRUE(want["data"]["scale"].is_null());
@@ -143,7 +144,7 @@ TEST_F(NpyScaleCli, PipelineGivesTheSameModelAndReport) {
   EXPECT_TRUE(ReadText(Dir() + "/pipe_u8/model_int8.tflite") == model);
   nlohmann::json want = nlohmann::json::parse(ReadText(Dir() + "/pipe_f32/compare.json"));
   nlohmann::json got = nlohmann::json::parse(ReadText(Dir() + "/pipe_u8/compare.json"));
-  EXPECT_EQ(want["accuracy"]["reference"]["total"], kEvalDigits);
+  EXPECT_EQ(want["accuracy"]["reference"]["total"], kEvalF32Digits);
   want.erase("candidate");  // each run's own model_int8.tflite path
   got.erase("candidate");
   EXPECT_EQ(got, want);

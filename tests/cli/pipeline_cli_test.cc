@@ -62,7 +62,8 @@ TEST(PipelineCliTest, LeavesEveryArtifact) {
   const PipelineData& d = Data();
   const std::string out = d.dir + "/out";
   const RunResult r = RunTinyforge(d.dir, {"pipeline", ModelPath("conv_fc_mnist"), "--calib", d.calib, "--eval", d.eval,
-                                           "--labels", d.labels, "--max-drop", "2", "--threads", "2", "--out-dir", out});
+                                           "--labels", d.labels, "--max-drop", "2", "--threads", "2", "--out-dir", out,
+                                           "--name", "g_digits", "--namespace", "app::ml"});
   ASSERT_EQ(r.status, 0) << r.err << r.out;
 
   // The int8 model loads and verifies, takes int8 and was quantized from
@@ -88,11 +89,15 @@ TEST(PipelineCliTest, LeavesEveryArtifact) {
   EXPECT_EQ(testing::XmlChecker(ReadText(out + "/compare.html")).Check(), "");
 
   // Firmware sources: the array (16-byte aligned), its header and the
-  // resolver with the model's five operators.
+  // resolver with the model's five operators, named and placed as --name and
+  // --namespace say.
   const std::string cc = ReadText(out + "/model_data.cc");
   EXPECT_NE(cc.find("alignas(16)"), std::string::npos);
-  EXPECT_NE(ReadText(out + "/model_data.h").find("extern"), std::string::npos);
+  const std::string header = ReadText(out + "/model_data.h");
+  EXPECT_NE(header.find("namespace app {\nnamespace ml {"), std::string::npos) << header;
+  EXPECT_NE(header.find("extern const unsigned char g_digits[];"), std::string::npos) << header;
   const std::string resolver = ReadText(out + "/model_ops.h");
+  EXPECT_NE(resolver.find("g_digits_op_resolver()"), std::string::npos) << resolver;
   for (const char* op : {"AddConv2D()", "AddAveragePool2D()", "AddReshape()", "AddFullyConnected()", "AddSoftmax()"}) {
     EXPECT_NE(resolver.find(op), std::string::npos) << op;
   }
@@ -142,6 +147,8 @@ TEST(PipelineCliTest, BadInputExitsTwoBeforeWritingAnything) {
       {{"pipeline", m, "--calib", d.dir + "/missing.npy", "--out-dir", out}, "missing.npy"},
       {{"pipeline", m, "--calib", d.labels, "--out-dir", out}, "eval_labels.npy"},
       {{"pipeline", m, "--calib", d.calib, "--method", "median", "--out-dir", out}, "median"},
+      {{"pipeline", m, "--calib", d.calib, "--name", "2fast", "--out-dir", out}, "--name '2fast'"},
+      {{"pipeline", m, "--calib", d.calib, "--namespace", "app::class", "--out-dir", out}, "--namespace"},
   };
   for (const auto& [args, needle] : cases) {
     const RunResult r = RunTinyforge(d.dir, args);

@@ -98,9 +98,8 @@ TEST_P(FastGoldenTest, FastMatchesReference) {
   ExpectGoldenFastMatchesReference(GetParam());
 }
 
-INSTANTIATE_TEST_SUITE_P(Shared, FastGoldenTest, ::testing::ValuesIn(testing::GoldenModelNames()),
+INSTANTIATE_TEST_SUITE_P(Shared, FastGoldenTest, ::testing::ValuesIn(testing::GoldenModelParams()),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
-GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(FastGoldenTest);
 
 class FastSynthetic : public ::testing::TestWithParam<std::string> {};
 

@@ -66,9 +66,8 @@ TEST_P(GoldenTest, FastKernelsMatchTflm) {
   ExpectMatchesGolden(GetParam(), /*reference=*/false);
 }
 
-INSTANTIATE_TEST_SUITE_P(Shared, GoldenTest, ::testing::ValuesIn(testing::GoldenModelNames()),
+INSTANTIATE_TEST_SUITE_P(Shared, GoldenTest, ::testing::ValuesIn(testing::GoldenModelParams()),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
-GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(GoldenTest);
 
 }  // namespace
 }  // namespace tinyforge

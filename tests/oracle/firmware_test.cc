@@ -17,6 +17,7 @@
 #include "libconvert/tflm/arena.h"
 #include "tests/cli/cli_util.h"
 #include "tests/oracle/oracle_util.h"
+#include "tests/oracle/tflm_build.h"
 
 namespace tinyforge::testing {
 namespace {
@@ -25,18 +26,8 @@ namespace fs = std::filesystem;
 
 constexpr uint32_t kSeed = 31;
 
-int Shell(const std::string& command) {
-  const int raw = std::system(command.c_str());
-  return raw != -1 && WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-}
-
 TEST(Firmware, EmittedModelRunsOnTflmWithExactlyTheEmittedArena) {
-  TF_REQUIRE_SHARED();
-  const std::string tflm = SharedDir() + "/tflm";
-  if (!fs::exists(tflm + "/lib/libtensorflow-microlite.a") || !fs::exists(tflm + "/cxxflags.txt")) {
-    GTEST_SKIP() << "the TFLM library is not at " << tflm << " (lib/, include/, cxxflags.txt)";
-  }
-  if (Shell("command -v g++ >/dev/null 2>&1") != 0) GTEST_SKIP() << "g++ not found";
+  TF_REQUIRE_TFLM_LIBRARY();
   TF_REQUIRE_BINARY();
 
   const std::string dir = TempDir("firmware");
@@ -59,12 +50,9 @@ TEST(Firmware, EmittedModelRunsOnTflmWithExactlyTheEmittedArena) {
   EXPECT_NE(header.find("--target host"), std::string::npos) << header;
   EXPECT_GT(arena.required_bytes, arena.used_bytes) << "pick a model whose arena_used_bytes alone fails";
 
-  const std::string compile = "g++ $(cat " + ShellQuote(tflm + "/cxxflags.txt") + ") -I" +
-                              ShellQuote(tflm + "/include") + " -I" + ShellQuote(dir) + " -DTF_MODEL=" + name[1].str() +
-                              " " + ShellQuote(TINYFORGE_SOURCE_DIR "/tests/oracle/firmware_main.cc") + " " +
-                              ShellQuote(dir + "/model_data.cc") + " " +
-                              ShellQuote(tflm + "/lib/libtensorflow-microlite.a") + " -lm -o " +
-                              ShellQuote(dir + "/firmware") + " > " + ShellQuote(dir + "/compile.log") + " 2>&1";
+  const std::string compile =
+      TflmCompileCommand({TINYFORGE_SOURCE_DIR "/tests/oracle/firmware_main.cc", dir + "/model_data.cc"}, {dir},
+                         "-DTF_MODEL=" + name[1].str(), dir + "/firmware", dir + "/compile.log");
   ASSERT_EQ(Shell(compile), 0) << ReadText(dir + "/compile.log");
 
   // Seeded random samples, one after another, every input's bytes in order.

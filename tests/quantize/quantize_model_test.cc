@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <random>
 
 #include "libconvert/compare/evaluate.h"
@@ -17,11 +18,13 @@
 #include "quantize/calibrator.h"
 #include "quantize/quantizer.h"
 #include "tests/mnist_data.h"
+#include "tests/quantize/quantize_test_util.h"
 #include "tests/test_util.h"
 
 namespace tinyforge::quantize {
 namespace {
 
+using testing::FloatOperators;
 using testing::ModelPath;
 using testing::SharedDir;
 
@@ -134,10 +137,104 @@ TEST(QuantizeModel, PersonDetectFloatPicksTheClassesOfTheRealInt8Model) {
   }
 }
 
-// Every float model of the corpus whose operators TFLM runs in int8
-// quantizes, passes our verifier and runs. Calibration data: the golden
-// inputs (|x| for SQRT/RSQRT, whose float models are undefined below 0).
-TEST(QuantizeModel, EveryFloatModelOfTheCorpusQuantizesAndRuns) {
+// What quantizing a corpus float model may leave float, and why. Any other
+// warning fails the test: the quantizer must not quietly keep an operator
+// float.
+struct AllowedWarning {
+  const char* model;
+  const char* text;    // a substring of the warning
+  const char* reason;
+};
+const AllowedWarning kAllowedWarnings[] = {
+    {"single_gelu", "TFLM has no int8 kernel for GELU", "TFLM has no GELU kernel at all"},
+    {"single_sqrt", "TFLM has no int8 kernel for SQRT", "TFLM's SQRT is float only"},
+};
+
+bool Allowed(const std::string& model, const std::string& warning) {
+  for (const AllowedWarning& a : kAllowedWarnings) {
+    if (model == a.model && warning.find(a.text) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// How far (in output quantization steps) an int8 model's dequantized
+// outputs may lie from the float model's on the calibration data. One
+// operator: half a step from requantizing the output, plus what its input's
+// own half step moves the output by (slopes up to ~2 on the corpus's
+// single-op models: 1.51 measured). Several layers pile those up: 10 steps
+// holds the deepest corpus models (trained_lstm 8.5, conv_fc_mnist 6.6,
+// hello_world/sine 3.5). DIV and RSQRT are not bounded: near 0 a divisor's
+// or argument's half step moves the float result by more than the whole
+// calibrated output range (251 steps measured), which is int8's nature.
+double OutputStepBound(const std::string& model) {
+  if (model == "single_div" || model == "single_rsqrt") return std::numeric_limits<double>::infinity();
+  return model.rfind("single_", 0) == 0 ? 2.0 : 10.0;
+}
+
+// The float model's outputs on `calib`, and the quantized model's (whose
+// outputs are float with --io float), as doubles per output.
+std::vector<std::vector<double>> Outputs(const Model& model, const ModelInputArrays& calib) {
+  ModelInputArrays in;
+  for (size_t k = 0; k < calib.arrays.size(); ++k) {
+    in.arrays.push_back(ConvertModelInput(model, k, calib.arrays[k], calib.names[k], true));
+    in.names.push_back(calib.names[k]);
+  }
+  std::vector<std::vector<double>> outputs;
+  for (const NpyArray& out : interp::RunDataset(model, Views(model, in), 1)) {
+    std::vector<double> values;
+    if (out.dtype == DType::kFloat32) {
+      for (float v : out.View<float>()) values.push_back(v);
+    } else if (out.dtype == DType::kBool) {
+      for (size_t i = 0; i < out.data.size(); ++i) values.push_back(out.data[i]);
+    } else if (out.dtype == DType::kInt32) {
+      for (int32_t v : out.View<int32_t>()) values.push_back(v);
+    } else if (out.dtype == DType::kInt64) {
+      for (int64_t v : out.View<int64_t>()) values.push_back(static_cast<double>(v));
+    }
+    outputs.push_back(std::move(values));
+  }
+  return outputs;
+}
+
+// Calibration data for a corpus float model: the golden inputs (the same
+// pseudo-random values TFLM was given) and, for float inputs, 31 more
+// samples drawn the same way (uniform in [-1, 1)), so the ranges are not
+// those of a single value; |x| for SQRT/RSQRT, whose float models are
+// undefined below 0. Integer inputs (indices) repeat the golden values.
+ModelInputArrays CorpusCalibration(const std::string& name, const Model& model) {
+  constexpr int64_t kSamples = 32;
+  std::mt19937 rng(20261205);
+  std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
+  const bool non_negative = name == "single_sqrt" || name == "single_rsqrt";
+  ModelInputArrays calib;
+  for (size_t k = 0; k < model.subgraph(0).inputs.size(); ++k) {
+    const NpyArray golden = ReadNpy(testing::GoldenDir(name) + "/input_" + std::to_string(k) + ".npy");
+    std::vector<int64_t> shape = golden.shape;
+    if (shape.empty() || shape[0] != 1) shape.insert(shape.begin(), 1);
+    shape[0] = kSamples;
+    NpyArray a = NpyArray::Zeros(golden.dtype, shape);
+    const size_t per = golden.data.size();
+    for (int64_t s = 0; s < kSamples; ++s) std::memcpy(a.data.data() + static_cast<size_t>(s) * per, golden.data.data(), per);
+    if (a.dtype == DType::kFloat32) {
+      Span<float> v = a.MutableView<float>();
+      for (size_t i = per / 4; i < v.size(); ++i) v[i] = uniform(rng);
+      if (non_negative) {
+        for (float& x : v) x = std::fabs(x);
+      }
+    }
+    calib.arrays.push_back(std::move(a));
+    calib.names.push_back("input_" + std::to_string(k));
+  }
+  return calib;
+}
+
+// Every float model of the corpus quantizes, passes our verifier and runs;
+// it warns only as kAllowedWarnings says; every operator not allowed to stay
+// float computes in integer; and its dequantized outputs lie within a few
+// output steps of the float model's (the bound per model is printed).
+// TFLM's bits on quantized corpus models are
+// checked in tests/oracle/written_models_test.cc.
+TEST(QuantizeModel, EveryFloatModelOfTheCorpusQuantizesExactlyAsAllowed) {
   TF_REQUIRE_SHARED();
   size_t quantized = 0;
   for (const std::string& name : testing::SharedModelNames()) {
@@ -148,28 +245,37 @@ TEST(QuantizeModel, EveryFloatModelOfTheCorpusQuantizesAndRuns) {
     const std::string golden = testing::GoldenDir(name);
     if (!std::filesystem::exists(golden + "/input_0.npy")) continue;  // no inputs to calibrate on
     SCOPED_TRACE(name);
-    ModelInputArrays calib;
-    for (size_t k = 0; k < model.subgraph(0).inputs.size(); ++k) {
-      NpyArray a = ReadNpy(golden + "/input_" + std::to_string(k) + ".npy");
-      if (name == "single_sqrt" || name == "single_rsqrt") {
-        for (float& v : a.MutableView<float>()) v = std::fabs(v);
-      }
-      calib.arrays.push_back(std::move(a));
-      calib.names.push_back("input_" + std::to_string(k));
+    const ModelInputArrays calib = CorpusCalibration(name, model);
+    CalibrationOptions c;
+    c.threads = 2;
+    const CalibrationTable table = Calibrate(model, Views(model, calib), c);
+    QuantizeOptions int8_io;
+    const QuantizeResult q = QuantizeModel(model, table, int8_io);
+    size_t allowed = 0;
+    for (const std::string& w : q.warnings) {
+      EXPECT_TRUE(Allowed(name, w)) << "unexpected warning: " << w;
+      allowed += Allowed(name, w) ? 1 : 0;
     }
-    for (const auto io : {IoType::kInt8, IoType::kFloat}) {
-      QuantizeOptions options;
-      options.io = io;
-      Model q = QuantizeWith(model, calib, options);
-      EXPECT_NO_THROW(VerifyModel(q));
-      const std::vector<uint8_t> bytes = SerializeModel(q);
-      const Model reloaded = ParseModel(bytes.data(), bytes.size(), name + " (quantized)");
-      ModelInputArrays in;
-      for (size_t k = 0; k < calib.arrays.size(); ++k) {
-        in.arrays.push_back(ConvertModelInput(reloaded, k, calib.arrays[k], calib.names[k], true));
-        in.names.push_back(calib.names[k]);
-      }
-      EXPECT_NO_THROW(interp::RunDataset(reloaded, Views(reloaded, in), 1));
+    EXPECT_NO_THROW(VerifyModel(q.model));
+    EXPECT_EQ(FloatOperators(q.model), allowed);
+
+    QuantizeOptions float_io;
+    float_io.io = IoType::kFloat;
+    const Model qf = QuantizeModel(model, table, float_io).model;
+    const std::vector<uint8_t> bytes = SerializeModel(qf);
+    const Model reloaded = ParseModel(bytes.data(), bytes.size(), name + " (quantized)");
+    const auto want = Outputs(model, calib);
+    const auto got = Outputs(reloaded, calib);
+    ASSERT_EQ(got.size(), want.size());
+    for (size_t k = 0; k < want.size(); ++k) {
+      const tflite::TensorT& out = q.model.tensor(0, q.model.subgraph(0).outputs[k]);
+      const bool scaled = out.quantization && !out.quantization->scale.empty();
+      const double scale = scaled ? out.quantization->scale[0] : 1.0;
+      ASSERT_EQ(got[k].size(), want[k].size());
+      double worst = 0.0;
+      for (size_t i = 0; i < want[k].size(); ++i) worst = std::max(worst, std::fabs(got[k][i] - want[k][i]) / scale);
+      std::printf("[ quantize ] %s output %zu: max |int8 - float| = %.2f output steps\n", name.c_str(), k, worst);
+      EXPECT_LE(worst, OutputStepBound(name)) << "output " << k;
     }
     ++quantized;
   }

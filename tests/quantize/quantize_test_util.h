@@ -16,4 +16,18 @@ inline std::multiset<std::string> OpNames(const Model& m) {
   return names;
 }
 
+// Operators whose data output is float: what a quantized model still
+// computes in float (a DEQUANTIZE at a float boundary is integer work).
+inline size_t FloatOperators(const Model& model) {
+  size_t n = 0;
+  for (const auto& op : model.subgraph(0).operators) {
+    if (model.OpName(*op) == "DEQUANTIZE") continue;
+    if (!op->outputs.empty() && op->outputs[0] >= 0 &&
+        model.tensor(0, op->outputs[0]).type == tflite::TensorType_FLOAT32) {
+      ++n;
+    }
+  }
+  return n;
+}
+
 }  // namespace tinyforge::testing

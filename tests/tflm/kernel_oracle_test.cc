@@ -2,7 +2,8 @@
 // TFLM (../shared/tflm/bin/tflm_run) and on tinyforge's Interpreter with
 // both kernel sets, with the same seeded random inputs: integer outputs
 // must be equal bit for bit, floats within 1e-5 relative (1e-6 absolute
-// near zero, NaN equal to NaN), as the goldens.
+// near zero, NaN equal to NaN), as the goldens; the float kernels that
+// compute in TFLM's own order (kExactFloatOps) must give TFLM's bytes.
 //
 // Nothing is skipped quietly: an example whose (operator, type) TFLM's kernel
 // refuses is listed in kTflmRefusals with TFLM's own message, and must be
@@ -15,6 +16,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -37,6 +39,25 @@ using interp::OpExample;
 
 constexpr uint32_t kOracleSeed = 0x90b983;
 constexpr int kOracleSamples = 8;
+
+// Float kernels whose every kernel set (reference and fast) computes each
+// output element with TFLM's operations in TFLM's order, so their floats
+// are TFLM's bytes. The others may sum in another order (the fast conv, FC
+// and pooling kernels) and are held to the 1e-5 rule.
+bool ExactFloatOp(tflite::BuiltinOperator op) {
+  switch (op) {
+    case tflite::BuiltinOperator_TRANSPOSE_CONV:
+    case tflite::BuiltinOperator_L2_NORMALIZATION:
+    case tflite::BuiltinOperator_LOG_SOFTMAX:
+    case tflite::BuiltinOperator_BATCH_TO_SPACE_ND:
+    case tflite::BuiltinOperator_SPACE_TO_BATCH_ND:
+    case tflite::BuiltinOperator_DIV:
+    case tflite::BuiltinOperator_PRELU:
+      return true;
+    default:
+      return false;
+  }
+}
 
 // The examples TFLM (tflite-micro 90b983c2, reference kernels) refuses
 // although it has a kernel for the operator, and what its runner says.
@@ -176,6 +197,10 @@ void ExpectMatches(const OracleCase& c, const NpyArray* outputs, bool reference)
                                   << testing::ElementText(got.type, got.data, d.first) << ", TFLM gives "
                                   << testing::ElementText(got.type, want_sample, d.first) << " (max |diff| "
                                   << d.max_abs << ")";
+      if (got.type == tflite::TensorType_FLOAT32 && ExactFloatOp(c.example->op)) {
+        EXPECT_EQ(std::memcmp(got.data, want_sample, got.bytes), 0)
+            << "sample " << s << ", output " << k << ": not TFLM's float bytes";
+      }
     }
   }
 }

@@ -17,6 +17,7 @@ void AddFloatMath(std::vector<OpExample>& out) {
   }
   AddUnary(out, "log_float_positive", tflite::BuiltinOperator_LOG, kF32, {4, 6}, {}, kF32, {}, InputRange{0.001, 8});
   AddUnary(out, "sqrt_float_positive", tflite::BuiltinOperator_SQRT, kF32, {4, 6}, {}, kF32, {}, InputRange{0, 50});
+  AddUnary(out, "rsqrt_float_positive", tflite::BuiltinOperator_RSQRT, kF32, {4, 6}, {}, kF32, {}, InputRange{0.05, 8});
   for (const bool approximate : {false, true}) {
     tflite::GeluOptionsT o;
     o.approximate = approximate;

@@ -1,7 +1,7 @@
-// What the convolution-family reference tests (conv, depthwise conv, fully
-// connected) compute the same way: output size and padding from the
-// textbook formulas, and the clamp range of a fused activation from its
-// definition, independent of padding.cc and quant_math.cc.
+// What the convolution-family and pooling reference tests compute the same
+// way: output size and padding from the textbook formulas, and the clamp
+// range of a fused activation from its definition, independent of
+// padding.cc and quant_math.cc.
 #pragma once
 
 #include <algorithm>

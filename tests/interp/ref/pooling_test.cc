@@ -10,20 +10,12 @@
 #include <vector>
 
 #include "libconvert/base/error.h"
+#include "tests/interp/ref/conv_test_util.h"
 
 namespace tinyforge::ref {
 namespace {
 
-std::pair<int32_t, int32_t> TestActivationRange(int act, float scale, int32_t zp, int32_t qmin,
-                                                int32_t qmax) {
-  auto q = [&](float v) { return zp + static_cast<int32_t>(std::round(v / scale)); };
-  switch (act) {
-    case 1: return {std::max(qmin, q(0.0f)), qmax};
-    case 2: return {std::max(qmin, q(-1.0f)), std::min(qmax, q(1.0f))};
-    case 3: return {std::max(qmin, q(0.0f)), std::min(qmax, q(6.0f))};
-    default: return {qmin, qmax};
-  }
-}
+using testing::TestActivationRange;
 
 class PoolTester {
  public:
