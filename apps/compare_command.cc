@@ -162,7 +162,7 @@ void SetupCompareCommand(CLI::App& app) {
   cmd->add_option("--max-rmse", o->max_rmse, "Fail when an output's RMSE exceeds R")
       ->check(CLI::NonNegativeNumber);
   cmd->add_flag("--layers", o->layers, "Compare every matched activation and rank the layers worst first");
-  cmd->add_option("--report", o->report, "Write the whole result as JSON (schema tinyforge.compare/1)");
+  cmd->add_option("--report", o->report, "Write the whole result as JSON (schema tinyforge.compare/2)");
   cmd->add_option("--html", o->html, "Write a self-contained HTML report with charts");
   cmd->add_flag("--quiet,-q", o->quiet, "Print nothing but failed checks and errors; no progress bar");
   cmd->callback([o] { RunCompare(*o); });

@@ -10,6 +10,8 @@
 #include "libconvert/model/dtype.h"
 #include "libconvert/base/error.h"
 #include "libconvert/compare/evaluate.h"
+#include "libconvert/compare/isolated_error.h"
+#include "libconvert/compare/layer_flags.h"
 #include "libconvert/compare/layer_matching.h"
 #include "libconvert/interp/batch.h"
 #include "libconvert/data/model_inputs.h"
@@ -22,13 +24,15 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // Statistics of one block of samples.
 struct BlockStats {
   std::vector<ErrorStats> outputs;
-  std::vector<ErrorStats> layers;
+  std::vector<ErrorStats> layers;    // accumulated
+  std::vector<ErrorStats> isolated;
   std::vector<uint64_t> clipped;
 };
 
 // What one worker keeps between samples.
 struct WorkerState {
   std::unique_ptr<interp::Interpreter> candidate;
+  std::unique_ptr<IsolatedRunner> isolated;  // with layers
   std::vector<std::vector<float>> reference_values;  // per reference slot
   std::vector<float> scratch;
   std::vector<float> reference_out;
@@ -59,38 +63,6 @@ void CheckViews(const Model& model, const std::vector<DatasetView>& views, size_
 }
 
 
-bool RankedBefore(const LayerComparison& a, const LayerComparison& b) {
-  const double sa = a.rmse_steps();
-  const double sb = b.rmse_steps();
-  const bool qa = !std::isnan(sa);
-  const bool qb = !std::isnan(sb);
-  if (qa != qb) return qa;
-  if (qa && sa != sb) return sa > sb;
-  if (!qa) {
-    const double na = a.error.snr_db();
-    const double nb = b.error.snr_db();
-    if (na != nb) return na < nb;
-  }
-  return a.op_index < b.op_index || (a.op_index == b.op_index && a.tensor < b.tensor);
-}
-
-void FlagUnhealthy(LayerComparison& layer, const CompareOptions& options) {
-  char text[160];
-  const double steps = layer.rmse_steps();
-  if (!std::isnan(steps) && steps > options.unhealthy_rmse_steps) {
-    std::snprintf(text, sizeof text, "RMSE is %.2f quantization steps (over %.2f; rounding alone gives 0.29)",
-                  steps, options.unhealthy_rmse_steps);
-    layer.unhealthy_reason = text;
-  }
-  if (layer.clipped_fraction() > options.unhealthy_clipped_fraction) {
-    std::snprintf(text, sizeof text, "%.2f%% of reference values fall outside the candidate's range",
-                  100.0 * layer.clipped_fraction());
-    if (!layer.unhealthy_reason.empty()) layer.unhealthy_reason += "; ";
-    layer.unhealthy_reason += text;
-  }
-  layer.unhealthy = !layer.unhealthy_reason.empty();
-}
-
 }  // namespace
 
 double OutputComparison::agreement() const {
@@ -99,6 +71,10 @@ double OutputComparison::agreement() const {
 }
 
 double LayerComparison::rmse_steps() const { return scale > 0 ? error.rmse() / scale : kNaN; }
+
+double LayerComparison::isolated_rmse_steps() const {
+  return scale > 0 && has_isolated ? isolated.rmse() / scale : kNaN;
+}
 
 double LayerComparison::clipped_fraction() const {
   return error.count() == 0 ? 0.0 : static_cast<double>(clipped) / static_cast<double>(error.count());
@@ -155,7 +131,11 @@ CompareResult CompareModels(const Model& reference, const Model& candidate,
   CheckLabelsFitOutput(candidate, options.label_output, labels);
 
   LayerMatching matching;
-  if (options.layers) matching = MatchLayers(reference, candidate);
+  std::vector<IsolatedOp> isolated_ops;
+  if (options.layers) {
+    matching = MatchLayers(reference, candidate);
+    isolated_ops = PlanIsolatedOps(reference, candidate, matching);
+  }
   const size_t num_outputs = result.outputs.size();
   const size_t num_layers = matching.layers.size();
 
@@ -164,6 +144,7 @@ CompareResult CompareModels(const Model& reference, const Model& candidate,
   for (BlockStats& b : block_stats) {
     b.outputs.resize(num_outputs);
     b.layers.resize(num_layers);
+    b.isolated.resize(num_layers);
     b.clipped.assign(num_layers, 0);
   }
   // Per sample and output: argmax of each model.
@@ -178,6 +159,7 @@ CompareResult CompareModels(const Model& reference, const Model& candidate,
       state.candidate->Prepare();
       state.reference_values.resize(matching.reference_slot_tensor.size());
       if (num_layers > 0) {
+        state.isolated = std::make_unique<IsolatedRunner>(candidate, isolated_ops, ref_interp.options());
         ref_interp.SetObserver([&state, &matching](const interp::OpEvent& event) {
           for (const interp::RuntimeTensor* t : event.outputs) {
             const int slot = matching.reference_tensor_slot[static_cast<size_t>(t->index)];
@@ -216,6 +198,7 @@ CompareResult CompareModels(const Model& reference, const Model& candidate,
       ref_interp.Invoke();
       interp::SetInputs(*state.candidate, candidate_inputs, s);
       state.candidate->Invoke();
+      if (state.isolated) state.isolated->Run(state.reference_values, matching.layers, state.block->isolated);
       for (size_t k = 0; k < num_outputs; ++k) {
         RealValues(ref_interp.output(k), state.reference_out);
         RealValues(state.candidate->output(k), state.candidate_out);
@@ -249,13 +232,19 @@ CompareResult CompareModels(const Model& reference, const Model& candidate,
     }
     result.classifier = std::move(c);
   }
+  std::vector<bool> isolated_layer(num_layers, false);
+  for (const IsolatedOp& op : isolated_ops) {
+    for (const auto& output : op.outputs) isolated_layer[output.second] = true;
+  }
   for (size_t l = 0; l < num_layers; ++l) {
     LayerComparison layer = matching.layers[l].info;
+    layer.has_isolated = isolated_layer[l];
     for (const BlockStats& b : block_stats) {
       layer.error.Merge(b.layers[l]);
+      layer.isolated.Merge(b.isolated[l]);
       layer.clipped += b.clipped[l];
     }
-    FlagUnhealthy(layer, options);
+    FlagLayer(candidate, options.flag_isolated_rmse_steps, layer);
     result.layers.push_back(std::move(layer));
   }
   std::stable_sort(result.layers.begin(), result.layers.end(), RankedBefore);

@@ -115,34 +115,45 @@ std::string ConfusionSvg(const ConfusionMatrix& m, const std::string& label) {
   return s + "</svg>";
 }
 
-// Horizontal bars, one per layer in graph order: RMSE in quantization steps
-// (or, for layers without a scale, RMSE relative to the reference's RMS).
+// Steps of one measure of a layer for the bars: RMSE in quantization steps,
+// or for layers without a scale RMSE relative to the reference's RMS.
+double LayerBarValue(const ErrorStats& e, double steps) {
+  if (!std::isnan(steps)) return steps;
+  const double snr = e.snr_db();
+  return std::isinf(snr) ? (snr > 0 ? 0.0 : 1.0) : std::pow(10.0, -snr / 20.0);
+}
+
+// Horizontal bars, one per layer in graph order: the isolated error (the
+// accumulated one where there is none), with a black tick at the
+// accumulated error.
 std::string LayerBarsSvg(std::vector<LayerComparison> layers) {
   std::stable_sort(layers.begin(), layers.end(), [](const LayerComparison& a, const LayerComparison& b) {
     return a.op_index < b.op_index || (a.op_index == b.op_index && a.tensor < b.tensor);
   });
-  const auto value = [](const LayerComparison& l) {
-    const double steps = l.rmse_steps();
-    if (!std::isnan(steps)) return steps;
-    const double snr = l.error.snr_db();
-    return std::isinf(snr) ? (snr > 0 ? 0.0 : 1.0) : std::pow(10.0, -snr / 20.0);
+  const auto isolated = [](const LayerComparison& l) {
+    return l.has_isolated ? LayerBarValue(l.isolated, l.isolated_rmse_steps()) : LayerBarValue(l.error, l.rmse_steps());
   };
+  const auto accumulated = [](const LayerComparison& l) { return LayerBarValue(l.error, l.rmse_steps()); };
   double most = 0.5;
-  for (const LayerComparison& l : layers) most = std::max(most, value(l));
+  for (const LayerComparison& l : layers) most = std::max({most, isolated(l), accumulated(l)});
   const double row = 20, left = 300, plot_w = 360, top = 30;
   const double height = top + row * static_cast<double>(layers.size()) + 30;
   std::string s = SvgOpen(left + plot_w + 80, height, "error per layer");
-  s += SvgText(4, 14, "RMSE in quantization steps, graph order (relative RMSE for float layers; red: unhealthy)");
+  s += SvgText(4, 14, "isolated RMSE in quantization steps, graph order; black tick: accumulated (relative RMSE "
+                      "for float layers; red: flagged)");
   for (size_t i = 0; i < layers.size(); ++i) {
     const LayerComparison& l = layers[i];
     const double y = top + row * static_cast<double>(i);
-    const double v = value(l);
+    const double v = isolated(l);
+    const double a = accumulated(l);
     std::string name = "#" + std::to_string(l.op_index) + " " + l.op_name + " " + l.tensor_name;
     if (name.size() > 48) name = name.substr(0, 45) + "...";
     s += SvgText(left - 6, y + row * 0.65, name, "end");
     s += SvgRect(left, y + 3, plot_w * v / most, row - 6, l.unhealthy ? "#d93025" : "#4a78c2",
-                 l.tensor_name + ": " + G(v) + (l.unhealthy ? " (" + l.unhealthy_reason + ")" : std::string()));
-    s += SvgText(left + plot_w * v / most + 4, y + row * 0.65, G(v));
+                 l.tensor_name + ": isolated " + G(v) + ", accumulated " + G(a) +
+                     (l.unhealthy ? " (" + l.unhealthy_reason + ")" : std::string()));
+    s += SvgRect(left + plot_w * a / most - 1, y + 1, 2, row - 2, "#000000", "accumulated " + G(a));
+    s += SvgText(left + plot_w * std::max(v, a) / most + 4, y + row * 0.65, G(v));
   }
   // Rounding alone: 1/sqrt(12) of a step.
   const double x = left + plot_w * (1.0 / std::sqrt(12.0)) / most;
@@ -208,25 +219,39 @@ std::string OutputsSection(const CompareResult& r) {
   return s + "</div>";
 }
 
+// Max abs, RMSE, RMSE/scale, cosine and SNR cells of one measure.
+std::string LayerErrorCells(const ErrorStats& e, double steps, bool present) {
+  if (!present) return Cell("-") + Cell("-") + Cell("-") + Cell("-") + Cell("-");
+  return Cell(G(e.max_abs())) + Cell(G(e.rmse())) + Cell(std::isnan(steps) ? "-" : Fmt("%.3f", steps)) +
+         Cell(Fmt("%.6f", e.cosine())) + Cell(Fmt("%.2f", e.snr_db()));
+}
+
 std::string LayersSection(const CompareResult& r) {
   std::string s = "<h2>Layers, worst first</h2>";
-  size_t unhealthy = 0;
-  for (const LayerComparison& l : r.layers) unhealthy += l.unhealthy ? 1 : 0;
-  s += "<p>" + std::to_string(r.layers.size()) + " activations compared, " + std::to_string(unhealthy) +
-       " unhealthy. A healthy int8 layer's RMSE is near 0.29 steps (rounding alone).</p>";
+  size_t flagged = 0;
+  for (const LayerComparison& l : r.layers) flagged += l.unhealthy ? 1 : 0;
+  s += "<p>" + std::to_string(r.layers.size()) + " activations compared, " + std::to_string(flagged) +
+       " flagged. <b>Isolated</b>: the layer alone, fed the reference's values of its inputs quantized as the "
+       "candidate's: the error it adds by itself; flags come from it. <b>Accumulated</b>: the layer in the full "
+       "candidate run, carrying every error before it. A healthy int8 layer's isolated RMSE is near 0.29 steps "
+       "(rounding alone).</p>";
   s += LayerBarsSvg(r.layers);
-  s += "<table><tr><th>rank</th><th>op</th><th class=\"l\">operator</th><th class=\"l\">tensor</th>"
-       "<th class=\"l\">type</th><th>scale</th><th>zero point</th><th>max abs</th><th>RMSE</th>"
-       "<th>RMSE / scale</th><th>cosine</th><th>SNR dB</th><th>clipped</th><th class=\"l\">matched by</th>"
-       "<th class=\"l\">why unhealthy</th></tr>";
+  const std::string metric_heads = "<th>max abs</th><th>RMSE</th><th>RMSE / scale</th><th>cosine</th><th>SNR dB</th>";
+  s += "<table><tr><th colspan=\"7\"></th><th colspan=\"5\">isolated</th><th colspan=\"5\">accumulated</th>"
+       "<th colspan=\"3\"></th></tr>"
+       "<tr><th>rank</th><th>op</th><th class=\"l\">operator</th><th class=\"l\">tensor</th>"
+       "<th class=\"l\">type</th><th>scale</th><th>zero point</th>" +
+       metric_heads + metric_heads +
+       "<th>clipped</th><th class=\"l\">matched by</th><th class=\"l\">flag: why, what to try</th></tr>";
   for (size_t i = 0; i < r.layers.size(); ++i) {
     const LayerComparison& l = r.layers[i];
     s += std::string(l.unhealthy ? "<tr class=\"bad\">" : "<tr>") + Cell(std::to_string(i + 1)) +
          Cell(std::to_string(l.op_index)) + Cell(l.op_name, true) + Cell(l.tensor_name, true) + Cell(l.type, true) +
          Cell(l.scale > 0 ? G(l.scale) : "-") + Cell(l.scale > 0 ? std::to_string(l.zero_point) : "-") +
-         Cell(G(l.error.max_abs())) + Cell(G(l.error.rmse())) + Cell(Fmt("%.3f", l.rmse_steps())) +
-         Cell(Fmt("%.6f", l.error.cosine())) + Cell(Fmt("%.2f", l.error.snr_db())) +
-         Cell(Percent(l.clipped_fraction())) + Cell(l.matched_by, true) + Cell(l.unhealthy_reason, true) + "</tr>";
+         LayerErrorCells(l.isolated, l.isolated_rmse_steps(), l.has_isolated) +
+         LayerErrorCells(l.error, l.rmse_steps(), true) + Cell(Percent(l.clipped_fraction())) +
+         Cell(l.matched_by, true) +
+         Cell(l.unhealthy ? l.unhealthy_reason + "; " + l.suggestion : std::string(), true) + "</tr>";
   }
   s += "</table>";
   if (!r.unmatched_layers.empty()) {
@@ -263,7 +288,7 @@ std::string CompareToHtml(const CompareResult& result, const CompareHtmlOptions&
   if (result.classifier) s += AccuracySection(*result.classifier) + "\n";
   s += OutputsSection(result) + "\n";
   if (!result.layers.empty() || !result.unmatched_layers.empty()) s += LayersSection(result) + "\n";
-  s += "<p><small>Written by tinyforge compare, schema tinyforge.compare/1.</small></p>\n</body></html>\n";
+  s += "<p><small>Written by tinyforge compare, schema tinyforge.compare/2.</small></p>\n</body></html>\n";
   return s;
 }
 

@@ -1,4 +1,4 @@
-// CompareResult as JSON, schema "tinyforge.compare/1".
+// CompareResult as JSON, schema "tinyforge.compare/2".
 #include <cmath>
 
 #include "libconvert/compare/compare.h"
@@ -45,7 +45,7 @@ nlohmann::ordered_json ErrorStatsToJson(const ErrorStats& stats) {
 
 nlohmann::ordered_json CompareToJson(const CompareResult& result) {
   nlohmann::ordered_json j;
-  j["schema"] = "tinyforge.compare/1";
+  j["schema"] = "tinyforge.compare/2";
   j["reference"] = result.reference_source;
   j["candidate"] = result.candidate_source;
   j["samples"] = result.samples;
@@ -90,12 +90,20 @@ nlohmann::ordered_json CompareToJson(const CompareResult& result) {
     o["type"] = l.type;
     o["scale"] = l.scale;
     o["zero_point"] = l.zero_point;
-    o["error"] = ErrorStatsToJson(l.error);
-    o["rmse_steps"] = Number(l.rmse_steps());
+    // Both measures (compare.h LayerComparison), each with rmse_steps =
+    // RMSE / scale; "isolated" is null where the layer cannot run alone.
+    o["isolated"] = nullptr;
+    if (l.has_isolated) {
+      o["isolated"] = ErrorStatsToJson(l.isolated);
+      o["isolated"]["rmse_steps"] = Number(l.isolated_rmse_steps());
+    }
+    o["accumulated"] = ErrorStatsToJson(l.error);
+    o["accumulated"]["rmse_steps"] = Number(l.rmse_steps());
     o["clipped"] = l.clipped;
     o["clipped_fraction"] = l.clipped_fraction();
-    o["unhealthy"] = l.unhealthy;
-    o["unhealthy_reason"] = l.unhealthy_reason;
+    o["flagged"] = l.unhealthy;
+    o["flag_reason"] = l.unhealthy_reason;
+    o["suggestion"] = l.suggestion;
     layers.push_back(std::move(o));
   }
   j["layers"] = std::move(layers);

@@ -24,6 +24,47 @@ std::string Accuracy(const ConfusionMatrix& m) {
 
 std::string Snr(double db) { return std::isinf(db) ? (db > 0 ? "inf" : "-inf") : Format("%.2f", db); }
 
+// RMSE, RMSE/scale, max abs, cosine and SNR of one measure of a layer; "-"
+// where there is none.
+std::string LayerErrorColumns(const ErrorStats& e, double steps, bool present) {
+  if (!present) return Format("%9s %7s %9s %9s %7s", "-", "-", "-", "-", "-");
+  return Format("%9.3g %7s %9.3g %9.6f %7s", e.rmse(), std::isnan(steps) ? "-" : Format("%.3f", steps).c_str(),
+                e.max_abs(), e.cosine(), Snr(e.snr_db()).c_str());
+}
+
+std::string LayersText(const CompareResult& r, size_t max_layers) {
+  size_t flagged = 0;
+  for (const LayerComparison& l : r.layers) flagged += l.unhealthy ? 1 : 0;
+  std::string s = "\nlayers, worst first by the error each adds by itself (" + std::to_string(r.layers.size()) +
+                  " compared; isolated: the layer alone on the reference's inputs; accumulated: in the full run;"
+                  " rounding alone gives RMSE/scale 0.29)\n";
+  s += Format("  %4s %4s  %-18s %-7s %11s %5s | %-45s | %-45s | %s\n", "", "", "", "", "", "", "isolated",
+              "accumulated", "");
+  const std::string metric_heads = Format("%9s %7s %9s %9s %7s", "RMSE", "RMSE/sc", "max abs", "cosine", "SNR dB");
+  s += Format("  %4s %4s  %-18s %-7s %11s %5s | %s | %s | %s\n", "rank", "op", "operator", "type", "scale", "zp",
+              metric_heads.c_str(), metric_heads.c_str(), "tensor");
+  for (size_t i = 0; i < r.layers.size() && i < max_layers; ++i) {
+    const LayerComparison& l = r.layers[i];
+    const bool quantized = l.scale > 0;
+    s += Format("  %4zu %4zu  %-18s %-7s %11s %5s | %s | %s | %s\n", i + 1, l.op_index, l.op_name.c_str(),
+                l.type.c_str(), quantized ? Format("%.5g", l.scale).c_str() : "-",
+                quantized ? std::to_string(l.zero_point).c_str() : "-",
+                LayerErrorColumns(l.isolated, l.isolated_rmse_steps(), l.has_isolated).c_str(),
+                LayerErrorColumns(l.error, l.rmse_steps(), true).c_str(), l.tensor_name.c_str());
+  }
+  if (r.layers.size() > max_layers) {
+    s += "  ... " + std::to_string(r.layers.size() - max_layers) + " more in the JSON/HTML report\n";
+  }
+  s += "\nflagged: " + std::to_string(flagged) + " of " + std::to_string(r.layers.size()) + " layers" +
+       (flagged == 0 ? "" : " (from the isolated error only)") + "\n";
+  for (const LayerComparison& l : r.layers) {
+    if (!l.unhealthy) continue;
+    s += "  op " + std::to_string(l.op_index) + " " + l.op_name + " '" + l.tensor_name + "': " + l.unhealthy_reason +
+         "; " + l.suggestion + "\n";
+  }
+  return s;
+}
+
 }  // namespace
 
 std::string CompareSummaryText(const CompareResult& r, size_t max_layers) {
@@ -46,31 +87,7 @@ std::string CompareSummaryText(const CompareResult& r, size_t max_layers) {
     s += Format("  top-1 agreement %.2f%% (%s of %s)\n", 100.0 * out.agreement(), Count(out.top1_agree).c_str(),
                 Count(r.samples).c_str());
   }
-  if (!r.layers.empty()) {
-    size_t unhealthy = 0;
-    for (const LayerComparison& l : r.layers) unhealthy += l.unhealthy ? 1 : 0;
-    s += "\nlayers, worst first (" + std::to_string(r.layers.size()) + " compared, " + std::to_string(unhealthy) +
-         " unhealthy; rounding alone gives RMSE/scale 0.29)\n";
-    s += Format("  %4s %4s  %-18s %-8s %11s %5s %10s %10s %9s %8s  %s\n", "rank", "op", "operator", "type", "scale",
-                "zp", "RMSE", "RMSE/scale", "cosine", "SNR dB", "tensor");
-    for (size_t i = 0; i < r.layers.size() && i < max_layers; ++i) {
-      const LayerComparison& l = r.layers[i];
-      const double steps = l.rmse_steps();
-      const bool quantized = l.scale > 0;
-      s += Format("  %4zu %4zu  %-18s %-8s %11s %5s %10.4g %10s %9.6f %8s  %s%s\n", i + 1, l.op_index,
-                  l.op_name.c_str(), l.type.c_str(), quantized ? Format("%.5g", l.scale).c_str() : "-",
-                  quantized ? std::to_string(l.zero_point).c_str() : "-", l.error.rmse(),
-                  std::isnan(steps) ? "-" : Format("%.3f", steps).c_str(),
-                  l.error.cosine(), Snr(l.error.snr_db()).c_str(), l.tensor_name.c_str(),
-                  l.unhealthy ? "  UNHEALTHY" : "");
-    }
-    if (r.layers.size() > max_layers) {
-      s += "  ... " + std::to_string(r.layers.size() - max_layers) + " more in the JSON/HTML report\n";
-    }
-    for (const LayerComparison& l : r.layers) {
-      if (l.unhealthy) s += "  unhealthy: '" + l.tensor_name + "': " + l.unhealthy_reason + "\n";
-    }
-  }
+  if (!r.layers.empty()) s += LayersText(r, max_layers);
   if (!r.unmatched_layers.empty()) {
     s += "\nnot matched to a reference tensor: " + std::to_string(r.unmatched_layers.size()) + " activation" +
          (r.unmatched_layers.size() == 1 ? "" : "s") + "\n";

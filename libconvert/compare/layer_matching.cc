@@ -25,12 +25,22 @@ int64_t TensorElements(const Model& model, int index) {
   return ElementCount(model.tensor(0, index).shape);
 }
 
+size_t ReferenceSlot(LayerMatching& m, int ref) {
+  int& slot = m.reference_tensor_slot[static_cast<size_t>(ref)];
+  if (slot < 0) {
+    slot = static_cast<int>(m.reference_slot_tensor.size());
+    m.reference_slot_tensor.push_back(ref);
+  }
+  return static_cast<size_t>(slot);
+}
+
 LayerMatching MatchLayers(const Model& reference, const Model& candidate) {
   const tflite::SubGraphT& rg = reference.subgraph(0);
   const tflite::SubGraphT& cg = candidate.subgraph(0);
   LayerMatching m;
   m.reference_tensor_slot.assign(rg.tensors.size(), -1);
   m.candidate_tensor_layer.assign(cg.tensors.size(), -1);
+  m.candidate_tensor_reference.assign(cg.tensors.size(), -1);
 
   // Reference tensors whose values a run produces: graph inputs and
   // operator outputs, by name.
@@ -123,16 +133,12 @@ LayerMatching MatchLayers(const Model& reference, const Model& candidate) {
         plan.clip_lo = 1;
         plan.clip_hi = 0;
       }
-      int& slot = m.reference_tensor_slot[static_cast<size_t>(ref)];
-      if (slot < 0) {
-        slot = static_cast<int>(m.reference_slot_tensor.size());
-        m.reference_slot_tensor.push_back(ref);
-      }
-      plan.reference_slot = static_cast<size_t>(slot);
+      plan.reference_slot = ReferenceSlot(m, ref);
       m.candidate_tensor_layer[static_cast<size_t>(out)] = static_cast<int>(m.layers.size());
       m.layers.push_back(std::move(plan));
     }
   }
+  for (const auto& [tensor, ref] : counterpart) m.candidate_tensor_reference[static_cast<size_t>(tensor)] = ref;
   return m;
 }
 

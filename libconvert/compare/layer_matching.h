@@ -27,11 +27,18 @@ struct LayerMatching {
   std::vector<int> reference_slot_tensor;   // slot -> reference tensor index
   std::vector<int> reference_tensor_slot;   // reference tensor -> slot or -1
   std::vector<int> candidate_tensor_layer;  // candidate tensor -> layer or -1
+  // candidate tensor -> the reference tensor holding the same value (graph
+  // inputs and matched activations), or -1
+  std::vector<int> candidate_tensor_reference;
   std::vector<std::string> unmatched;
 };
 
 // Elements of tensor `index` of subgraph 0.
 int64_t TensorElements(const Model& model, int index);
+
+// The slot that keeps reference tensor `ref`'s values while a sample runs,
+// added when it has none yet.
+size_t ReferenceSlot(LayerMatching& matching, int ref);
 
 LayerMatching MatchLayers(const Model& reference, const Model& candidate);
 

@@ -6,6 +6,7 @@
 
 #include "libconvert/model/dtype.h"
 #include "libconvert/base/error.h"
+#include "libconvert/data/model_inputs.h"
 
 namespace tinyforge {
 
@@ -87,6 +88,47 @@ void RealValues(const interp::RuntimeTensor& t, std::vector<float>& out) {
       return Dequantize<int32_t>(t, out);
     default:
       throw Error(std::string("cannot take real values of a ") + TypeName(t.type) + " tensor" +
+                      (t.meta ? " ('" + t.meta->name + "')" : std::string()),
+                  ErrorCode::kBadInput);
+  }
+}
+
+namespace {
+
+// An unquantized integer tensor (indices, shapes): the rounded values.
+template <typename T>
+void WriteRoundedValues(const float* values, size_t n, T* out) {
+  constexpr double kLo = std::numeric_limits<T>::lowest();
+  constexpr double kHi = std::numeric_limits<T>::max();
+  for (size_t i = 0; i < n; ++i) out[i] = static_cast<T>(std::clamp(std::round(static_cast<double>(values[i])), kLo, kHi));
+}
+
+}  // namespace
+
+void WriteRealValues(const float* values, size_t n, interp::RuntimeTensor& t) {
+  if (t.constant || static_cast<int64_t>(n) != t.count()) {
+    throw Error("cannot write " + std::to_string(n) + " values into " +
+                    (t.constant ? std::string("a constant tensor") : std::to_string(t.count()) + " elements") +
+                    (t.meta ? " ('" + t.meta->name + "')" : std::string()),
+                ErrorCode::kInternal);
+  }
+  switch (t.type) {
+    case tflite::TensorType_FLOAT32:
+      std::copy(values, values + n, t.Data<float>());
+      return;
+    case tflite::TensorType_INT8:
+    case tflite::TensorType_UINT8:
+    case tflite::TensorType_INT16:
+      if (t.quantized()) return QuantizeFloats(values, n, t.type, t.scale, t.zero_point, t.data);
+      if (t.type == tflite::TensorType_INT8) return WriteRoundedValues(values, n, t.Data<int8_t>());
+      if (t.type == tflite::TensorType_UINT8) return WriteRoundedValues(values, n, t.Data<uint8_t>());
+      return WriteRoundedValues(values, n, t.Data<int16_t>());
+    case tflite::TensorType_INT32:
+      // int32 activations are not quantized (TFLite quantizes only biases,
+      // which are constants, to int32).
+      return WriteRoundedValues(values, n, t.Data<int32_t>());
+    default:
+      throw Error(std::string("cannot write real values into a ") + TypeName(t.type) + " tensor" +
                       (t.meta ? " ('" + t.meta->name + "')" : std::string()),
                   ErrorCode::kBadInput);
   }

@@ -54,6 +54,13 @@ size_t ArgMax(const float* values, size_t n);
 // resized to the element count. Throws Error for other types.
 void RealValues(const interp::RuntimeTensor& tensor, std::vector<float>& out);
 
+// The inverse: writes `n` real values into a non-constant tensor of
+// `tensor.count()` elements: float32 as is; integer types quantized as
+// TFLite's QUANTIZE does (round half away from zero of value / scale, plus
+// the zero point, saturated to the type); an unquantized integer tensor gets
+// the rounded values. Throws Error for other types or a count mismatch.
+void WriteRealValues(const float* values, size_t n, interp::RuntimeTensor& tensor);
+
 // Class labels from a .npy of any integer dtype with shape [N] or [N, 1].
 // Throws Error (kBadInput) naming the file for another dtype or shape, or a
 // negative label.

@@ -43,27 +43,32 @@ NpyArray QuantizeArray(const NpyArray& in, const tflite::TensorT& t, const std::
     const Span<const float> v = in.View<float>();
     values.assign(v.begin(), v.end());
   }
-  const ref::AffineQuantizeParams params = ref::PrepareQuantizeFromFloat(scale, zero_point);
-  const ref::Shape flat({static_cast<int32_t>(values.size())});
   NpyArray out = NpyArray::Zeros(*NpyDTypeOf(t.type), in.shape);
-  if (t.type == tflite::TensorType_INT8) {
-    ref::QuantizeFloatToInt8(params, flat, values.data(), out.MutableView<int8_t>().data());
-  } else if (t.type == tflite::TensorType_UINT8) {
-    // The same rounding into int16, then clamped to [0, 255]: clamping to the
-    // wider range first changes nothing.
-    std::vector<int16_t> wide(values.size());
-    ref::QuantizeFloatToInt16(params, flat, values.data(), wide.data());
-    Span<uint8_t> q = out.MutableView<uint8_t>();
-    for (size_t i = 0; i < wide.size(); ++i) {
-      q[i] = static_cast<uint8_t>(std::clamp<int16_t>(wide[i], 0, 255));
-    }
-  } else {
-    ref::QuantizeFloatToInt16(params, flat, values.data(), out.MutableView<int16_t>().data());
-  }
+  QuantizeFloats(values.data(), values.size(), t.type, scale, zero_point, out.data.data());
   return out;
 }
 
 }  // namespace
+
+void QuantizeFloats(const float* values, size_t n, tflite::TensorType type, float scale, int32_t zero_point,
+                    void* out) {
+  const ref::AffineQuantizeParams params = ref::PrepareQuantizeFromFloat(scale, zero_point);
+  const ref::Shape flat({static_cast<int32_t>(n)});
+  if (type == tflite::TensorType_INT8) {
+    ref::QuantizeFloatToInt8(params, flat, values, static_cast<int8_t*>(out));
+  } else if (type == tflite::TensorType_UINT8) {
+    // The same rounding into int16, then clamped to [0, 255]: clamping to the
+    // wider range first changes nothing.
+    std::vector<int16_t> wide(n);
+    ref::QuantizeFloatToInt16(params, flat, values, wide.data());
+    uint8_t* q = static_cast<uint8_t*>(out);
+    for (size_t i = 0; i < n; ++i) q[i] = static_cast<uint8_t>(std::clamp<int16_t>(wide[i], 0, 255));
+  } else if (type == tflite::TensorType_INT16) {
+    ref::QuantizeFloatToInt16(params, flat, values, static_cast<int16_t*>(out));
+  } else {
+    throw Error(std::string("cannot quantize float values into ") + TypeName(type), ErrorCode::kInternal);
+  }
+}
 
 std::string DescribeModelInput(const Model& model, size_t k) {
   const tflite::TensorT& t = model.tensor(0, model.subgraph(0).inputs.at(k));

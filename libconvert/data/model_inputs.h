@@ -46,6 +46,13 @@ ModelInputArrays LoadModelData(const Model& model, const std::vector<std::string
 NpyArray ConvertModelInput(const Model& model, size_t k, NpyArray array, const std::string& name,
                            bool quantize_floats);
 
+// Quantizes `n` floats into `out` (n values of `type`: int8, uint8 or
+// int16) as TFLM's QUANTIZE computes it: q = clamp(round(x / scale) +
+// zero_point), the division in float. Throws Error for another type or a
+// scale that is not positive and finite.
+void QuantizeFloats(const float* values, size_t n, tflite::TensorType type, float scale, int32_t zero_point,
+                    void* out);
+
 // Views over the arrays, checked against the model inputs' shapes (one sample
 // or N samples each; see dataset.h). The arrays must outlive the views.
 std::vector<DatasetView> ViewModelInputs(const Model& model, const ModelInputArrays& inputs);

@@ -133,7 +133,7 @@ void Interpreter::Prepare() {
   }
 
   links_ = GraphLinks{&tensors_, std::vector<int>(tensors_.size(), -1), std::vector<int>(tensors_.size(), 0),
-                      std::vector<bool>(n, false)};
+                      std::vector<bool>(n, false), options_.fold_producers};
   for (size_t o = 0; o < n; ++o) {
     for (int i : g.operators[o]->inputs) {
       if (i >= 0) ++links_.readers[static_cast<size_t>(i)];
@@ -174,6 +174,14 @@ void Interpreter::Invoke() {
     evals_[o]();
     if (observer_) observer_(events_[o]);
   }
+}
+
+void Interpreter::InvokeOperator(size_t op_index) {
+  if (!prepared_) throw Error("Interpreter::InvokeOperator called before Prepare", ErrorCode::kInternal);
+  if (options_.fold_producers) {
+    throw Error("Interpreter::InvokeOperator needs InterpreterOptions::fold_producers = false", ErrorCode::kInternal);
+  }
+  evals_.at(op_index)();
 }
 
 }  // namespace tinyforge::interp

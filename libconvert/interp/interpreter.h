@@ -43,6 +43,10 @@ struct InterpreterOptions {
   // work; the results do not depend on the count). Dataset runs keep 1 and
   // run one sample per worker instead (batch.h).
   int threads = 1;
+  // false: no kernel folds the operator before it into itself (a CONV_2D
+  // reading through a PAD), so every operator reads only its own inputs and
+  // InvokeOperator can run one on inputs the caller wrote.
+  bool fold_producers = true;
 };
 
 class Interpreter {
@@ -56,6 +60,11 @@ class Interpreter {
   // its (op, type), or the first operator whose Prepare rejects it.
   void Prepare();
   void Invoke();
+  // Runs operator `op_index` alone on what its input tensors hold now (the
+  // caller writes them; constants stay the model's); the observer is not
+  // called. Needs fold_producers = false, else a folded operator would read
+  // its producer's input instead of its own.
+  void InvokeOperator(size_t op_index);
   // Variable tensors (recurrent state) back to their initial values.
   void ResetVariables();
   // Called after every operator with its outputs; pass {} to remove.
@@ -75,6 +84,8 @@ class Interpreter {
   RuntimeTensor& input(size_t i) { return tensors_[static_cast<size_t>(inputs_.at(i))]; }
   const RuntimeTensor& output(size_t i) const { return tensors_[static_cast<size_t>(outputs_.at(i))]; }
   const RuntimeTensor& tensor(int index) const { return tensors_.at(static_cast<size_t>(index)); }
+  // For writing an operator's inputs before InvokeOperator.
+  RuntimeTensor& mutable_tensor(int index) { return tensors_.at(static_cast<size_t>(index)); }
   size_t num_tensors() const { return tensors_.size(); }
   const Model& model() const { return model_; }
   const InterpreterOptions& options() const { return options_; }

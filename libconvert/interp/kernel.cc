@@ -36,7 +36,7 @@ PrepareContext::PrepareContext(const Model& model, size_t subgraph, size_t op_in
 
 int PrepareContext::SoleProducer(size_t i) const {
   const RuntimeTensor* t = optional_input(i);
-  if (links_ == nullptr || t == nullptr || t->index < 0) return -1;
+  if (links_ == nullptr || !links_->fold_producers || t == nullptr || t->index < 0) return -1;
   const size_t index = static_cast<size_t>(t->index);
   return links_->readers[index] == 1 ? links_->producer[index] : -1;
 }

@@ -55,6 +55,9 @@ struct GraphLinks {
   std::vector<int> producer;  // per tensor: the operator writing it, or -1
   std::vector<int> readers;   // per tensor: operators reading it, plus one if it is a subgraph output
   std::vector<bool> only_when_observed;  // per operator
+  // false: no operator reads through its producer (SoleProducer is -1), so
+  // each one reads only its own inputs (Interpreter::InvokeOperator).
+  bool fold_producers = true;
 };
 
 class PrepareContext {

@@ -90,7 +90,7 @@ TEST(CompareCliTest, ReportHoldsAccuracyAndNamedLayers) {
   const MnistRun& m = Mnist();
   ASSERT_TRUE(fs::exists(m.report)) << "the report is written even when a check fails";
   const nlohmann::json j = nlohmann::json::parse(ReadText(m.report));
-  EXPECT_EQ(j["schema"], "tinyforge.compare/1");
+  EXPECT_EQ(j["schema"], "tinyforge.compare/2");
   EXPECT_EQ(j["samples"], 9000);
   EXPECT_EQ(j["accuracy"]["reference"]["correct"], 8700);
   EXPECT_EQ(j["accuracy"]["candidate"]["correct"], 8647);

@@ -76,7 +76,7 @@ TEST(PipelineCliTest, LeavesEveryArtifact) {
 
   // The comparison's int8 accuracy is what the written model gives here.
   const nlohmann::json compare = ReadJson(out + "/compare.json");
-  EXPECT_EQ(compare["schema"], "tinyforge.compare/1");
+  EXPECT_EQ(compare["schema"], "tinyforge.compare/2");
   EXPECT_EQ(compare["samples"], kEvalSamples);
   ModelInputArrays inputs;
   inputs.arrays.push_back(ConvertModelInput(int8_model, 0, ReadNpy(d.eval), d.eval, true));

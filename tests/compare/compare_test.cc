@@ -153,8 +153,10 @@ TEST(CompareTest, LayerReportNamesEveryLayerRankedWorstFirst) {
   }
   EXPECT_EQ(ops, (std::multiset<std::string>{"CONV_2D", "AVERAGE_POOL_2D", "RESHAPE", "FULLY_CONNECTED",
                                              "FULLY_CONNECTED", "SOFTMAX"}));
+  // Ranked by the error each layer adds by itself.
   for (size_t i = 1; i < r.layers.size(); ++i) {
-    EXPECT_GE(r.layers[i - 1].rmse_steps(), r.layers[i].rmse_steps());
+    ASSERT_TRUE(r.layers[i].has_isolated) << r.layers[i].tensor_name;
+    EXPECT_GE(r.layers[i - 1].isolated_rmse_steps(), r.layers[i].isolated_rmse_steps());
   }
 }
 
@@ -175,7 +177,7 @@ TEST(CompareTest, ModelAgainstItselfHasNoError) {
     EXPECT_FALSE(l.unhealthy);
   }
   const nlohmann::ordered_json j = CompareToJson(r);
-  EXPECT_EQ(j["schema"], "tinyforge.compare/1");
+  EXPECT_EQ(j["schema"], "tinyforge.compare/2");
   EXPECT_TRUE(j["outputs"][0]["error"]["snr_db"].is_null());  // +inf
   EXPECT_EQ(j["accuracy"]["drop_points"], 0.0);
 }
@@ -201,7 +203,8 @@ TEST(CompareTest, LayersMatchByPositionWhenNamesDiffer) {
 }
 
 // Changing the last FULLY_CONNECTED's weights changes only that layer and
-// the SOFTMAX after it; they rank first.
+// the SOFTMAX after it (accumulated); only that layer adds error by itself
+// (isolated), and it ranks first.
 TEST(CompareTest, ChangedWeightsShowFromTheirLayerOn) {
   TF_REQUIRE_SHARED();
   const MnistComparison& m = Mnist();
@@ -213,10 +216,12 @@ TEST(CompareTest, ChangedWeightsShowFromTheirLayerOn) {
   CompareOptions options = Options(50, true);
   const CompareResult r = CompareModelsOnArrays(m.reference, changed, {m.images}, {"eval"}, {}, options);
   ASSERT_EQ(r.layers.size(), 6u);
-  EXPECT_EQ(std::set<size_t>({r.layers[0].op_index, r.layers[1].op_index}), std::set<size_t>({4, 5}));
-  EXPECT_GT(r.layers[0].error.max_abs(), 0.0);
-  EXPECT_GT(r.layers[1].error.max_abs(), 0.0);
-  for (size_t i = 2; i < r.layers.size(); ++i) EXPECT_EQ(r.layers[i].error.max_abs(), 0.0) << r.layers[i].op_name;
+  EXPECT_EQ(r.layers[0].op_index, 4u);
+  for (const LayerComparison& l : r.layers) {
+    ASSERT_TRUE(l.has_isolated) << l.op_name;
+    EXPECT_EQ(l.error.max_abs() > 0.0, l.op_index >= 4) << l.op_name;
+    EXPECT_EQ(l.isolated.max_abs() > 0.0, l.op_index == 4) << l.op_name;
+  }
 }
 
 TEST(CompareTest, SameResultForAnyThreadCount) {

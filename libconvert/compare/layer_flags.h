@@ -1,0 +1,26 @@
+// Which compared layers are flagged, what each flag suggests, and the order
+// layers are listed in. Internal to compare/.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "libconvert/compare/compare.h"
+#include "libconvert/model/model.h"
+
+namespace tinyforge {
+
+// Sets unhealthy, unhealthy_reason and suggestion of `layer` from its
+// isolated error alone: flagged when isolated_rmse_steps() exceeds
+// `threshold_steps`.
+void FlagLayer(const Model& candidate, double threshold_steps, LayerComparison& layer);
+
+// Worst first: quantized layers by isolated RMSE/scale, then quantized
+// layers without an isolated figure by accumulated RMSE/scale, then
+// unquantized layers by SNR (isolated where there is one), lowest first.
+bool RankedBefore(const LayerComparison& a, const LayerComparison& b);
+
+// `name` as an ECMAScript regex matching exactly it (for --keep-float).
+std::string ExactNameRegex(const std::string& name);
+
+}  // namespace tinyforge
