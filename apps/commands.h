@@ -80,6 +80,10 @@ void WithOutputDir(const std::string& dir, const std::string& flag, const std::f
 // output that was lost.
 void WriteStdout(const std::string& text);
 
+// The JSON document in `path`; an Error (bad input) naming the file when it
+// cannot be read or is not valid JSON.
+nlohmann::json ParseJsonFile(const std::string& path);
+
 // --target host|cortex-m4 on `cmd`: the TFLM build the arena figure is for
 // (default cortex-m4); `purpose` opens the help text.
 CLI::Option* AddTargetOption(CLI::App& cmd, TflmTarget& target, const std::string& purpose);

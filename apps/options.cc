@@ -7,6 +7,7 @@
 #include <string>
 
 #include "libconvert/base/error.h"
+#include "libconvert/base/file_util.h"
 #include "libconvert/base/memory_budget.h"
 #include "libconvert/data/image_dataset.h"
 
@@ -104,6 +105,15 @@ CLI::Option* AddTargetOption(CLI::App& cmd, TflmTarget& target, const std::strin
   help += "; default " + std::string(TflmTargetName(kDefaultTflmTarget)) +
           ", where firmware runs. A 32-bit build has smaller runtime structures, so its arena is smaller";
   return cmd.add_option("--target", target, help)->transform(CLI::CheckedTransformer(names))->option_text(choices);
+}
+
+nlohmann::json ParseJsonFile(const std::string& path) {
+  const std::vector<uint8_t> bytes = ReadFileBytes(path);
+  try {
+    return nlohmann::json::parse(bytes.begin(), bytes.end());
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(path + ": not valid JSON (" + e.what() + ")", ErrorCode::kBadInput);
+  }
 }
 
 }  // namespace tinyforge

@@ -23,7 +23,9 @@
 #include "libconvert/model/verify.h"
 #include "libconvert/base/progress.h"
 #include "quantize/calibrator.h"
+#include "quantize/precision_search.h"
 #include "quantize/quantizer.h"
+#include "quantize/recipe.h"
 
 namespace tinyforge {
 namespace {
@@ -43,6 +45,12 @@ struct QuantizeCommandOptions {
   std::string calibration_in;
   std::string report;
   std::vector<std::string> eval;
+  std::string labels;
+  std::optional<double> max_drop;
+  std::optional<double> min_cosine;
+  std::string recipe_in;
+  std::string recipe_out;
+  bool precision_flags_given = false;  // --activations, --per-channel-fc or --keep-float
   DataFlags data;
   bool strict = false;
   int threads = 0;
@@ -90,6 +98,25 @@ double Seconds(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
 }
 
+// --max-drop / --min-cosine: the precision search, its table printed.
+quantize::SearchResult SearchPrecision(const Model& model, const quantize::CalibrationTable& table,
+                                       const quantize::QuantizeOptions& options, const ModelInputArrays& eval,
+                                       const std::vector<int64_t>& labels, const QuantizeCommandOptions& o) {
+  CompareThresholds budget;
+  budget.max_drop_points = o.max_drop;
+  budget.min_cosine = o.min_cosine;
+  const quantize::SearchData data{eval.arrays, eval.names, labels, o.threads};
+  auto on_trial = [&o](const quantize::SearchTrial& t) {
+    if (!o.quiet) std::fprintf(stderr, "search: %s: %s\n", t.change.c_str(), t.meets ? "meets the budget" : "misses");
+  };
+  quantize::SearchResult result = quantize::SearchPrecision(model, table, options, data, budget, on_trial);
+  if (!o.quiet) {
+    std::printf("precision search (%s):\n%s", result.met ? "budget met" : "budget NOT met",
+                quantize::SearchTable(result).c_str());
+  }
+  return result;
+}
+
 void Quantize(const QuantizeCommandOptions& o) {
   // Check every option before any work, so a typo costs nothing.
   quantize::CalibrationOptions calibration = quantize::ParseCalibrationMethod(o.method);
@@ -100,6 +127,17 @@ void Quantize(const QuantizeCommandOptions& o) {
   options.per_channel_fc = o.per_channel_fc;
   options.keep_float = o.keep_float;
   options.strict = o.strict;
+  if (!o.recipe_in.empty()) {
+    if (o.precision_flags_given) {
+      throw Error(o.recipe_in + ": --recipe-in sets the precision of every layer; leave out --activations, "
+                  "--per-channel-fc and --keep-float (or edit the recipe)");
+    }
+    quantize::ApplyRecipe(ParseJsonFile(o.recipe_in), o.recipe_in, options);
+  }
+  const bool search = o.max_drop || o.min_cosine;
+  if (search && o.eval.empty() && !o.calibration_in.empty()) {
+    throw Error("--max-drop/--min-cosine need --eval DATA (the calibration table holds no samples to measure on)");
+  }
   const DataOptions data = ParseDataFlags(o.data);
   const int sources = (o.calib.empty() ? 0 : 1) + (o.random > 0 ? 1 : 0) + (o.calibration_in.empty() ? 0 : 1);
   if (sources != 1) {
@@ -113,6 +151,7 @@ void Quantize(const QuantizeCommandOptions& o) {
   std::vector<std::string> inputs = {o.model, o.calibration_in};
   inputs.insert(inputs.end(), o.calib.begin(), o.calib.end());
   inputs.insert(inputs.end(), o.eval.begin(), o.eval.end());
+  inputs.insert(inputs.end(), {o.labels, o.recipe_in});
   std::vector<std::unique_ptr<AtomicFileWriter>> writers;
   auto open_output = [&](const std::string& path) -> AtomicFileWriter* {
     if (path.empty()) return nullptr;
@@ -126,6 +165,7 @@ void Quantize(const QuantizeCommandOptions& o) {
   AtomicFileWriter* model_out = open_output(o.output);
   AtomicFileWriter* calibration_out = open_output(o.calibration_out);
   AtomicFileWriter* report_out = open_output(o.report);
+  AtomicFileWriter* recipe_out = open_output(o.recipe_out);
 
   const Model model = LoadModel(o.model);
   quantize::CheckHasFloatActivations(model);
@@ -143,6 +183,15 @@ void Quantize(const QuantizeCommandOptions& o) {
   if (o.samples > 0) {
     for (DatasetView& v : calib_views) v = v.Limit(o.samples);
   }
+  // Evaluation data (the report's and the search's): --eval, else the calibration samples.
+  const ModelInputArrays eval =
+      o.eval.empty() ? ModelInputArrays() : ReadModelInputs(model, o.eval, /*quantize_floats=*/false, data);
+  const ModelInputArrays& eval_data = o.eval.empty() ? calib : eval;
+  const std::vector<int64_t> labels = o.labels.empty() ? eval_data.labels : ReadLabels(o.labels);
+  if (o.max_drop && labels.empty()) {
+    throw Error("--max-drop needs labels: --labels Y.npy, or a labelled --eval source (class folders, a CSV label "
+                "column); without labels, budget the outputs with --min-cosine");
+  }
 
   // What quantizing costs is printed against a plain float run of the same
   // samples, measured here first; one untimed sample warms both up alike.
@@ -159,14 +208,7 @@ void Quantize(const QuantizeCommandOptions& o) {
   const auto start = std::chrono::steady_clock::now();
   quantize::CalibrationTable table;
   if (!o.calibration_in.empty()) {
-    const std::vector<uint8_t> bytes = ReadFileBytes(o.calibration_in);
-    nlohmann::json json;
-    try {
-      json = nlohmann::json::parse(bytes.begin(), bytes.end());
-    } catch (const nlohmann::json::exception& e) {
-      throw Error(o.calibration_in + ": not valid JSON (" + e.what() + ")", ErrorCode::kBadInput);
-    }
-    table = quantize::CalibrationFromJson(json, model, o.calibration_in);
+    table = quantize::CalibrationFromJson(ParseJsonFile(o.calibration_in), model, o.calibration_in);
   } else {
     Progress progress("calibrate", calib_views.empty() ? 1 : calib_views[0].num_samples(), !o.quiet);
     calibration.on_sample = progress.Callback();
@@ -174,7 +216,13 @@ void Quantize(const QuantizeCommandOptions& o) {
   }
   if (calibration_out) calibration_out->Write(quantize::CalibrationToJson(table).dump(1) + "\n");
   const double calibrate_seconds = Seconds(start);
-  quantize::QuantizeResult result = quantize::QuantizeModel(model, table, options);
+  std::optional<quantize::SearchResult> search_result;
+  if (search) {
+    search_result = SearchPrecision(model, table, options, eval_data, labels, o);
+    options = search_result->trials[search_result->chosen].options;
+  }
+  quantize::QuantizeResult result =
+      search_result ? std::move(*search_result->model) : quantize::QuantizeModel(model, table, options);
   VerifyModel(result.model);
   const std::vector<uint8_t> model_bytes = SerializeModel(result.model);
   model_out->Write(model_bytes.data(), model_bytes.size());
@@ -189,8 +237,8 @@ void Quantize(const QuantizeCommandOptions& o) {
   report["model"] = o.model;
   report["output"] = o.output;
   report["calibration"] = {{"method", table.method}, {"samples", table.samples}};
-  report["options"] = {{"io", o.io}, {"activations", o.activations}, {"per_channel_fc", o.per_channel_fc},
-                       {"keep_float", o.keep_float}, {"strict", o.strict}};
+  report["options"] = {{"io", o.io}, {"strict", o.strict}};
+  report["recipe"] = quantize::RecipeToJson(options);
   report["data"] = DataFlagsToJson(o.data);
   report["warnings"] = result.warnings;
   report["size_bytes"] = {{"before", size_before}, {"after", size_after}};
@@ -213,29 +261,32 @@ void Quantize(const QuantizeCommandOptions& o) {
 
   // The report: both models on the evaluation (or calibration) data, every
   // layer compared.
-  ModelInputArrays eval;
-  if (!o.eval.empty()) {
-    eval = ReadModelInputs(model, o.eval, /*quantize_floats=*/false, data);
-  } else {
-    eval = std::move(calib);
-  }
-  if (eval.arrays.empty()) {
+  if (eval_data.arrays.empty()) {
     if (!o.quiet) std::printf("no report: give --eval DATA.npy to compare the models\n");
   } else {
     CompareOptions compare;
     compare.threads = o.threads;
     compare.layers = true;
     compare.samples = o.eval.empty() ? o.samples : 0;
-    Progress progress("report", eval.arrays.empty() ? 1 : ViewModelInputs(model, eval)[0].num_samples(), !o.quiet);
+    Progress progress("report", ViewModelInputs(model, eval_data)[0].num_samples(), !o.quiet);
     compare.on_sample = progress.Callback();
     const CompareResult comparison =
-        CompareModelsOnArrays(model, result.model, eval.arrays, eval.names, {}, compare);
+        CompareModelsOnArrays(model, result.model, eval_data.arrays, eval_data.names, labels, compare);
     progress.Finish();
     report["comparison"] = CompareToJson(comparison);
     if (!o.quiet) std::printf("%s", CompareSummaryText(comparison, 50).c_str());
   }
+  if (search_result) report["search"] = quantize::SearchToJson(*search_result);
+  if (recipe_out) recipe_out->Write(quantize::RecipeToJson(options).dump(1) + "\n");
   if (report_out) report_out->Write(report.dump(1) + "\n");
   for (const auto& w : writers) w->Commit();
+  if (search_result && !search_result->met) {
+    std::vector<std::string> failed = {"no configuration tried meets the budget; wrote the best found (trial " +
+                                       std::to_string(search_result->chosen) + ")"};
+    const auto& missed = search_result->trials[search_result->chosen].failed;
+    failed.insert(failed.end(), missed.begin(), missed.end());
+    throw CheckFailedError(failed);
+  }
 }
 
 }  // namespace
@@ -263,7 +314,17 @@ void SetupQuantizeCommand(CLI::App& app) {
       "  tinyforge quantize m.tflite -o m8.tflite --calib x.npy --method percentile:99.99 --io float\n"
       "  tinyforge quantize mnist.tflite -o mnist_int8.tflite --calib digits/ --grayscale --image-size 28\n"
       "  tinyforge quantize m.tflite -o a.tflite --calib x.npy --calibration-out table.json\n"
-      "  tinyforge quantize m.tflite -o b.tflite --calibration-in table.json --per-channel-fc");
+      "  tinyforge quantize m.tflite -o b.tflite --calibration-in table.json --per-channel-fc\n"
+      "  tinyforge quantize m.tflite -o m8.tflite --calib x.npy --eval ex.npy --labels ey.npy --max-drop 1 \\\n"
+      "      --recipe-out recipe.json\n\n"
+      "Accuracy budget: with --max-drop (or --min-cosine) the model is quantized as asked and\n"
+      "measured on the evaluation data; when it misses the budget, the layers that add the most\n"
+      "error by themselves are changed one at a time, cheapest first: per-channel weights for a\n"
+      "FULLY_CONNECTED layer, int16 activations (the whole model), keeping the layer float. Each\n"
+      "trial is measured; the table shows accuracy, size, MACs left float and the TFLM arena.\n"
+      "The recipe (--recipe-out) is JSON: {\"schema\": \"tinyforge.recipe/1\", \"activations\":\n"
+      "\"int8\", \"per_channel_fc\": [regex, ...], \"keep_float\": [regex, ...]}, the regexes\n"
+      "searched in operators' output tensor names; write one by hand just as well.");
   cmd->add_option("model", o->model, "The float .tflite model")->required()->check(CLI::ExistingFile);
   cmd->add_option("--output,-o", o->output, "Where the quantized .tflite goes")->required();
   cmd->add_option("--calib", o->calib, "Calibration samples, one source per model input, in order: .npy, image folder, .csv, WAV");
@@ -273,9 +334,12 @@ void SetupQuantizeCommand(CLI::App& app) {
                   "Range choice: minmax (TensorFlow's rule, default), percentile[:P] (clip tails, P=99.99), "
                   "mse (clip minimizing quantization error)");
   cmd->add_option("--io", o->io, "Model input/output type: int8 (default), uint8 or float (QUANTIZE/DEQUANTIZE at the edges)");
-  cmd->add_option("--activations", o->activations, "Activation type: int8 (default) or int16 (16x8 mode)");
-  cmd->add_flag("--per-channel-fc", o->per_channel_fc, "Per-channel weights for FULLY_CONNECTED too");
-  cmd->add_option("--keep-float", o->keep_float, "Keep operators whose output tensor name matches this regex float");
+  CLI::Option* activations =
+      cmd->add_option("--activations", o->activations, "Activation type: int8 (default) or int16 (16x8 mode)");
+  CLI::Option* per_channel_fc =
+      cmd->add_flag("--per-channel-fc", o->per_channel_fc, "Per-channel weights for FULLY_CONNECTED too");
+  CLI::Option* keep_float = cmd->add_option("--keep-float", o->keep_float,
+                                            "Keep operators whose output tensor name matches this regex float");
   cmd->add_option("--calibration-out", o->calibration_out, "Write the calibration table (JSON) here");
   cmd->add_option("--calibration-in", o->calibration_in, "Reuse a calibration table instead of calibrating")
       ->check(CLI::ExistingFile);
@@ -283,12 +347,35 @@ void SetupQuantizeCommand(CLI::App& app) {
                   "Data for the report, one source per model input (default: the calibration data)");
   AddDataOptions(*cmd, o->data);
   cmd->add_option("--report", o->report, "Write the report as JSON here");
+  const std::string budget = "Accuracy budget (mixed precision)";
+  cmd->add_option("--labels", o->labels,
+                  "Integer class labels for the evaluation data, one per sample (default: the source's own, e.g. "
+                  "class folders): the report gives both models' accuracy")
+      ->check(CLI::ExistingFile)
+      ->group(budget);
+  cmd->add_option("--max-drop", o->max_drop,
+                  "Search for the smallest change that keeps the accuracy drop within PP points (needs labels); "
+                  "exit 1 with the best found when nothing does")
+      ->group(budget);
+  cmd->add_option("--min-cosine", o->min_cosine,
+                  "Search as --max-drop, the budget being every output's cosine against the float model (no labels needed)")
+      ->group(budget);
+  cmd->add_option("--recipe-out", o->recipe_out,
+                  "Write the precision chosen for each layer as a JSON recipe (reusable with --recipe-in)")
+      ->group(budget);
+  cmd->add_option("--recipe-in", o->recipe_in,
+                  "Quantize as this JSON recipe says (activations, per_channel_fc and keep_float layer regexes)")
+      ->check(CLI::ExistingFile)
+      ->group(budget);
   cmd->add_flag("--strict", o->strict, "Fail instead of keeping an operator float");
   AddThreadsOption(*cmd, o->threads);
   AddMaxMemoryOption(*cmd);
   cmd->add_flag("--quiet,-q", o->quiet, "Print only warnings and errors");
   AddForceOption(*cmd, o->force);
-  cmd->callback([o] { Quantize(*o); });
+  cmd->callback([o, activations, per_channel_fc, keep_float] {
+    o->precision_flags_given = activations->count() + per_channel_fc->count() + keep_float->count() > 0;
+    Quantize(*o);
+  });
 }
 
 }  // namespace tinyforge

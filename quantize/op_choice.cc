@@ -10,17 +10,27 @@
 namespace tinyforge::quantize {
 namespace {
 
-std::vector<std::regex> KeepFloatPatterns(const QuantizeOptions& options) {
-  std::vector<std::regex> keep;
-  for (const std::string& pattern : options.keep_float) {
+std::vector<std::regex> CompilePatterns(const std::vector<std::string>& patterns, const char* flag) {
+  std::vector<std::regex> compiled;
+  for (const std::string& pattern : patterns) {
     try {
-      keep.emplace_back(pattern, std::regex::ECMAScript);
+      compiled.emplace_back(pattern, std::regex::ECMAScript);
     } catch (const std::regex_error& e) {
-      throw Error("--keep-float '" + pattern + "': not a valid regular expression (" + e.what() + ")",
+      throw Error(std::string(flag) + " '" + pattern + "': not a valid regular expression (" + e.what() + ")",
                   ErrorCode::kBadInput);
     }
   }
-  return keep;
+  return compiled;
+}
+
+// True when an output tensor name of `op` matches one of `patterns`.
+bool OutputMatches(const Model& model, const tflite::OperatorT& op, const std::vector<std::regex>& patterns) {
+  for (int index : op.outputs) {
+    for (const std::regex& re : patterns) {
+      if (index >= 0 && std::regex_search(model.tensor(0, index).name, re)) return true;
+    }
+  }
+  return false;
 }
 
 // Why `op` cannot be quantized; "" when it can.
@@ -59,22 +69,20 @@ std::string DescribeOperator(const Model& model, size_t op_index, const tflite::
 
 std::vector<std::optional<OpRule>> ChooseQuantizedOps(const Model& model, const QuantizeOptions& options,
                                                       std::vector<std::string>& warnings) {
-  const std::vector<std::regex> keep = KeepFloatPatterns(options);
+  const std::vector<std::regex> keep = CompilePatterns(options.keep_float, "--keep-float");
+  const std::vector<std::regex> per_channel_fc = CompilePatterns(options.per_channel_fc_layers, "per_channel_fc");
   const tflite::TensorType int_type =
       options.activations == ActivationType::kInt16 ? tflite::TensorType_INT16 : tflite::TensorType_INT8;
   const tflite::SubGraphT& g = model.subgraph(0);
   std::vector<std::optional<OpRule>> rules(g.operators.size());
   for (size_t i = 0; i < g.operators.size(); ++i) {
     const tflite::OperatorT& op = *g.operators[i];
-    bool touches_float = false, kept = false;
+    bool touches_float = false;
     for (const std::vector<int32_t>* list : {&op.inputs, &op.outputs}) {
       for (int index : *list) touches_float = touches_float || (index >= 0 && IsFloat(model.tensor(0, index)));
     }
     if (!touches_float) continue;  // nothing to quantize
-    for (int index : op.outputs) {
-      for (const std::regex& re : keep) kept = kept || (index >= 0 && std::regex_search(model.tensor(0, index).name, re));
-    }
-    if (kept) {
+    if (OutputMatches(model, op, keep)) {
       warnings.push_back(DescribeOperator(model, i, op) + " stays float (--keep-float)");
       continue;
     }
@@ -89,6 +97,12 @@ std::vector<std::optional<OpRule>> ChooseQuantizedOps(const Model& model, const 
       continue;
     }
     rules[i] = FindOpRule(model.OpCode(op));
+    // FULLY_CONNECTED's weights are per tensor (TensorFlow's default) unless
+    // asked for per channel, for every layer or for the matching ones.
+    if (rules[i]->op == tflite::BuiltinOperator_FULLY_CONNECTED &&
+        (options.per_channel_fc || OutputMatches(model, op, per_channel_fc))) {
+      rules[i]->weight_axis = 0;
+    }
   }
   return rules;
 }

@@ -249,9 +249,7 @@ class Quantizer : private RecurrentContext {
       int& index = op.inputs[p];
       if (index < 0 || !IsFloat(tensor(index))) continue;
       if (static_cast<int>(p) == rule.weight_input) {
-        const bool fc = rule.op == tflite::BuiltinOperator_FULLY_CONNECTED;
-        const int axis = fc ? (options_.per_channel_fc ? 0 : -1) : rule.weight_axis;
-        index = AddWeights(model_, index, axis, weight_scales);
+        index = AddWeights(model_, index, rule.weight_axis, weight_scales);
       } else if (static_cast<int>(p) == rule.bias_input) {
         continue;  // after the weights, below
       } else if (model_.IsConstant(tensor(index))) {

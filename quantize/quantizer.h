@@ -22,6 +22,10 @@ struct QuantizeOptions {
   IoType io = IoType::kInt8;
   ActivationType activations = ActivationType::kInt8;
   bool per_channel_fc = false;
+  // FULLY_CONNECTED operators whose output tensor name matches one of these
+  // (ECMAScript regex, searched) get per-channel weights (all of them with
+  // per_channel_fc).
+  std::vector<std::string> per_channel_fc_layers;
   // Operators whose output tensor name matches one of these (ECMAScript
   // regex, searched) stay float, between DEQUANTIZE and QUANTIZE.
   std::vector<std::string> keep_float;

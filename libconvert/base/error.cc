@@ -27,4 +27,20 @@ std::string EscapeControl(const std::string& text) {
   return out;
 }
 
+namespace {
+
+std::string EscapedLines(const std::vector<std::string>& lines) {
+  std::string message;
+  for (const std::string& line : lines) {
+    if (!message.empty()) message += "\ntinyforge: ";
+    message += EscapeControl(line);
+  }
+  return message.empty() ? std::string("a check failed") : message;
+}
+
+}  // namespace
+
+Error::Error(const std::vector<std::string>& lines, ErrorCode code)
+    : std::runtime_error(EscapedLines(lines)), code_(code) {}
+
 }  // namespace tinyforge

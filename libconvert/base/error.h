@@ -5,6 +5,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace tinyforge {
 
@@ -27,6 +28,9 @@ class Error : public std::runtime_error {
   // always one inert line whatever model text it quotes.
   explicit Error(const std::string& message, ErrorCode code = ErrorCode::kBadInput)
       : std::runtime_error(EscapeControl(message)), code_(code) {}
+  // Several lines (e.g. every failed check), each escaped on its own and
+  // joined so that the CLI prints each as a "tinyforge: " line.
+  Error(const std::vector<std::string>& lines, ErrorCode code);
   ErrorCode code() const { return code_; }
   int exit_code() const { return static_cast<int>(code_); }
 

@@ -337,11 +337,7 @@ std::vector<std::string> CheckThresholds(const CompareResult& result, const Comp
   return failed;
 }
 
-Error CheckFailedError(const std::vector<std::string>& failed) {
-  std::string message = failed.empty() ? std::string("a check failed") : failed[0];
-  for (size_t i = 1; i < failed.size(); ++i) message += "\ntinyforge: " + failed[i];
-  return Error(message, ErrorCode::kCheckFailed);
-}
+Error CheckFailedError(const std::vector<std::string>& failed) { return Error(failed, ErrorCode::kCheckFailed); }
 
 Histogram HistogramOf(const std::vector<float>& values, size_t bins) {
   Histogram h;

@@ -10,18 +10,6 @@ namespace {
 // candidate can represent: the range, not the rounding, is what hurts.
 constexpr double kFlagClippedFraction = 0.01;
 
-// True when operator `op_index` is a FULLY_CONNECTED with one weight scale
-// for several output channels (what --per-channel-fc changes).
-bool PerTensorFullyConnected(const Model& candidate, size_t op_index) {
-  const tflite::OperatorT& op = *candidate.subgraph(0).operators.at(op_index);
-  if (candidate.OpCode(op) != tflite::BuiltinOperator_FULLY_CONNECTED || op.inputs.size() < 2 || op.inputs[1] < 0) {
-    return false;
-  }
-  const tflite::TensorT& weights = candidate.tensor(0, op.inputs[1]);
-  return weights.quantization && weights.quantization->scale.size() == 1 && !weights.shape.empty() &&
-         weights.shape[0] > 1;
-}
-
 // One line: the cheapest change first, keeping the layer float last.
 std::string SuggestionFor(const Model& candidate, const LayerComparison& layer) {
   std::string s = "try ";
@@ -75,6 +63,16 @@ bool RankedBefore(const LayerComparison& a, const LayerComparison& b) {
   if (ga < 2 && steps(a) != steps(b)) return steps(a) > steps(b);
   if (ga == 2 && SnrForRanking(a) != SnrForRanking(b)) return SnrForRanking(a) < SnrForRanking(b);
   return a.op_index < b.op_index || (a.op_index == b.op_index && a.tensor < b.tensor);
+}
+
+bool PerTensorFullyConnected(const Model& candidate, size_t op_index) {
+  const tflite::OperatorT& op = *candidate.subgraph(0).operators.at(op_index);
+  if (candidate.OpCode(op) != tflite::BuiltinOperator_FULLY_CONNECTED || op.inputs.size() < 2 || op.inputs[1] < 0) {
+    return false;
+  }
+  const tflite::TensorT& weights = candidate.tensor(0, op.inputs[1]);
+  return weights.quantization && weights.quantization->scale.size() == 1 && !weights.shape.empty() &&
+         weights.shape[0] > 1;
 }
 
 std::string ExactNameRegex(const std::string& name) {

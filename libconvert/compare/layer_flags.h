@@ -1,5 +1,6 @@
 // Which compared layers are flagged, what each flag suggests, and the order
-// layers are listed in. Internal to compare/.
+// layers are listed in; the precision search (quantize/) ranks and changes
+// layers with the same facts.
 #pragma once
 
 #include <string>
@@ -19,6 +20,10 @@ void FlagLayer(const Model& candidate, double threshold_steps, LayerComparison& 
 // layers without an isolated figure by accumulated RMSE/scale, then
 // unquantized layers by SNR (isolated where there is one), lowest first.
 bool RankedBefore(const LayerComparison& a, const LayerComparison& b);
+
+// True when operator `op_index` of `candidate` is a FULLY_CONNECTED with one
+// weight scale for several output channels (what per-channel FC changes).
+bool PerTensorFullyConnected(const Model& candidate, size_t op_index);
 
 // `name` as an ECMAScript regex matching exactly it (for --keep-float).
 std::string ExactNameRegex(const std::string& name);

@@ -3,6 +3,7 @@
 // and nothing written.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
@@ -77,6 +78,10 @@ TEST(QuantizeCli, BadInputIsOneLineAndWritesNothing) {
            {{"quantize", model, "-o", out, "--calib", Calib(), "--io", "int4"}, "--io"},
            {{"quantize", model, "-o", out, "--calib", Calib(), "--keep-float", "[x"}, "--keep-float"},
            {{"quantize", model, "-o", out, "--calibration-in", model}, "not valid JSON"},
+           {{"quantize", model, "-o", out, "--calib", Calib(), "--max-drop", "1"}, "--max-drop needs labels"},
+           {{"quantize", model, "-o", out, "--calib", Calib(), "--recipe-in", model}, "not valid JSON"},
+           {{"quantize", model, "-o", out, "--calib", Calib(), "--recipe-in", model, "--keep-float", "x"},
+            "--recipe-in sets the precision"},
        }) {
     const auto r = RunTinyforge(dir, c.args);
     EXPECT_EQ(r.status, 2) << c.says << ": " << r.err;
@@ -84,6 +89,56 @@ TEST(QuantizeCli, BadInputIsOneLineAndWritesNothing) {
     EXPECT_NE(r.err.find(c.says), std::string::npos) << r.err;
     EXPECT_FALSE(fs::exists(out)) << c.says;
   }
+  fs::remove_all(dir);
+}
+
+// --max-drop/--min-cosine: the search's table, the recipe, exit 0 when the
+// budget holds and exit 1 (outputs still written, one "tinyforge:" line per
+// missed threshold) when no configuration meets it. An unreachable cosine
+// budget makes the search try every change, so the evaluation data is cut to
+// 40 samples: about 5 s.
+TEST(QuantizeCli, AccuracyBudgetSearchesAndWritesARecipe) {
+  TF_REQUIRE_BINARY_AND_SHARED();
+  const std::string dir = testing::TempDir("quantize_cli_budget");
+  const NpyArray images = ReadNpy(SharedDir() + "/data/mnist/eval_images_f32_first1000.npy");
+  const NpyArray labels = ReadNpy(SharedDir() + "/data/mnist/eval_labels.npy");
+  NpyArray eval = NpyArray::Zeros(images.dtype, {40, 28, 28, 1});
+  std::copy_n(images.data.begin(), eval.data.size(), eval.data.begin());
+  NpyArray eval_labels = NpyArray::Zeros(labels.dtype, {40});
+  std::copy_n(labels.data.begin(), eval_labels.data.size(), eval_labels.data.begin());
+  WriteNpy(dir + "/x.npy", eval);
+  WriteNpy(dir + "/y.npy", eval_labels);
+  const std::vector<std::string> base = {"quantize", ModelPath("conv_fc_mnist"), "--calib", Calib(), "-n", "200",
+                                         "--eval", dir + "/x.npy", "-j", "2"};
+
+  auto args = base;
+  args.insert(args.end(), {"-o", dir + "/met.tflite", "--labels", dir + "/y.npy", "--max-drop", "5",
+                           "--recipe-out", dir + "/met.json"});
+  const auto met = RunTinyforge(dir, args);
+  ASSERT_EQ(met.status, 0) << met.err;
+  EXPECT_NE(met.out.find("precision search (budget met)"), std::string::npos) << met.out;
+  const nlohmann::json recipe = nlohmann::json::parse(testing::ReadText(dir + "/met.json"));
+  EXPECT_EQ(recipe["schema"], "tinyforge.recipe/1");
+  EXPECT_TRUE(recipe["keep_float"].empty()) << recipe.dump();  // plain int8 meets 5 points
+
+  args = base;
+  args.insert(args.end(), {"-o", dir + "/missed.tflite", "--min-cosine", "1.0000001", "--recipe-out",
+                           dir + "/missed.json", "--report", dir + "/report.json"});
+  const auto missed = RunTinyforge(dir, args);
+  EXPECT_EQ(missed.status, 1) << missed.err;
+  EXPECT_NE(missed.err.find("tinyforge: no configuration tried meets the budget"), std::string::npos) << missed.err;
+  EXPECT_NE(missed.err.find("\ntinyforge: "), std::string::npos) << missed.err;  // the missed cosine, its own line
+  EXPECT_EQ(missed.err.find("\\x0a"), std::string::npos) << missed.err;
+  EXPECT_NO_THROW(LoadModel(dir + "/missed.tflite"));
+  const nlohmann::json report = nlohmann::json::parse(testing::ReadText(dir + "/report.json"));
+  EXPECT_FALSE(report["search"]["met"].get<bool>());
+  EXPECT_GT(report["search"]["trials"].size(), 2u);
+  // Its recipe, given back, reproduces the written model.
+  args = {"quantize", ModelPath("conv_fc_mnist"), "--calib", Calib(), "-n", "200", "-q", "-o", dir + "/again.tflite",
+          "--recipe-in", dir + "/missed.json"};
+  const auto again = RunTinyforge(dir, args);
+  ASSERT_EQ(again.status, 0) << again.err;
+  EXPECT_EQ(testing::ReadText(dir + "/again.tflite"), testing::ReadText(dir + "/missed.tflite"));
   fs::remove_all(dir);
 }
 

@@ -17,58 +17,16 @@
 #include "quantize/calibrator.h"
 #include "quantize/quantizer.h"
 #include "tests/mnist_data.h"
+#include "tests/quantize/hostile_fc_model.h"
 #include "tests/test_util.h"
 
 namespace tinyforge::quantize {
 namespace {
 
-constexpr int kHostileIn = 8;
-constexpr int kHostileHidden = 8;
-constexpr int kHostileOut = 4;
-constexpr int kHostileSamples = 200;
-
-// x -> FC1 (RELU) -> h -> FC2 -> y. FC1's last unit is always 0 (zero
-// weights, bias -1, RELU), and FC2 gives that unit one outlier weight (40,
-// the rest within ±0.5): the float function does not see it, but
-// per-tensor int8 weights of scale 40/127 crush FC2's other weights to 0 or
-// ±1 step.
-Model HostileModel() {
-  std::mt19937 rng(1616);
-  std::uniform_real_distribution<float> u(-0.5f, 0.5f);
-  std::vector<float> w1, b1, w2, b2;
-  for (int o = 0; o < kHostileHidden; ++o) {
-    for (int i = 0; i < kHostileIn; ++i) w1.push_back(o == kHostileHidden - 1 ? 0.0f : u(rng));
-    b1.push_back(o == kHostileHidden - 1 ? -1.0f : u(rng));
-  }
-  for (int o = 0; o < kHostileOut; ++o) {
-    for (int i = 0; i < kHostileHidden; ++i) w2.push_back(o == 0 && i == kHostileHidden - 1 ? 40.0f : u(rng));
-    b2.push_back(u(rng));
-  }
-  ModelBuilder b;
-  const int x = b.AddTensor("x", tflite::TensorType_FLOAT32, {1, kHostileIn});
-  const int h = b.AddTensor("hidden", tflite::TensorType_FLOAT32, {1, kHostileHidden});
-  const int y = b.AddTensor("logits", tflite::TensorType_FLOAT32, {1, kHostileOut});
-  const int w1t = b.AddConstant<float>("w1", {kHostileHidden, kHostileIn}, w1);
-  const int b1t = b.AddConstant<float>("b1", {kHostileHidden}, b1);
-  const int w2t = b.AddConstant<float>("w2", {kHostileOut, kHostileHidden}, w2);
-  const int b2t = b.AddConstant<float>("b2", {kHostileOut}, b2);
-  tflite::FullyConnectedOptionsT relu;
-  relu.fused_activation_function = tflite::ActivationFunctionType_RELU;
-  b.AddOperator(tflite::BuiltinOperator_FULLY_CONNECTED, {x, w1t, b1t}, {h}, relu);
-  b.AddOperator(tflite::BuiltinOperator_FULLY_CONNECTED, {h, w2t, b2t}, {y}, tflite::FullyConnectedOptionsT{});
-  b.SetInputs({x});
-  b.SetOutputs({y});
-  return b.Build("hostile_fc");
-}
-
-NpyArray UniformSamples(size_t n, std::vector<int64_t> shape) {
-  shape.insert(shape.begin(), static_cast<int64_t>(n));
-  NpyArray a = NpyArray::Zeros(DType::kFloat32, shape);
-  std::mt19937 rng(7);
-  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-  for (float& v : a.MutableView<float>()) v = u(rng);
-  return a;
-}
+using testing::HostileModel;
+using testing::kHostileIn;
+using testing::kHostileSamples;
+using testing::UniformSamples;
 
 // Quantizes `model` with minmax on `data` and compares it with the float
 // model on the same data, every layer.
