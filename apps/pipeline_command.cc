@@ -16,6 +16,7 @@
 #include "libconvert/compare/compare.h"
 #include "libconvert/compare/compare_html.h"
 #include "libconvert/compare/compare_text.h"
+#include "libconvert/compare/evaluate.h"
 #include "libconvert/base/error.h"
 #include "libconvert/base/file_util.h"
 #include "libconvert/data/model_inputs.h"
@@ -72,6 +73,47 @@ void Say(const PipelineOptions& o, const std::string& line) {
     std::printf("%s\n", line.c_str());
     std::fflush(stdout);
   }
+}
+
+// A pruned-then-quantized model's accuracy drop, split at the pruned model.
+struct DropSplit {
+  double float_accuracy = 0;
+  double pruned_accuracy = 0;
+  double int8_accuracy = 0;
+
+  double total_points() const { return 100.0 * (float_accuracy - int8_accuracy); }
+  double pruning_points() const { return 100.0 * (float_accuracy - pruned_accuracy); }
+  double quantization_points() const { return 100.0 * (pruned_accuracy - int8_accuracy); }
+
+  // --max-drop holds the whole drop, float to int8.
+  std::vector<std::string> CheckBudget(const std::optional<double>& max_drop) const {
+    if (!max_drop || !(total_points() > *max_drop)) return {};
+    char line[256];
+    std::snprintf(line, sizeof line,
+                  "accuracy drop %.2f points (pruning %.2f, quantization %.2f) exceeds --max-drop %g "
+                  "(float %.2f%%, int8 %.2f%%)",
+                  total_points(), pruning_points(), quantization_points(), *max_drop, 100.0 * float_accuracy,
+                  100.0 * int8_accuracy);
+    return {line};
+  }
+};
+
+// `pruned_vs_int8` compared the pruned model (reference) with the int8 one;
+// the float model's accuracy on the same data completes the split.
+DropSplit SplitDrop(const Model& float_model, const ModelInputArrays& data, const std::vector<int64_t>& labels,
+                    int threads, const ClassifierComparison& pruned_vs_int8) {
+  ModelInputArrays converted;
+  for (size_t k = 0; k < data.arrays.size(); ++k) {
+    converted.arrays.push_back(ConvertModelInput(float_model, k, data.arrays[k], data.names[k], true));
+    converted.names.push_back(data.names[k]);
+  }
+  DropSplit split;
+  split.float_accuracy =
+      EvaluateClassifier(float_model, ViewModelInputs(float_model, converted), labels, threads, pruned_vs_int8.output)
+          .confusion.accuracy();
+  split.pruned_accuracy = pruned_vs_int8.reference_accuracy();
+  split.int8_accuracy = pruned_vs_int8.candidate_accuracy();
+  return split;
 }
 
 void RunPipeline(const PipelineOptions& o) {
@@ -148,7 +190,11 @@ void RunPipeline(const PipelineOptions& o) {
   summary["quantize"] = {{"model", files.quantized}, {"calibration", files.calibration},
                          {"method", table.method}, {"samples", table.samples}, {"warnings", quantized.warnings}};
 
-  // 3. Compare the int8 model with the float model it came from.
+  // 3. Compare the int8 model with the float model it came from. After
+  // pruning, the per-layer report compares it with the pruned float model,
+  // so each layer's error is quantization's alone, and the accuracy drop is
+  // split: float -> pruned is pruning's, pruned -> int8 quantization's. The
+  // budget holds the whole drop.
   const ModelInputArrays& data = eval.arrays.empty() ? calib : eval;
   CompareOptions compare_options;
   compare_options.threads = o.threads;
@@ -160,11 +206,14 @@ void RunPipeline(const PipelineOptions& o) {
                                      : static_cast<size_t>(data.arrays[0].shape[0]),
                       !o.quiet);
     compare_options.on_sample = progress.Callback();
-    result = CompareModelsOnArrays(float_model, quantized.model, data.arrays, data.names, labels, compare_options);
+    result = CompareModelsOnArrays(*to_quantize, quantized.model, data.arrays, data.names, labels, compare_options);
   }
+  std::optional<DropSplit> split;
+  if (pruned && result.classifier) split = SplitDrop(float_model, data, labels, o.threads, *result.classifier);
   CompareThresholds thresholds;
   thresholds.max_drop_points = o.max_drop;
-  const std::vector<std::string> failed = CheckThresholds(result, thresholds);
+  std::vector<std::string> failed = CheckThresholds(result, thresholds);
+  if (split) failed = split->CheckBudget(o.max_drop);
   nlohmann::ordered_json compare_json = CompareToJson(result);
   compare_json["checks"] = failed;
   WriteFileAtomic(files.compare_json, compare_json.dump(2) + "\n");
@@ -174,14 +223,29 @@ void RunPipeline(const PipelineOptions& o) {
   html.checks_given = o.max_drop.has_value();
   html.notes.emplace_back("data", eval.arrays.empty() ? "calibration data (no --eval)" : o.eval[0]);
   html.notes.emplace_back("sparsity", o.sparsity ? std::to_string(*o.sparsity) : "not pruned");
+  if (pruned) html.notes.emplace_back("reference", "the pruned float model: the layers' errors are quantization's");
+  if (split) {
+    char line[160];
+    std::snprintf(line, sizeof line, "float %.2f%%; drop %.2f points = pruning %.2f + quantization %.2f",
+                  100.0 * split->float_accuracy, split->total_points(), split->pruning_points(),
+                  split->quantization_points());
+    html.notes.emplace_back("accuracy", line);
+  }
   html.notes.emplace_back("calibration", table.method + " on " + std::to_string(table.samples) + " samples");
   WriteFileAtomic(files.compare_html, CompareToHtml(result, html));
   std::string verdict;
   if (result.classifier) {
     char line[256];
-    std::snprintf(line, sizeof line, "float %.2f%%, int8 %.2f%%, drop %.2f points",
-                  100.0 * result.classifier->reference_accuracy(), 100.0 * result.classifier->candidate_accuracy(),
-                  result.classifier->drop_points());
+    if (split) {
+      std::snprintf(line, sizeof line,
+                    "float %.2f%%, pruned %.2f%%, int8 %.2f%%, drop %.2f points (pruning %.2f, quantization %.2f)",
+                    100.0 * split->float_accuracy, 100.0 * split->pruned_accuracy, 100.0 * split->int8_accuracy,
+                    split->total_points(), split->pruning_points(), split->quantization_points());
+    } else {
+      std::snprintf(line, sizeof line, "float %.2f%%, int8 %.2f%%, drop %.2f points",
+                    100.0 * result.classifier->reference_accuracy(), 100.0 * result.classifier->candidate_accuracy(),
+                    result.classifier->drop_points());
+    }
     verdict = line;
     if (o.max_drop) verdict += failed.empty() ? " (within --max-drop)" : " (over --max-drop)";
   } else if (!result.outputs.empty()) {
@@ -192,7 +256,15 @@ void RunPipeline(const PipelineOptions& o) {
   }
   Say(o, stage("compare   ") + verdict + " -> " + files.compare_json + ", " + files.compare_html);
   summary["compare"] = {{"report", files.compare_json}, {"html", files.compare_html}, {"checks", failed}};
-  if (result.classifier) {
+  if (split) {
+    summary["compare"]["reference"] = "the pruned float model (each layer's error is quantization's)";
+    summary["compare"]["accuracy"] = {{"float", split->float_accuracy},
+                                      {"pruned", split->pruned_accuracy},
+                                      {"int8", split->int8_accuracy},
+                                      {"drop_points", split->total_points()},
+                                      {"pruning_points", split->pruning_points()},
+                                      {"quantization_points", split->quantization_points()}};
+  } else if (result.classifier) {
     summary["compare"]["accuracy"] = {{"float", result.classifier->reference_accuracy()},
                                       {"int8", result.classifier->candidate_accuracy()},
                                       {"drop_points", result.classifier->drop_points()}};

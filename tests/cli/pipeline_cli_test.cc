@@ -134,6 +134,24 @@ TEST(PipelineCliTest, PrunesAndStopsBeforeEmittingWhenOverBudget) {
   EXPECT_FALSE(fs::exists(out + "/model_data.h"));
   EXPECT_FALSE(fs::exists(out + "/model_ops.h"));
   EXPECT_NE(ReadJson(out + "/pipeline.json")["status"].get<std::string>().find("nothing emitted"), std::string::npos);
+
+  // The drop is split at the pruned model: each accuracy is what the model
+  // file gives when evaluated here, and the parts add up to the whole.
+  const auto accuracy = [&](const Model& model) {
+    ModelInputArrays inputs;
+    inputs.arrays.push_back(ConvertModelInput(model, 0, ReadNpy(d.eval), d.eval, true));
+    inputs.names.push_back(d.eval);
+    return EvaluateClassifier(model, ViewModelInputs(model, inputs), ReadLabels(d.labels), 2).confusion.accuracy();
+  };
+  const nlohmann::json split = ReadJson(out + "/pipeline.json")["compare"]["accuracy"];
+  EXPECT_DOUBLE_EQ(split["float"].get<double>(), accuracy(LoadModel(ModelPath("conv_fc_mnist"))));
+  EXPECT_DOUBLE_EQ(split["pruned"].get<double>(), accuracy(pruned));
+  EXPECT_DOUBLE_EQ(split["int8"].get<double>(), accuracy(LoadModel(out + "/model_int8.tflite")));
+  EXPECT_NEAR(split["pruning_points"].get<double>() + split["quantization_points"].get<double>(),
+              split["drop_points"].get<double>(), 1e-9);
+  EXPECT_NE(r.err.find("(pruning "), std::string::npos) << r.err;
+  // compare.json's layers measure quantization alone: against the pruned model.
+  EXPECT_EQ(ReadJson(out + "/compare.json")["reference"], out + "/model_pruned.tflite");
 }
 
 TEST(PipelineCliTest, BadInputExitsTwoBeforeWritingAnything) {
