@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "apps/commands.h"
+#include "apps/did_you_mean.h"
 #include "libconvert/base/error.h"
 
 int main(int argc, char** argv) {
@@ -40,8 +41,10 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     // One line, like every other bad-input error (CLI11's own printer adds a
-    // second "Run with --help" line).
-    std::fprintf(stderr, "tinyforge: %s (see --help)\n", tinyforge::EscapeControl(e.what()).c_str());
+    // second "Run with --help" line), with the name a typo probably meant.
+    const bool typo = dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr || app.get_subcommands().empty();
+    std::fprintf(stderr, "tinyforge: %s%s (see --help)\n", tinyforge::EscapeControl(e.what()).c_str(),
+                 typo ? tinyforge::EscapeControl(tinyforge::DidYouMean(app)).c_str() : "");
     return static_cast<int>(tinyforge::ErrorCode::kBadInput);
   } catch (const tinyforge::Error& e) {
     std::fprintf(stderr, "tinyforge: %s\n", e.what());

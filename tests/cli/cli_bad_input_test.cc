@@ -241,5 +241,36 @@ TEST(CliRewrite, UsageErrorsExitWithTwo) {
   fs::remove_all(dir);
 }
 
+// A mistyped option or subcommand: one usage line (exit 2) naming the word
+// and the name it was probably meant to be; a word close to nothing gets no
+// guess.
+TEST(CliUsage, TyposGetOneLineWithDidYouMean) {
+  TF_REQUIRE_BINARY();
+  const std::string dir = testing::TempDir("cli_typos");
+  const std::string model = std::string(TINYFORGE_SOURCE_DIR) + "/testdata/shapes/shapes_float.tflite";
+  struct Case {
+    std::vector<std::string> args;
+    std::string says;  // "" = no guess
+  };
+  for (const Case& c : std::vector<Case>{
+           {{"quantise", model}, "(did you mean quantize?)"},
+           {{"inspect", model, "--jsn"}, "(did you mean --json?)"},
+           {{"quantize", model, "-o", dir + "/q.tflite", "--max-dorp", "1"}, "(did you mean --max-drop?)"},
+           {{"emit", model, "--resolvr", "ops.h"}, "(did you mean --resolver?)"},
+           {{"inspect", model, "--completely-unknown"}, ""},
+       }) {
+    const RunResult r = RunTinyforge(dir, c.args);
+    EXPECT_EQ(r.status, 2) << r.err;
+    EXPECT_EQ(CountLines(r.err), 1u) << r.err;
+    if (c.says.empty()) {
+      EXPECT_EQ(r.err.find("did you mean"), std::string::npos) << r.err;
+    } else {
+      EXPECT_NE(r.err.find(c.says), std::string::npos) << r.err;
+    }
+  }
+  EXPECT_FALSE(fs::exists(dir + "/q.tflite"));
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace tinyforge
