@@ -69,7 +69,7 @@ DataOptions ParseDataFlags(const DataFlags& flags);
 // reproduced; unset ones are null.
 nlohmann::ordered_json DataFlagsToJson(const DataFlags& flags);
 
-// Runs `work` with `dir` (the directory flag `flag`, e.g. "--output-dir")
+// Runs `work` with `dir` (the directory flag `flag`, e.g. "--out-dir")
 // created if missing; when `work` throws and the directory was created here,
 // it is removed again, so a failed command leaves nothing behind. An Error
 // (bad input) naming the flag when `dir` is empty or cannot be a directory.
@@ -83,6 +83,10 @@ void WriteStdout(const std::string& text);
 // The JSON document in `path`; an Error (bad input) naming the file when it
 // cannot be read or is not valid JSON.
 nlohmann::json ParseJsonFile(const std::string& path);
+
+// An old spelling of an option, kept working for users' scripts and CI jobs
+// and shown nowhere in --help (one vocabulary: --out-dir for output folders).
+void AddHiddenAlias(CLI::App& cmd, const std::string& old_name, std::string& variable);
 
 // --target host|cortex-m4 on `cmd`: the TFLM build the arena figure is for
 // (default cortex-m4); `purpose` opens the help text.

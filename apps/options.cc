@@ -116,4 +116,8 @@ nlohmann::json ParseJsonFile(const std::string& path) {
   }
 }
 
+void AddHiddenAlias(CLI::App& cmd, const std::string& old_name, std::string& variable) {
+  cmd.add_option(old_name, variable)->group("");  // the empty group hides it
+}
+
 }  // namespace tinyforge

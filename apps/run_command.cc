@@ -59,7 +59,7 @@ void Run(const RunOptions& o) {
   // failure removes a directory created for them, so a failed run leaves
   // nothing behind.
   const DataOptions data = ParseDataFlags(o.data);
-  WithOutputDir(o.output_dir, "--output-dir", [&] { RunInto(o, data); });
+  WithOutputDir(o.output_dir, "--out-dir", [&] { RunInto(o, data); });
 }
 
 void RunInto(const RunOptions& o, const DataOptions& data) {
@@ -113,12 +113,13 @@ void SetupRunCommand(CLI::App& app) {
       "[N, ...rest] when the input's batch dim is 1).\n"
       "Outputs are written as output_K.npy ([N, ...] for N samples).\n\n"
       "Example:\n"
-      "  tinyforge run model.tflite --input digits.npy --output-dir out --threads 2\n"
+      "  tinyforge run model.tflite --input digits.npy --out-dir out --threads 2\n"
       "  tinyforge run int8.tflite --input floats.npy --quantize-inputs\n"
       "  tinyforge run float.tflite --input digits_uint8.npy --scale 1/255");
   cmd->add_option("model", options->model, "The .tflite model")->required()->check(CLI::ExistingFile);
   cmd->add_option("--input,-i", options->inputs, "Samples for the next model input: .npy, image folder, .csv, WAV")->required();
-  cmd->add_option("--output-dir,-o", options->output_dir, "Where output_K.npy go (default: .)");
+  cmd->add_option("--out-dir,-o", options->output_dir, "Where output_K.npy go (default: .)");
+  AddHiddenAlias(*cmd, "--output-dir", options->output_dir);
   AddThreadsOption(*cmd, options->threads);
   AddMaxMemoryOption(*cmd);
   AddForceOption(*cmd, options->force);

@@ -124,13 +124,18 @@ TEST_F(CliOutputs, QuantizeRefusesToOverwriteAnyInput) {
 
 TEST_F(CliOutputs, RunOutputDirThatCannotBeOne) {
   TF_REQUIRE_BINARY();
-  ExpectBadInput(RunTinyforge(dir_, {"run", model_, "-i", data_, "--output-dir", ""}), "--output-dir is empty");
+  ExpectBadInput(RunTinyforge(dir_, {"run", model_, "-i", data_, "--out-dir", ""}), "--out-dir is empty");
   ExpectBadInput(RunTinyforge(dir_, {"run", model_, "-i", data_, "--output-dir", data_}), data_ + ": ");
   ExpectBadInput(RunTinyforge(dir_, {"run", model_, "-i", data_, "--output-dir", "/dev/null"}), "/dev/null: ");
   const std::string long_name = dir_ + "/" + std::string(300, 'a');
   ExpectBadInput(RunTinyforge(dir_, {"run", model_, "-i", data_, "--output-dir", long_name}),
                  "cannot create the output directory");
   ExpectOnly({"m.tflite", "x.npy"});
+  // --output-dir is run's old spelling of --out-dir: it still works (the
+  // cases above use it) and --help shows only the new one.
+  const testing::RunResult help = RunTinyforge(dir_, {"run", "--help"});
+  EXPECT_NE(help.out.find("--out-dir"), std::string::npos) << help.out;
+  EXPECT_EQ(help.out.find("--output-dir"), std::string::npos) << help.out;
   // A run that fails after creating its directory takes it away again.
   ExpectBadInput(RunTinyforge(dir_, {"run", model_, "-i", data_, "--output-dir", dir_ + "/new", "--max-memory", "8"}),
                  "exceeds the memory budget");
