@@ -49,4 +49,11 @@ nlohmann::ordered_json CheckBoard(const BoardFlags& flags, const std::string& pa
   return fit.ToJson();
 }
 
+void ThrowIfDoesNotFit(const std::vector<std::string>& failures) {
+  if (failures.empty()) return;
+  std::string message = failures[0];
+  for (size_t i = 1; i < failures.size(); ++i) message += "; " + failures[i];
+  throw Error(message, ErrorCode::kCheckFailed);
+}
+
 }  // namespace tinyforge

@@ -27,8 +27,12 @@ std::string BoardHelpText();
 // Checks the model in the .tflite file `path` against the board the flags
 // give: writes the report as text when `print_text`, returns it as JSON and
 // sets `failures` to one line per budget exceeded (empty when it fits), for
-// the caller to throw (CheckFailedError) once it has written its output.
+// the caller to pass to ThrowIfDoesNotFit once it has written its output.
 nlohmann::ordered_json CheckBoard(const BoardFlags& flags, const std::string& path, bool print_text,
                                   std::vector<std::string>* failures);
+
+// Exit 1 (an Error with ErrorCode::kCheckFailed) with the failures on one
+// line when there are any.
+void ThrowIfDoesNotFit(const std::vector<std::string>& failures);
 
 }  // namespace tinyforge

@@ -8,7 +8,6 @@
 #include "apps/commands.h"
 #include "libconvert/tflm/arena.h"
 #include "libconvert/base/error.h"
-#include "libconvert/compare/compare.h"
 #include "libconvert/model/model_io.h"
 #include "libconvert/tflm/board_fit.h"
 #include "libconvert/summary/model_summary.h"
@@ -36,7 +35,7 @@ void RunInspect(const InspectOptions& options) {
     std::vector<std::string> failures;
     if (options.board.Given()) json["board_fit"] = CheckBoard(options.board, options.model, false, &failures);
     WriteStdout(json.dump(2) + "\n");
-    if (!failures.empty()) throw CheckFailedError(failures);
+    if (!failures.empty()) ThrowIfDoesNotFit(failures);
   } else {
     WriteStdout(FormatSummary(summary) + "\n" + arena.ToText());
     std::vector<std::string> failures;
@@ -44,7 +43,7 @@ void RunInspect(const InspectOptions& options) {
       WriteStdout("\n");
       CheckBoard(options.board, options.model, true, &failures);
     }
-    if (!failures.empty()) throw CheckFailedError(failures);
+    if (!failures.empty()) ThrowIfDoesNotFit(failures);
   }
 }
 

@@ -238,7 +238,7 @@ void RunPipeline(const PipelineOptions& o) {
   summary["status"] = board_failures.empty() ? "ok" : "does not fit the board";
   WriteFileAtomic(files.summary, summary.dump(2) + "\n");
   Say(o, "summary    " + files.summary);
-  if (!board_failures.empty()) throw CheckFailedError(board_failures);
+  if (!board_failures.empty()) ThrowIfDoesNotFit(board_failures);
 }
 
 }  // namespace

@@ -131,8 +131,8 @@ std::string BoardFit::ToText() const {
   out << "  " << (Fits() ? "fits" : "DOES NOT FIT") << "\n";
   char error[32];
   std::snprintf(error, sizeof error, "%.0f%%", CostModelHeldOutMaxErrorPercent());
-  const std::string model_note = "instructions on a Cortex-M4F with TFLM's reference kernels, from a per-operator "
-                                 "cost model fitted to instruction counts measured on TFLM; its error on the " +
+  const std::string model_note = "instructions with TFLM's reference kernels, from a per-operator "
+                                 "cost model fitted to instruction counts of TFLM on a Cortex-M4F; its error on the " +
                                  std::to_string(CostModelHeldOutCount()) + " models it was not fitted to: up to " +
                                  error;
   const std::string unfitted =

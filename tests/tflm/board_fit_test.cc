@@ -115,7 +115,8 @@ TEST(BoardFit, OneByteShortDoesNotFit) {
 }
 
 // The committed held-out rows are what the committed coefficients give for
-// those models today (no drift between the fit and the evaluator), and the
+// those models today (no drift between the fit's features and the
+// evaluator's), and the
 // error the output states is the largest of them.
 TEST(LatencyModel, HeldOutRowsMatchTheEvaluator) {
   TF_REQUIRE_SHARED();
@@ -124,7 +125,9 @@ TEST(LatencyModel, HeldOutRowsMatchTheEvaluator) {
   for (const CostModelCheck& check : CostModelChecks()) {
     if (!check.held_out) continue;
     const Model model = LoadModel(ModelPath(std::string(check.model)));
-    EXPECT_EQ(EstimateM4Instructions(model).instructions, check.estimate) << check.model;
+    // The table holds the coefficients to 6 significant digits.
+    EXPECT_NEAR(EstimateM4Instructions(model).instructions, check.estimate, 1e-5 * check.estimate + 1)
+        << check.model;
     worst = std::max(worst, std::fabs(100.0 * (check.estimate - check.measured) / check.measured));
   }
   EXPECT_DOUBLE_EQ(CostModelHeldOutMaxErrorPercent(), worst);
@@ -134,9 +137,13 @@ TEST(LatencyModel, HeldOutRowsMatchTheEvaluator) {
 // README states (QEMU counts in blocks of 40 instructions).
 TEST(LatencyModel, MeasurementsAgreeWithTheOraclesReadme) {
   for (const CostModelCheck& check : CostModelChecks()) {
-    if (check.model == "person_detect") EXPECT_NEAR(check.measured, 525844400, 40);
-    if (check.model == "conv_fc_mnist_srq_a8w8") EXPECT_NEAR(check.measured, 7077760, 40);
-    if (check.model == "hello_world_int8") EXPECT_EQ(check.measured, 5440);
+    if (check.model == "person_detect") {
+      EXPECT_NEAR(check.measured, 525844400, 40);
+    } else if (check.model == "conv_fc_mnist_srq_a8w8") {
+      EXPECT_NEAR(check.measured, 7077760, 40);
+    } else if (check.model == "hello_world_int8") {
+      EXPECT_EQ(check.measured, 5440);
+    }
   }
 }
 
