@@ -17,6 +17,17 @@ extra=${2:-}
 run=$shared/tflm-m4/tflm_run_m4
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
+# measure NAME MODEL INPUT...: prints "NAME<TAB>instructions of the first Invoke".
+measure() {
+  local name=$1 model=$2
+  shift 2
+  rm -f "$out/tflm.json"
+  if TFLM_M4_ICOUNT=0 nice -n 10 "$run" "$model" "$out" "$@" > /dev/null 2>&1; then
+    printf '%s\t%s\n' "$name" "$(grep -o '"invoke_insns": *\[[0-9]*' "$out/tflm.json" | grep -o '[0-9]*$')"
+  else
+    echo "$name: tflm_run_m4 failed" >&2
+  fi
+}
 for dir in "$shared"/golden/*/; do
   name=$(basename "$dir")
   model=$shared/models/$name.tflite
@@ -26,23 +37,10 @@ for dir in "$shared"/golden/*/; do
     [[ -f $dir/input_$i.npy ]] || break
     inputs+=("$dir/input_$i.npy")
   done
-  rm -f "$out/tflm.json"
-  if TFLM_M4_ICOUNT=0 nice -n 10 "$run" "$model" "$out" "${inputs[@]}" > /dev/null 2>&1; then
-    insns=$(grep -o '"invoke_insns": *\[[0-9]*' "$out/tflm.json" | grep -o '[0-9]*$')
-    printf '%s\t%s\n' "$name" "$insns"
-  else
-    echo "$name: tflm_run_m4 failed" >&2
-  fi
+  measure "$name" "$model" "${inputs[@]}"
 done
 [[ -n $extra ]] || exit 0
 for model in "$extra"/*.tflite; do
   name=$(basename "$model" .tflite)
-  inputs=("$extra/${name}"_input_*.npy)
-  rm -f "$out/tflm.json"
-  if TFLM_M4_ICOUNT=0 nice -n 10 "$run" "$model" "$out" "${inputs[@]}" > /dev/null 2>&1; then
-    insns=$(grep -o '"invoke_insns": *\[[0-9]*' "$out/tflm.json" | grep -o '[0-9]*$')
-    printf '%s\t%s\n' "$name" "$insns"
-  else
-    echo "$name: tflm_run_m4 failed" >&2
-  fi
+  measure "$name" "$model" "$extra/${name}"_input_*.npy
 done
