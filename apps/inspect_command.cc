@@ -4,10 +4,12 @@
 #include <memory>
 #include <string>
 
+#include "apps/board_options.h"
 #include "apps/commands.h"
 #include "libconvert/tflm/arena.h"
 #include "libconvert/base/error.h"
 #include "libconvert/model/model_io.h"
+#include "libconvert/tflm/board_fit.h"
 #include "libconvert/summary/model_summary.h"
 
 namespace tinyforge {
@@ -17,9 +19,12 @@ struct InspectOptions {
   std::string model;  // .tflite path
   bool json = false;  // print the tinyforge.inspect/2 JSON document instead of text
   TflmTarget target = kDefaultTflmTarget;  // the build the arena figures are for
+  BoardFlags board;   // --board/--ram/--flash: the fit check, when given
 };
 
 void RunInspect(const InspectOptions& options) {
+  // Bad board flags are bad input: exit 2 before printing anything.
+  if (options.board.Given()) MakeBoardBudget(options.board.board, options.board.ram, options.board.flash);
   const Model model = LoadModel(options.model);
   const ModelSummary summary = Summarize(model);
   // The arena TFLM needs: the question TFLM users ask most.
@@ -27,9 +32,18 @@ void RunInspect(const InspectOptions& options) {
   if (options.json) {
     nlohmann::ordered_json json = ToJson(summary);
     json["tflm_arena"] = nlohmann::ordered_json::parse(arena.ToJson().dump());
+    std::vector<std::string> failures;
+    if (options.board.Given()) json["board_fit"] = CheckBoard(options.board, options.model, false, &failures);
     WriteStdout(json.dump(2) + "\n");
+    if (!failures.empty()) ThrowIfDoesNotFit(failures);
   } else {
     WriteStdout(FormatSummary(summary) + "\n" + arena.ToText());
+    std::vector<std::string> failures;
+    if (options.board.Given()) {
+      WriteStdout("\n");
+      CheckBoard(options.board, options.model, true, &failures);
+    }
+    if (!failures.empty()) ThrowIfDoesNotFit(failures);
   }
 }
 
@@ -57,8 +71,11 @@ void SetupInspectCommand(CLI::App& app) {
       "AllocateTensors and Invoke succeed on the target (what a firmware must "
       "reserve); `used` is what TFLM's arena_used_bytes() reports afterwards, "
       "which leaves out the temporary memory AllocateTensors takes.\n"
+      "\n" + BoardHelpText() + "\n"
       "Examples:\n"
       "  tinyforge inspect person_detect.tflite\n"
+      "  tinyforge inspect person_detect.tflite --board nano33ble\n"
+      "  tinyforge inspect model.tflite --ram 96K --flash 512K\n"
       "  tinyforge inspect model.tflite --json > model_summary.json\n"
       "  tinyforge inspect model.tflite --json | jq '.tflm_missing'");
   inspect->add_option("MODEL", options->model, "The .tflite file to describe")->required();
@@ -66,6 +83,7 @@ void SetupInspectCommand(CLI::App& app) {
                     "Print a JSON document (schema \"tinyforge.inspect/2\", keys in a "
                     "fixed order) instead of text");
   AddTargetOption(*inspect, options->target, "The TFLM build the arena figures are for");
+  AddBoardOptions(*inspect, options->board);
   inspect->callback([options]() { RunInspect(*options); });
 }
 

@@ -11,8 +11,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "apps/board_options.h"
 #include "apps/commands.h"
 #include "apps/emit_command.h"
+#include "libconvert/tflm/board_fit.h"
 #include "libconvert/compare/compare.h"
 #include "libconvert/compare/compare_html.h"
 #include "libconvert/compare/compare_text.h"
@@ -44,6 +46,7 @@ struct PipelineOptions {
   int threads = 0;
   bool quiet = false;
   TflmTarget target = kDefaultTflmTarget;  // the build model_data.h's arena size is for
+  BoardFlags board;  // --board/--ram/--flash: check the int8 model fits, after emitting
   std::string name;        // --name: the emitted array ("": emit's default)
   std::string name_space;  // --namespace: C++ namespace of the emitted declarations
 };
@@ -122,6 +125,7 @@ void RunPipeline(const PipelineOptions& o) {
   if (o.max_drop && o.eval.empty()) throw Error("--max-drop needs --eval and --labels (the accuracy of each model)");
   const DataOptions data_options = ParseDataFlags(o.data_flags);
   CheckArrayNameOptions(o.name, o.name_space);
+  if (o.board.Given()) MakeBoardBudget(o.board.board, o.board.ram, o.board.flash);  // bad flags: exit 2 now
   quantize::CalibrationOptions calibration = quantize::ParseCalibrationMethod(o.method);
   calibration.threads = o.threads;
   if (fs::exists(o.out_dir) && !fs::is_directory(o.out_dir)) {
@@ -298,9 +302,15 @@ void RunPipeline(const PipelineOptions& o) {
                      {"header", files.model_data_h},
                      {"resolver", files.resolver},
                      {"target", std::string(TflmTargetName(o.target))}};
-  summary["status"] = "ok";
+  std::vector<std::string> board_failures;
+  if (o.board.Given()) {
+    if (!o.quiet) WriteStdout("\n");
+    summary["board_fit"] = CheckBoard(o.board, files.quantized, !o.quiet, &board_failures);
+  }
+  summary["status"] = board_failures.empty() ? "ok" : "does not fit the board";
   WriteFileAtomic(files.summary, summary.dump(2) + "\n");
   Say(o, "summary    " + files.summary);
+  if (!board_failures.empty()) ThrowIfDoesNotFit(board_failures);
 }
 
 }  // namespace
@@ -317,7 +327,9 @@ void SetupPipelineCommand(CLI::App& app) {
       "            on --eval (or the calibration data), every layer compared\n"
       "  emit      model_data.cc, model_data.h, model_ops.h (TFLM op resolver)\n"
       "and pipeline.json listing them. When the accuracy drop exceeds --max-drop, the\n"
-      "pipeline exits 1 after the reports and before emitting. Exit 2: bad input.\n\n"
+      "pipeline exits 1 after the reports and before emitting. With --board (or --ram and\n"
+      "--flash) it then checks the int8 model fits and exits 1 when it does not.\n"
+      "Exit 2: bad input.\n\n" + BoardHelpText() + "\n"
       "Examples:\n"
       "  tinyforge pipeline float.tflite --calib calib_x.npy --eval eval_x.npy --labels eval_y.npy \\\n"
       "      --max-drop 1 --out-dir build/model\n"
@@ -339,6 +351,7 @@ void SetupPipelineCommand(CLI::App& app) {
   AddMaxMemoryOption(*cmd);
   AddDataOptions(*cmd, o->data_flags);
   AddTargetOption(*cmd, o->target, "The TFLM build model_data.h's arena size is for");
+  AddBoardOptions(*cmd, o->board);
   AddArrayNameOptions(*cmd, o->name, o->name_space);
   cmd->add_flag("--quiet,-q", o->quiet, "Print only warnings, failed checks and errors; no progress bars");
   cmd->callback([o] { RunPipeline(*o); });

@@ -46,7 +46,7 @@ struct TflmResult {
   bool allocate_ok = false;
   bool invoke_ok = false;
   int64_t arena_used_bytes = -1;
-  std::optional<int64_t> invoke_insns;  // Cortex-M4 with TFLM_M4_ICOUNT=0
+  std::optional<int64_t> invoke_insns;  // Cortex-M4 with TFLM_M4_ICOUNT=0: the first sample's Invoke
   std::vector<NpyArray> outputs;        // output_K.npy, when it ran
   std::string log;                      // the runner's stdout and stderr
 
@@ -110,7 +110,12 @@ inline TflmResult RunTflm(TflmTarget target, const std::string& model, const std
       r.allocate_ok = j.value("allocate_ok", false);
       r.invoke_ok = j.value("invoke_ok", false);
       r.arena_used_bytes = j.value("arena_used_bytes", int64_t{-1});
-      if (j.contains("invoke_insns")) r.invoke_insns = j["invoke_insns"].get<int64_t>();
+      // One count per sample ([5440]); the first sample's.
+      if (j.contains("invoke_insns")) {
+        const nlohmann::json& insns = j["invoke_insns"];
+        if (insns.is_array() && !insns.empty()) r.invoke_insns = insns[0].get<int64_t>();
+        if (insns.is_number_integer()) r.invoke_insns = insns.get<int64_t>();
+      }
     }
   }
   if (r.ran()) {
