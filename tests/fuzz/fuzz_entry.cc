@@ -127,6 +127,11 @@ Violation RunModel(const uint8_t* data, size_t size) {
   const ModelSummary summary = Summarize(model);
   FormatSummary(summary);
   ToJson(summary);
+  if (summary.macs > kFuzzMaxMacs) {
+    interp::Interpreter interpreter(model);
+    interpreter.Prepare();
+    return "";
+  }
   RunOnZeros(model);
   return "";
 }

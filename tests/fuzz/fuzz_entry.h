@@ -23,13 +23,18 @@ namespace tinyforge::fuzz {
 
 // The memory budget (--max-memory) every entry runs under: small, so a
 // hostile shape is refused before it can make allocation dominate a run.
-constexpr int64_t kFuzzMemoryBudget = int64_t{64} << 20;
+constexpr int64_t kFuzzMemoryBudget = int64_t{16} << 20;
+// Models whose operators claim more multiply-accumulates than this are
+// prepared but not invoked: under the sanitizers one such inference takes
+// seconds, and the inputs worth finding are in Prepare's checks.
+constexpr int64_t kFuzzMaxMacs = 20'000'000;
 
 // What one input did: empty when the promise held, else what broke it.
 using Violation = std::string;
 
 // A .tflite file through `tinyforge run` (load, verify, the output arrays'
-// memory, Prepare of every operator, Invoke on zero inputs) and `inspect`
+// memory, Prepare of every operator, Invoke on zero inputs, unless the
+// model's MACs exceed kFuzzMaxMacs) and `inspect`
 // (the summary and its TFLM arena estimate); a model that loads must also
 // serialize, load again to the same bytes and survive the rewrite passes.
 Violation FuzzModel(const uint8_t* data, size_t size);
