@@ -180,8 +180,15 @@ Violation RunCalibration(const uint8_t* data, size_t size) {
   }
   const quantize::CalibrationTable table = quantize::CalibrationFromJson(json, model, kFuzzSource);
   quantize::QuantizeResult result = quantize::QuantizeModel(model, table, quantize::QuantizeOptions{});
-  VerifyModel(result.model);
-  SerializeModel(result.model);
+  // Whatever the table said, what quantize writes must load and prepare.
+  try {
+    VerifyModel(result.model);
+    SerializeModel(result.model);
+    interp::Interpreter interpreter(result.model);
+    interpreter.Prepare();
+  } catch (const Error& e) {
+    return std::string("quantize wrote a model that does not prepare: ") + e.what();
+  }
   return "";
 }
 
