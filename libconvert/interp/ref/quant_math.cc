@@ -10,13 +10,14 @@ namespace tinyforge::ref {
 
 QuantizedMultiplier QuantizeMultiplier(double real_multiplier) {
   QuantizedMultiplier result;
-  // Multipliers are ratios of a model's scales: a NaN, infinite, negative or
-  // huge one (a zero or denormal scale divided by) has no fixed-point form,
-  // and converting or shifting by it is undefined (found by fuzzing). Every
-  // caller is a Prepare, where the Error refuses the operator.
-  if (!std::isfinite(real_multiplier) || real_multiplier < 0.0) {
+  // Multipliers are ratios of a model's scales (and LEAKY_RELU's alpha, which
+  // may be negative): a NaN, infinite or huge one (a zero or denormal scale
+  // divided by) has no fixed-point form, and converting or shifting by it is
+  // undefined (found by fuzzing). Every caller is a Prepare, where the Error
+  // refuses the operator.
+  if (!std::isfinite(real_multiplier)) {
     throw Error("a quantization scale ratio is " + std::to_string(real_multiplier) +
-                ": the scales must be finite and positive");
+                ": the scales must be finite and not zero");
   }
   if (real_multiplier == 0.0) return result;
   int shift = 0;
