@@ -147,15 +147,21 @@ Violation RunNpy(const uint8_t* data, size_t size) {
   return "";
 }
 
-// A folder of this process's own holding the one image file.
-std::filesystem::path ImageFolder() {
-  static const std::filesystem::path dir = [] {
-    const std::filesystem::path d =
-        std::filesystem::temp_directory_path() / ("tinyforge_fuzz_image_" + std::to_string(getpid()));
-    std::filesystem::create_directories(d);
+// A folder of this process's own holding the one image file, removed at
+// exit (libFuzzer's -fork runs many processes). The path is never destroyed:
+// the exit handler runs after static destructors registered later.
+const std::filesystem::path& ImageFolder() {
+  static const std::filesystem::path* const dir = [] {
+    auto* d = new std::filesystem::path(std::filesystem::temp_directory_path() /
+                                        ("tinyforge_fuzz_image_" + std::to_string(getpid())));
+    std::filesystem::create_directories(*d);
+    std::atexit([] {
+      std::error_code ignored;
+      std::filesystem::remove_all(ImageFolder(), ignored);
+    });
     return d;
   }();
-  return dir;
+  return *dir;
 }
 
 Violation RunImage(const uint8_t* data, size_t size) {
