@@ -7,13 +7,23 @@
 #include "libconvert/base/error.h"
 
 namespace tinyforge::quantize {
+namespace {
+
+// A scale below the smallest normal float (a zero, denormal or near-zero
+// range from a calibration table or weights: under about 3e-36 wide) would
+// be stored as 0 or a denormal, and every multiplier divided by it is
+// infinite. Such a range is quantized as an empty one: its values, all
+// within 1e-35 of zero, become the zero point.
+bool ScaleIsNegligible(double scale) { return !(scale >= std::numeric_limits<float>::min()); }
+
+}  // namespace
 
 QuantParams AsymmetricParams(float min, float max, int32_t qmin, int32_t qmax) {
   const double lo = std::min<double>(min, 0.0);
   const double hi = std::max<double>(max, 0.0);
   const double levels = static_cast<double>(qmax) - static_cast<double>(qmin);
-  if (hi == lo) return {static_cast<float>(1.0 / levels), 0};
   const double scale = (hi - lo) / levels;
+  if (ScaleIsNegligible(scale)) return {static_cast<float>(1.0 / levels), 0};
   // The zero point that maps `lo` to qmin, nudged to an integer: rounding
   // keeps 0.0 exact at the cost of moving the range by under half a step.
   const double zero_point = std::round(static_cast<double>(qmin) - lo / scale);
@@ -23,7 +33,7 @@ QuantParams AsymmetricParams(float min, float max, int32_t qmin, int32_t qmax) {
 
 QuantParams SymmetricParams(float min, float max, int32_t qmax) {
   const double bound = std::max(std::fabs(static_cast<double>(min)), std::fabs(static_cast<double>(max)));
-  if (bound == 0) return {static_cast<float>(1.0 / qmax), 0};
+  if (ScaleIsNegligible(bound / qmax)) return {static_cast<float>(1.0 / qmax), 0};
   return {static_cast<float>(bound / qmax), 0};
 }
 
@@ -34,7 +44,9 @@ QuantParams PowerOfTwoParams(float min, float max) {
   int exponent = 0;
   const double mantissa = std::frexp(bound, &exponent);
   if (mantissa == 0.5) --exponent;
-  return {static_cast<float>(std::ldexp(1.0, exponent - 15)), 0};
+  const double scale = std::ldexp(1.0, exponent - 15);
+  if (ScaleIsNegligible(scale)) return {1.0f / 32768.0f, 0};
+  return {static_cast<float>(scale), 0};
 }
 
 int32_t QuantizeValue(float x, const QuantParams& params, int32_t qmin, int32_t qmax) {
@@ -65,7 +77,7 @@ QuantizedWeights QuantizeWeights(const float* values, const std::vector<int32_t>
   }
   QuantizedWeights out;
   out.scales.resize(channels);
-  for (size_t c = 0; c < channels; ++c) out.scales[c] = bound[c] == 0 ? 1.0f : static_cast<float>(bound[c] / 127.0);
+  for (size_t c = 0; c < channels; ++c) out.scales[c] = ScaleIsNegligible(bound[c] / 127.0) ? 1.0f : static_cast<float>(bound[c] / 127.0);
   out.values.resize(count);
   for (size_t i = 0; i < count; ++i) {
     const QuantParams p{out.scales[channel_of(i)], 0};
@@ -78,7 +90,7 @@ QuantizedWeights16 QuantizeWeights16(const float* values, size_t n, int32_t qmax
   double bound = 0;
   for (size_t i = 0; i < n; ++i) bound = std::max(bound, std::fabs(static_cast<double>(values[i])));
   QuantizedWeights16 out;
-  out.scale = bound == 0 ? 1.0f : static_cast<float>(bound / qmax);
+  out.scale = ScaleIsNegligible(bound / qmax) ? 1.0f : static_cast<float>(bound / qmax);
   out.values.resize(n);
   for (size_t i = 0; i < n; ++i) {
     out.values[i] = static_cast<int16_t>(QuantizeValue(values[i], {out.scale, 0}, -qmax, qmax));

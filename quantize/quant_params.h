@@ -18,7 +18,11 @@ struct QuantParams {
 // range [min, max] widened to include 0, so that 0.0 is exactly
 // representable: scale = (max - min) / (qmax - qmin), zero point nudged to
 // the nearest integer in range. An empty range (both 0) gets scale 1/qrange
-// so the tensor stays valid. min/max must be finite and min <= max.
+// so the tensor stays valid, and so does a range whose scale would be below
+// the smallest normal float (zero or denormal width, e.g. from a calibration
+// table): its values are all within 1e-35 of 0. The same holds for every
+// function here: no scale they return is 0 or denormal. min/max must be
+// finite and min <= max.
 QuantParams AsymmetricParams(float min, float max, int32_t qmin, int32_t qmax);
 // Symmetric parameters (zero point 0): scale = max(|min|, |max|) / qmax.
 QuantParams SymmetricParams(float min, float max, int32_t qmax);

@@ -16,6 +16,7 @@ packages=(
   xxd                              # the emit tests compare against real xxd -i
   python3-numpy                    # the .npy tests compare bytes with numpy.save
   qemu-system-arm                  # tests: the Cortex-M4 TFLM oracle (../shared/tflm-m4)
+  clang libclang-rt-14-dev         # the libFuzzer targets (scripts/fuzz.sh)
 )
 
 missing=()

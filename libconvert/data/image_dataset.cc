@@ -11,10 +11,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <limits>
+#include <optional>
 #include <memory>
 #include <system_error>
 
+#include "libconvert/base/checked_math.h"
 #include "libconvert/base/error.h"
+#include "libconvert/base/memory_budget.h"
 #include "libconvert/data/preprocess.h"
 
 namespace tinyforge {
@@ -128,16 +132,25 @@ std::string SizeText(int64_t height, int64_t width) { return std::to_string(heig
 
 using StbPixels = std::unique_ptr<unsigned char, void (*)(void*)>;
 
-StbPixels Decode(const std::string& path, int channels, int* height, int* width) {
-  int decoded_channels = 0;
-  unsigned char* pixels = stbi_load(path.c_str(), width, height, &decoded_channels, channels);
-  if (pixels == nullptr) {
-    const char* reason = stbi_failure_reason();
-    throw Error(path + ": cannot decode the image (stb: " + (reason ? reason : "no reason given") + ")");
-  }
-  return StbPixels(pixels, stbi_image_free);
+[[noreturn]] void FailDecode(const std::string& path) {
+  const char* reason = stbi_failure_reason();
+  throw Error(path + ": cannot decode the image (stb: " + (reason ? reason : "no reason given") + ")");
 }
 
+// The header's size is only what the file claims: its pixels are reserved
+// against the memory budget (`reservation`, held while they live) before
+// stb allocates them, so a few bytes claiming 65535x65535 are refused, not
+// decoded (found by fuzzing).
+StbPixels Decode(const std::string& path, int channels, int* height, int* width, MemoryReservation& reservation) {
+  int claimed_channels = 0;
+  if (!stbi_info(path.c_str(), width, height, &claimed_channels)) FailDecode(path);
+  reservation = MemoryReservation(int64_t{*width} * *height * channels,
+                                  path + ": the decoded " + SizeText(*height, *width) + " image");
+  int decoded_channels = 0;
+  unsigned char* pixels = stbi_load(path.c_str(), width, height, &decoded_channels, channels);
+  if (pixels == nullptr) FailDecode(path);
+  return StbPixels(pixels, stbi_image_free);
+}
 
 }  // namespace
 
@@ -180,20 +193,28 @@ Samples LoadImageFolder(const std::string& dir, const ImagePreprocess& p) {
   }
 
   NpyArray result;
+  MemoryReservation result_memory;
   int height = p.height, width = p.width;
   std::string first;  // the file that set the size, when none was given
   std::vector<unsigned char> resized;
   for (size_t i = 0; i < files.size(); ++i) {
     const std::string path = files[i].string();
     int h = 0, w = 0;
-    const StbPixels pixels = Decode(path, channels, &h, &w);
+    MemoryReservation decoded;
+    const StbPixels pixels = Decode(path, channels, &h, &w, decoded);
     if (height == 0) {
       height = h;
       width = w;
       first = files[i].filename().string();
     }
     if (i == 0) {
-      result = NpyArray::Zeros(DType::kFloat32, {static_cast<int64_t>(files.size()), height, width, channels});
+      const std::vector<int64_t> shape = {static_cast<int64_t>(files.size()), height, width, channels};
+      const std::optional<int64_t> count = CheckedProduct(shape);
+      const std::optional<int64_t> bytes = count ? CheckedMul(*count, int64_t{sizeof(float)}) : std::nullopt;
+      result_memory = MemoryReservation(bytes.value_or(std::numeric_limits<int64_t>::max()),
+                                        dir + ": " + std::to_string(files.size()) + " images of " +
+                                            SizeText(height, width) + " as float32");
+      result = NpyArray::Zeros(DType::kFloat32, shape);
     }
     const unsigned char* src = pixels.get();
     if (h != height || w != width) {

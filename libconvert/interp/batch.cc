@@ -85,7 +85,8 @@ size_t CountSamples(const Model& model, const std::vector<DatasetView>& inputs) 
 
 void SetInputs(Interpreter& interpreter, const std::vector<DatasetView>& inputs, size_t s) {
   for (size_t k = 0; k < inputs.size(); ++k) {
-    std::memcpy(interpreter.input(k).data, inputs[k].sample(s), interpreter.input(k).bytes);
+    // An empty array's storage may be null, which memcpy must not get even for 0 bytes.
+    if (interpreter.input(k).bytes > 0) std::memcpy(interpreter.input(k).data, inputs[k].sample(s), interpreter.input(k).bytes);
   }
 }
 
@@ -131,7 +132,7 @@ std::vector<NpyArray> RunDataset(const Model& model, const std::vector<DatasetVi
     interpreter.Invoke();
     for (size_t k = 0; k < outputs.size(); ++k) {
       const RuntimeTensor& out = interpreter.output(k);
-      std::memcpy(outputs[k].data.data() + s * out.bytes, out.data, out.bytes);
+      if (out.bytes > 0) std::memcpy(outputs[k].data.data() + s * out.bytes, out.data, out.bytes);
     }
   }, options);
   return outputs;

@@ -76,7 +76,11 @@ void Interpreter::InitTensors() {
     RuntimeTensor& t = tensors_[i];
     if (t.constant) continue;
     storage_[i].assign(t.bytes, 0);
-    t.data = storage_[i].data();
+    // A tensor with a zero dimension holds no bytes, but its data pointer is
+    // still passed to memcpy and memset (of 0 bytes), which must not get
+    // null (found by fuzzing): it points at a byte no one reads.
+    alignas(16) static uint8_t no_bytes[16];
+    t.data = t.bytes == 0 ? no_bytes : storage_[i].data();
     if (t.variable) InitVariable(t);
   }
 }

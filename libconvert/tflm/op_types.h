@@ -21,7 +21,12 @@ namespace tinyforge {
 // A set of tensor types, one bit per tflite::TensorType value.
 using TflmTypeSet = uint32_t;
 inline constexpr TflmTypeSet kTflmAnyType = ~TflmTypeSet{0};
-inline constexpr TflmTypeSet TflmType(tflite::TensorType type) { return TflmTypeSet{1} << type; }
+// The loader keeps type numbers newer than our schema (inspect names them
+// TYPE_<n>), so a file can hold any int8 here: a number with no bit is in no
+// set but "any type" (found by fuzzing: -66 was shifted by).
+inline constexpr TflmTypeSet TflmType(tflite::TensorType type) {
+  return type >= 0 && type < 32 ? TflmTypeSet{1} << type : 0;
+}
 
 // One combination of operand types a kernel runs. An operator is supported
 // when one of its op's rows matches: the type of input `data_input` is in

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "libconvert/base/memory_budget.h"
+#include "libconvert/interp/examples/op_examples.h"
 #include "libconvert/interp/interpreter.h"
 #include "libconvert/model/model_builder.h"
 #include "libconvert/model/model_io.h"
@@ -132,6 +133,42 @@ TEST(OperandContract, ShortBiasIsRefusedByEveryConvLikeKernel) {
   const Model good = Int8FullyConnected(3);
   interp::Interpreter good_interpreter(good);
   EXPECT_NO_THROW(good_interpreter.Prepare());
+}
+
+// The recurrent kernels state the same contract: every operand they read
+// (input, weights, biases, states, output) given a type its kernel does not
+// take is refused at Prepare naming it, in each example of the
+// kernel table (float and integer).
+TEST(OperandContract, RecurrentKernelsCheckEveryOperandsType) {
+  size_t examples = 0;
+  for (const interp::OpExample& example : interp::OpExamples()) {
+    if (example.op != tflite::BuiltinOperator_SVDF && example.op != tflite::BuiltinOperator_UNIDIRECTIONAL_SEQUENCE_LSTM) {
+      continue;
+    }
+    SCOPED_TRACE(example.name);
+    ++examples;
+    const Model good = example.build();
+    const tflite::OperatorT& op = *good.subgraph(0).operators.at(0);
+    // Input 0's type picks the kernel (another one has none): the others.
+    std::vector<int> operands(op.inputs.begin() + 1, op.inputs.end());
+    operands.insert(operands.end(), op.outputs.begin(), op.outputs.end());
+    for (const int index : operands) {
+      if (index < 0) continue;
+      Model bad = good.Clone();
+      bad.set_source(kSource);
+      tflite::TensorT& t = bad.tensor(0, index);
+      // A type of the same width or narrower, so the buffer still holds the shape.
+      t.type = t.type == tflite::TensorType_INT8 ? tflite::TensorType_UINT8 : tflite::TensorType_INT8;
+      // Named: the operand, or (SVDF time weights, whose type picks the
+      // state's) the state that no longer matches it.
+      const std::string message = PrepareRejection(bad);
+      const bool named = message.find("'" + t.name + "' is INT8") != std::string::npos ||
+                         message.find("'" + t.name + "' is UINT8") != std::string::npos ||
+                         message.find("the activation state") != std::string::npos;
+      EXPECT_TRUE(named) << message;
+    }
+  }
+  EXPECT_GE(examples, 4u);
 }
 
 TEST(OperandContract, SparseConstantIsRefusedAtLoad) {

@@ -12,6 +12,7 @@
 
 #include "libconvert/model/dtype.h"
 #include "libconvert/interp/kernels/kernels.h"
+#include "libconvert/interp/operand_check.h"
 #include "libconvert/interp/ref/lstm.h"
 
 namespace tinyforge::interp::kernels {
@@ -81,20 +82,29 @@ LstmTensors CollectTensors(PrepareContext& ctx) {
   return t;
 }
 
-// Types of one of TFLM's three kernels: activations (input, hidden state,
-// output), weights, biases, cell state.
-void RequireTypes(PrepareContext& ctx, const LstmTensors& t, tflite::TensorType weight, tflite::TensorType bias,
-                  tflite::TensorType cell) {
+// The contract of every operand one of TFLM's three kernels reads, stated
+// once the sizes are known: types (activations: input, hidden state,
+// output; weights; biases; cell state), each weight matrix [units, input
+// size] or [units, units], one bias per unit, batch x units state elements.
+// ref::PrepareLstmSize checked the same shapes TFLM's way; this names the
+// tensor and guarantees its bytes hold them.
+void CheckLstmOperands(PrepareContext& ctx, const LstmTensors& t, const ref::LstmSize& size, tflite::TensorType weight,
+                   tflite::TensorType bias, tflite::TensorType cell) {
   const tflite::TensorType act = t.input->type;
-  ctx.RequireType(*t.hidden, act, "hidden state");
-  ctx.RequireType(*t.output, act, "output");
-  ctx.RequireType(*t.cell, cell, "cell state");
+  const int64_t units = size.state_size;
+  const int64_t state_elements = static_cast<int64_t>(size.batch) * units;
+  OperandCheck(ctx, *t.input, "the input").Rank(3).Dim(2, size.input_size, "the input size");
   for (int g = 0; g < ref::kLstmGateCount; ++g) {
     const std::string gate = kGateNames[g];
-    ctx.RequireType(*t.input_weights[g], weight, "input-to-" + gate + " weights");
-    ctx.RequireType(*t.recurrent_weights[g], weight, "recurrent-to-" + gate + " weights");
-    ctx.RequireType(*t.bias[g], bias, gate + " gate bias");
+    OperandCheck(ctx, *t.input_weights[g], "the input-to-" + gate + " weights")
+        .Type(weight).Rank(2).Dim(0, units, "the units").Dim(1, size.input_size, "the input size");
+    OperandCheck(ctx, *t.recurrent_weights[g], "the recurrent-to-" + gate + " weights")
+        .Type(weight).Rank(2).Dim(0, units, "the units").Dim(1, units, "the units");
+    OperandCheck(ctx, *t.bias[g], "the " + gate + " gate bias").Type(bias).Elements(units, "one per unit");
   }
+  OperandCheck(ctx, *t.hidden, "the hidden state").Type(act).Elements(state_elements, "batch x units");
+  OperandCheck(ctx, *t.cell, "the cell state").Type(cell).Elements(state_elements, "batch x units");
+  OperandCheck(ctx, *t.output, "the output").Type(act).Rank(3).Dim(2, units, "the units");
 }
 
 ref::LstmShapes Shapes(const LstmTensors& t) {
@@ -174,7 +184,7 @@ EvalFn PrepareUnidirectionalSequenceLstm(PrepareContext& ctx) {
   switch (t.input->type) {
     case tflite::TensorType_FLOAT32: {
       using T = tflite::TensorType;
-      RequireTypes(ctx, t, T::TensorType_FLOAT32, T::TensorType_FLOAT32, T::TensorType_FLOAT32);
+      CheckLstmOperands(ctx, t, size, T::TensorType_FLOAT32, T::TensorType_FLOAT32, T::TensorType_FLOAT32);
       ref::LstmFloatParams params;
       params.size = size;
       params.cell_clip = options.cell_clip;
@@ -200,10 +210,10 @@ EvalFn PrepareUnidirectionalSequenceLstm(PrepareContext& ctx) {
       };
     }
     case tflite::TensorType_INT8:
-      RequireTypes(ctx, t, tflite::TensorType_INT8, tflite::TensorType_INT32, tflite::TensorType_INT16);
+      CheckLstmOperands(ctx, t, size, tflite::TensorType_INT8, tflite::TensorType_INT32, tflite::TensorType_INT16);
       return PrepareQuantized<int8_t, int32_t>(ctx, t, size, 8, options.cell_clip, ref::LstmInt8);
     case tflite::TensorType_INT16:
-      RequireTypes(ctx, t, tflite::TensorType_INT8, tflite::TensorType_INT64, tflite::TensorType_INT16);
+      CheckLstmOperands(ctx, t, size, tflite::TensorType_INT8, tflite::TensorType_INT64, tflite::TensorType_INT16);
       return PrepareQuantized<int16_t, int64_t>(ctx, t, size, 16, options.cell_clip, ref::LstmInt16x8);
     default:
       ctx.Fail("input type " + TypeName(t.input->type) + " is not supported (FLOAT32, INT8 or INT16)");

@@ -8,6 +8,7 @@
 
 #include "libconvert/model/dtype.h"
 #include "libconvert/interp/kernels/kernels.h"
+#include "libconvert/interp/operand_check.h"
 #include "libconvert/interp/ref/svdf.h"
 
 namespace tinyforge::interp::kernels {
@@ -26,6 +27,28 @@ float PerTensorScale(PrepareContext& ctx, const RuntimeTensor& t, const std::str
   return t.scale;
 }
 
+// The contract of every operand, stated once the sizes are known: `data`
+// is the type of the input, feature weights and output (FLOAT32 or INT8), `time` that of the
+// time weights and the state (the same as data for float), `bias` the
+// bias's. ref::PrepareSvdfSize checked the shapes TFLM's way; this names the
+// tensor and guarantees its bytes hold them.
+void CheckSvdfOperands(PrepareContext& ctx, const ref::SvdfSize& s, tflite::TensorType data, tflite::TensorType time,
+                       tflite::TensorType bias) {
+  OperandCheck(ctx, ctx.input(kInput), "the input").Type(data).Rank(2).Dim(1, s.input_size, "the input size");
+  OperandCheck(ctx, ctx.input(kWeightsFeature), "the feature weights")
+      .Type(data).Rank(2).Dim(0, s.num_filters, "the filters").Dim(1, s.input_size, "the input size");
+  OperandCheck(ctx, ctx.input(kWeightsTime), "the time weights")
+      .Type(time).Rank(2).Dim(0, s.num_filters, "the filters").Dim(1, s.memory_size, "the memory size");
+  if (const RuntimeTensor* b = ctx.optional_input(kBias)) {
+    OperandCheck(ctx, *b, "the bias").Type(bias).Elements(s.num_units, "one per unit");
+  }
+  OperandCheck(ctx, ctx.input(kState), "the activation state")
+      .Type(time).Elements(static_cast<int64_t>(s.batch) * s.num_filters * s.memory_size,
+                           "batch x filters x memory size");
+  OperandCheck(ctx, ctx.output(0), "the output").Type(data).Elements(static_cast<int64_t>(s.batch) * s.num_units,
+                                                                     "batch x units");
+}
+
 template <typename T, typename Fn>
 EvalFn PrepareInteger(PrepareContext& ctx, const ref::SvdfSize& size, Fn eval) {
   const RuntimeTensor& input = ctx.input(kInput);
@@ -34,9 +57,6 @@ EvalFn PrepareInteger(PrepareContext& ctx, const ref::SvdfSize& size, Fn eval) {
   const RuntimeTensor* bias = ctx.optional_input(kBias);
   RuntimeTensor& state = ctx.input(kState);
   RuntimeTensor& output = ctx.output(0);
-  ctx.RequireType(state, time.type, "activation state");
-  if (bias) ctx.RequireType(*bias, tflite::TensorType_INT32, "bias");
-  ctx.RequireType(output, tflite::TensorType_INT8, "output");
   float bias_scale = 0.0f;
   if (bias) bias_scale = PerTensorScale(ctx, *bias, "bias");
   const float input_scale = PerTensorScale(ctx, input, "input");
@@ -79,11 +99,8 @@ EvalFn PrepareSvdf(PrepareContext& ctx) {
   });
 
   if (input.type == tflite::TensorType_FLOAT32) {
-    ctx.RequireType(feature, tflite::TensorType_FLOAT32, "feature weights");
-    ctx.RequireType(time, tflite::TensorType_FLOAT32, "time weights");
-    ctx.RequireType(state, tflite::TensorType_FLOAT32, "activation state");
-    if (bias) ctx.RequireType(*bias, tflite::TensorType_FLOAT32, "bias");
-    ctx.RequireType(output, tflite::TensorType_FLOAT32, "output");
+    const tflite::TensorType f32 = tflite::TensorType_FLOAT32;
+    CheckSvdfOperands(ctx, size, f32, f32, f32);
     const int activation = options.fused_activation_function;
     ctx.Require(activation >= tflite::ActivationFunctionType_NONE &&
                     activation <= tflite::ActivationFunctionType_SIGN_BIT,
@@ -103,10 +120,11 @@ EvalFn PrepareSvdf(PrepareContext& ctx) {
       report_state(s, state_count);
     };
   }
-  ctx.RequireType(input, tflite::TensorType_INT8, "input");
-  ctx.RequireType(feature, tflite::TensorType_INT8, "feature weights");
-  if (time.type == tflite::TensorType_INT16) return PrepareInteger<int16_t>(ctx, size, ref::SvdfInt16State);
-  ctx.RequireType(time, tflite::TensorType_INT8, "time weights (INT8 or INT16)");
+  // Time weights and state: both INT16, or else both INT8.
+  const tflite::TensorType time_type =
+      time.type == tflite::TensorType_INT16 ? tflite::TensorType_INT16 : tflite::TensorType_INT8;
+  CheckSvdfOperands(ctx, size, tflite::TensorType_INT8, time_type, tflite::TensorType_INT32);
+  if (time_type == tflite::TensorType_INT16) return PrepareInteger<int16_t>(ctx, size, ref::SvdfInt16State);
   return PrepareInteger<int8_t>(ctx, size, ref::SvdfInt8State);
 }
 

@@ -2,11 +2,23 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+
+#include "libconvert/base/error.h"
 
 namespace tinyforge::ref {
 
 QuantizedMultiplier QuantizeMultiplier(double real_multiplier) {
   QuantizedMultiplier result;
+  // Multipliers are ratios of a model's scales (and LEAKY_RELU's alpha, which
+  // may be negative): a NaN, infinite or huge one (a zero or denormal scale
+  // divided by) has no fixed-point form, and converting or shifting by it is
+  // undefined (found by fuzzing). Every caller is a Prepare, where the Error
+  // refuses the operator.
+  if (!std::isfinite(real_multiplier)) {
+    throw Error("a quantization scale ratio is " + std::to_string(real_multiplier) +
+                ": the scales must be finite and not zero");
+  }
   if (real_multiplier == 0.0) return result;
   int shift = 0;
   const double mantissa = std::frexp(real_multiplier, &shift);
@@ -18,6 +30,10 @@ QuantizedMultiplier QuantizeMultiplier(double real_multiplier) {
   if (shift < -31) {  // too small to represent: flush to zero like TFLM
     shift = 0;
     q_fixed = 0;
+  }
+  if (shift > 31) {  // TFLM's multiply shifts an int32 left by it
+    throw Error("a quantization scale ratio of " + std::to_string(real_multiplier) +
+                " is too large for fixed-point arithmetic (over 2^31): a scale is near zero");
   }
   result.multiplier = static_cast<int32_t>(q_fixed);
   result.shift = shift;
@@ -55,8 +71,14 @@ int32_t MultiplyByQuantizedMultiplier(int64_t x, int32_t quantized_multiplier, i
   // product is shifted right with rounding by 15 - shift.
   const int32_t reduced_multiplier =
       quantized_multiplier < 0x7FFF0000 ? ((quantized_multiplier + (1 << 15)) >> 16) : 0x7FFF;
+  // TFLM's int64 product wraps on a hostile x (a file's int64 LSTM bias
+  // near 2^53, found by fuzzing): the same bits in unsigned arithmetic,
+  // without the undefined behaviour. A shift of 15 or more (a huge
+  // multiplier) has no rounding term in TFLM's formula either.
   const int total_shift = 15 - shift;
-  const int64_t rounded = x * static_cast<int64_t>(reduced_multiplier) + (int64_t{1} << (total_shift - 1));
+  const uint64_t product = static_cast<uint64_t>(x) * static_cast<uint64_t>(static_cast<int64_t>(reduced_multiplier));
+  if (total_shift <= 0) return static_cast<int32_t>(static_cast<int64_t>(product << -total_shift));
+  const auto rounded = static_cast<int64_t>(product + (uint64_t{1} << (total_shift - 1)));
   return static_cast<int32_t>(rounded >> total_shift);
 }
 

@@ -19,7 +19,9 @@ struct QuantizedMultiplier {
 
 // frexp-based decomposition with round-half-away-from-zero of the Q31
 // mantissa; a mantissa that rounds up to 2^31 carries into the exponent.
-// Shifts below -31 flush the multiplier to zero, as TFLM does.
+// Shifts below -31 flush the multiplier to zero, as TFLM does. Throws Error
+// (for the calling Prepare) on a NaN or infinite multiplier, or one of
+// magnitude 2^31 or more, which TFLM's fixed-point multiply cannot shift by.
 QuantizedMultiplier QuantizeMultiplier(double real_multiplier);
 
 // For multipliers known to be < 1 (most conv/fc rescales): same as

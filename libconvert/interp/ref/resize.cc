@@ -20,6 +20,11 @@ ResizeParams PrepareResize(const char* op, const Shape& input, const std::vector
   }
   const Shape expected{input.dim(0), static_cast<int32_t>(size[0]), static_cast<int32_t>(size[1]), input.dim(3)};
   if (output != expected) throw Error(where + ": the output shape should be " + ShapeToString(expected));
+  // Every output pixel reads input pixels: an input with no rows or columns
+  // has none to read (found by fuzzing: a read past a zero-size input).
+  if (input.dim(1) <= 0 || input.dim(2) <= 0) {
+    throw Error(where + ": the input has no pixels to resize (height and width must be positive)");
+  }
   ResizeParams p;
   p.batch = input.dim(0);
   p.input_height = input.dim(1);

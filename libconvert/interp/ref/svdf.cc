@@ -137,9 +137,12 @@ SvdfSize PrepareSvdfSize(int rank, const Shape& input, const Shape& weights_feat
   if (bias && (bias->rank() != 1 || bias->dim(0) != s.num_units)) {
     Fail("the bias " + DimsString(*bias) + " must be [" + std::to_string(s.num_units) + "].");
   }
-  if (activation_state != Shape{s.batch, s.memory_size * s.num_filters}) {
+  // In 64 bits: a hostile memory size times the filters overflows int.
+  const int64_t state_columns = static_cast<int64_t>(s.memory_size) * s.num_filters;
+  if (activation_state.rank() != 2 || activation_state.dim(0) != s.batch ||
+      activation_state.dim(1) != state_columns) {
     Fail("the activation state is " + DimsString(activation_state) + ", expected [" +
-         std::to_string(s.batch) + ", " + std::to_string(s.memory_size * s.num_filters) + "].");
+         std::to_string(s.batch) + ", " + std::to_string(state_columns) + "].");
   }
   if (output != Shape{s.batch, s.num_units}) {
     Fail("the output is " + DimsString(output) + ", expected [" + std::to_string(s.batch) + ", " +
