@@ -71,7 +71,7 @@ for t in "${targets[@]}"; do
   if ! nice -n 19 "$build/tests/${t}_fuzzer" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
       -max_len=65536 -print_final_stats=1 -artifact_prefix="$artifacts/" \
       "$corpus" "$seeds/$t" "${regressions[@]}" >"$work/$t.log" 2>&1; then
-    echo "fuzz.sh: $t_fuzzer found a problem; its input is in $artifacts, the log in $work/$t.log:" >&2
+    echo "fuzz.sh: ${t}_fuzzer found a problem; its input is in $artifacts, the log in $work/$t.log:" >&2
     grep -E "ERROR|broken promise|SUMMARY" "$work/$t.log" | head -5 >&2 || true
     status=1
   fi
