@@ -177,5 +177,40 @@ TEST(PipelineCliTest, BadInputExitsTwoBeforeWritingAnything) {
   }
 }
 
+// --board: the int8 model is checked against the board after emitting (the
+// sources are the user's to keep either way); a budget too small exits 1
+// and pipeline.json says so; bad board flags fail before any work.
+TEST(PipelineCliTest, BoardCheckAfterEmitting) {
+  TF_REQUIRE_BINARY();
+  const std::string data = std::string(TINYFORGE_SOURCE_DIR) + "/testdata/shapes/";
+  const std::string dir = testing::TempDir("pipeline_board");
+  const std::vector<std::string> base = {"pipeline", data + "shapes_float.tflite", "--calib", data + "calib.npy",
+                                         "-q", "--threads", "2"};
+  auto args = base;
+  args.insert(args.end(), {"--out-dir", dir + "/fits", "--board", "pico"});
+  const RunResult fits = RunTinyforge(dir, args);
+  EXPECT_EQ(fits.status, 0) << fits.err;
+  EXPECT_EQ(ReadJson(dir + "/fits/pipeline.json")["status"], "ok");
+
+  args = base;
+  args.insert(args.end(), {"--out-dir", dir + "/small", "--ram", "1K", "--flash", "1M"});
+  const RunResult small = RunTinyforge(dir, args);
+  EXPECT_EQ(small.status, 1) << small.err;
+  EXPECT_EQ(testing::CountLines(small.err), 1u) << small.err;
+  EXPECT_NE(small.err.find("RAM"), std::string::npos) << small.err;
+  const nlohmann::json summary = ReadJson(dir + "/small/pipeline.json");
+  EXPECT_EQ(summary["status"], "does not fit the board");
+  EXPECT_TRUE(summary.contains("board_fit"));
+  EXPECT_TRUE(fs::exists(dir + "/small/model_data.cc"));
+
+  args = base;
+  args.insert(args.end(), {"--out-dir", dir + "/never", "--board", "arduino-uno"});
+  const RunResult bad = RunTinyforge(dir, args);
+  EXPECT_EQ(bad.status, 2) << bad.err;
+  EXPECT_NE(bad.err.find("nano33ble"), std::string::npos) << bad.err;  // the known boards listed
+  EXPECT_FALSE(fs::exists(dir + "/never"));
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace tinyforge
