@@ -123,7 +123,9 @@ SearchResult SearchPrecision(const Model& float_model, const CalibrationTable& t
   for (int round = 0; round < kMaxSearchRounds && !current.trial.meets; ++round) {
     std::optional<Measured> best;
     for (const Change& change : Candidates(current.model, current.trial.options, ranked)) {
-      Measured m = Measure(float_model, table, data, budget, change.label, change.options, /*layers=*/false);
+      // From the second round on, a trial adds to the changes kept so far.
+      const std::string label = round == 0 ? change.label : current.trial.change + ", " + change.label;
+      Measured m = Measure(float_model, table, data, budget, label, change.options, /*layers=*/false);
       record(m);
       const bool better = !best || Shortfall(m.trial, budget) < Shortfall(best->trial, budget);
       if (m.trial.meets) {
@@ -132,7 +134,9 @@ SearchResult SearchPrecision(const Model& float_model, const CalibrationTable& t
       }
       if (better) best = std::move(m);
     }
-    if (!best || !(Shortfall(best->trial, budget) < Shortfall(current.trial, budget))) break;  // nothing helps
+    if (!best || !(best->trial.meets || Shortfall(best->trial, budget) < Shortfall(current.trial, budget))) {
+      break;  // nothing helps any more
+    }
     current = std::move(*best);
     if (!current.trial.meets) {
       // Later rounds rank the layers of the model as it now is.
@@ -147,23 +151,23 @@ SearchResult SearchPrecision(const Model& float_model, const CalibrationTable& t
 }
 
 std::string SearchTable(const SearchResult& result) {
-  std::string text = "  #  change                                         accuracy   drop  cosine      size  float MACs   arena\n";
-  char line[512];
+  // The change goes last and whole: tensor names are long, and a later
+  // round's change lists the earlier ones it builds on.
+  std::string text = "  #  accuracy   drop  cosine       size  float MACs    arena  verdict  change\n";
+  char line[256];
   for (size_t k = 0; k < result.trials.size(); ++k) {
     const SearchTrial& t = result.trials[k];
-    char accuracy[32] = "     -";
+    char accuracy[32] = "       -";
     char drop[32] = "     -";
     if (t.accuracy >= 0) {
       std::snprintf(accuracy, sizeof accuracy, "%7.2f%%", 100.0 * t.accuracy);
       std::snprintf(drop, sizeof drop, "%6.2f", t.drop_points);
     }
-    std::string change = t.change;
-    if (change.size() > 46) change = change.substr(0, 43) + "...";
-    std::snprintf(line, sizeof line, "%s%2zu  %-46s %s %s  %6.4f %9lld %11lld %7lld  %s\n",
-                  k == result.chosen ? "*" : " ", k, change.c_str(), accuracy, drop, t.min_cosine,
-                  static_cast<long long>(t.size_bytes), static_cast<long long>(t.float_macs),
-                  static_cast<long long>(t.arena_bytes), t.meets ? "meets" : "misses");
-    text += line;
+    std::snprintf(line, sizeof line, "%s%2zu  %s %s  %6.4f %10lld %11lld %8lld  %-7s  ", k == result.chosen ? "*" : " ",
+                  k, accuracy, drop, t.min_cosine, static_cast<long long>(t.size_bytes),
+                  static_cast<long long>(t.float_macs), static_cast<long long>(t.arena_bytes),
+                  t.meets ? "meets" : "misses");
+    text += line + t.change + "\n";
   }
   return text;
 }
