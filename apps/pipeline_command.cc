@@ -105,11 +105,7 @@ struct DropSplit {
 // the float model's accuracy on the same data completes the split.
 DropSplit SplitDrop(const Model& float_model, const ModelInputArrays& data, const std::vector<int64_t>& labels,
                     int threads, const ClassifierComparison& pruned_vs_int8) {
-  ModelInputArrays converted;
-  for (size_t k = 0; k < data.arrays.size(); ++k) {
-    converted.arrays.push_back(ConvertModelInput(float_model, k, data.arrays[k], data.names[k], true));
-    converted.names.push_back(data.names[k]);
-  }
+  const ModelInputArrays converted = ConvertModelInputs(float_model, data.arrays, data.names, true);
   DropSplit split;
   split.float_accuracy =
       EvaluateClassifier(float_model, ViewModelInputs(float_model, converted), labels, threads, pruned_vs_int8.output)

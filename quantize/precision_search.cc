@@ -117,7 +117,6 @@ SearchResult SearchPrecision(const Model& float_model, const CalibrationTable& t
   };
   Measured current = Measure(float_model, table, data, budget, "as given", base, /*layers=*/true);
   record(current);
-  result.comparison = current.comparison;
   std::vector<LayerComparison> ranked = current.comparison.layers;
 
   for (int round = 0; round < kMaxSearchRounds && !current.trial.meets; ++round) {

@@ -59,7 +59,6 @@ struct SearchResult {
   size_t chosen = 0;                // the trial returned: the first that met, else the best
   bool met = false;
   std::optional<QuantizeResult> model;  // the chosen trial's model (always set)
-  CompareResult comparison;         // the first trial's, with per-layer errors
 };
 
 // Throws Error (bad input) as QuantizeModel and CompareModelsOnArrays do, and

@@ -269,12 +269,7 @@ CompareResult CompareModelsOnArrays(const Model& reference, const Model& candida
                       (arrays.size() == 1 ? " was" : "s were") + " given (one per model input, in order)",
                   ErrorCode::kBadInput);
     }
-    ModelInputArrays converted;
-    for (size_t k = 0; k < arrays.size(); ++k) {
-      converted.arrays.push_back(ConvertModelInput(model, k, arrays[k], names[k], true));
-      converted.names.push_back(names[k]);
-    }
-    return converted;
+    return ConvertModelInputs(model, arrays, names, /*quantize_floats=*/true);
   };
   // Messages name the model as well as the array: the same data fits one
   // model and not the other.

@@ -98,6 +98,16 @@ NpyArray ConvertModelInput(const Model& model, size_t k, NpyArray array, const s
   throw Error(name + ": dtype " + DTypeName(array.dtype) + " does not match " + DescribeModelInput(model, k) + hint);
 }
 
+ModelInputArrays ConvertModelInputs(const Model& model, const std::vector<NpyArray>& arrays,
+                                    const std::vector<std::string>& names, bool quantize_floats) {
+  ModelInputArrays converted;
+  for (size_t k = 0; k < arrays.size(); ++k) {
+    converted.arrays.push_back(ConvertModelInput(model, k, arrays[k], names[k], quantize_floats));
+    converted.names.push_back(names[k]);
+  }
+  return converted;
+}
+
 std::vector<DatasetView> ViewModelInputs(const Model& model, const ModelInputArrays& inputs) {
   std::vector<DatasetView> views;
   const auto& g = model.subgraph(0);

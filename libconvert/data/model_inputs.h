@@ -46,6 +46,11 @@ ModelInputArrays LoadModelData(const Model& model, const std::vector<std::string
 NpyArray ConvertModelInput(const Model& model, size_t k, NpyArray array, const std::string& name,
                            bool quantize_floats);
 
+// ConvertModelInput for every array (array k for model input k), copies
+// kept with their names: the same data made ready for several models.
+ModelInputArrays ConvertModelInputs(const Model& model, const std::vector<NpyArray>& arrays,
+                                    const std::vector<std::string>& names, bool quantize_floats);
+
 // Quantizes `n` floats into `out` (n values of `type`: int8, uint8 or
 // int16) as TFLM's QUANTIZE computes it: q = clamp(round(x / scale) +
 // zero_point), the division in float. Throws Error for another type or a

@@ -36,9 +36,7 @@ struct SearchFixture {
 
   // Top-1 accuracy of `candidate` on the data, computed apart from the search.
   double Accuracy(const Model& candidate) const {
-    ModelInputArrays converted;
-    converted.arrays.push_back(ConvertModelInput(candidate, 0, data, "data", /*quantize_floats=*/true));
-    converted.names.push_back("data");
+    const ModelInputArrays converted = ConvertModelInputs(candidate, {data}, {"data"}, /*quantize_floats=*/true);
     return EvaluateClassifier(candidate, ViewModelInputs(candidate, converted), labels, 2).confusion.accuracy();
   }
 };
