@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "libconvert/base/error.h"
+#include "libconvert/data/class_folders.h"
 #include "libconvert/base/file_util.h"
 
 namespace tinyforge {
@@ -141,6 +142,39 @@ Samples LoadCsv(const std::string& path, const std::vector<int32_t>& input_shape
     s.classes.push_back(name);
   }
   for (const std::string& t : label_text) s.labels.push_back(classes[t]);
+  return s;
+}
+
+namespace {
+bool IsCsvName(const std::filesystem::path& p) { return HasExtension(p, {".csv"}); }
+}  // namespace
+
+bool IsCsvFolder(const std::string& dir) { return FolderHolds(dir, IsCsvName); }
+
+Samples LoadCsvFolder(const std::string& dir, const std::vector<int32_t>& input_shape) {
+  FolderFiles list = ListClassFolders(dir, IsCsvName, ".csv file");
+  std::vector<int64_t> sample_shape(input_shape.begin() + (input_shape.size() > 1 && input_shape[0] == 1 ? 1 : 0),
+                                    input_shape.end());
+  Samples s;
+  for (size_t i = 0; i < list.files.size(); ++i) {
+    const std::string file = list.files[i].string();
+    const NpyArray one = LoadCsv(file, {}, "").array;  // [rows, columns]
+    if (input_shape.empty() && i == 0) sample_shape = one.shape;
+    if (i == 0) {
+      std::vector<int64_t> shape{static_cast<int64_t>(list.files.size())};
+      shape.insert(shape.end(), sample_shape.begin(), sample_shape.end());
+      s.array = NpyArray::Zeros(DType::kFloat64, shape);
+    }
+    const size_t per_sample = s.array.NumElements() / list.files.size();
+    if (one.NumElements() != per_sample) {
+      throw Error(file + ": holds " + std::to_string(one.shape[0]) + " rows of " + std::to_string(one.shape[1]) +
+                  " values (" + std::to_string(one.NumElements()) + "), but one sample of the model input holds " +
+                  std::to_string(per_sample) + " " + ShapeToString(sample_shape));
+    }
+    std::copy(one.data.begin(), one.data.end(), s.array.data.begin() + static_cast<std::ptrdiff_t>(i * per_sample * sizeof(double)));
+  }
+  s.labels = std::move(list.labels);
+  s.classes = std::move(list.classes);
   return s;
 }
 

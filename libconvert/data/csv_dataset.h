@@ -23,4 +23,15 @@ namespace tinyforge {
 // unknown label column or a bad label.
 Samples LoadCsv(const std::string& path, const std::vector<int32_t>& input_shape, const std::string& label_column);
 
+// True when `dir` (or a class subfolder of it) holds a .csv file.
+bool IsCsvFolder(const std::string& dir);
+
+// A folder of CSV files, one sample per file (a sensor capture: one row per
+// time step, e.g. 128 rows of x,y,z), flat or in class folders
+// (class_folders.h). Each file is read as above without a label column; all
+// its values, row by row, are one sample, so a file must hold exactly as many
+// values as one sample of the input (with an empty `input_shape`, the first
+// file's [rows, columns] is the shape). float64 [N, sample dims...].
+Samples LoadCsvFolder(const std::string& dir, const std::vector<int32_t>& input_shape);
+
 }  // namespace tinyforge

@@ -22,29 +22,34 @@ std::string StatsLine(const std::string& head, const ChannelStats& s) {
 
 }  // namespace
 
-std::vector<ChannelStats> PerChannelStats(const NpyArray& array) {
+std::vector<ChannelStats> PerChannelStats(const NpyArray& array, Layout layout) {
   const size_t n = array.NumElements();
   if (n == 0) return {};
-  const size_t channels = array.shape.size() < 2 ? 1 : static_cast<size_t>(std::max<int64_t>(array.shape.back(), 1));
+  const bool first = layout == Layout::kNchw && array.shape.size() == 4;
+  const size_t axis = first ? 1 : array.shape.size() - 1;
+  const size_t channels = array.shape.size() < 2 ? 1 : static_cast<size_t>(std::max<int64_t>(array.shape[axis], 1));
+  // Elements per step along the channel dim: 1 for the last.
+  const size_t inner = first ? static_cast<size_t>(array.shape[2] * array.shape[3]) : 1;
   std::vector<ChannelStats> stats(channels, ChannelStats{std::numeric_limits<double>::infinity(),
                                                          -std::numeric_limits<double>::infinity(), 0.0});
   std::vector<double> sums(channels, 0.0);
   for (size_t e = 0; e < n; ++e) {
     const double v = ElementAsDouble(array, e);
-    ChannelStats& s = stats[e % channels];
+    const size_t c = (e / inner) % channels;
+    ChannelStats& s = stats[c];
     s.min = std::min(s.min, v);
     s.max = std::max(s.max, v);
-    sums[e % channels] += v;
+    sums[c] += v;
   }
   for (size_t c = 0; c < channels; ++c) stats[c].mean = sums[c] / static_cast<double>(n / channels);
   return stats;
 }
 
-std::string DataSummaryText(const Samples& samples, size_t max_channels) {
+std::string DataSummaryText(const Samples& samples, size_t max_channels, Layout layout) {
   const NpyArray& a = samples.array;
   std::string text = "samples  " + std::to_string(a.shape.empty() ? 1 : a.shape[0]) + "\n";
   text += "shape    " + ShapeToString(a.shape) + " " + DTypeName(a.dtype) + "\n";
-  const std::vector<ChannelStats> stats = PerChannelStats(a);
+  const std::vector<ChannelStats> stats = PerChannelStats(a, layout);
   if (stats.size() == 1 || (stats.size() > max_channels && !stats.empty())) {
     ChannelStats all = stats[0];
     double mean_sum = 0;

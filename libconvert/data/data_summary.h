@@ -1,11 +1,12 @@
 // What a decoded source holds, in a few lines for `tinyforge data`: count,
-// shape, dtype, per-channel (last dim) min/max/mean, class counts.
+// shape, dtype, per-channel min/max/mean, class counts.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "libconvert/data/data_options.h"
 #include "libconvert/data/samples.h"
 
 namespace tinyforge {
@@ -14,9 +15,10 @@ struct ChannelStats {
   double min = 0, max = 0, mean = 0;
 };
 
-// Per channel of the last dim (one channel for a 1-D array or a scalar);
-// empty for an array without elements.
-std::vector<ChannelStats> PerChannelStats(const NpyArray& array);
+// Per channel: of the last dim, or of dim 1 for channels-first samples
+// (`layout` nchw and rank 4); one channel for a 1-D array or a scalar; empty
+// for an array without elements.
+std::vector<ChannelStats> PerChannelStats(const NpyArray& array, Layout layout = Layout::kNhwc);
 
 // E.g.
 //   samples  1000
@@ -24,6 +26,6 @@ std::vector<ChannelStats> PerChannelStats(const NpyArray& array);
 //   channel  min 0  max 1  mean 0.1307
 //   classes  10: 0 98, 1 113, ...
 // Channels beyond `max_channels` are summarized as one line over all.
-std::string DataSummaryText(const Samples& samples, size_t max_channels = 16);
+std::string DataSummaryText(const Samples& samples, size_t max_channels = 16, Layout layout = Layout::kNhwc);
 
 }  // namespace tinyforge

@@ -19,6 +19,7 @@
 #include "libconvert/base/checked_math.h"
 #include "libconvert/base/error.h"
 #include "libconvert/base/memory_budget.h"
+#include "libconvert/data/class_folders.h"
 #include "libconvert/data/preprocess.h"
 
 namespace tinyforge {
@@ -66,66 +67,9 @@ void CheckImagePreprocess(const ImagePreprocess& p) {
   }
 }
 
+// The file kinds stb decodes that image folders take.
 bool IsImageName(const fs::path& name) {
-  std::string ext = name.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char ch) { return std::tolower(ch); });
-  return ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".bmp";
-}
-
-// The image files directly in `dir`, sorted by name (none: empty).
-std::vector<fs::path> ImageFilesIn(const fs::path& dir) {
-  std::error_code ec;
-  fs::directory_iterator it(dir, ec);
-  if (ec) throw Error(dir.string() + ": cannot read the image directory (" + ec.message() + ")");
-  std::vector<fs::path> files;
-  for (const fs::directory_iterator end; it != end;) {
-    std::error_code type_ec;
-    if (IsImageName(it->path()) && it->is_regular_file(type_ec)) files.push_back(it->path());
-    it.increment(ec);
-    if (ec) throw Error(dir.string() + ": cannot read the image directory (" + ec.message() + ")");
-  }
-  std::sort(files.begin(), files.end(),
-            [](const fs::path& a, const fs::path& b) { return a.filename().string() < b.filename().string(); });
-  return files;
-}
-
-struct ImageList {
-  std::vector<fs::path> files;
-  std::vector<int64_t> labels;       // with class folders, one per file
-  std::vector<std::string> classes;  // the class folders' names, sorted
-};
-
-// The images of `dir`: its own image files (unlabelled), or, when it holds
-// none, those of each subdirectory, the sorted subdirectory names being the
-// classes.
-ImageList ListImages(const std::string& dir) {
-  ImageList list;
-  list.files = ImageFilesIn(dir);
-  if (!list.files.empty()) return list;
-  std::error_code ec;
-  std::vector<fs::path> class_dirs;
-  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    std::error_code type_ec;
-    if (it->is_directory(type_ec)) class_dirs.push_back(it->path());
-  }
-  if (ec) throw Error(dir + ": cannot read the image directory (" + ec.message() + ")");
-  if (class_dirs.empty()) {
-    throw Error(dir + ": no .png, .jpg, .jpeg or .bmp file in the image directory, and no class subfolders");
-  }
-  std::sort(class_dirs.begin(), class_dirs.end(),
-            [](const fs::path& a, const fs::path& b) { return a.filename().string() < b.filename().string(); });
-  for (const fs::path& class_dir : class_dirs) {
-    const std::vector<fs::path> files = ImageFilesIn(class_dir);
-    if (files.empty()) {
-      throw Error(class_dir.string() + ": class folder without a .png, .jpg, .jpeg or .bmp file (every subfolder of " +
-                  dir + " is a class)");
-    }
-    const auto label = static_cast<int64_t>(list.classes.size());
-    list.classes.push_back(class_dir.filename().string());
-    list.files.insert(list.files.end(), files.begin(), files.end());
-    list.labels.insert(list.labels.end(), files.size(), label);
-  }
-  return list;
+  return HasExtension(name, {".png", ".jpg", ".jpeg", ".bmp", ".pgm", ".ppm"});
 }
 
 std::string SizeText(int64_t height, int64_t width) { return std::to_string(height) + "x" + std::to_string(width); }
@@ -180,7 +124,7 @@ NpyArray LoadImageDataset(const std::string& dir, const ImagePreprocess& p) { re
 
 Samples LoadImageFolder(const std::string& dir, const ImagePreprocess& p) {
   CheckImagePreprocess(p);
-  ImageList list = ListImages(dir);
+  FolderFiles list = ListClassFolders(dir, IsImageName, ".png, .jpg, .jpeg, .bmp or .pgm file");
   const std::vector<fs::path>& files = list.files;
   const int channels = p.grayscale ? 1 : 3;
 
@@ -236,35 +180,61 @@ Samples LoadImageFolder(const std::string& dir, const ImagePreprocess& p) {
 }
 
 
-void CheckImagesFitInput(const Model& model, size_t k, const NpyArray& images, const std::string& dir) {
+std::optional<ImageDims> ImageInputDims(const std::vector<int32_t>& shape, Layout layout) {
+  // The image part of the input, without a batch dim of 1.
+  const std::vector<int64_t> dims(shape.size() == 4 && shape[0] == 1 ? shape.begin() + 1 : shape.begin(), shape.end());
+  if (dims.size() != 3) return std::nullopt;
+  if (layout == Layout::kNchw) return ImageDims{dims[1], dims[2], dims[0]};
+  return ImageDims{dims[0], dims[1], dims[2]};
+}
+
+void CheckImagesFitInput(const Model& model, size_t k, const NpyArray& images, const std::string& dir,
+                         Layout layout) {
   const std::vector<int32_t>& shape = model.tensor(0, model.subgraph(0).inputs.at(k)).shape;
-  // The image part of the input: [1,H,W,C] or [H,W,C].
-  const std::vector<int64_t> hwc(shape.size() == 4 && shape[0] == 1 ? shape.begin() + 1 : shape.begin(),
-                                 shape.end());
-  const int64_t height = images.shape[1], width = images.shape[2], channels = images.shape[3];
+  const bool first = layout == Layout::kNchw;
+  const int64_t channels = images.shape[first ? 1 : 3], height = images.shape[first ? 2 : 1],
+                width = images.shape[first ? 3 : 2];
   const std::string got = dir + ": the images give " + DTypeName(images.dtype) + " " + ShapeToString(images.shape) +
                           " (" + std::to_string(images.shape[0]) + " images, " + SizeText(height, width) + ", " +
                           std::to_string(channels) + (channels == 1 ? " channel)" : " channels)") + ", but " +
                           DescribeModelInput(model, k);
-  if (hwc.size() != 3) throw Error(got + " is not an image input ([1,H,W,C] or [H,W,C])");
+  const std::optional<ImageDims> want = ImageInputDims(shape, layout);
+  if (!want) throw Error(got + " is not an image input ([1,H,W,C] or [H,W,C]; [1,C,H,W] with --layout nchw)");
   std::string fixes;
-  if (hwc[0] != height || hwc[1] != width) fixes += " --image-size " + SizeText(hwc[0], hwc[1]);
-  if (hwc[2] != channels) {
-    if (hwc[2] == 1) {
+  if (want->height != height || want->width != width) fixes += " --image-size " + SizeText(want->height, want->width);
+  if (want->channels != channels) {
+    if (want->channels == 1) {
       fixes += " --grayscale";
-    } else if (hwc[2] == 3) {
+    } else if (want->channels == 3) {
       fixes += " without --grayscale";
     } else {
-      throw Error(got + " expects " + std::to_string(hwc[2]) +
-                  " channels; images give 1 (--grayscale) or 3 (RGB)");
+      const std::string other = layout == Layout::kNhwc ? "nchw" : "nhwc";
+      throw Error(got + " expects " + std::to_string(want->channels) +
+                  " channels; images give 1 (--grayscale) or 3 (RGB); a channels-" +
+                  (layout == Layout::kNhwc ? "first" : "last") + " model needs --layout " + other);
     }
   }
   if (fixes.empty()) return;
-  std::vector<int64_t> expected{-1};
-  expected.insert(expected.end(), hwc.begin(), hwc.end());
-  std::string expected_text = ShapeToString(expected);
-  expected_text.replace(1, 2, "N");  // "[-1,28,28,1]" -> "[N,28,28,1]"
-  throw Error(got + " expects " + expected_text + "; pass" + fixes);
+  const std::string n = "[N,", c = std::to_string(want->channels);
+  const std::string hw = std::to_string(want->height) + "," + std::to_string(want->width);
+  const std::string expected = layout == Layout::kNhwc ? n + hw + "," + c + "]" : n + c + "," + hw + "]";
+  throw Error(got + " expects " + expected + "; pass" + fixes);
+}
+
+NpyArray ImagesToChannelsFirst(const NpyArray& nhwc) {
+  const size_t n = static_cast<size_t>(nhwc.shape.at(0)), h = static_cast<size_t>(nhwc.shape.at(1)),
+               w = static_cast<size_t>(nhwc.shape.at(2)), c = static_cast<size_t>(nhwc.shape.at(3));
+  NpyArray out = NpyArray::Zeros(DType::kFloat32, {nhwc.shape[0], nhwc.shape[3], nhwc.shape[1], nhwc.shape[2]});
+  const Span<const float> src = nhwc.View<float>();
+  Span<float> dst = out.MutableView<float>();
+  for (size_t i = 0; i < n; ++i) {
+    for (size_t y = 0; y < h; ++y) {
+      for (size_t x = 0; x < w; ++x) {
+        for (size_t ch = 0; ch < c; ++ch) dst[((i * c + ch) * h + y) * w + x] = src[((i * h + y) * w + x) * c + ch];
+      }
+    }
+  }
+  return out;
 }
 
 }  // namespace tinyforge

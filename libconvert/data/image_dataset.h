@@ -1,4 +1,4 @@
-// A directory of images as a dataset: every .png, .jpg, .jpeg and .bmp file
+// A directory of images as a dataset: every .png, .jpg, .jpeg, .bmp, .pgm and .ppm file
 // directly in the directory (extension case-insensitive, other files and
 // subdirectories ignored), in byte order of the file names; or, when the
 // directory holds no image itself, one subfolder per class (DIR/<class>/*.png):
@@ -20,15 +20,20 @@
 // Models that want BGR channel order or integer pixels are not covered.
 //
 // Resizing (when the size is given and differs from the decoded one) runs on
-// the 8-bit pixels with stb_image_resize's default filters, before the
-// arithmetic above, as image pipelines that resize uint8 images do. Without
-// a size every image must have the first image's size.
+// the 8-bit pixels with stb_image_resize's default filters (Mitchell when
+// shrinking, Catmull-Rom when enlarging), before the arithmetic above, as
+// image pipelines that resize uint8 images do. Without a size every image
+// must have the first image's size. (source.h gives the model input's H x W
+// as the size when --image-size is not given.)
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "libconvert/model/model.h"
+#include "libconvert/data/data_options.h"
 #include "libconvert/data/model_inputs.h"
 #include "libconvert/data/npy.h"
 #include "libconvert/data/samples.h"
@@ -64,10 +69,22 @@ NpyArray LoadImageDataset(const std::string& dir, const ImagePreprocess& p);
 // (both empty for a flat directory).
 Samples LoadImageFolder(const std::string& dir, const ImagePreprocess& p);
 
-// Throws Error (kBadInput) unless `images` ([N,H,W,C] from `dir`) fits model
-// input k, an image input [1,H,W,C] or [H,W,C], naming what the images gave,
-// what the input expects, and the flags (--image-size, --grayscale) that
+// The height, width and channels of an image input: [1,H,W,C] or [H,W,C]
+// in NHWC, [1,C,H,W] or [C,H,W] in NCHW; nullopt for another rank.
+struct ImageDims {
+  int64_t height, width, channels;
+};
+std::optional<ImageDims> ImageInputDims(const std::vector<int32_t>& shape, Layout layout);
+
+// Throws Error (kBadInput) unless `images` from `dir` ([N,H,W,C], or
+// [N,C,H,W] for nchw) fits model
+// input k, an image input in `layout`, naming what the images gave, what the
+// input expects, and the flags (--image-size, --grayscale, --layout) that
 // would make them fit.
-void CheckImagesFitInput(const Model& model, size_t k, const NpyArray& images, const std::string& dir);
+void CheckImagesFitInput(const Model& model, size_t k, const NpyArray& images, const std::string& dir,
+                         Layout layout);
+
+// [N,H,W,C] float32 images as [N,C,H,W], for channels-first inputs.
+NpyArray ImagesToChannelsFirst(const NpyArray& nhwc);
 
 }  // namespace tinyforge

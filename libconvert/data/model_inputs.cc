@@ -1,7 +1,9 @@
 #include "libconvert/data/model_inputs.h"
 
 #include <algorithm>
+#include <cstdio>
 
+#include "libconvert/base/warning.h"
 #include "libconvert/data/preprocess.h"
 #include "libconvert/model/dtype.h"
 #include "libconvert/model/verify.h"
@@ -27,6 +29,45 @@ std::optional<DType> NpyDTypeOf(tflite::TensorType type) {
 
 namespace {
 
+// Float data meeting an integer input: a warning when the values do not look
+// like what the input's quantization holds, the usual sign of data scaled
+// for another model (raw 0..255 pixels for an input made for [0, 1], or the
+// reverse). Clipping more than 1% of the values, or all of them falling in
+// fewer than kFewSteps steps, is that sign; rounding alone does neither.
+constexpr int kFewSteps = 8;
+
+void WarnAboutRange(const std::vector<float>& values, const tflite::TensorT& t, float scale, int32_t zero_point,
+                    const std::string& name) {
+  if (values.empty()) return;
+  const int qmin = t.type == tflite::TensorType_INT8 ? -128 : t.type == tflite::TensorType_UINT8 ? 0 : -32768;
+  const int qmax = t.type == tflite::TensorType_INT8 ? 127 : t.type == tflite::TensorType_UINT8 ? 255 : 32767;
+  const double lo = static_cast<double>(scale) * (qmin - zero_point);
+  const double hi = static_cast<double>(scale) * (qmax - zero_point);
+  size_t outside = 0;
+  float min = values[0], max = values[0];
+  for (float v : values) {
+    outside += v < lo - 0.5 * scale || v > hi + 0.5 * scale;
+    min = std::min(min, v);
+    max = std::max(max, v);
+  }
+  char text[320];
+  if (outside * 100 > values.size()) {
+    std::snprintf(text, sizeof text,
+                  "%.1f%% of the values clip: they span [%g, %g] but input '%s' holds [%g, %g] (scale %g, zero "
+                  "point %d); check --scale/--mean/--std",
+                  100.0 * static_cast<double>(outside) / static_cast<double>(values.size()), min, max, t.name.c_str(),
+                  lo, hi, scale, zero_point);
+  } else if (max > min && (max - min) / scale < kFewSteps) {
+    std::snprintf(text, sizeof text,
+                  "the values span [%g, %g], only %.1f steps of input '%s' (scale %g over [%g, %g]); check "
+                  "--scale/--mean/--std",
+                  min, max, (max - min) / scale, t.name.c_str(), scale, lo, hi);
+  } else {
+    return;
+  }
+  Warn(name + ": " + text);
+}
+
 NpyArray QuantizeArray(const NpyArray& in, const tflite::TensorT& t, const std::string& name) {
   if (!t.quantization || t.quantization->scale.empty()) {
     throw Error(name + ": cannot quantize float data for input '" + t.name +
@@ -44,7 +85,8 @@ NpyArray QuantizeArray(const NpyArray& in, const tflite::TensorT& t, const std::
     values.assign(v.begin(), v.end());
   }
   NpyArray out = NpyArray::Zeros(*NpyDTypeOf(t.type), in.shape);
-  QuantizeFloats(values.data(), values.size(), t.type, scale, zero_point, out.data.data());
+  QuantizeFloats(values.data(), values.size(), t.type, scale, zero_point, out.data.data());  // checks the scale
+  WarnAboutRange(values, t, scale, zero_point, name);
   return out;
 }
 

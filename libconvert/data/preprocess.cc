@@ -30,12 +30,12 @@ double Load(const NpyArray& a, size_t e) {
 
 // Per-channel values for `channels` channels: one value repeated, or as given.
 std::vector<double> PerChannel(const std::vector<double>& values, double fallback, size_t channels,
-                               const std::string& flag, const std::string& name) {
+                               const std::string& flag, const std::string& name, const std::string& where) {
   if (values.empty()) return std::vector<double>(channels, fallback);
   if (values.size() == 1) return std::vector<double>(channels, values[0]);
   if (values.size() != channels) {
     throw Error(name + ": " + flag + " gives " + std::to_string(values.size()) + " values (" + JoinNumbers(values) +
-                "), but the data has " + std::to_string(channels) + " channels (its last dim); give one value or " +
+                "), but the data has " + std::to_string(channels) + " channels (" + where + "); give one value or " +
                 std::to_string(channels));
   }
   return values;
@@ -111,15 +111,22 @@ double ElementAsDouble(const NpyArray& a, size_t e) {
   throw Error("invalid DType", ErrorCode::kInternal);
 }
 
-NpyArray ApplyPreprocess(const NpyArray& in, const Preprocess& p, Fraction default_scale, const std::string& name) {
-  const size_t channels = in.shape.empty() || in.shape.back() <= 0 ? 1 : static_cast<size_t>(in.shape.back());
-  const std::vector<double> mean = PerChannel(p.mean, 0.0, channels, "--mean", name);
-  const std::vector<double> stddev = PerChannel(p.stddev, 1.0, channels, "--std", name);
+NpyArray ApplyPreprocess(const NpyArray& in, const Preprocess& p, Fraction default_scale, const std::string& name,
+                         std::optional<size_t> channel_axis) {
+  const size_t axis = channel_axis.value_or(in.shape.empty() ? 0 : in.shape.size() - 1);
+  const bool has_axis = axis < in.shape.size() && in.shape[axis] > 0;
+  const size_t channels = has_axis ? static_cast<size_t>(in.shape[axis]) : 1;
+  // Elements per step along the channel axis: 1 for the last dim.
+  size_t inner = 1;
+  for (size_t d = axis + 1; has_axis && d < in.shape.size(); ++d) inner *= static_cast<size_t>(in.shape[d]);
+  const std::string where = axis + 1 == in.shape.size() ? "its last dim" : "dim " + std::to_string(axis);
+  const std::vector<double> mean = PerChannel(p.mean, 0.0, channels, "--mean", name, where);
+  const std::vector<double> stddev = PerChannel(p.stddev, 1.0, channels, "--std", name, where);
   const Fraction scale = p.scale.value_or(default_scale);
   NpyArray out = NpyArray::Zeros(DType::kFloat32, in.shape);
   Span<float> dst = out.MutableView<float>();
   for (size_t e = 0; e < dst.size(); ++e) {
-    const size_t c = e % channels;
+    const size_t c = (e / inner) % channels;
     dst[e] = static_cast<float>(PreprocessValue(ElementAsDouble(in, e), scale, mean[c], stddev[c]));
   }
   return out;

@@ -3,7 +3,8 @@
 // become model-input values by
 //   x = (v * scale - mean[c]) / std[c]
 // computed in double and stored as float32, with c the channel: the index
-// along the last dim (NHWC). The flags --scale, --mean and --std set it for
+// along the last dim (NHWC), or along the second for channels-first data
+// (--layout nchw). The flags --scale, --mean and --std set it for
 // every command and every source kind.
 #pragma once
 
@@ -54,9 +55,10 @@ inline double PreprocessValue(double v, const Fraction& scale, double mean, doub
 }
 
 // `in` (any numeric dtype) through the formula above into float32 of the
-// same shape, with `default_scale` where `p.scale` is unset. The channel
-// count is in.shape.back(); a per-channel mean or std of another length is
-// an Error (kBadInput) starting with `name`.
-NpyArray ApplyPreprocess(const NpyArray& in, const Preprocess& p, Fraction default_scale, const std::string& name);
+// same shape, with `default_scale` where `p.scale` is unset. The channels
+// are along dim `channel_axis` (default: the last); a per-channel mean or std
+// of another length is an Error (kBadInput) starting with `name`.
+NpyArray ApplyPreprocess(const NpyArray& in, const Preprocess& p, Fraction default_scale, const std::string& name,
+                         std::optional<size_t> channel_axis = std::nullopt);
 
 }  // namespace tinyforge

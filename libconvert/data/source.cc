@@ -16,10 +16,26 @@ namespace {
 
 namespace fs = std::filesystem;
 
-ImagePreprocess ImageOptions(const DataOptions& o) {
-  ImagePreprocess p = ParseImagePreprocess(o.image_size, "", o.preprocess.mean, o.preprocess.stddev, o.grayscale);
+// The preprocessing of an image folder for an input of `shape`: without
+// --image-size, the input's H x W; a one-channel input decodes gray.
+ImagePreprocess ImageOptions(const DataOptions& o, const std::vector<int32_t>& shape) {
+  std::string size = o.image_size;
+  bool gray = o.grayscale;
+  if (const std::optional<ImageDims> dims = ImageInputDims(shape, o.layout)) {
+    if (size.empty() && dims->height > 0 && dims->width > 0) {
+      size = std::to_string(dims->height) + "x" + std::to_string(dims->width);
+    }
+    gray = gray || dims->channels == 1;
+  }
+  ImagePreprocess p = ParseImagePreprocess(size, "", o.preprocess.mean, o.preprocess.stddev, gray);
   if (o.preprocess.scale) p.scale = o.preprocess.scale->value();
   return p;
+}
+
+// The dim --mean/--std index: the channels, by --layout.
+std::optional<size_t> ChannelAxis(const NpyArray& a, Layout layout) {
+  if (layout == Layout::kNchw && a.shape.size() >= 3) return 1;
+  return std::nullopt;  // the last
 }
 
 // Datasets ship images without a channel dim of 1 (MNIST's [N,28,28] for an
@@ -41,10 +57,16 @@ ClipMode ParseClipMode(const std::string& text) {
   throw Error("--clip: '" + text + "' is not one of pad, cut, error");
 }
 
+Layout ParseLayout(const std::string& text) {
+  if (text == "nhwc") return Layout::kNhwc;
+  if (text == "nchw") return Layout::kNchw;
+  throw Error("--layout: '" + text + "' is not one of nhwc (channels last), nchw (channels first)");
+}
+
 SourceKind SourceKindOf(const std::string& path) {
   std::error_code ec;
   if (IsWavSource(path)) return SourceKind::kWav;
-  if (fs::is_directory(path, ec)) return SourceKind::kImages;
+  if (fs::is_directory(path, ec)) return IsCsvFolder(path) ? SourceKind::kCsv : SourceKind::kImages;
   std::string ext = fs::path(path).extension().string();
   std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
   return ext == ".csv" ? SourceKind::kCsv : SourceKind::kNpy;
@@ -54,8 +76,13 @@ Samples LoadSamples(const std::string& path, const DataOptions& options, const s
                     DType input_dtype) {
   switch (SourceKindOf(path)) {
     case SourceKind::kCsv: {
-      Samples s = LoadCsv(path, input_shape, options.label_column);
-      s.array = ApplyPreprocess(s.array, options.preprocess, Fraction(), path);
+      std::error_code ec;
+      const bool folder = fs::is_directory(path, ec);
+      if (folder && !options.label_column.empty()) {
+        throw Error(path + ": --label-column: a folder of CSV files takes its labels from class folders");
+      }
+      Samples s = folder ? LoadCsvFolder(path, input_shape) : LoadCsv(path, input_shape, options.label_column);
+      s.array = ApplyPreprocess(s.array, options.preprocess, Fraction(), path, ChannelAxis(s.array, options.layout));
       return s;
     }
     case SourceKind::kWav: {
@@ -65,12 +92,17 @@ Samples LoadSamples(const std::string& path, const DataOptions& options, const s
       }
       return s;
     }
-    case SourceKind::kImages:
-      return LoadImageFolder(path, ImageOptions(options));
+    case SourceKind::kImages: {
+      Samples s = LoadImageFolder(path, ImageOptions(options, input_shape));
+      if (options.layout == Layout::kNchw) s.array = ImagesToChannelsFirst(s.array);
+      return s;
+    }
     case SourceKind::kNpy: {
       Samples s;
       s.array = ReadNpy(path);
-      if (options.preprocess.given()) s.array = ApplyPreprocess(s.array, options.preprocess, Fraction(), path);
+      if (options.preprocess.given()) {
+        s.array = ApplyPreprocess(s.array, options.preprocess, Fraction(), path, ChannelAxis(s.array, options.layout));
+      }
       return s;
     }
   }
@@ -92,7 +124,7 @@ ModelInputArrays LoadModelData(const Model& model, const std::vector<std::string
     const std::vector<int32_t>& shape = input.shape;
     Samples samples = LoadSamples(paths[k], options, shape, NpyDTypeOf(input.type).value_or(DType::kFloat32));
     AddMissingChannelDim(samples.array, shape);
-    if (SourceKindOf(paths[k]) == SourceKind::kImages) CheckImagesFitInput(model, k, samples.array, paths[k]);
+    if (SourceKindOf(paths[k]) == SourceKind::kImages) CheckImagesFitInput(model, k, samples.array, paths[k], options.layout);
     result.arrays.push_back(std::move(samples.array));
     result.names.push_back(paths[k]);
     if (result.labels.empty() && !samples.labels.empty()) {

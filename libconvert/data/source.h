@@ -9,6 +9,7 @@
 //                float32 by the same formula, default scale 1/255.
 //   FILE.csv     one sample per row, optional header and label column
 //                (csv_dataset.h): float32 by the formula, default scale 1.
+//   DIR of .csv  one sample per file, flat or class subfolders: the same.
 //   FILE.wav or a DIR of .wav files, flat or class subfolders
 //                (wav_dataset.h): int16 kept as it is for an int16 input
 //                without flags, else float32 by the formula, default scale
@@ -28,7 +29,7 @@ namespace tinyforge {
 enum class SourceKind { kNpy, kImages, kCsv, kWav };
 
 // What `path` is: a directory of .wav files (or of class folders of them)
-// is WAV, any other directory images; a file by its extension, .csv, .wav,
+// is WAV, one of .csv files CSV, any other directory images; a file by its extension, .csv, .wav,
 // anything else .npy.
 SourceKind SourceKindOf(const std::string& path);
 

@@ -9,39 +9,14 @@
 #include <system_error>
 
 #include "libconvert/base/error.h"
+#include "libconvert/data/class_folders.h"
 
 namespace tinyforge {
 namespace {
 
 namespace fs = std::filesystem;
 
-bool IsWavName(const fs::path& p) {
-  std::string ext = p.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-  return ext == ".wav";
-}
-
-std::vector<fs::path> Sorted(std::vector<fs::path> paths) {
-  std::sort(paths.begin(), paths.end(),
-            [](const fs::path& a, const fs::path& b) { return a.filename().string() < b.filename().string(); });
-  return paths;
-}
-
-// The .wav files and the subdirectories directly in `dir`, each sorted.
-void List(const fs::path& dir, std::vector<fs::path>* wavs, std::vector<fs::path>* dirs) {
-  std::error_code ec;
-  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    std::error_code type_ec;
-    if (it->is_directory(type_ec)) {
-      if (dirs != nullptr) dirs->push_back(it->path());
-    } else if (IsWavName(it->path())) {
-      wavs->push_back(it->path());
-    }
-  }
-  if (ec) throw Error(dir.string() + ": cannot read the directory (" + ec.message() + ")");
-  *wavs = Sorted(*wavs);
-  if (dirs != nullptr) *dirs = Sorted(*dirs);
-}
+bool IsWavName(const fs::path& p) { return HasExtension(p, {".wav"}); }
 
 std::vector<int16_t> ReadClip(const std::string& path) {
   SF_INFO info{};
@@ -67,16 +42,7 @@ std::vector<int16_t> ReadClip(const std::string& path) {
 
 bool IsWavSource(const std::string& path) {
   std::error_code ec;
-  if (!fs::is_directory(path, ec)) return IsWavName(path);
-  std::vector<fs::path> wavs, dirs;
-  List(path, &wavs, &dirs);
-  if (!wavs.empty()) return true;
-  for (const fs::path& d : dirs) {
-    std::vector<fs::path> inner;
-    List(d, &inner, nullptr);
-    if (!inner.empty()) return true;
-  }
-  return false;
+  return fs::is_directory(path, ec) ? FolderHolds(path, IsWavName) : IsWavName(path);
 }
 
 Samples LoadWav(const std::string& path, const std::vector<int32_t>& input_shape, ClipMode clip) {
@@ -86,21 +52,10 @@ Samples LoadWav(const std::string& path, const std::vector<int32_t>& input_shape
   if (!fs::is_directory(path, ec)) {
     files.push_back(path);
   } else {
-    std::vector<fs::path> dirs;
-    List(path, &files, &dirs);
-    if (files.empty()) {
-      for (const fs::path& d : dirs) {
-        std::vector<fs::path> inner;
-        List(d, &inner, nullptr);
-        if (inner.empty()) {
-          throw Error(d.string() + ": class folder without a .wav file (every subfolder of " + path + " is a class)");
-        }
-        s.labels.insert(s.labels.end(), inner.size(), static_cast<int64_t>(s.classes.size()));
-        s.classes.push_back(d.filename().string());
-        files.insert(files.end(), inner.begin(), inner.end());
-      }
-    }
-    if (files.empty()) throw Error(path + ": no .wav file in the directory or its class subfolders");
+    FolderFiles list = ListClassFolders(path, IsWavName, ".wav file");
+    files = std::move(list.files);
+    s.labels = std::move(list.labels);
+    s.classes = std::move(list.classes);
   }
   std::vector<int64_t> shape(input_shape.begin() + (input_shape.size() > 1 && input_shape[0] == 1 ? 1 : 0),
                              input_shape.end());

@@ -68,22 +68,35 @@ TEST_F(QuantizeImagesCli, GrayscalePngsCalibrateLikeTheSameDigitsAsNpy) {
       << "calibrating on the PNGs and on the same digits as .npy gave different models";
 }
 
-TEST_F(QuantizeImagesCli, ImagesThatDoNotFitTheInputNameExpectedAndGot) {
+TEST_F(QuantizeImagesCli, ImagesAreFitToTheInputByDefaultAndExplicitMisfitsAreNamed) {
   TF_REQUIRE_BINARY();
   TF_REQUIRE_SHARED();
   const std::string images = dir_ + "/rgb";
   fs::create_directories(images);
-  const std::vector<uint8_t> rgb(32 * 32 * 3, 128);
+  std::vector<uint8_t> rgb(32 * 32 * 3);
+  for (size_t i = 0; i < rgb.size(); ++i) rgb[i] = static_cast<uint8_t>(i * 7 % 251);
   for (const char* name : {"a.png", "b.png", "c.png"}) {
     ASSERT_NE(stbi_write_png((images + "/" + name).c_str(), 32, 32, 3, rgb.data(), 32 * 3), 0);
   }
+  // No flags: resized to the input's 28x28 and decoded gray (one channel),
+  // exactly what the explicit flags give.
+  const std::string implicit = dir_ + "/implicit.tflite", explicit_flags = dir_ + "/explicit.tflite";
+  const RunResult fit = RunTinyforge(dir_, {"quantize", ModelPath("conv_fc_mnist"), "-o", implicit, "--calib", images, "-q"});
+  ASSERT_EQ(fit.status, 0) << fit.err;
+  const RunResult flags = RunTinyforge(dir_, {"quantize", ModelPath("conv_fc_mnist"), "-o", explicit_flags, "--calib",
+                                              images, "--image-size", "28x28", "--grayscale", "-q"});
+  ASSERT_EQ(flags.status, 0) << flags.err;
+  EXPECT_EQ(ReadFileBytes(implicit), ReadFileBytes(explicit_flags));
+
+  // A size given that does not fit: what the images gave, what the input
+  // expects, and the flag that fixes it.
   const std::string out = dir_ + "/out.tflite";
-  const RunResult r = RunTinyforge(dir_, {"quantize", ModelPath("conv_fc_mnist"), "-o", out, "--calib", images});
+  const RunResult r = RunTinyforge(
+      dir_, {"quantize", ModelPath("conv_fc_mnist"), "-o", out, "--calib", images, "--image-size", "32"});
   EXPECT_EQ(r.status, 2) << r.err;
   EXPECT_EQ(CountLines(r.err), 1u) << r.err;
-  EXPECT_EQ(r.err.rfind("tinyforge: " + images + ": the images give float32 [3,32,32,3]", 0), 0u) << r.err;
-  EXPECT_NE(r.err.find("[1,28,28,1] float32 expects [N,28,28,1]; pass --image-size 28x28 --grayscale"),
-            std::string::npos)
+  EXPECT_EQ(r.err.rfind("tinyforge: " + images + ": the images give float32 [3,32,32,1]", 0), 0u) << r.err;
+  EXPECT_NE(r.err.find("[1,28,28,1] float32 expects [N,28,28,1]; pass --image-size 28x28"), std::string::npos)
       << r.err;
   EXPECT_FALSE(fs::exists(out));
 

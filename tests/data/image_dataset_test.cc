@@ -15,6 +15,7 @@
 
 #include "libconvert/base/error.h"
 #include "libconvert/data/model_inputs.h"
+#include "libconvert/data/preprocess.h"
 #include "libconvert/model/model_builder.h"
 #include "tests/test_util.h"
 
@@ -280,16 +281,20 @@ TEST_F(ImageDataset, Errors) {
   EXPECT_DOUBLE_EQ(ParseImagePreprocess("", "1/127.5", {}, {}, false).scale, 1 / 127.5);
 }
 
-// A float model with one input [1,4,6,C] (RELU to an output of the same shape).
-Model ImageModel(int channels) {
+// A float model with one input 'image' of `shape` (RELU to an output of the
+// same shape).
+Model ModelWithInput(const std::vector<int32_t>& shape) {
   ModelBuilder b;
-  const int x = b.AddTensor("image", tflite::TensorType_FLOAT32, {1, 4, 6, channels});
-  const int y = b.AddTensor("out", tflite::TensorType_FLOAT32, {1, 4, 6, channels});
+  const int x = b.AddTensor("image", tflite::TensorType_FLOAT32, shape);
+  const int y = b.AddTensor("out", tflite::TensorType_FLOAT32, shape);
   b.AddOperator(tflite::BuiltinOperator_RELU, {x}, {y});
   b.SetInputs({x});
   b.SetOutputs({y});
   return b.Build("image_model.tflite");
 }
+
+// Input [1,4,6,C].
+Model ImageModel(int channels) { return ModelWithInput({1, 4, 6, channels}); }
 
 TEST_F(ImageDataset, ModelInputsFromImagesOrNpy) {
   WriteImage(dir_ + "/a.png", 4, 6, 3, Pattern(4, 6, 3, 1));
@@ -315,8 +320,9 @@ TEST_F(ImageDataset, ModelInputsFromImagesOrNpy) {
   } catch (const Error& e) {
     const std::string m = e.what();
     EXPECT_EQ(e.code(), ErrorCode::kBadInput);
-    EXPECT_EQ(m, dir_ + ": the images give float32 [2,8,8,3] (2 images, 8x8, 3 channels), but model input 0 "
-                        "'image' [1,4,6,1] float32 expects [N,4,6,1]; pass --image-size 4x6 --grayscale");
+    // (A one-channel input decodes gray without --grayscale.)
+    EXPECT_EQ(m, dir_ + ": the images give float32 [2,8,8,1] (2 images, 8x8, 1 channel), but model input 0 "
+                        "'image' [1,4,6,1] float32 expects [N,4,6,1]; pass --image-size 4x6");
   }
   try {
     ReadModelInputs(ImageModel(3), {dir_}, false, fit);
@@ -332,6 +338,49 @@ TEST_F(ImageDataset, ModelInputsFromImagesOrNpy) {
   NpyArray npy = NpyArray::Zeros(DType::kFloat32, {3, 4, 6, 1});
   WriteNpy(dir_ + "/x.npy", npy);
   EXPECT_EQ(ReadModelInputs(model, {dir_ + "/x.npy"}, false, fit).arrays[0].shape, npy.shape);
+}
+
+// Input [1,C,4,6], channels first.
+Model ChannelsFirstModel(int channels) { return ModelWithInput({1, channels, 4, 6}); }
+
+TEST_F(ImageDataset, ChannelsFirstInputsGetImagesTransposedAndPerChannelStatsOnDim1) {
+  const std::vector<uint8_t> pixels = Pattern(4, 6, 3, 5);
+  WriteImage(dir_ + "/a.png", 4, 6, 3, pixels);
+  DataOptions nchw;
+  nchw.layout = Layout::kNchw;
+  nchw.preprocess = ParsePreprocess("1/255", {0.5, 0.25, 0.125}, {2, 4, 8});
+  const ModelInputArrays in = ReadModelInputs(ChannelsFirstModel(3), {dir_}, false, nchw);
+  ASSERT_EQ(in.arrays[0].shape, (std::vector<int64_t>{1, 3, 4, 6}));
+  const Span<const float> got = in.arrays[0].View<float>();
+  const double mean[3] = {0.5, 0.25, 0.125}, stddev[3] = {2, 4, 8};
+  for (int c = 0; c < 3; ++c) {
+    for (int y = 0; y < 4; ++y) {
+      for (int x = 0; x < 6; ++x) {
+        const double p = pixels[static_cast<size_t>((y * 6 + x) * 3 + c)];
+        EXPECT_NEAR(got[static_cast<size_t>((c * 4 + y) * 6 + x)], (p / 255.0 - mean[c]) / stddev[c], 1e-6)
+            << c << "," << y << "," << x;
+      }
+    }
+  }
+  // Without --layout nchw the same model is refused, naming the flag.
+  try {
+    ReadModelInputs(ChannelsFirstModel(3), {dir_}, false, DataOptions());
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("--layout nchw"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(ImageDataset, WithoutFlagsImagesAreResizedToTheInputAndGrayForOneChannel) {
+  WriteImage(dir_ + "/a.png", 8, 12, 3, Pattern(8, 12, 3, 1));
+  const ModelInputArrays gray = ReadModelInputs(ImageModel(1), {dir_}, false, DataOptions());
+  EXPECT_EQ(gray.arrays[0].shape, (std::vector<int64_t>{1, 4, 6, 1}));
+  DataOptions explicit_flags;
+  explicit_flags.image_size = "4x6";
+  explicit_flags.grayscale = true;
+  EXPECT_EQ(gray.arrays[0].data, ReadModelInputs(ImageModel(1), {dir_}, false, explicit_flags).arrays[0].data);
+  const ModelInputArrays rgb = ReadModelInputs(ImageModel(3), {dir_}, false, DataOptions());
+  EXPECT_EQ(rgb.arrays[0].shape, (std::vector<int64_t>{1, 4, 6, 3}));
 }
 
 }  // namespace

@@ -136,5 +136,18 @@ TEST(ConvertModelInput, AnyNumericDTypeByValue) {
   }
 }
 
+TEST(ApplyPreprocess, PerChannelAlongDim1ForChannelsFirst) {
+  // [1,2,2,2]: channel c of element (c, y, x) is its dim-1 index.
+  const NpyArray a = Make<float>({1, 2, 2, 2}, {1, 2, 3, 4, 5, 6, 7, 8});
+  const NpyArray out = ApplyPreprocess(a, Flags("1", {1, 2}, {1, 2}), Fraction(), "nchw", 1);
+  EXPECT_EQ(Floats(out), (std::vector<float>{0, 1, 2, 3, 1.5f, 2, 2.5f, 3}));
+  try {
+    ApplyPreprocess(a, Flags("1", {1, 2, 3}), Fraction(), "nchw.npy", 1);
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("2 channels (dim 1)"), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace tinyforge
