@@ -16,6 +16,8 @@
 #include "apps/commands.h"
 #include "libconvert/model/dtype.h"
 #include "libconvert/base/error.h"
+#include "libconvert/data/dataset.h"
+#include "libconvert/data/model_inputs.h"
 #include "libconvert/interp/batch.h"
 #include "libconvert/interp/fast/cpu.h"
 #include "libconvert/interp/interpreter.h"
@@ -36,7 +38,10 @@ struct BenchOptions {
   uint32_t seed = 1;      // random inputs
   bool profile = false;   // per-operator times of the main kernels
   std::string save;       // write the timed model here
+  std::vector<std::string> data;  // real inputs instead of random ones
+  DataFlags data_flags;
 };
+
 
 constexpr char kSyntheticPrefix[] = "synthetic:";
 
@@ -55,6 +60,34 @@ void FillInputs(interp::Interpreter& interpreter, uint32_t seed) {
     }
   }
 }
+
+// What the timed runs are fed: sample s of real data (cycling over it), or
+// seeded random bytes when no --data is given.
+class BenchInputs {
+ public:
+  BenchInputs(const Model& model, const BenchOptions& o) : seed_(o.seed) {
+    if (o.data.empty()) return;
+    arrays_ = ReadModelInputs(model, o.data, /*quantize_floats=*/true, ParseDataFlags(o.data_flags));
+    views_ = ViewModelInputs(model, arrays_);
+    if (views_.empty() || views_[0].num_samples() == 0) throw Error(o.data[0] + ": holds no sample to time");
+    for (const DatasetView& v : views_) v.CheckFinite();
+  }
+  // Sample `s` into the interpreter's inputs.
+  void Fill(interp::Interpreter& interpreter, size_t s) const {
+    if (views_.empty()) return FillInputs(interpreter, seed_ + static_cast<uint32_t>(s));
+    interp::SetInputs(interpreter, views_, s % views_[0].num_samples());
+  }
+  std::string Describe() const {
+    if (views_.empty()) return "seeded random inputs";
+    const size_t n = views_[0].num_samples();
+    return std::to_string(n) + (n == 1 ? " sample of " : " samples of ") + arrays_.names[0];
+  }
+
+ private:
+  uint32_t seed_;
+  ModelInputArrays arrays_;
+  std::vector<DatasetView> views_;
+};
 
 struct Timing {
   double median_us = 0;
@@ -78,21 +111,22 @@ Timing TimeInvokes(interp::Interpreter& interpreter, double seconds) {
   return {us[us.size() / 2], us.front(), us.size()};
 }
 
-Timing Measure(const Model& model, bool reference, int threads, const BenchOptions& o) {
+Timing Measure(const Model& model, bool reference, int threads, const BenchInputs& inputs, double seconds) {
   interp::Interpreter interpreter(model, interp::InterpreterOptions{reference, threads});
   interpreter.Prepare();
-  FillInputs(interpreter, o.seed);
-  return TimeInvokes(interpreter, o.seconds);
+  inputs.Fill(interpreter, 0);
+  return TimeInvokes(interpreter, seconds);
 }
 
 // Inferences per second of `threads` workers over a dataset of samples.
-double Throughput(const Model& model, int threads, bool reference, double per_inference_us, double seconds) {
+double Throughput(const Model& model, int threads, bool reference, const BenchInputs& inputs, double per_inference_us,
+                  double seconds) {
   const size_t samples = static_cast<size_t>(
       std::max(4.0 * threads, std::min(100000.0, seconds * 1e6 / std::max(per_inference_us, 1.0))));
   const auto start = std::chrono::steady_clock::now();
   interp::ForEachSample(
-      model, samples, threads, [](interp::Interpreter& interpreter, size_t s, int) {
-        FillInputs(interpreter, static_cast<uint32_t>(s));
+      model, samples, threads, [&inputs](interp::Interpreter& interpreter, size_t s, int) {
+        inputs.Fill(interpreter, s);
         interpreter.Invoke();
       },
       interp::InterpreterOptions{reference});
@@ -123,11 +157,11 @@ std::string OpClass(const Model& model, const tflite::OperatorT& op) {
 // The fastest time of each operator over `runs` invokes (the minimum is
 // what other processes disturb least), printed slowest first with its
 // class (OpClass).
-void PrintProfile(const Model& model, bool reference, uint32_t seed, int runs) {
+void PrintProfile(const Model& model, bool reference, const BenchInputs& inputs, int runs) {
   using Clock = std::chrono::steady_clock;
   interp::Interpreter interpreter(model, interp::InterpreterOptions{reference});
   interpreter.Prepare();
-  FillInputs(interpreter, seed);
+  inputs.Fill(interpreter, 0);
   std::vector<double> us(model.subgraph(0).operators.size(), 1e300);
   Clock::time_point last;
   interpreter.SetObserver(
@@ -172,10 +206,12 @@ void RunBench(const BenchOptions& o) {
   const std::string synthetic = synthetic_path ? o.model.substr(sizeof kSyntheticPrefix - 1) : o.synthetic;
   const Model model = synthetic.empty() ? LoadModel(o.model) : BuildSyntheticModel(synthetic, o.seed);
   if (!o.save.empty()) SaveModel(model, o.save);
+  const BenchInputs inputs(model, o);
   const ModelSummary summary = Summarize(model);
   const double macs = static_cast<double>(summary.macs);
-  std::printf("model %s: %lld operators, %.2f M MACs per inference; cpu kernels: %s\n", model.source().c_str(),
-              static_cast<long long>(summary.num_operators), macs / 1e6, interp::fast::CpuFeaturesName());
+  std::printf("model %s: %lld operators, %.2f M MACs per inference; cpu kernels: %s; inputs: %s\n",
+              model.source().c_str(), static_cast<long long>(summary.num_operators), macs / 1e6,
+              interp::fast::CpuFeaturesName(), inputs.Describe().c_str());
 
   std::printf("%-10s %12s %12s %12s %8s\n", "kernels", "median us", "min us", "MAC/s", "runs");
   auto print = [&](const char* name, const Timing& t) {
@@ -186,17 +222,17 @@ void RunBench(const BenchOptions& o) {
   Timing main_timing, ref_timing;
   const int threads = interp::WorkerCount(o.threads, 1000000);
   if (!o.reference) {
-    main_timing = Measure(model, false, 1, o);
+    main_timing = Measure(model, false, 1, inputs, o.seconds);
     print("fast", main_timing);
     if (threads > 1) {
-      const Timing split = Measure(model, false, threads, o);
+      const Timing split = Measure(model, false, threads, inputs, o.seconds);
       const std::string name = "fast x" + std::to_string(threads);
       print(name.c_str(), split);
       std::printf("one inference on %d threads: %.2fx faster than on one (min)\n", threads, main_timing.min_us / split.min_us);
     }
   }
   if (!o.fast_only) {
-    ref_timing = Measure(model, true, 1, o);
+    ref_timing = Measure(model, true, 1, inputs, o.seconds);
     print("reference", ref_timing);
   }
   if (o.reference) {
@@ -206,12 +242,12 @@ void RunBench(const BenchOptions& o) {
   }
 
   if (o.profile) {
-    PrintProfile(model, o.reference, o.seed, static_cast<int>(std::max<size_t>(3, std::min<size_t>(main_timing.runs, 1000))));
+    PrintProfile(model, o.reference, inputs, static_cast<int>(std::max<size_t>(3, std::min<size_t>(main_timing.runs, 1000))));
   }
 
   if (threads > 1) {
-    const double one = Throughput(model, 1, o.reference, main_timing.median_us, o.seconds);
-    const double many = Throughput(model, threads, o.reference, main_timing.median_us, o.seconds);
+    const double one = Throughput(model, 1, o.reference, inputs, main_timing.median_us, o.seconds);
+    const double many = Throughput(model, threads, o.reference, inputs, main_timing.median_us, o.seconds);
     std::printf("dataset throughput: 1 thread %.1f inferences/s, %d threads %.1f inferences/s (%.2fx)\n", one,
                 threads, many, many / one);
   }
@@ -246,7 +282,7 @@ void SetupBenchCommand(CLI::App& app) {
       "Example:\n"
       "  tinyforge bench person_detect.tflite --threads 2\n"
       "  tinyforge bench --synthetic mobilenet_v2");
-  cmd->add_option("model", options->model, "The .tflite model, or synthetic:NAME (as --synthetic NAME)")
+  cmd->add_option("MODEL", options->model, "The .tflite model, or synthetic:NAME (as --synthetic NAME)")
       ->check(CLI::ExistingFile | CLI::Validator(
                                       [](std::string& value) -> std::string {
                                         if (value.rfind(kSyntheticPrefix, 0) != 0) return "not synthetic:NAME";
@@ -266,6 +302,10 @@ void SetupBenchCommand(CLI::App& app) {
       ->check(CLI::PositiveNumber);
   cmd->add_flag("--profile", options->profile, "Also print the time of every operator");
   cmd->add_option("--seed", options->seed, "Seed of the random inputs and synthetic weights (default 1)");
+  cmd->add_option("--data,-d", options->data,
+                  "Time on these samples (one source per model input, cycled over) instead of random inputs: "
+                  "kernels whose time depends on the values (e.g. early-exit, sparse data) are timed as deployed");
+  AddDataOptions(*cmd, options->data_flags);
   cmd->callback([options] { RunBench(*options); });
 }
 

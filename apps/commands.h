@@ -58,10 +58,11 @@ struct DataFlags {
   bool grayscale = false;
   std::string label_column;
   std::string clip = "pad";
+  std::string layout = "nhwc";
 };
 
-// --scale, --mean, --std, --image-size, --grayscale, --label-column and
-// --clip on `cmd`, the same names and help on every command that reads
+// --scale, --mean, --std, --image-size, --grayscale, --layout, --label-column
+// and --clip on `cmd`, the same names and help on every command that reads
 // samples (apps/options.cc); libconvert/data/source.h says what each does.
 void AddDataOptions(CLI::App& cmd, DataFlags& flags);
 DataOptions ParseDataFlags(const DataFlags& flags);
@@ -84,9 +85,30 @@ void WriteStdout(const std::string& text);
 // cannot be read or is not valid JSON.
 nlohmann::json ParseJsonFile(const std::string& path);
 
-// An old spelling of an option, kept working for users' scripts and CI jobs
-// and shown nowhere in --help (one vocabulary: --out-dir for output folders).
-void AddHiddenAlias(CLI::App& cmd, const std::string& old_name, std::string& variable);
+// An old spelling of `option` (CLI11 names, e.g. "-i,--input"), kept working
+// for users' scripts and CI jobs and shown nowhere in --help (`option` is
+// taken for the documentation of the pair). The vocabulary (README, "One vocabulary"): --data
+// for the samples a model is run or measured on, --out-dir for output
+// folders, --auto-sparsity for prune's search.
+template <typename T>
+void AddHiddenAlias(CLI::App& cmd, CLI::Option* option, const std::string& old_names, T& variable) {
+  cmd.add_option(old_names, variable)->group("")->description(option->get_description());  // "" hides it
+}
+
+// The calibration sanity checks quantize and pipeline share, as warnings:
+// fewer than 64 samples calibrating (`samples`), and accuracy measured on the
+// calibration data itself (`eval` the same files as `calib`, or labels given
+// with no --data so the calibration samples are measured).
+void WarnAboutCalibration(const std::vector<std::string>& calib, size_t samples, const std::vector<std::string>& eval,
+                          bool measures_accuracy);
+
+// -n/--samples N on `cmd`: only the first N samples of `what` (0, the
+// default: all), the same flag and help on every command that has one.
+CLI::Option* AddSamplesOption(CLI::App& cmd, size_t& samples, const std::string& what);
+
+// The one rule for a required option that has a hidden alias: CLI11's
+// required() would refuse the alias, so the command checks after parsing.
+void RequireOption(bool given, const std::string& name, const std::string& what);
 
 // --target host|cortex-m4 on `cmd`: the TFLM build the arena figure is for
 // (default cortex-m4); `purpose` opens the help text.

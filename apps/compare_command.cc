@@ -38,6 +38,7 @@ struct CompareCommandOptions {
   std::string report;
   std::string html;
   bool quiet = false;
+  bool force = false;  // a report may be an input file
 };
 
 // A report path must be writable before the (possibly long) run starts.
@@ -54,6 +55,19 @@ void RunCompare(const CompareCommandOptions& o) {
   const DataOptions data_options = ParseDataFlags(o.data_flags);
   CheckOutputPath(o.report, "--report");
   CheckOutputPath(o.html, "--html");
+  // Both reports or neither: temporary files now, renamed at the end.
+  if (!o.report.empty() && o.report == o.html) throw Error(o.report + ": given for --report and --html; each needs its own file");
+  std::vector<std::string> inputs = {o.reference, o.candidate, o.labels};
+  inputs.insert(inputs.end(), o.data.begin(), o.data.end());
+  std::unique_ptr<AtomicFileWriter> report_file, html_file;
+  if (!o.report.empty()) {
+    RefuseOverwritingInput(o.report, inputs, o.force);
+    report_file = std::make_unique<AtomicFileWriter>(o.report);
+  }
+  if (!o.html.empty()) {
+    RefuseOverwritingInput(o.html, inputs, o.force);
+    html_file = std::make_unique<AtomicFileWriter>(o.html);
+  }
 
   const Model reference = LoadModel(o.reference);
   const Model candidate = LoadModel(o.candidate);
@@ -92,7 +106,7 @@ void RunCompare(const CompareCommandOptions& o) {
     nlohmann::ordered_json json = CompareToJson(result);
     json["checks"] = failed;
     json["data"] = DataFlagsToJson(o.data_flags);
-    WriteFileAtomic(o.report, json.dump(2) + "\n");
+    report_file->Write(json.dump(2) + "\n");
   }
   if (!o.html.empty()) {
     CompareHtmlOptions html;
@@ -100,8 +114,10 @@ void RunCompare(const CompareCommandOptions& o) {
                  std::filesystem::path(o.reference).filename().string();
     html.failed_checks = failed;
     html.checks_given = checks_given;
-    WriteFileAtomic(o.html, CompareToHtml(result, html));
+    html_file->Write(CompareToHtml(result, html));
   }
+  if (report_file) report_file->Commit();
+  if (html_file) html_file->Commit();
   if (!o.quiet) {
     std::fputs(CompareSummaryText(result).c_str(), stdout);
     if (!o.report.empty()) std::printf("\nreport  %s\n", o.report.c_str());
@@ -119,7 +135,7 @@ void SetupCompareCommand(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "compare", "Run a reference and a candidate model on the same data and report the difference");
   cmd->footer(
-      "Each --data is one source per model input, in order, like `run`'s --input:\n"
+      "Each --data is one source per model input, in order, as for `run`:\n"
       "a .npy of any numeric dtype, or an image folder, flat or with one subfolder per\n"
       "class (DIR/<class>/*.png: labels from the sorted folder names). Float data is quantized with each model's own input scale and zero\n"
       "point where that model takes integers; integer outputs and activations are\n"
@@ -136,10 +152,10 @@ void SetupCompareCommand(CLI::App& app) {
       "  tinyforge compare float.tflite int8.tflite --data digits/ --grayscale --max-drop 1\n"
       "  tinyforge compare float.tflite int8.tflite --data eval_u8.npy --scale 1/255 --labels eval_y.npy\n"
       "  tinyforge compare a.tflite b.tflite --data x.npy --min-agreement 0.99 --min-cosine 0.999 --report r.json");
-  cmd->add_option("reference", o->reference, "The reference model (usually the float one)")
+  cmd->add_option("REF", o->reference, "The reference model (usually the float one)")
       ->required()
       ->check(CLI::ExistingFile);
-  cmd->add_option("candidate", o->candidate, "The model to check (quantized, pruned, ...)")
+  cmd->add_option("CAND", o->candidate, "The model to check (quantized, pruned, ...)")
       ->required()
       ->check(CLI::ExistingFile);
   cmd->add_option("--data,-d", o->data, "Samples for the next model input: .npy, image folder, .csv, WAV (class folders give labels)")
@@ -147,8 +163,7 @@ void SetupCompareCommand(CLI::App& app) {
   cmd->add_option("--labels,-l", o->labels,
                   "A .npy of integer class labels, one per sample ([N] or [N,1]); overrides a source's own labels")
       ->check(CLI::ExistingFile);
-  cmd->add_option("--samples,-n", o->samples, "Compare only the first N samples (default: all)")
-      ->check(CLI::PositiveNumber);
+  AddSamplesOption(*cmd, o->samples, "the data");
   AddThreadsOption(*cmd, o->threads);
   AddMaxMemoryOption(*cmd);
   AddDataOptions(*cmd, o->data_flags);
@@ -164,6 +179,7 @@ void SetupCompareCommand(CLI::App& app) {
   cmd->add_flag("--layers", o->layers, "Compare every matched activation and rank the layers worst first");
   cmd->add_option("--report", o->report, "Write the whole result as JSON (schema tinyforge.compare/2)");
   cmd->add_option("--html", o->html, "Write a self-contained HTML report with charts");
+  AddForceOption(*cmd, o->force);
   cmd->add_flag("--quiet,-q", o->quiet, "Print nothing but failed checks and errors; no progress bar");
   cmd->callback([o] { RunCompare(*o); });
 }

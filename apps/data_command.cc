@@ -8,6 +8,7 @@
 
 #include "apps/commands.h"
 #include "libconvert/base/error.h"
+#include "libconvert/base/file_util.h"
 #include "libconvert/data/data_summary.h"
 #include "libconvert/data/model_inputs.h"
 #include "libconvert/data/source.h"
@@ -24,10 +25,20 @@ struct DataCommandOptions {
   std::vector<int32_t> shape;
   DataFlags data;
   bool quiet = false;
+  bool force = false;  // an output may be the source or the model
 };
 
 void RunData(const DataCommandOptions& o) {
   const DataOptions options = ParseDataFlags(o.data);
+  // Both outputs or neither: each goes to a temporary file beside it now (a
+  // bad path fails before any work), renamed into place at the end.
+  if (o.output == o.labels_out) throw Error(o.output + ": given for -o and --labels-out; each needs its own file");
+  std::vector<std::unique_ptr<AtomicFileWriter>> writers;
+  for (const std::string& path : {o.output, o.labels_out}) {
+    if (path.empty()) continue;
+    RefuseOverwritingInput(path, {o.source, o.model}, o.force);
+    writers.push_back(std::make_unique<AtomicFileWriter>(path));
+  }
   if (!o.model.empty() && !o.shape.empty()) throw Error("--model and --shape exclude each other: give one");
   for (int32_t d : o.shape) {
     if (d <= 0) throw Error("--shape: every dim must be positive");
@@ -49,15 +60,16 @@ void RunData(const DataCommandOptions& o) {
     }
     samples = LoadSamples(o.source, options, o.shape, DType::kFloat32);
   }
-  WriteNpy(o.output, samples.array);
+  WriteNpy(*writers[0], samples.array);
   if (!o.labels_out.empty()) {
     if (samples.labels.empty()) throw Error(o.source + ": --labels-out: the source has no labels (class folders or a CSV label column give them)");
     NpyArray labels = NpyArray::Zeros(DType::kInt64, {static_cast<int64_t>(samples.labels.size())});
     std::copy(samples.labels.begin(), samples.labels.end(), labels.MutableView<int64_t>().begin());
-    WriteNpy(o.labels_out, labels);
+    WriteNpy(*writers[1], labels);
   }
+  for (auto& w : writers) w->Commit();
   if (!o.quiet) {
-    std::string text = DataSummaryText(samples);
+    std::string text = DataSummaryText(samples, 16, options.layout);
     text += "wrote    " + o.output + (o.labels_out.empty() ? "" : ", " + o.labels_out) + "\n";
     WriteStdout(text);
   }
@@ -72,8 +84,8 @@ void SetupDataCommand(CLI::App& app) {
       "SOURCE is what every command's data flag takes: a .npy (any numeric dtype), an\n"
       "image folder (flat, or DIR/<class>/*.png), a .csv (one sample per row) or WAV\n"
       "(a .wav, or a folder of them, flat or per class). The same flags apply as\n"
-      "everywhere (--scale, --mean, --std, --image-size, --grayscale, --label-column,\n"
-      "--clip). With --model the arrays are made exactly what that model's input is\n"
+      "everywhere (--scale, --mean, --std, --image-size, --grayscale, --layout,\n"
+      "--label-column, --clip). With --model the arrays are made exactly what that model's input is\n"
       "fed (shape and type, float data quantized for integer inputs); --shape gives\n"
       "CSV rows and WAV clips a shape without a model.\n\n"
       "Examples:\n"
@@ -87,6 +99,7 @@ void SetupDataCommand(CLI::App& app) {
   cmd->add_option("--model,-m", o->model, "Fit the samples to this model's input")->check(CLI::ExistingFile);
   cmd->add_option("--shape", o->shape, "One sample's shape, e.g. 8,3 (CSV, WAV without --model)")->delimiter(',');
   AddDataOptions(*cmd, o->data);
+  AddForceOption(*cmd, o->force);
   cmd->add_flag("--quiet,-q", o->quiet, "Print nothing on success");
   cmd->callback([o] { RunData(*o); });
 }

@@ -208,7 +208,7 @@ void SetupEmitCommand(CLI::App& app) {
   CLI::App* emit = app.add_subcommand(
       "emit",
       "Write a file (usually a .tflite model) as a C/C++ array to compile into "
-      "firmware, with a header describing the model and, on request, a TFLM op "
+      "firmware. With it come a header describing the model and, on request, a TFLM op "
       "resolver holding exactly its operators. --reverse gets the bytes back out "
       "of such source.");
   emit->footer(
@@ -294,9 +294,7 @@ void SetupEmitCommand(CLI::App& app) {
                    "Where the test vectors go, a .c (its header next to it, .h) (default: test_data.c in -o's "
                    "directory)")
       ->group(test_group);
-  emit->add_option("--samples,-n", options->samples, "Write only the first N samples (default: all)")
-      ->check(CLI::PositiveNumber)
-      ->group(test_group);
+  AddSamplesOption(*emit, options->samples, "--test-data")->group(test_group);
   emit->add_flag("--quantize-inputs", options->quantize_inputs,
                  "Quantize float samples for an int8/int16 input with the input's scale and zero point")
       ->group(test_group);

@@ -1,14 +1,36 @@
 // The tinyforge command line. Each subcommand lives in its own file; this
 // only wires them and turns errors into exit codes:
 //   0 success, 1 a check failed, 2 bad input or usage, 3 internal error.
+#include <algorithm>
 #include <cstdio>
 #include <exception>
+#include <memory>
+#include <sstream>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
 #include "apps/commands.h"
 #include "apps/did_you_mean.h"
 #include "libconvert/base/error.h"
+
+namespace {
+
+// The top-level --help lists each subcommand with one line: the first
+// sentence of its description (up to ". " or ": "); the rest is in the
+// subcommand's own --help.
+class OneLineSubcommands : public CLI::Formatter {
+ public:
+  std::string make_subcommand(const CLI::App* sub) const override {
+    const std::string& text = sub->get_description();
+    const size_t end = std::min(text.find(". "), text.find(": "));
+    std::stringstream out;
+    CLI::detail::format_help(out, sub->get_name(), text.substr(0, end), get_column_width());
+    return out.str();
+  }
+};
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -18,6 +40,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough();
   app.set_version_flag("--version", "tinyforge 0.1.0");
+  app.formatter(std::make_shared<OneLineSubcommands>());
 
   tinyforge::SetupInspectCommand(app);
   tinyforge::SetupRewriteCommand(app);

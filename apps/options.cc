@@ -9,6 +9,7 @@
 #include "libconvert/base/error.h"
 #include "libconvert/base/file_util.h"
 #include "libconvert/base/memory_budget.h"
+#include "libconvert/base/warning.h"
 #include "libconvert/data/image_dataset.h"
 
 namespace tinyforge {
@@ -43,9 +44,17 @@ void AddDataOptions(CLI::App& cmd, DataFlags& f) {
       ->delimiter(',')
       ->group(group);
   cmd.add_option("--std", f.stddev, "Divide last: one value or one per channel, default 1")->delimiter(',')->group(group);
-  cmd.add_option("--image-size", f.image_size, "Image folders: resize every image to HxW (or NxN for one N)")
+  cmd.add_option("--image-size", f.image_size,
+                 "Image folders: resize every image to HxW (or NxN for one N); default the model input's size. "
+                 "stb_image_resize's filters on the 8-bit pixels: Mitchell when shrinking, Catmull-Rom when enlarging")
       ->group(group);
-  cmd.add_flag("--grayscale", f.grayscale, "Image folders: decode to one channel (default RGB)")->group(group);
+  cmd.add_flag("--grayscale", f.grayscale,
+               "Image folders: decode to one channel (the default for a one-channel input; RGB otherwise)")
+      ->group(group);
+  cmd.add_option("--layout", f.layout,
+                 "nhwc (channels last, default) or nchw (channels first, e.g. PyTorch exports): image folders are "
+                 "transposed to it, and per-channel --mean/--std follow its channel dim")
+      ->group(group);
   cmd.add_option("--label-column", f.label_column, "CSV: the column (header name or 0-based index) holding class labels")
       ->group(group);
   cmd.add_option("--clip", f.clip, "WAV: a clip shorter or longer than the input: pad (with zeros, default), cut, error")
@@ -60,6 +69,7 @@ DataOptions ParseDataFlags(const DataFlags& f) {
   o.grayscale = f.grayscale;
   o.label_column = f.label_column;
   o.clip = ParseClipMode(f.clip);
+  o.layout = ParseLayout(f.layout);
   return o;
 }
 
@@ -68,7 +78,7 @@ nlohmann::ordered_json DataFlagsToJson(const DataFlags& f) {
   return {{"scale", or_null(f.scale)},           {"mean", f.mean},
           {"std", f.stddev},                     {"image_size", or_null(f.image_size)},
           {"grayscale", f.grayscale},            {"label_column", or_null(f.label_column)},
-          {"clip", f.clip}};
+          {"clip", f.clip},                      {"layout", f.layout}};
 }
 
 void WithOutputDir(const std::string& dir, const std::string& flag, const std::function<void()>& work) {
@@ -116,8 +126,33 @@ nlohmann::json ParseJsonFile(const std::string& path) {
   }
 }
 
-void AddHiddenAlias(CLI::App& cmd, const std::string& old_name, std::string& variable) {
-  cmd.add_option(old_name, variable)->group("");  // the empty group hides it
+// Ranges from fewer samples than this often miss a layer's tails.
+constexpr size_t kFewCalibrationSamples = 64;
+
+void WarnAboutCalibration(const std::vector<std::string>& calib, size_t samples, const std::vector<std::string>& eval,
+                          bool measures_accuracy) {
+  if (samples < kFewCalibrationSamples) {
+    Warn("calibrating on " + std::to_string(samples) + " sample" + (samples == 1 ? "" : "s") +
+         ": ranges from fewer than " + std::to_string(kFewCalibrationSamples) +
+         " often miss the tails of a layer's values (a few hundred representative samples are usual)");
+  }
+  bool same = !calib.empty() && eval.size() == calib.size();
+  for (size_t k = 0; same && k < calib.size(); ++k) {
+    std::error_code ec;
+    same = std::filesystem::equivalent(calib[k], eval[k], ec) && !ec;
+  }
+  if (same || (measures_accuracy && eval.empty() && !calib.empty())) {
+    Warn("accuracy is measured on the calibration samples themselves, which flatters the quantized model; "
+         "give held-out samples with --data");
+  }
+}
+
+CLI::Option* AddSamplesOption(CLI::App& cmd, size_t& samples, const std::string& what) {
+  return cmd.add_option("--samples,-n", samples, "Use only the first N samples of " + what + " (default 0: all)");
+}
+
+void RequireOption(bool given, const std::string& name, const std::string& what) {
+  if (!given) throw Error(name + " is required (" + what + "; see --help)");
 }
 
 }  // namespace tinyforge

@@ -117,8 +117,8 @@ DropSplit SplitDrop(const Model& float_model, const ModelInputArrays& data, cons
 
 void RunPipeline(const PipelineOptions& o) {
   // Every flag and file is checked before anything is written.
-  if (!o.labels.empty() && o.eval.empty()) throw Error("--labels goes with --eval (labels for the evaluation data)");
-  if (o.max_drop && o.eval.empty()) throw Error("--max-drop needs --eval and --labels (the accuracy of each model)");
+  if (!o.labels.empty() && o.eval.empty()) throw Error("--labels goes with --data (labels for the evaluation data)");
+  if (o.max_drop && o.eval.empty()) throw Error("--max-drop needs --data and --labels (the accuracy of each model)");
   const DataOptions data_options = ParseDataFlags(o.data_flags);
   CheckArrayNameOptions(o.name, o.name_space);
   if (o.board.Given()) MakeBoardBudget(o.board.board, o.board.ram, o.board.flash);  // bad flags: exit 2 now
@@ -138,7 +138,7 @@ void RunPipeline(const PipelineOptions& o) {
     for (const DatasetView& v : ViewModelInputs(float_model, eval)) v.CheckFinite();
   }
   const std::vector<int64_t> labels = o.labels.empty() ? eval.labels : ReadLabels(o.labels);
-  if (o.max_drop && labels.empty()) throw Error("--max-drop needs --eval and --labels (the accuracy of each model)");
+  if (o.max_drop && labels.empty()) throw Error("--max-drop needs --data and --labels (the accuracy of each model)");
 
   std::error_code ec;
   fs::create_directories(o.out_dir, ec);
@@ -180,6 +180,8 @@ void RunPipeline(const PipelineOptions& o) {
     calibration.on_sample = progress.Callback();
     table = quantize::Calibrate(*to_quantize, calib_views, calibration);
   }
+  // After calibrating: a failed calibration stays one error line.
+  if (!calib_views.empty()) WarnAboutCalibration(o.calib, calib_views[0].num_samples(), o.eval, !o.labels.empty());
   WriteFileAtomic(files.calibration, quantize::CalibrationToJson(table).dump(1) + "\n");
   quantize::QuantizeResult quantized = quantize::QuantizeModel(*to_quantize, table, quantize::QuantizeOptions());
   SaveModel(quantized.model, files.quantized);
@@ -221,7 +223,7 @@ void RunPipeline(const PipelineOptions& o) {
   html.title = "tinyforge pipeline: " + fs::path(o.model).filename().string();
   html.failed_checks = failed;
   html.checks_given = o.max_drop.has_value();
-  html.notes.emplace_back("data", eval.arrays.empty() ? "calibration data (no --eval)" : o.eval[0]);
+  html.notes.emplace_back("data", eval.arrays.empty() ? "calibration data (no --data)" : o.eval[0]);
   html.notes.emplace_back("sparsity", o.sparsity ? std::to_string(*o.sparsity) : "not pruned");
   if (pruned) html.notes.emplace_back("reference", "the pruned float model: the layers' errors are quantization's");
   if (split) {
@@ -320,23 +322,25 @@ void SetupPipelineCommand(CLI::App& app) {
       "  prune     (with --sparsity) model_pruned.tflite, prune_report.json\n"
       "  quantize  calibration.json, model_int8.tflite (int8 inputs and outputs)\n"
       "  compare   compare.json, compare.html: the int8 model against the float model\n"
-      "            on --eval (or the calibration data), every layer compared\n"
+      "            on --data (or the calibration data), every layer compared\n"
       "  emit      model_data.cc, model_data.h, model_ops.h (TFLM op resolver)\n"
       "and pipeline.json listing them. When the accuracy drop exceeds --max-drop, the\n"
       "pipeline exits 1 after the reports and before emitting. With --board (or --ram and\n"
       "--flash) it then checks the int8 model fits and exits 1 when it does not.\n"
       "Exit 2: bad input.\n\n" + BoardHelpText() + "\n"
       "Examples:\n"
-      "  tinyforge pipeline float.tflite --calib calib_x.npy --eval eval_x.npy --labels eval_y.npy \\\n"
+      "  tinyforge pipeline float.tflite --calib calib_x.npy --data eval_x.npy --labels eval_y.npy \\\n"
       "      --max-drop 1 --out-dir build/model\n"
-      "  tinyforge pipeline float.tflite --calib calib_x.npy --eval eval_x.npy --labels eval_y.npy \\\n"
+      "  tinyforge pipeline float.tflite --calib calib_x.npy --data eval_x.npy --labels eval_y.npy \\\n"
       "      --sparsity 0.5 --max-drop 1.5 --out-dir build/model_sparse\n"
       "  tinyforge pipeline float.tflite --calib calib_x.npy --out-dir build/kws --name g_kws_model \\\n"
       "      --namespace app::kws                 (emit's --name and --namespace)");
-  cmd->add_option("model", o->model, "The float .tflite model")->required()->check(CLI::ExistingFile);
+  cmd->add_option("MODEL", o->model, "The float .tflite model")->required()->check(CLI::ExistingFile);
   cmd->add_option("--calib", o->calib, "Calibration samples for the next model input: .npy, image folder, .csv, WAV")->required();
-  cmd->add_option("--eval", o->eval, "Evaluation samples for the next model input (default: the calibration data)");
-  cmd->add_option("--labels", o->labels, "Integer class labels for --eval, one per sample (default: the --eval source's own, e.g. class folders)")->check(CLI::ExistingFile);
+  CLI::Option* data = cmd->add_option(
+      "--data,-d", o->eval, "Evaluation samples for the next model input (default: the calibration data)");
+  AddHiddenAlias(*cmd, data, "--eval", o->eval);
+  cmd->add_option("--labels,-l", o->labels, "Integer class labels for --data, one per sample (default: the --data source's own, e.g. class folders)")->check(CLI::ExistingFile);
   cmd->add_option("--sparsity", o->sparsity, "Prune this fraction of each eligible weight tensor first (0..1)")
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--max-drop", o->max_drop, "Accuracy budget: stop before emitting when int8 loses more than PP points")

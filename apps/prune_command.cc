@@ -23,7 +23,7 @@ struct PruneCommandOptions {
   std::string model;
   std::string output;
   std::optional<double> sparsity;
-  std::optional<double> max_drop;
+  std::optional<double> max_drop;  // --auto-sparsity PP
   std::string data;
   std::string labels;
   DataFlags data_flags;
@@ -49,13 +49,13 @@ prune::PruneOptions CheckFlags(const PruneCommandOptions& o) {
   prune::PruneOptions p;
   const bool have_sparsity = o.sparsity.has_value();
   const bool have_drop = o.max_drop.has_value();
-  if (have_sparsity && have_drop) throw Error("--sparsity and --max-drop exclude each other: give one");
+  if (have_sparsity && have_drop) throw Error("--sparsity and --auto-sparsity exclude each other: give one");
   if (!have_sparsity && !have_drop && o.channels == 0 && o.layers.empty()) {
-    throw Error("nothing to do: give --sparsity S, --max-drop PP (with --data and --labels), --channels F or --layer");
+    throw Error("nothing to do: give --sparsity S, --auto-sparsity PP (with --data and labels), --channels F or --layer");
   }
   if (have_sparsity) p.sparsity = *o.sparsity;
   if (have_drop && o.data.empty()) {
-    throw Error("--max-drop needs --data X.npy and --labels Y.npy (or a class-folder --data) to measure accuracy on");
+    throw Error("--auto-sparsity needs --data and --labels Y.npy (or a labelled --data source) to measure accuracy on");
   }
   if (o.data.empty() && !o.labels.empty()) throw Error("--labels needs --data X.npy");
   if (o.bias_correct && o.calib.empty()) throw Error("--bias-correct needs --calib DATA.npy (samples to take means over)");
@@ -156,7 +156,7 @@ void SetupPruneCommand(CLI::App& app) {
   auto o = std::make_shared<PruneCommandOptions>();
   CLI::App* cmd = app.add_subcommand(
       "prune",
-      "Zero the smallest weights of a float or int8 model (magnitude pruning), per layer or with one "
+      "Prune a float or int8 model: zero the smallest weights (magnitude pruning), per layer or with one "
       "global threshold, as single weights or RxC blocks; or remove whole output channels (--channels) "
       "for a smaller, faster model. Reports per layer elements, zeros, sparsity and bytes, and for the "
       "model parameters, file size, zlib-compressed size (what a compressed flash image holds), MACs "
@@ -175,7 +175,7 @@ void SetupPruneCommand(CLI::App& app) {
       "  tinyforge prune m.tflite -o p.tflite --sparsity 0.8 --scope global --report prune.json\n"
       "  tinyforge prune m.tflite -o p.tflite --sparsity 0.6 --layer 'conv2d=0.3' --min-params 0\n"
       "  tinyforge prune m.tflite -o p.tflite --sparsity 0.5 --block 1x4\n"
-      "  tinyforge prune m.tflite -o p.tflite --max-drop 0.5 --data x.npy --labels y.npy\n"
+      "  tinyforge prune m.tflite -o p.tflite --auto-sparsity 0.5 --data x.npy --labels y.npy\n"
       "      bisection for the highest sparsity losing at most 0.5 points of top-1; prints the curve\n"
       "  tinyforge prune m.tflite -o p.tflite --sparsity 0.7 --bias-correct --calib calib.npy\n"
       "  tinyforge prune m.tflite -o small.tflite --channels 0.25 --data x.npy --labels y.npy\n"
@@ -185,13 +185,16 @@ void SetupPruneCommand(CLI::App& app) {
   cmd->add_option("MODEL", o->model, "The .tflite model (float or int8)")->required();
   cmd->add_option("-o,--output", o->output, "Where to write the pruned model")->required();
   cmd->add_option("--sparsity,-s", o->sparsity, "Target fraction of zero weights, in [0, 1]")->type_name("S");
-  cmd->add_option("--max-drop", o->max_drop,
-                  "Instead of --sparsity: the highest sparsity whose top-1 drops at most PP points "
-                  "(needs --data and --labels)")
-      ->type_name("PP");
-  cmd->add_option("--data", o->data, "Samples for accuracy: .npy or image folder (quantized for int8 inputs)")
-      ->type_name("X.npy");
-  cmd->add_option("--labels", o->labels, ".npy of class labels, one per sample")->type_name("Y.npy");
+  CLI::Option* auto_sparsity =
+      cmd->add_option("--auto-sparsity", o->max_drop,
+                      "Instead of --sparsity: search for the highest sparsity whose top-1 drops at most PP points "
+                      "(needs --data and labels)")
+          ->type_name("PP");
+  AddHiddenAlias(*cmd, auto_sparsity, "--max-drop", o->max_drop);
+  cmd->add_option("--data,-d", o->data, "Samples for accuracy: .npy, image folder, .csv, WAV (quantized for int8 inputs)")
+      ->type_name("SOURCE");
+  cmd->add_option("--labels,-l", o->labels, ".npy of class labels, one per sample (default: the --data source's own)")
+      ->type_name("Y.npy");
   cmd->add_option("--scope", o->scope, "per-layer (default) or global")->type_name("SCOPE");
   cmd->add_option("--layer", o->layers, "REGEX=S: prune weight tensors whose name matches REGEX to S (repeatable)")
       ->type_name("REGEX=S");
@@ -209,7 +212,7 @@ void SetupPruneCommand(CLI::App& app) {
                 "Shift each pruned layer's bias so its mean output per channel matches the unpruned model "
                 "on --calib; with --channels, fold removed channels into their readers by their measured "
                 "mean (conv_fc_mnist --channels 0.25: 87.4% -> 93.5% top-1)");
-  cmd->add_option("--calib", o->calib, ".npy samples for --bias-correct")->type_name("DATA.npy");
+  cmd->add_option("--calib", o->calib, "Samples for --bias-correct: .npy, image folder, .csv, WAV")->type_name("SOURCE");
   cmd->add_option("--report", o->report, "Also write the report as JSON (schema tinyforge.prune/1)")
       ->type_name("FILE.json");
   AddThreadsOption(*cmd, o->threads);

@@ -136,7 +136,7 @@ void Quantize(const QuantizeCommandOptions& o) {
   }
   const bool search = o.max_drop || o.min_cosine;
   if (search && o.eval.empty() && !o.calibration_in.empty()) {
-    throw Error("--max-drop/--min-cosine need --eval DATA (the calibration table holds no samples to measure on)");
+    throw Error("--max-drop/--min-cosine need --data SOURCE (the calibration table holds no samples to measure on)");
   }
   const DataOptions data = ParseDataFlags(o.data);
   const int sources = (o.calib.empty() ? 0 : 1) + (o.random > 0 ? 1 : 0) + (o.calibration_in.empty() ? 0 : 1);
@@ -183,13 +183,13 @@ void Quantize(const QuantizeCommandOptions& o) {
   if (o.samples > 0) {
     for (DatasetView& v : calib_views) v = v.Limit(o.samples);
   }
-  // Evaluation data (the report's and the search's): --eval, else the calibration samples.
+  // Evaluation data (the report's and the search's): --data, else the calibration samples.
   const ModelInputArrays eval =
       o.eval.empty() ? ModelInputArrays() : ReadModelInputs(model, o.eval, /*quantize_floats=*/false, data);
   const ModelInputArrays& eval_data = o.eval.empty() ? calib : eval;
   const std::vector<int64_t> labels = o.labels.empty() ? eval_data.labels : ReadLabels(o.labels);
   if (o.max_drop && labels.empty()) {
-    throw Error("--max-drop needs labels: --labels Y.npy, or a labelled --eval source (class folders, a CSV label "
+    throw Error("--max-drop needs labels: --labels Y.npy, or a labelled --data source (class folders, a CSV label "
                 "column); without labels, budget the outputs with --min-cosine");
   }
 
@@ -213,6 +213,10 @@ void Quantize(const QuantizeCommandOptions& o) {
     Progress progress("calibrate", calib_views.empty() ? 1 : calib_views[0].num_samples(), !o.quiet);
     calibration.on_sample = progress.Callback();
     table = quantize::Calibrate(model, calib_views, calibration);
+    // After calibrating: a failed calibration stays one error line.
+    if (o.random == 0 && !calib_views.empty()) {
+      WarnAboutCalibration(o.calib, calib_views[0].num_samples(), o.eval, !o.labels.empty() || o.max_drop.has_value());
+    }
   }
   if (calibration_out) calibration_out->Write(quantize::CalibrationToJson(table).dump(1) + "\n");
   const double calibrate_seconds = Seconds(start);
@@ -262,7 +266,7 @@ void Quantize(const QuantizeCommandOptions& o) {
   // The report: both models on the evaluation (or calibration) data, every
   // layer compared.
   if (eval_data.arrays.empty()) {
-    if (!o.quiet) std::printf("no report: give --eval DATA.npy to compare the models\n");
+    if (!o.quiet) std::printf("no report: give --data SOURCE to compare the models\n");
   } else {
     CompareOptions compare;
     compare.threads = o.threads;
@@ -315,7 +319,7 @@ void SetupQuantizeCommand(CLI::App& app) {
       "  tinyforge quantize mnist.tflite -o mnist_int8.tflite --calib digits/ --grayscale --image-size 28\n"
       "  tinyforge quantize m.tflite -o a.tflite --calib x.npy --calibration-out table.json\n"
       "  tinyforge quantize m.tflite -o b.tflite --calibration-in table.json --per-channel-fc\n"
-      "  tinyforge quantize m.tflite -o m8.tflite --calib x.npy --eval ex.npy --labels ey.npy --max-drop 1 \\\n"
+      "  tinyforge quantize m.tflite -o m8.tflite --calib x.npy --data ex.npy --labels ey.npy --max-drop 1 \\\n"
       "      --recipe-out recipe.json\n\n"
       "Accuracy budget: with --max-drop (or --min-cosine) the model is quantized as asked and\n"
       "measured on the evaluation data; when it misses the budget, the layers that add the most\n"
@@ -325,10 +329,10 @@ void SetupQuantizeCommand(CLI::App& app) {
       "The recipe (--recipe-out) is JSON: {\"schema\": \"tinyforge.recipe/1\", \"activations\":\n"
       "\"int8\", \"per_channel_fc\": [regex, ...], \"keep_float\": [regex, ...]}, the regexes\n"
       "searched in operators' output tensor names; write one by hand just as well.");
-  cmd->add_option("model", o->model, "The float .tflite model")->required()->check(CLI::ExistingFile);
+  cmd->add_option("MODEL", o->model, "The float .tflite model")->required()->check(CLI::ExistingFile);
   cmd->add_option("--output,-o", o->output, "Where the quantized .tflite goes")->required();
   cmd->add_option("--calib", o->calib, "Calibration samples, one source per model input, in order: .npy, image folder, .csv, WAV");
-  cmd->add_option("--samples,-n", o->samples, "Use only the first N calibration samples (default: all)");
+  AddSamplesOption(*cmd, o->samples, "the calibration data");
   cmd->add_option("--random", o->random, "Calibrate on N samples of uniform noise in [-1,1] (smoke tests only)");
   cmd->add_option("--method", o->method,
                   "Range choice: minmax (TensorFlow's rule, default), percentile[:P] (clip tails, P=99.99), "
@@ -343,12 +347,13 @@ void SetupQuantizeCommand(CLI::App& app) {
   cmd->add_option("--calibration-out", o->calibration_out, "Write the calibration table (JSON) here");
   cmd->add_option("--calibration-in", o->calibration_in, "Reuse a calibration table instead of calibrating")
       ->check(CLI::ExistingFile);
-  cmd->add_option("--eval", o->eval,
-                  "Data for the report, one source per model input (default: the calibration data)");
+  CLI::Option* data = cmd->add_option(
+      "--data,-d", o->eval, "Data for the report, one source per model input (default: the calibration data)");
+  AddHiddenAlias(*cmd, data, "--eval", o->eval);
   AddDataOptions(*cmd, o->data);
   cmd->add_option("--report", o->report, "Write the report as JSON here");
   const std::string budget = "Accuracy budget (mixed precision)";
-  cmd->add_option("--labels", o->labels,
+  cmd->add_option("--labels,-l", o->labels,
                   "Integer class labels for the evaluation data, one per sample (default: the source's own, e.g. "
                   "class folders): the report gives both models' accuracy")
       ->check(CLI::ExistingFile)

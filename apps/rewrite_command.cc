@@ -99,7 +99,7 @@ void SetupRewriteCommand(CLI::App& app) {
   auto options = std::make_shared<RewriteCommandOptions>();
   CLI::App* cmd = app.add_subcommand(
       "rewrite",
-      "Write a .tflite model back, losslessly or through clean-up passes that make it "
+      "Write a .tflite model back, losslessly or through clean-up passes. The passes make it "
       "smaller or safer to run from flash. With no pass the output holds exactly the same "
       "model (every table and field, metadata and signatures included) in the compact "
       "layout converters write.");

@@ -49,12 +49,13 @@ struct RunOptions {
   bool quantize_inputs = false;
   bool quiet = false;
   bool reference = false;  // only the reference kernels (same integer bits, slower)
-  bool force = false;      // an output may overwrite an --input file
+  bool force = false;      // an output may overwrite a --data file
 };
 
 void RunInto(const RunOptions& o, const DataOptions& data);
 
 void Run(const RunOptions& o) {
+  RequireOption(!o.inputs.empty(), "--data", "one sample source per model input");
   // The outputs are renamed into the directory together at the end, and a
   // failure removes a directory created for them, so a failed run leaves
   // nothing behind.
@@ -105,7 +106,7 @@ void SetupRunCommand(CLI::App& app) {
   auto options = std::make_shared<RunOptions>();
   CLI::App* cmd = app.add_subcommand("run", "Run a model on sample inputs in the reference interpreter");
   cmd->footer(
-      "Each --input is one source per model input, in order: a .npy of any numeric\n"
+      "Each --data is one source per model input, in order: a .npy of any numeric\n"
       "dtype, an image folder, a .csv or WAV (see `tinyforge data --help`). A .npy of\n"
       "the input's dtype is used as it is; other numbers become the input's type by\n"
       "value after --scale/--mean/--std (integer inputs: with --quantize-inputs).\n"
@@ -113,13 +114,15 @@ void SetupRunCommand(CLI::App& app) {
       "[N, ...rest] when the input's batch dim is 1).\n"
       "Outputs are written as output_K.npy ([N, ...] for N samples).\n\n"
       "Example:\n"
-      "  tinyforge run model.tflite --input digits.npy --out-dir out --threads 2\n"
-      "  tinyforge run int8.tflite --input floats.npy --quantize-inputs\n"
-      "  tinyforge run float.tflite --input digits_uint8.npy --scale 1/255");
-  cmd->add_option("model", options->model, "The .tflite model")->required()->check(CLI::ExistingFile);
-  cmd->add_option("--input,-i", options->inputs, "Samples for the next model input: .npy, image folder, .csv, WAV")->required();
-  cmd->add_option("--out-dir,-o", options->output_dir, "Where output_K.npy go (default: .)");
-  AddHiddenAlias(*cmd, "--output-dir", options->output_dir);
+      "  tinyforge run model.tflite --data digits.npy --out-dir out --threads 2\n"
+      "  tinyforge run int8.tflite --data floats.npy --quantize-inputs\n"
+      "  tinyforge run float.tflite --data digits_uint8.npy --scale 1/255");
+  cmd->add_option("MODEL", options->model, "The .tflite model")->required()->check(CLI::ExistingFile);
+  CLI::Option* data = cmd->add_option(
+      "--data,-d", options->inputs, "Samples for the next model input: .npy, image folder, .csv, WAV (required)");
+  AddHiddenAlias(*cmd, data, "--input,-i", options->inputs);
+  CLI::Option* out_dir = cmd->add_option("--out-dir,-o", options->output_dir, "Where output_K.npy go (default: .)");
+  AddHiddenAlias(*cmd, out_dir, "--output-dir", options->output_dir);
   AddThreadsOption(*cmd, options->threads);
   AddMaxMemoryOption(*cmd);
   AddForceOption(*cmd, options->force);

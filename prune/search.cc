@@ -23,7 +23,7 @@ SearchResult SearchMaxDrop(const Model& model, const PruneOptions& options, doub
                            int threads, const std::function<void(const CurvePoint&)>& on_point,
                            const std::function<void()>& on_sample, double step) {
   if (!std::isfinite(max_drop_points) || max_drop_points < 0 || max_drop_points > 100) {
-    throw Error("--max-drop " + std::to_string(max_drop_points) + ": must be a number of points in [0, 100]");
+    throw Error("--auto-sparsity " + std::to_string(max_drop_points) + ": must be a number of points in [0, 100]");
   }
   if (labels.empty()) throw Error("--max-drop needs labels (--labels)");
   if (!(step > 0 && step <= 1)) throw Error("search step must be in (0, 1]", ErrorCode::kInternal);

@@ -24,7 +24,7 @@ echo "== the model =="
 
 echo "== pipeline: prune 50% -> quantize int8 -> compare (budget 2 points) -> emit =="
 "$tf" pipeline "$data/shapes_float.tflite" --calib "$data/calib.npy" \
-  --eval "$data/eval.npy" --labels "$data/eval_labels.npy" \
+  --data "$data/eval.npy" --labels "$data/eval_labels.npy" \
   --sparsity 0.5 --max-drop 2 --out-dir "$out"
 
 if [ -f "$shared/models/conv_fc_mnist.tflite" ]; then

@@ -161,7 +161,7 @@ TEST(PipelineCliTest, BadInputExitsTwoBeforeWritingAnything) {
   const std::string m = ModelPath("conv_fc_mnist");
   const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
       {{"pipeline", m, "--calib", d.calib, "--max-drop", "1", "--out-dir", out}, "--labels"},
-      {{"pipeline", m, "--calib", d.calib, "--labels", d.labels, "--out-dir", out}, "--eval"},
+      {{"pipeline", m, "--calib", d.calib, "--labels", d.labels, "--out-dir", out}, "--data"},
       {{"pipeline", m, "--calib", d.dir + "/missing.npy", "--out-dir", out}, "missing.npy"},
       {{"pipeline", m, "--calib", d.labels, "--out-dir", out}, "eval_labels.npy"},
       {{"pipeline", m, "--calib", d.calib, "--method", "median", "--out-dir", out}, "median"},

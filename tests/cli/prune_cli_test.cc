@@ -110,7 +110,7 @@ TEST_F(PruneCli, BadFlagsAndDataExitTwoAndWriteNothing) {
                  "matches no eligible weight tensor");
   ExpectBadInput({model_, "-o", Pruned(), "--sparsity", "0.5", "--block", "1x3x"}, "--block");
   ExpectBadInput({model_, "-o", Pruned(), "--sparsity", "0.5", "--scope", "everywhere"}, "--scope");
-  ExpectBadInput({model_, "-o", Pruned(), "--max-drop", "1"}, "--max-drop needs --data");
+  ExpectBadInput({model_, "-o", Pruned(), "--auto-sparsity", "1"}, "--auto-sparsity needs --data");
   ExpectBadInput({model_, "-o", Pruned(), "--sparsity", "0.5", "--data", calib}, "--data needs --labels");
   ExpectBadInput({model_, "-o", Pruned(), "--sparsity", "0.5", "--bias-correct"}, "--calib");
   ExpectBadInput({model_, "-o", Pruned(), "--sparsity", "0.5", "--data", calib, "--labels",
@@ -127,7 +127,7 @@ TEST_F(PruneCli, BadFlagsAndDataExitTwoAndWriteNothing) {
 TEST_F(PruneCli, HelpTeachesWithExamples) {
   const RunResult o = Prune({"--help"});
   EXPECT_EQ(o.status, 0);
-  for (const char* word : {"Examples:", "--max-drop", "--channels", "--bias-correct", "round(S x n)"}) {
+  for (const char* word : {"Examples:", "--auto-sparsity", "--channels", "--bias-correct", "round(S x n)"}) {
     EXPECT_NE(o.out.find(word), std::string::npos) << word;
   }
 }
