@@ -91,6 +91,14 @@ std::string CurveText(const prune::SearchResult& s) {
 void RunPrune(const PruneCommandOptions& o) {
   prune::PruneOptions options = CheckFlags(o);
   const DataOptions data_options = ParseDataFlags(o.data_flags);
+  // The report goes to a temporary file now (a bad path fails before any
+  // work) and is renamed into place only once the model is saved.
+  std::unique_ptr<AtomicFileWriter> report_file;
+  if (!o.report.empty()) {
+    if (o.report == o.output) throw Error(o.report + ": given for -o and --report; each needs its own file");
+    RefuseOverwritingInput(o.report, {o.model, o.data, o.labels, o.calib}, o.force);
+    report_file = std::make_unique<AtomicFileWriter>(o.report);
+  }
   const Model model = LoadModel(o.model);
 
   // Data: float arrays for an int8 input are quantized with its parameters.
@@ -144,8 +152,13 @@ void RunPrune(const PruneCommandOptions& o) {
 
   SaveOptions save;
   save.allow_overwrite_source = o.force;
+  if (report_file) {
+    nlohmann::ordered_json json = prune::ToJson(result->report);
+    json["data"] = DataFlagsToJson(o.data_flags);
+    report_file->Write(json.dump(2) + "\n");
+  }
   SaveModel(result->model, o.output, save);
-  if (!o.report.empty()) WriteFileAtomic(o.report, prune::ToJson(result->report).dump(2) + "\n");
+  if (report_file) report_file->Commit();
   Print(o.quiet, prune::FormatReport(result->report));
   Print(o.quiet, "wrote " + o.output + (o.report.empty() ? "" : " and " + o.report) + "\n");
 }

@@ -119,6 +119,18 @@ TEST_F(VocabularyCli, SamplesZeroMeansAllAndForceGuardsEveryInput) {
   EXPECT_EQ(labels.status, 2);
   EXPECT_FALSE(fs::exists(dir_ + "/x.npy"));
   EXPECT_FALSE(fs::exists(dir_ + "/y.npy"));
+  // prune: its report over an input is refused before any work; a report
+  // records the data flags like every JSON artifact.
+  const RunResult prune_over = Run({"prune", reference, "-o", dir_ + "/p.tflite", "--sparsity", "0.5", "--report",
+                                    reference});
+  EXPECT_EQ(prune_over.status, 2);
+  EXPECT_NE(prune_over.err.find("--force"), std::string::npos) << prune_over.err;
+  EXPECT_FALSE(fs::exists(dir_ + "/p.tflite"));
+  EXPECT_EQ(ReadFileBytes(reference), model_bytes);
+  const RunResult pruned = Run({"prune", reference, "-o", dir_ + "/p.tflite", "--sparsity", "0.5", "--report",
+                                dir_ + "/p.json", "-q"});
+  ASSERT_EQ(pruned.status, 0) << pruned.err;
+  EXPECT_NE(testing::ReadText(dir_ + "/p.json").find("\"data\": {"), std::string::npos);
 }
 
 TEST_F(VocabularyCli, DataSanityWarningsFireOncePerCause) {
