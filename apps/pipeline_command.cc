@@ -26,6 +26,7 @@
 #include "libconvert/base/progress.h"
 #include "prune/pruner.h"
 #include "quantize/calibrator.h"
+#include "quantize/dequantize.h"
 #include "quantize/quantizer.h"
 
 namespace tinyforge {
@@ -127,8 +128,8 @@ void RunPipeline(const PipelineOptions& o) {
   if (fs::exists(o.out_dir) && !fs::is_directory(o.out_dir)) {
     throw Error(o.out_dir + ": --out-dir is a file, not a directory");
   }
-  const Model float_model = LoadModel(o.model);
-  quantize::CheckHasFloatActivations(float_model);
+  const quantize::FloatModel float_input = quantize::FloatModelToQuantize(LoadModel(o.model));
+  const Model& float_model = float_input.model;
   const ModelInputArrays calib = ReadModelInputs(float_model, o.calib, /*quantize_floats=*/false, data_options);
   const std::vector<DatasetView> calib_views = ViewModelInputs(float_model, calib);
   for (const DatasetView& v : calib_views) v.CheckFinite();
@@ -148,6 +149,7 @@ void RunPipeline(const PipelineOptions& o) {
   summary["schema"] = "tinyforge.pipeline/1";
   summary["model"] = o.model;
   summary["data"] = DataFlagsToJson(o.data_flags);
+  if (float_input.dequantized.changed()) Say(o, o.model + ": " + float_input.dequantized.Summary());
   const int steps = o.sparsity ? 4 : 3;
   int step = 0;
   const auto stage = [&](const char* name) { return "[" + std::to_string(++step) + "/" + std::to_string(steps) + "] " + name; };

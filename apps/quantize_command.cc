@@ -23,6 +23,7 @@
 #include "libconvert/model/verify.h"
 #include "libconvert/base/progress.h"
 #include "quantize/calibrator.h"
+#include "quantize/dequantize.h"
 #include "quantize/precision_search.h"
 #include "quantize/quantizer.h"
 #include "quantize/recipe.h"
@@ -167,8 +168,12 @@ void Quantize(const QuantizeCommandOptions& o) {
   AtomicFileWriter* report_out = open_output(o.report);
   AtomicFileWriter* recipe_out = open_output(o.recipe_out);
 
-  const Model model = LoadModel(o.model);
-  quantize::CheckHasFloatActivations(model);
+  // A weight-only or partly quantized model is made float first, then
+  // quantized whole; what was dequantized is said in one line.
+  const quantize::FloatModel float_input = quantize::FloatModelToQuantize(LoadModel(o.model));
+  const Model& model = float_input.model;
+  const std::string dequantized = float_input.dequantized.Summary();
+  if (!dequantized.empty() && !o.quiet) std::printf("%s: %s\n", o.model.c_str(), dequantized.c_str());
   ModelInputArrays calib;
   if (o.calibration_in.empty()) {
     if (o.random > 0) {

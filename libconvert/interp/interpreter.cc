@@ -5,6 +5,7 @@
 
 #include "libconvert/base/checked_math.h"
 #include "libconvert/model/dtype.h"
+#include "libconvert/model/ethos_u.h"
 #include "libconvert/model/verify.h"
 
 namespace tinyforge::interp {
@@ -110,6 +111,7 @@ void Interpreter::ResetVariables() {
 }
 
 void Interpreter::Prepare() {
+  RefuseEthosUOperators(model_);
   InitTensors();
   const auto& g = model_.subgraph(subgraph_);
   const size_t n = g.operators.size();

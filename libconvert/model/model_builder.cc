@@ -65,11 +65,35 @@ void ModelBuilder::AddOperator(tflite::BuiltinOperator op, std::vector<int> inpu
     code->version = 1;
     codes.push_back(std::move(code));
   }
+  AppendOperator(code_index, std::move(inputs), std::move(outputs));
+}
+
+void ModelBuilder::AppendOperator(uint32_t code_index, std::vector<int> inputs, std::vector<int> outputs) {
   auto o = std::make_unique<tflite::OperatorT>();
   o->opcode_index = code_index;
   o->inputs = std::move(inputs);
   o->outputs = std::move(outputs);
   model_->subgraphs[0]->operators.push_back(std::move(o));
+}
+
+void ModelBuilder::AddCustomOperator(const std::string& custom_code, std::vector<int> inputs,
+                                     std::vector<int> outputs, std::vector<uint8_t> custom_options) {
+  uint32_t code_index = 0;
+  auto& codes = model_->operator_codes;
+  while (code_index < codes.size() && !(codes[code_index]->builtin_code == tflite::BuiltinOperator_CUSTOM &&
+                                        codes[code_index]->custom_code == custom_code)) {
+    ++code_index;
+  }
+  if (code_index == codes.size()) {
+    auto code = std::make_unique<tflite::OperatorCodeT>();
+    code->builtin_code = tflite::BuiltinOperator_CUSTOM;
+    code->deprecated_builtin_code = static_cast<int8_t>(tflite::BuiltinOperator_CUSTOM);
+    code->custom_code = custom_code;
+    code->version = 1;
+    codes.push_back(std::move(code));
+  }
+  AppendOperator(code_index, std::move(inputs), std::move(outputs));
+  model_->subgraphs[0]->operators.back()->custom_options = std::move(custom_options);
 }
 
 void ModelBuilder::MarkVariable(int index) {

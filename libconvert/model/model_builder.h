@@ -77,6 +77,11 @@ class ModelBuilder {
     model_->subgraphs[0]->operators.back()->builtin_options.Set(std::move(options));
   }
 
+  // A CUSTOM operator with code `custom_code` and raw custom options (e.g. a
+  // flexbuffer), run in the order added like the others.
+  void AddCustomOperator(const std::string& custom_code, std::vector<int> inputs, std::vector<int> outputs,
+                         std::vector<uint8_t> custom_options = {});
+
   // Makes tensor `index` a variable tensor (recurrent state, written by its
   // operator, zero until then).
   void MarkVariable(int index);
@@ -92,6 +97,9 @@ class ModelBuilder {
   Model Build(const std::string& source);
 
  private:
+  // Appends an operator with operator code `code_index`.
+  void AppendOperator(uint32_t code_index, std::vector<int> inputs, std::vector<int> outputs);
+
   std::unique_ptr<tflite::ModelT> model_;
 };
 

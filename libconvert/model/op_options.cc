@@ -4,6 +4,7 @@
 
 #include "libconvert/base/text_format.h"
 #include "libconvert/model/dtype.h"
+#include "libconvert/model/ethos_u.h"
 
 namespace tinyforge {
 namespace {
@@ -208,6 +209,23 @@ std::vector<OpOption> KeyOptions(const Model& model, size_t sg, const tflite::Op
       break;
     default:
       break;
+  }
+  if (IsEthosUOperator(model, op)) {
+    // What a reader of a Vela-compiled model wants: where it runs, and the
+    // sizes of the NPU's command stream and of the scratch memory it takes
+    // from the arena (ethos_u.h).
+    add("runs_on", "Ethos-U NPU");
+    const auto operand_bytes = [&](size_t position) -> std::string {
+      if (position >= op.inputs.size() || op.inputs[position] < 0) return "-";
+      const tflite::TensorT& t = model.tensor(sg, op.inputs[position]);
+      if (model.IsConstant(t)) return std::to_string(model.ConstantBytes(t).size()) + " B";
+      const int64_t count = ElementCount(t.shape);
+      return std::to_string(DenseBytes(t.type, count)) + " B";
+    };
+    add("command_stream", operand_bytes(kEthosUCommandStream));
+    add("scratch", operand_bytes(kEthosUScratch));
+    add("scratch_fast", operand_bytes(kEthosUScratchFast));
+    return o;
   }
   if (code == tflite::BuiltinOperator_CUSTOM && !op.custom_options.empty()) {
     add("custom_options_bytes", std::to_string(op.custom_options.size()));

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "libconvert/model/ethos_u.h"
+
 namespace tinyforge {
 namespace {
 
@@ -160,6 +162,9 @@ class Checker {
         const int t = op.inputs[i];
         if (t < 0 || ready[static_cast<size_t>(t)]) continue;
         const int p = producer[static_cast<size_t>(t)];
+        // The NPU's scratch memory of a Vela-compiled model: the runtime
+        // gives it arena memory, no operator writes it first.
+        if (p < 0 && IsEthosUScratchOperand(model_, sg, op, i)) continue;
         const std::string what = model_.OpLocation(sg, o) + ": input " + std::to_string(i) +
                                  " is tensor " + std::to_string(t) + " (" +
                                  QuotedName(g.tensors[static_cast<size_t>(t)]->name) + ")";

@@ -267,6 +267,15 @@ std::vector<PrepareStep> PrepareSvdf(const OpView& v) {
   return s;
 }
 
+// kernels/ethos_u/ethosu.cc: two scratch arrays with one entry per operand
+// (the NPU's base addresses as uint64_t, their sizes as size_t), then the
+// command stream as a temporary to read its size.
+std::vector<PrepareStep> PrepareEthosU(const OpView& v) {
+  const int64_t operands = static_cast<int64_t>(v.num_inputs() + v.op().outputs.size());
+  const int64_t size_t_bytes = Is32Bit(v) ? 4 : 8;
+  return Steps().Scratch(operands * 8).Scratch(operands * size_t_bytes).In(0);
+}
+
 std::vector<PrepareStep> PrepareEveryOperand(const OpView& v) {
   Steps s;
   for (size_t k = 0; k < v.num_inputs(); ++k) s.In(static_cast<int>(k));

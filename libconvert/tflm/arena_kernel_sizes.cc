@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "libconvert/model/ethos_u.h"
 #include "libconvert/tflm/arena.h"
 #include "libconvert/tflm/arena_kernels.h"
 
@@ -179,6 +180,15 @@ KernelArenaUse TflmKernelArenaUse(const Model& model, size_t sg, const tflite::O
   const tflite::BuiltinOperator code = model.OpCode(op);
   const auto* row = std::find_if(std::begin(kKernelRows), std::end(kKernelRows),
                                  [&](const KernelRow& r) { return r.op == code; });
+  if (IsEthosUOperator(model, op)) {
+    // kernels/ethos_u/ethosu.cc: no builtin params (a custom op's options
+    // stay in the flatbuffer); Init allocates OpData (three ints).
+    use.params_bytes = 0;
+    use.params_align = 1;
+    use.init_bytes = 12;
+    use.prepare = PrepareEthosU(view);
+    return use;
+  }
   if (code == tflite::BuiltinOperator_CUSTOM || row == std::end(kKernelRows)) {
     use.params_bytes = code == tflite::BuiltinOperator_CUSTOM ? 0 : kGuessParamsBytes;
     use.params_align = 4;

@@ -78,6 +78,7 @@ std::vector<PrepareStep> PrepareTanh(const OpView& v);
 std::vector<PrepareStep> PrepareConv(const OpView& v);
 std::vector<PrepareStep> PrepareDepthwiseConv(const OpView& v);
 std::vector<PrepareStep> PrepareFullyConnected(const OpView& v);
+std::vector<PrepareStep> PrepareEthosU(const OpView& v);
 std::vector<PrepareStep> PrepareTransposeConv(const OpView& v);
 std::vector<PrepareStep> PrepareSoftmax(const OpView& v);
 std::vector<PrepareStep> PrepareLogSoftmax(const OpView& v);
