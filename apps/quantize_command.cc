@@ -22,6 +22,7 @@
 #include "libconvert/model/model_io.h"
 #include "libconvert/model/verify.h"
 #include "libconvert/base/progress.h"
+#include "quantize/bias_correction.h"
 #include "quantize/calibrator.h"
 #include "quantize/dequantize.h"
 #include "quantize/precision_search.h"
@@ -54,6 +55,7 @@ struct QuantizeCommandOptions {
   bool precision_flags_given = false;  // --activations, --per-channel-fc or --keep-float
   DataFlags data;
   bool strict = false;
+  bool bias_correct = false;  // --bias-correct (quantize/bias_correction.h)
   int threads = 0;
   bool quiet = false;
   bool force = false;  // an output may be an input file
@@ -136,6 +138,9 @@ void Quantize(const QuantizeCommandOptions& o) {
     quantize::ApplyRecipe(ParseJsonFile(o.recipe_in), o.recipe_in, options);
   }
   const bool search = o.max_drop || o.min_cosine;
+  if (o.bias_correct && !o.calibration_in.empty()) {
+    throw Error("--bias-correct needs --calib samples (a calibration table holds no samples to take means over)");
+  }
   if (search && o.eval.empty() && !o.calibration_in.empty()) {
     throw Error("--max-drop/--min-cosine need --data SOURCE (the calibration table holds no samples to measure on)");
   }
@@ -225,13 +230,25 @@ void Quantize(const QuantizeCommandOptions& o) {
   }
   if (calibration_out) calibration_out->Write(quantize::CalibrationToJson(table).dump(1) + "\n");
   const double calibrate_seconds = Seconds(start);
+  // --bias-correct: the float biases shifted by the mean error the int8
+  // weights add on the calibration samples, before the search and the final
+  // quantization (the report still compares against the model as given).
+  std::optional<Model> corrected;
+  std::optional<quantize::BiasCorrectionReport> correction;
+  if (o.bias_correct) {
+    quantize::BiasCorrection c =
+        quantize::CorrectBiases(model, quantize::QuantizeModel(model, table, options).model, calib_views);
+    correction = c.report;
+    corrected = std::move(c.model);
+  }
+  const Model& to_quantize = corrected ? *corrected : model;
   std::optional<quantize::SearchResult> search_result;
   if (search) {
-    search_result = SearchPrecision(model, table, options, eval_data, labels, o);
+    search_result = SearchPrecision(to_quantize, table, options, eval_data, labels, o);
     options = search_result->trials[search_result->chosen].options;
   }
   quantize::QuantizeResult result =
-      search_result ? std::move(*search_result->model) : quantize::QuantizeModel(model, table, options);
+      search_result ? std::move(*search_result->model) : quantize::QuantizeModel(to_quantize, table, options);
   VerifyModel(result.model);
   const std::vector<uint8_t> model_bytes = SerializeModel(result.model);
   model_out->Write(model_bytes.data(), model_bytes.size());
@@ -249,11 +266,21 @@ void Quantize(const QuantizeCommandOptions& o) {
   report["options"] = {{"io", o.io}, {"strict", o.strict}};
   report["recipe"] = quantize::RecipeToJson(options);
   report["data"] = DataFlagsToJson(o.data);
+  if (correction) {
+    report["bias_correction"] = {{"layers", correction->layers},
+                                 {"without_bias", correction->without_bias},
+                                 {"largest_shift_of_bias", correction->largest_shift}};
+  }
   report["warnings"] = result.warnings;
   report["size_bytes"] = {{"before", size_before}, {"after", size_after}};
   if (!o.quiet) {
     std::printf("%s: %zu operators, calibrated on %zu samples (%s)\n", o.output.c_str(),
                 result.model.subgraph(0).operators.size(), table.samples, table.method.c_str());
+    if (correction) {
+      std::printf("bias correction: %zu layers shifted (largest shift %.3g of its layer's largest bias)%s\n",
+                  correction->layers, correction->largest_shift,
+                  correction->without_bias ? (", " + std::to_string(correction->without_bias) + " without a bias left alone").c_str() : "");
+    }
     std::printf("size: %zu -> %zu bytes (%.1f%%)\n", size_before, size_after,
                 100.0 * static_cast<double>(size_after) / static_cast<double>(std::max<size_t>(size_before, 1)));
   }
@@ -378,6 +405,9 @@ void SetupQuantizeCommand(CLI::App& app) {
       ->check(CLI::ExistingFile)
       ->group(budget);
   cmd->add_flag("--strict", o->strict, "Fail instead of keeping an operator float");
+  cmd->add_flag("--bias-correct", o->bias_correct,
+                "Shift each conv/FC layer's bias by the mean error its int8 weights add on the calibration samples "
+                "(measured: see README)");
   AddThreadsOption(*cmd, o->threads);
   AddMaxMemoryOption(*cmd);
   cmd->add_flag("--quiet,-q", o->quiet, "Print only warnings and errors");

@@ -184,7 +184,12 @@ void ExpectFullInteger(const Model& model) {
 std::vector<float> RunOnTflmAndOurs(const Model& model, const NpyArray& input, const std::string& dir) {
   SaveModel(model, dir + "/int8.tflite");
   const NpyArray q = ConvertModelInput(model, 0, input, "input", /*quantize_floats=*/true);
-  const testing::TflmResult tflm = testing::RunTflm(testing::TflmTarget::kHost, dir + "/int8.tflite", {q}, dir + "/run");
+  // tflm_run takes N samples with one extra leading dim: [N,1,28,28,1].
+  NpyArray stacked = q;
+  const std::vector<int32_t>& shape = model.tensor(0, model.subgraph(0).inputs[0]).shape;
+  if (stacked.shape.size() == shape.size() && stacked.shape[0] != shape[0]) stacked.shape.insert(stacked.shape.begin() + 1, 1);
+  const testing::TflmResult tflm =
+      testing::RunTflm(testing::TflmTarget::kHost, dir + "/int8.tflite", {stacked}, dir + "/run");
   EXPECT_TRUE(tflm.ran()) << tflm.log;
   ModelInputArrays arrays{{q}, {"input"}};
   const std::vector<NpyArray> ours = interp::RunDataset(model, ViewModelInputs(model, arrays), 2);
