@@ -237,7 +237,7 @@ void Quantize(const QuantizeCommandOptions& o) {
   std::optional<quantize::BiasCorrectionReport> correction;
   if (o.bias_correct) {
     quantize::BiasCorrection c =
-        quantize::CorrectBiases(model, quantize::QuantizeModel(model, table, options).model, calib_views);
+        quantize::CorrectBiases(model, quantize::QuantizeModel(model, table, options).model, calib_views, o.threads);
     correction = c.report;
     corrected = std::move(c.model);
   }
@@ -406,8 +406,9 @@ void SetupQuantizeCommand(CLI::App& app) {
       ->group(budget);
   cmd->add_flag("--strict", o->strict, "Fail instead of keeping an operator float");
   cmd->add_flag("--bias-correct", o->bias_correct,
-                "Shift each conv/FC layer's bias by the mean error its int8 weights add on the calibration samples "
-                "(measured: see README)");
+                "Shift each conv/FC layer's bias so its mean output on the calibration samples is the float "
+                "model's despite the int8 weights (prune's bias correction; on the corpus's labelled models it "
+                "changed top-1 by at most 2 in 9,000)");
   AddThreadsOption(*cmd, o->threads);
   AddMaxMemoryOption(*cmd);
   cmd->add_flag("--quiet,-q", o->quiet, "Print only warnings and errors");

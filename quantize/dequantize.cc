@@ -62,7 +62,8 @@ int64_t IntegerElement(const uint8_t* data, tflite::TensorType type, size_t i) {
   }
 }
 
-// The real values of quantized constant `t`: scale[c] * (q - zero_point[c]).
+}  // namespace
+
 std::vector<float> DequantizedValues(const Model& model, const tflite::TensorT& t) {
   const tflite::QuantizationParametersT& q = *t.quantization;
   const size_t count = static_cast<size_t>(ElementCount(t.shape));
@@ -87,6 +88,8 @@ std::vector<float> DequantizedValues(const Model& model, const tflite::TensorT& 
   }
   return values;
 }
+
+namespace {
 
 std::vector<float> HalfValues(const Model& model, const tflite::TensorT& t) {
   const Span<const uint8_t> bytes = model.ConstantBytes(t);

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "libconvert/model/model.h"
 
@@ -42,6 +43,10 @@ struct DequantizeReport {
 // Throws Error (kBadInput) for what it cannot make float (int4 constants, an
 // identity between a subgraph input or a constant and a subgraph output).
 DequantizeReport DequantizeToFloat(Model& model);
+
+// The real values of quantized constant `t` (it has scales): scale[c] *
+// (q - zero_point[c]) per channel as above, in double rounded once to float.
+std::vector<float> DequantizedValues(const Model& model, const tflite::TensorT& t);
 
 // What `quantize` and `pipeline` quantize, made from the model they were
 // given: refuses models with an ethos-u operator (they do not run here) and

@@ -4,7 +4,10 @@
 #include <gtest/gtest.h>
 #include <stb_image_write.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -106,6 +109,46 @@ TEST(QuantizeFlagsCli, EvalReportsOnItsOwnData) {
   const auto report = nlohmann::json::parse(ReadText(dir + "/report.json"));
   EXPECT_EQ(report["calibration"]["samples"], 32);
   EXPECT_EQ(report["comparison"]["samples"], 100);
+}
+
+// --bias-correct: the report says which layers were corrected (conv_fc_mnist:
+// the conv and the first dense layer; the last dense layer has no bias), the
+// model differs from the uncorrected one only in its biases, and a table
+// without samples is refused before any work.
+TEST(QuantizeFlagsCli, BiasCorrectShiftsOnlyTheBiases) {
+  TF_REQUIRE_BINARY_AND_SHARED();
+  const std::string dir = TempDir("quantize_bias_correct");
+  const std::vector<std::string> common = {"quantize", ModelPath("conv_fc_mnist"), "--calib", Calib(), "-n", "64", "-q"};
+  std::vector<std::string> plain = common, corrected = common;
+  plain.insert(plain.end(), {"-o", dir + "/plain.tflite", "--calibration-out", dir + "/table.json"});
+  corrected.insert(corrected.end(), {"-o", dir + "/corrected.tflite", "--bias-correct", "--report", dir + "/r.json"});
+  ASSERT_EQ(RunTinyforge(dir, plain).status, 0);
+  const RunResult r = RunTinyforge(dir, corrected);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto report = nlohmann::json::parse(ReadText(dir + "/r.json"));
+  EXPECT_EQ(report["bias_correction"]["layers"], 2);
+  EXPECT_EQ(report["bias_correction"]["without_bias"], 1);
+  const Model a = LoadModel(dir + "/plain.tflite"), b = LoadModel(dir + "/corrected.tflite");
+  ASSERT_EQ(a.subgraph(0).tensors.size(), b.subgraph(0).tensors.size());
+  size_t biases_changed = 0;
+  for (size_t t = 0; t < a.subgraph(0).tensors.size(); ++t) {
+    const tflite::TensorT& ta = a.tensor(0, static_cast<int>(t));
+    const tflite::TensorT& tb = b.tensor(0, static_cast<int>(t));
+    if (!a.IsConstant(ta)) continue;
+    const Span<const uint8_t> x = a.ConstantBytes(ta), y = b.ConstantBytes(tb);
+    const bool same = x.size() == y.size() && std::equal(x.begin(), x.end(), y.begin());
+    if (ta.type == tflite::TensorType_INT32) {
+      biases_changed += same ? 0 : 1;
+    } else {
+      EXPECT_TRUE(same) << ta.name;  // weights untouched
+    }
+  }
+  EXPECT_EQ(biases_changed, 2u);
+  const RunResult refused = RunTinyforge(dir, {"quantize", ModelPath("conv_fc_mnist"), "-o", dir + "/x.tflite",
+                                              "--calibration-in", dir + "/table.json", "--bias-correct"});
+  EXPECT_EQ(refused.status, 2);
+  EXPECT_NE(refused.err.find("--bias-correct needs --calib"), std::string::npos) << refused.err;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/x.tflite"));
 }
 
 // Pixels p in 0..255 become (p * scale - mean) / std: with scale 1/255,
