@@ -24,6 +24,7 @@
 #include "libconvert/base/progress.h"
 #include "quantize/bias_correction.h"
 #include "quantize/calibrator.h"
+#include "quantize/equalization.h"
 #include "quantize/dequantize.h"
 #include "quantize/precision_search.h"
 #include "quantize/quantizer.h"
@@ -56,6 +57,7 @@ struct QuantizeCommandOptions {
   DataFlags data;
   bool strict = false;
   bool bias_correct = false;  // --bias-correct (quantize/bias_correction.h)
+  bool equalize = false;      // --equalize (quantize/equalization.h)
   int threads = 0;
   bool quiet = false;
   bool force = false;  // an output may be an input file
@@ -176,7 +178,12 @@ void Quantize(const QuantizeCommandOptions& o) {
   // A weight-only or partly quantized model is made float first, then
   // quantized whole; what was dequantized is said in one line.
   const quantize::FloatModel float_input = quantize::FloatModelToQuantize(LoadModel(o.model));
-  const Model& model = float_input.model;
+  // --equalize: the same function with balanced channel ranges, calibrated
+  // and quantized (and compared, being the same function) in its place.
+  std::optional<Model> equalized;
+  quantize::EqualizationReport equalization;
+  if (o.equalize) equalized = quantize::EqualizeLayers(float_input.model, &equalization);
+  const Model& model = equalized ? *equalized : float_input.model;
   const std::string dequantized = float_input.dequantized.Summary();
   if (!dequantized.empty() && !o.quiet) std::printf("%s: %s\n", o.model.c_str(), dequantized.c_str());
   ModelInputArrays calib;
@@ -266,6 +273,7 @@ void Quantize(const QuantizeCommandOptions& o) {
   report["options"] = {{"io", o.io}, {"strict", o.strict}};
   report["recipe"] = quantize::RecipeToJson(options);
   report["data"] = DataFlagsToJson(o.data);
+  if (o.equalize) report["equalization"] = {{"pairs", equalization.pairs}};
   if (correction) {
     report["bias_correction"] = {{"layers", correction->layers},
                                  {"without_bias", correction->without_bias},
@@ -276,6 +284,7 @@ void Quantize(const QuantizeCommandOptions& o) {
   if (!o.quiet) {
     std::printf("%s: %zu operators, calibrated on %zu samples (%s)\n", o.output.c_str(),
                 result.model.subgraph(0).operators.size(), table.samples, table.method.c_str());
+    if (o.equalize) std::printf("equalization: %zu layer pairs balanced\n", equalization.pairs);
     if (correction) {
       std::printf("bias correction: %zu layers shifted (largest shift %.3g of its layer's largest bias)%s\n",
                   correction->layers, correction->largest_shift,
@@ -405,6 +414,9 @@ void SetupQuantizeCommand(CLI::App& app) {
       ->check(CLI::ExistingFile)
       ->group(budget);
   cmd->add_flag("--strict", o->strict, "Fail instead of keeping an operator float");
+  cmd->add_flag("--equalize", o->equalize,
+                "Cross-layer equalization: balance the channel ranges of conv/FC pairs joined by no activation or "
+                "ReLU before calibrating (the float function is unchanged)");
   cmd->add_flag("--bias-correct", o->bias_correct,
                 "Shift each conv/FC layer's bias so its mean output on the calibration samples is the float "
                 "model's despite the int8 weights (prune's bias correction; on the corpus's labelled models it "
