@@ -33,16 +33,21 @@ bool OneIn(Rng& rng, int n) { return Pick(rng, n) == 0; }
 
 // --- values ------------------------------------------------------------------
 
+// Two's-complement wrapping, as the stored field would wrap: the mutator's
+// own arithmetic must not overflow (UBSan stops the fuzzer on it).
+int64_t Wrapped(uint64_t bits) { return static_cast<int64_t>(bits); }
+
 // An integer a hostile file would hold: boundaries, off-by-ones, huge values.
 int64_t InterestingInt(Rng& rng, int64_t old) {
+  const auto bits = static_cast<uint64_t>(old);
   switch (Pick(rng, 14)) {
     case 0: return 0;
     case 1: return 1;
     case 2: return -1;
-    case 3: return old + 1;
-    case 4: return old - 1;
-    case 5: return old * 2;
-    case 6: return -old;
+    case 3: return Wrapped(bits + 1);
+    case 4: return Wrapped(bits - 1);
+    case 5: return Wrapped(bits * 2);
+    case 6: return Wrapped(0 - bits);
     case 7: return std::numeric_limits<int32_t>::max();
     case 8: return std::numeric_limits<int32_t>::min();
     case 9: return int64_t{1} << (16 + Pick(rng, 16));
