@@ -316,6 +316,32 @@ std::vector<uint8_t> Pack(const tflite::ModelT& m) {
   return std::vector<uint8_t>(fbb.GetBufferPointer(), fbb.GetBufferPointer() + fbb.GetSize());
 }
 
+// A union whose type names a table but whose value is absent passes the
+// flatbuffers verifier and unpacks to a null value, which Pack dereferences.
+// The loader refuses such files; the mutator drops the type so it can pack
+// the rest of the model.
+template <typename Union>
+void DropEmptyUnion(Union& u) {
+  if (u.value == nullptr) u.Reset();
+}
+
+void DropEmptyUnions(tflite::ModelT& m) {
+  for (auto& g : m.subgraphs) {
+    for (auto& op : g->operators) {
+      DropEmptyUnion(op->builtin_options);
+      DropEmptyUnion(op->builtin_options_2);
+    }
+    for (auto& t : g->tensors) {
+      if (t->quantization) DropEmptyUnion(t->quantization->details);
+      if (!t->sparsity) continue;
+      for (auto& d : t->sparsity->dim_metadata) {
+        DropEmptyUnion(d->array_segments);
+        DropEmptyUnion(d->array_indices);
+      }
+    }
+  }
+}
+
 std::unique_ptr<tflite::ModelT> Unpack(const uint8_t* data, size_t size) {
   // The verifier checks alignment against real addresses: an aligned copy.
   std::vector<uint8_t> copy(data, data + size);
@@ -323,7 +349,9 @@ std::unique_ptr<tflite::ModelT> Unpack(const uint8_t* data, size_t size) {
   if (size < 8 || !tflite::ModelBufferHasIdentifier(copy.data()) || !tflite::VerifyModelBuffer(verifier)) {
     return nullptr;
   }
-  return std::unique_ptr<tflite::ModelT>(tflite::GetModel(copy.data())->UnPack());
+  std::unique_ptr<tflite::ModelT> model(tflite::GetModel(copy.data())->UnPack());
+  DropEmptyUnions(*model);
+  return model;
 }
 
 }  // namespace
