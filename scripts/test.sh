@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds tinyforge and runs the whole test suite twice: a normal build, then
-# one with AddressSanitizer + UndefinedBehaviorSanitizer.
+# one with AddressSanitizer + UndefinedBehaviorSanitizer; then the fuzz
+# targets for a bounded time (scripts/fuzz.sh).
 # The shared corpus is found at ../shared unless TINYFORGE_SHARED_DIR is set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,5 +43,13 @@ build/tests/run_memory_bench build/apps/tinyforge "${models[@]}" --max-ratio 1
 echo "== tests under ASan + UBSan =="
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   run_suite build-san -DTINYFORGE_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-O1
-# The fuzz targets (scripts/fuzz.sh, clang) are not run here yet: every input
-# they ever broke is replayed by fuzz_tests in both suites above.
+# The five libFuzzer targets (clang, ASan + UBSan; tests/fuzz/README.md),
+# bounded. Budget of this step: at most ~12 minutes of CI's 60 = a fresh
+# build of only the fuzzers in build-fuzz (about 5 minutes on 2 cores) plus
+# 45 s per target, 90 s for the model target (6 minutes with start-up).
+# Any crash, sanitizer report, broken promise, timeout or memory blow-up
+# fails CI; fuzz.sh prints where the input is, how to replay it, and the
+# input itself as base64 (CI keeps no files). Every input ever found is also
+# replayed by fuzz_tests in both suites above.
+echo "== fuzz targets, bounded =="
+scripts/fuzz.sh --seconds 45

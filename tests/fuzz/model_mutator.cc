@@ -33,16 +33,21 @@ bool OneIn(Rng& rng, int n) { return Pick(rng, n) == 0; }
 
 // --- values ------------------------------------------------------------------
 
+// Two's-complement wrapping, as the stored field would wrap: the mutator's
+// own arithmetic must not overflow (UBSan stops the fuzzer on it).
+int64_t Wrapped(uint64_t bits) { return static_cast<int64_t>(bits); }
+
 // An integer a hostile file would hold: boundaries, off-by-ones, huge values.
 int64_t InterestingInt(Rng& rng, int64_t old) {
+  const auto bits = static_cast<uint64_t>(old);
   switch (Pick(rng, 14)) {
     case 0: return 0;
     case 1: return 1;
     case 2: return -1;
-    case 3: return old + 1;
-    case 4: return old - 1;
-    case 5: return old * 2;
-    case 6: return -old;
+    case 3: return Wrapped(bits + 1);
+    case 4: return Wrapped(bits - 1);
+    case 5: return Wrapped(bits * 2);
+    case 6: return Wrapped(0 - bits);
     case 7: return std::numeric_limits<int32_t>::max();
     case 8: return std::numeric_limits<int32_t>::min();
     case 9: return int64_t{1} << (16 + Pick(rng, 16));
@@ -311,6 +316,32 @@ std::vector<uint8_t> Pack(const tflite::ModelT& m) {
   return std::vector<uint8_t>(fbb.GetBufferPointer(), fbb.GetBufferPointer() + fbb.GetSize());
 }
 
+// A union whose type names a table but whose value is absent passes the
+// flatbuffers verifier and unpacks to a null value, which Pack dereferences.
+// The loader refuses such files; the mutator drops the type so it can pack
+// the rest of the model.
+template <typename Union>
+void DropEmptyUnion(Union& u) {
+  if (u.value == nullptr) u.Reset();
+}
+
+void DropEmptyUnions(tflite::ModelT& m) {
+  for (auto& g : m.subgraphs) {
+    for (auto& op : g->operators) {
+      DropEmptyUnion(op->builtin_options);
+      DropEmptyUnion(op->builtin_options_2);
+    }
+    for (auto& t : g->tensors) {
+      if (t->quantization) DropEmptyUnion(t->quantization->details);
+      if (!t->sparsity) continue;
+      for (auto& d : t->sparsity->dim_metadata) {
+        DropEmptyUnion(d->array_segments);
+        DropEmptyUnion(d->array_indices);
+      }
+    }
+  }
+}
+
 std::unique_ptr<tflite::ModelT> Unpack(const uint8_t* data, size_t size) {
   // The verifier checks alignment against real addresses: an aligned copy.
   std::vector<uint8_t> copy(data, data + size);
@@ -318,7 +349,9 @@ std::unique_ptr<tflite::ModelT> Unpack(const uint8_t* data, size_t size) {
   if (size < 8 || !tflite::ModelBufferHasIdentifier(copy.data()) || !tflite::VerifyModelBuffer(verifier)) {
     return nullptr;
   }
-  return std::unique_ptr<tflite::ModelT>(tflite::GetModel(copy.data())->UnPack());
+  std::unique_ptr<tflite::ModelT> model(tflite::GetModel(copy.data())->UnPack());
+  DropEmptyUnions(*model);
+  return model;
 }
 
 }  // namespace

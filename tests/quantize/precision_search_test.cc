@@ -10,6 +10,7 @@
 
 #include "libconvert/compare/evaluate.h"
 #include "libconvert/data/model_inputs.h"
+#include "libconvert/model/model_io.h"
 #include "quantize/calibrator.h"
 #include "quantize/precision_search.h"
 #include "quantize/recipe.h"

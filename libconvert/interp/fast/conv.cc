@@ -134,6 +134,7 @@ EvalFn ConvInt8With(const ref::ConvParams& params, const Shape& input_shape, con
                     int8_t* output, ThreadPool* pool) {
   using Element = typename Form::Element;
   const ConvGeometry g(params, input_shape, filter_shape, output_shape);
+  if (!g.pointwise() && !g.padded.Worthwhile()) return {};
   const int64_t k = g.k();
   const int32_t offset = params.quant.input_offset;
   auto gemms = std::make_shared<std::vector<RequantizedGemm<Form>>>();
@@ -216,6 +217,7 @@ EvalFn ConvFloat(const ref::ConvParams& params, const Shape& input_shape, const 
                  const Shape& output_shape, float* output, ThreadPool* pool) {
   if (!Available()) return {};
   const ConvGeometry g(params, input_shape, filter_shape, output_shape);
+  if (!g.pointwise() && !g.padded.Worthwhile()) return {};
   // The padded copy adds 0 * w where the reference skips a tap, the same
   // only for finite w: other filters keep the reference kernel.
   if (!g.pointwise()) {

@@ -92,7 +92,7 @@ EvalFn DepthwiseConvInt8(const ref::DepthwiseConvParams& params, const Shape& in
   auto s = std::make_shared<State>(
       State{DepthwisePlan(params, input_shape, filter_shape, output_shape, depth <= 8 ? 8 : 16), {}, {}, {},
             Requantizer(params.quant)});
-  if (!s->requantize.Valid()) return {};
+  if (!s->requantize.Valid() || !s->plan.padded.Worthwhile()) return {};
   const DepthwisePlan& plan = s->plan;
   const int pairs = (plan.taps + 1) / 2;
   s->pair_offsets = plan.tap_offsets;
@@ -137,6 +137,7 @@ EvalFn DepthwiseConvFloatDirect(const ref::DepthwiseConvParams& params, const Sh
       PaddedLayout(input_shape, channels, output_shape, kh, kw, params.stride_height, params.stride_width,
                    params.dilation_height, params.dilation_width, params.padding.height, params.padding.width),
       output_shape.dim(1), params.stride_height, params.dilation_height, (kh - 1) * params.dilation_height + 1, {}});
+  if (!s->padded.Worthwhile()) return {};
   const int taps = kh * kw, blocks = (channels + 7) / 8;
   s->packed.assign(static_cast<size_t>(blocks) * (taps + 1) * 8, 0.0f);
   for (int c = 0; c < channels; ++c) {
@@ -175,6 +176,7 @@ EvalFn DepthwiseConvFloatPadded(const ref::DepthwiseConvParams& params, const Sh
     std::vector<float> filter;  // [tap][padded.stride], zero past the depth
   };
   auto s = std::make_shared<State>(State{DepthwisePlan(params, input_shape, filter_shape, output_shape, 8), {}});
+  if (!s->plan.padded.Worthwhile()) return {};
   const DepthwisePlan& plan = s->plan;
   const int64_t stride = plan.padded.stride;
   s->filter.assign(static_cast<size_t>(plan.taps * stride), 0.0f);

@@ -5,8 +5,10 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
+#include "libconvert/base/checked_math.h"
 #include "libconvert/interp/fast/avx2_kernels.h"
 #include "libconvert/interp/ref/conv.h"
 #include "libconvert/interp/ref/shape.h"
@@ -41,6 +43,18 @@ struct PaddedLayout {
         width(pad_left + std::max(in_width, (out.dim(2) - 1) * stride_w - pad_left + (filter_w - 1) * dilation_w + 1)) {}
 
   int64_t size() const { return static_cast<int64_t>(batches) * height * width * stride; }
+
+  // Whether the padded copy is worth making: at most 4 times the input's
+  // pixels plus 2^20. A padding or dilation far beyond a small input (a
+  // hostile file's, or a SAME conv whose dilated filter dwarfs the image)
+  // would make a copy that is mostly padding, gigabytes allocated at Eval;
+  // the fast builders then return no kernel and the reference kernel, which
+  // skips those taps, runs with the same results.
+  bool Worthwhile() const {
+    const std::optional<int64_t> pixels = CheckedProduct(std::vector<int64_t>{batches, height, width});
+    const int64_t input_pixels = static_cast<int64_t>(batches) * in_height * in_width;
+    return height > 0 && width > 0 && pixels && *pixels <= 4 * input_pixels + (int64_t{1} << 20);
+  }
 
   // Fills `padded` (size() elements): convert(src, dst) turns one input row
   // (in_width * depth values) into in_width pixels of `stride` values each;

@@ -113,6 +113,13 @@ FloatRange FloatActivationRange(int act) {
 }
 
 bool CheckedLog2(float x, int* log2) {
+  // A file's scale may be 0 (the loader keeps it) or denormal: log2 of 0 is
+  // -inf, which no int holds. TFLM converts it anyway (undefined); here it
+  // is no power of two.
+  if (!(x > 0.0f) || !std::isfinite(x)) {
+    *log2 = 0;
+    return false;
+  }
   const float x_log2 = std::log(x) * (1.0f / std::log(2.0f));
   const float rounded = std::round(x_log2);
   *log2 = static_cast<int>(rounded);

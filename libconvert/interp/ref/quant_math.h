@@ -73,6 +73,7 @@ inline float ClampF(float v, float lo, float hi) {
 
 // TFLM's CheckedLog2: log2 of x through natural logs in float, rounded to
 // *log2; true when x is within 1e-3 (in log2 units) of that power of two.
+// x <= 0 or not finite: false, *log2 = 0.
 bool CheckedLog2(float x, int* log2);
 
 }  // namespace tinyforge::ref

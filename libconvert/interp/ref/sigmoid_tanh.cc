@@ -68,10 +68,11 @@ SigmoidFamilyInt8Params PrepareSigmoidFamilyInt8(const char* op, float input_sca
   p.input_multiplier =
       static_cast<int32_t>(std::round(mantissa * static_cast<double>(int64_t{1} << 31)));
   // (2^4 - 1) * 2^27 / 2^left_shift, floored: the input magnitude whose
-  // rescaled value would no longer fit Q4.27.
-  const double radius = 1.0 * ((1 << kSigmoidInputIntegerBits) - 1) *
-                        static_cast<double>(int64_t{1} << (31 - kSigmoidInputIntegerBits)) /
-                        static_cast<double>(int64_t{1} << p.input_left_shift);
+  // rescaled value would no longer fit Q4.27. ldexp, not TFLM's 1LL <<
+  // left_shift: the same value for every shift below 63, and defined above
+  // it (a huge scale: radius 0, every output saturates).
+  const double radius = std::ldexp(static_cast<double>((1 << kSigmoidInputIntegerBits) - 1),
+                                   (31 - kSigmoidInputIntegerBits) - p.input_left_shift);
   p.input_range_radius = static_cast<int32_t>(std::floor(radius));
   return p;
 }
@@ -111,6 +112,13 @@ SigmoidFamilyInt16Params PrepareSigmoidFamilyInt16(const char* op, float input_s
                   "input quantization.");
     }
     p.input_multiplier = static_cast<int32_t>(multiplier);
+    // 0 would read as the power-of-two encoding above (3 << 31 in TFLM, an
+    // int overflow): a scale below 2^-31 / 12288 has no factor here.
+    if (p.input_multiplier == 0) {
+      throw Error(std::string(op) + " int16: input scale " + FormatFloat(input_scale) +
+                  " is too small (the kernel supports scales down to about 4e-14); check the "
+                  "input quantization.");
+    }
   }
   int output_log2 = 0;
   if (!CheckedLog2(output_scale, &output_log2) || output_log2 != -kInt16OutputFractionalBits) {

@@ -151,10 +151,15 @@ void DynamicSlice(const DynamicSliceParams& params, const Index* begin, int begi
     bool valid = true;
     for (int i = params.rank - 1; i >= 0; --i) {
       const auto k = static_cast<size_t>(i);
-      const int64_t coordinate = box.start[k] + rest % params.output_dims[k];
+      // start is the file's begin value: compared before any sum or
+      // product, so a huge one cannot overflow.
+      const int64_t within = rest % params.output_dims[k];
       rest /= params.output_dims[k];
-      if (coordinate < 0 || coordinate >= params.input_dims[k]) valid = false;
-      offset += coordinate * box.input_strides[k];
+      if (box.start[k] < -within || box.start[k] >= params.input_dims[k] - within) {
+        valid = false;
+      } else {
+        offset += (box.start[k] + within) * box.input_strides[k];
+      }
     }
     output[flat] = valid ? input[offset] : T{};
   }

@@ -170,6 +170,23 @@ TEST(Activations, SigmoidFamilyPrepareRejects) {
   EXPECT_THROW(PrepareLogisticInt16(1e-3f, 1, 1.0f / 32768, 0), Error);
   EXPECT_THROW(PrepareTanhInt16(1e-3f, 0, 1.0f / 32768, 3), Error);
   EXPECT_THROW(PrepareTanhInt16(1e-3f, 0, 1.0f / 256, 0), Error);  // output scale must be 2^-15
+  // Scales a file may hold (the loader keeps 0) with no int16 input factor:
+  // a refusal, not the power-of-two encoding of a factor that rounded to 0.
+  EXPECT_THROW(PrepareTanhInt16(0.0f, 0, 1.0f / 32768, 0), Error);
+  EXPECT_THROW(PrepareTanhInt16(1e-15f, 0, 1.0f / 32768, 0), Error);
+  EXPECT_THROW(PrepareLogisticInt16(1e-20f, 0, 1.0f / 32768, 0), Error);
+}
+
+TEST(Activations, SigmoidFamilyInt8HugeInputScaleSaturates) {
+  // Scale 2^100 (a left shift of 127): every nonzero input is beyond +-2^99,
+  // where logistic is 0 or 1 and tanh -1 or 1, so the outputs saturate.
+  const float huge = std::ldexp(1.0f, 100);
+  const std::vector<int8_t> in = {1, 127, -1, -128};
+  std::vector<int8_t> out(4);
+  LogisticInt8(PrepareLogisticInt8(huge, 0, 1.0f / 256, -128), Shape({4}), in.data(), out.data());
+  EXPECT_EQ(out, (std::vector<int8_t>{127, 127, -128, -128}));
+  TanhInt8(PrepareTanhInt8(huge, 0, 1.0f / 128, 0), Shape({4}), in.data(), out.data());
+  EXPECT_EQ(out, (std::vector<int8_t>{127, 127, -128, -128}));
 }
 
 // ----------------------------------------------------------------------- RELU

@@ -59,6 +59,16 @@ TEST(MultiplyByQuantizedMultiplier, MatchesRealArithmeticWithinOne) {
   }
 }
 
+TEST(CheckedLog2, NoPowerOfTwoForZeroNegativeOrInfinite) {
+  int log2 = 7;
+  EXPECT_TRUE(CheckedLog2(0.25f, &log2));
+  EXPECT_EQ(log2, -2);
+  for (const float x : {0.0f, -0.0f, -4.0f, INFINITY, NAN}) {
+    EXPECT_FALSE(CheckedLog2(x, &log2)) << x;
+    EXPECT_EQ(log2, 0) << x;
+  }
+}
+
 TEST(QuantizedActivationRange, Relu6InQuantizedDomain) {
   // scale 0.05, zero point -128: 0.0 -> -128, 6.0 -> -128 + 120 = -8.
   const QuantizedRange r = QuantizedActivationRange(3, 0.05f, -128, -128, 127);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -47,6 +48,15 @@ TEST(DynamicSlice, InsideCopiesAndOutsideGivesZeros) {
   const int32_t short_begin[] = {1};  // missing axis starts at 0
   DynamicSlice(p, short_begin, 1, in.data(), out.data());
   EXPECT_EQ(out, (std::vector<int32_t>{4, 5, 8, 9}));
+  // Begin values at the ends of int64 (a hostile file's): all outside, no
+  // overflow computing where.
+  constexpr int64_t kSliceBeginMax = std::numeric_limits<int64_t>::max();
+  const int64_t huge[] = {kSliceBeginMax, std::numeric_limits<int64_t>::min()};
+  DynamicSlice(p, huge, 2, in.data(), out.data());
+  EXPECT_EQ(out, (std::vector<int32_t>{0, 0, 0, 0}));
+  const int64_t one_huge[] = {1, kSliceBeginMax - 1};
+  DynamicSlice(p, one_huge, 2, in.data(), out.data());
+  EXPECT_EQ(out, (std::vector<int32_t>{0, 0, 0, 0}));
 }
 
 // Python-style reference: the indices range(start, stop, stride) visits on
