@@ -85,14 +85,14 @@ void WriteStdout(const std::string& text);
 // cannot be read or is not valid JSON.
 nlohmann::json ParseJsonFile(const std::string& path);
 
-// An old spelling of `option` (CLI11 names, e.g. "-i,--input"), kept working
-// for users' scripts and CI jobs and shown nowhere in --help (`option` is
-// taken for the documentation of the pair). The vocabulary (README, "One vocabulary"): --data
+// An old spelling of an option (CLI11 names, e.g. "-i,--input") bound to the
+// same variable, kept working for users' scripts and CI jobs and shown
+// nowhere in --help. The vocabulary (README, "One vocabulary"): --data
 // for the samples a model is run or measured on, --out-dir for output
 // folders, --auto-sparsity for prune's search.
 template <typename T>
-void AddHiddenAlias(CLI::App& cmd, CLI::Option* option, const std::string& old_names, T& variable) {
-  cmd.add_option(old_names, variable)->group("")->description(option->get_description());  // "" hides it
+void AddHiddenAlias(CLI::App& cmd, const std::string& old_names, T& variable) {
+  cmd.add_option(old_names, variable)->group("");  // the empty group hides it
 }
 
 // The calibration sanity checks quantize and pipeline share, as warnings:
@@ -106,9 +106,6 @@ void WarnAboutCalibration(const std::vector<std::string>& calib, size_t samples,
 // default: all), the same flag and help on every command that has one.
 CLI::Option* AddSamplesOption(CLI::App& cmd, size_t& samples, const std::string& what);
 
-// The one rule for a required option that has a hidden alias: CLI11's
-// required() would refuse the alias, so the command checks after parsing.
-void RequireOption(bool given, const std::string& name, const std::string& what);
 
 // --target host|cortex-m4 on `cmd`: the TFLM build the arena figure is for
 // (default cortex-m4); `purpose` opens the help text.

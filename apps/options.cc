@@ -151,8 +151,5 @@ CLI::Option* AddSamplesOption(CLI::App& cmd, size_t& samples, const std::string&
   return cmd.add_option("--samples,-n", samples, "Use only the first N samples of " + what + " (default 0: all)");
 }
 
-void RequireOption(bool given, const std::string& name, const std::string& what) {
-  if (!given) throw Error(name + " is required (" + what + "; see --help)");
-}
 
 }  // namespace tinyforge

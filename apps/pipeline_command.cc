@@ -339,9 +339,8 @@ void SetupPipelineCommand(CLI::App& app) {
       "      --namespace app::kws                 (emit's --name and --namespace)");
   cmd->add_option("MODEL", o->model, "The float .tflite model")->required()->check(CLI::ExistingFile);
   cmd->add_option("--calib", o->calib, "Calibration samples for the next model input: .npy, image folder, .csv, WAV")->required();
-  CLI::Option* data = cmd->add_option(
-      "--data,-d", o->eval, "Evaluation samples for the next model input (default: the calibration data)");
-  AddHiddenAlias(*cmd, data, "--eval", o->eval);
+  cmd->add_option("--data,-d", o->eval, "Evaluation samples for the next model input (default: the calibration data)");
+  AddHiddenAlias(*cmd, "--eval", o->eval);
   cmd->add_option("--labels,-l", o->labels, "Integer class labels for --data, one per sample (default: the --data source's own, e.g. class folders)")->check(CLI::ExistingFile);
   cmd->add_option("--sparsity", o->sparsity, "Prune this fraction of each eligible weight tensor first (0..1)")
       ->check(CLI::Range(0.0, 1.0));

@@ -198,12 +198,11 @@ void SetupPruneCommand(CLI::App& app) {
   cmd->add_option("MODEL", o->model, "The .tflite model (float or int8)")->required();
   cmd->add_option("-o,--output", o->output, "Where to write the pruned model")->required();
   cmd->add_option("--sparsity,-s", o->sparsity, "Target fraction of zero weights, in [0, 1]")->type_name("S");
-  CLI::Option* auto_sparsity =
-      cmd->add_option("--auto-sparsity", o->max_drop,
-                      "Instead of --sparsity: search for the highest sparsity whose top-1 drops at most PP points "
-                      "(needs --data and labels)")
-          ->type_name("PP");
-  AddHiddenAlias(*cmd, auto_sparsity, "--max-drop", o->max_drop);
+  cmd->add_option("--auto-sparsity", o->max_drop,
+                  "Instead of --sparsity: search for the highest sparsity whose top-1 drops at most PP points "
+                  "(needs --data and labels)")
+      ->type_name("PP");
+  AddHiddenAlias(*cmd, "--max-drop", o->max_drop);
   cmd->add_option("--data,-d", o->data, "Samples for accuracy: .npy, image folder, .csv, WAV (quantized for int8 inputs)")
       ->type_name("SOURCE");
   cmd->add_option("--labels,-l", o->labels, ".npy of class labels, one per sample (default: the --data source's own)")

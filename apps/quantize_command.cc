@@ -388,9 +388,9 @@ void SetupQuantizeCommand(CLI::App& app) {
   cmd->add_option("--calibration-out", o->calibration_out, "Write the calibration table (JSON) here");
   cmd->add_option("--calibration-in", o->calibration_in, "Reuse a calibration table instead of calibrating")
       ->check(CLI::ExistingFile);
-  CLI::Option* data = cmd->add_option(
-      "--data,-d", o->eval, "Data for the report, one source per model input (default: the calibration data)");
-  AddHiddenAlias(*cmd, data, "--eval", o->eval);
+  cmd->add_option("--data,-d", o->eval,
+                  "Data for the report, one source per model input (default: the calibration data)");
+  AddHiddenAlias(*cmd, "--eval", o->eval);
   AddDataOptions(*cmd, o->data);
   cmd->add_option("--report", o->report, "Write the report as JSON here");
   const std::string budget = "Accuracy budget (mixed precision)";

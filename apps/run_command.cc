@@ -55,7 +55,8 @@ struct RunOptions {
 void RunInto(const RunOptions& o, const DataOptions& data);
 
 void Run(const RunOptions& o) {
-  RequireOption(!o.inputs.empty(), "--data", "one sample source per model input");
+  // Not CLI11's required(): that would refuse the old spelling -i/--input.
+  if (o.inputs.empty()) throw Error("--data is required (one sample source per model input; see --help)");
   // The outputs are renamed into the directory together at the end, and a
   // failure removes a directory created for them, so a failed run leaves
   // nothing behind.
@@ -118,11 +119,11 @@ void SetupRunCommand(CLI::App& app) {
       "  tinyforge run int8.tflite --data floats.npy --quantize-inputs\n"
       "  tinyforge run float.tflite --data digits_uint8.npy --scale 1/255");
   cmd->add_option("MODEL", options->model, "The .tflite model")->required()->check(CLI::ExistingFile);
-  CLI::Option* data = cmd->add_option(
-      "--data,-d", options->inputs, "Samples for the next model input: .npy, image folder, .csv, WAV (required)");
-  AddHiddenAlias(*cmd, data, "--input,-i", options->inputs);
-  CLI::Option* out_dir = cmd->add_option("--out-dir,-o", options->output_dir, "Where output_K.npy go (default: .)");
-  AddHiddenAlias(*cmd, out_dir, "--output-dir", options->output_dir);
+  cmd->add_option("--data,-d", options->inputs,
+                  "Samples for the next model input: .npy, image folder, .csv, WAV (required)");
+  AddHiddenAlias(*cmd, "--input,-i", options->inputs);
+  cmd->add_option("--out-dir,-o", options->output_dir, "Where output_K.npy go (default: .)");
+  AddHiddenAlias(*cmd, "--output-dir", options->output_dir);
   AddThreadsOption(*cmd, options->threads);
   AddMaxMemoryOption(*cmd);
   AddForceOption(*cmd, options->force);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 #include <string>
 
 #include "prune/bias_correction.h"
@@ -64,12 +65,13 @@ BiasCorrection CorrectBiases(const Model& float_model, const Model& quantized,
   if (layers.empty()) return result;
   std::vector<prune::SkippedLayer> skipped;
   const std::vector<double> shifts = prune::CorrectBiases(float_model, as_int8, layers, calibration, threads, skipped);
+  std::set<size_t> left_alone;  // layers prune's correction does not handle (it says why)
+  for (const prune::SkippedLayer& s : skipped) left_alone.insert(s.op_index);
   for (size_t l = 0; l < layers.size(); ++l) {
+    if (left_alone.count(layers[l].op_index) != 0) continue;
     const int bias = ops[layers[l].op_index]->inputs[2];
     const Span<const float> corrected = as_int8.ConstantValues<float>(as_int8.tensor(0, bias));
     const Span<float> out = result.model.MutableConstantValues<float>(0, bias);
-    const bool changed = !std::equal(corrected.begin(), corrected.end(), out.begin());
-    if (!changed) continue;  // skipped by prune's correction (e.g. an operand it does not handle)
     const double range = LargestMagnitude(Span<const float>(out.data(), out.size()));
     std::copy(corrected.begin(), corrected.end(), out.begin());
     ++result.report.layers;

@@ -25,11 +25,13 @@ std::string StatsLine(const std::string& head, const ChannelStats& s) {
 std::vector<ChannelStats> PerChannelStats(const NpyArray& array, Layout layout) {
   const size_t n = array.NumElements();
   if (n == 0) return {};
-  const bool first = layout == Layout::kNchw && array.shape.size() == 4;
+  // The channel dim as source.cc's ChannelAxis picks it for --mean/--std.
+  const bool first = layout == Layout::kNchw && array.shape.size() >= 3;
   const size_t axis = first ? 1 : array.shape.size() - 1;
   const size_t channels = array.shape.size() < 2 ? 1 : static_cast<size_t>(std::max<int64_t>(array.shape[axis], 1));
   // Elements per step along the channel dim: 1 for the last.
-  const size_t inner = first ? static_cast<size_t>(array.shape[2] * array.shape[3]) : 1;
+  size_t inner = 1;
+  for (size_t d = 2; first && d < array.shape.size(); ++d) inner *= static_cast<size_t>(array.shape[d]);
   std::vector<ChannelStats> stats(channels, ChannelStats{std::numeric_limits<double>::infinity(),
                                                          -std::numeric_limits<double>::infinity(), 0.0});
   std::vector<double> sums(channels, 0.0);

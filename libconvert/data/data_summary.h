@@ -16,7 +16,7 @@ struct ChannelStats {
 };
 
 // Per channel: of the last dim, or of dim 1 for channels-first samples
-// (`layout` nchw and rank 4); one channel for a 1-D array or a scalar; empty
+// (`layout` nchw, rank 3 or more); one channel for a 1-D array or a scalar; empty
 // for an array without elements.
 std::vector<ChannelStats> PerChannelStats(const NpyArray& array, Layout layout = Layout::kNhwc);
 
