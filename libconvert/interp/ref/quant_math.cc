@@ -84,8 +84,14 @@ int32_t MultiplyByQuantizedMultiplier(int64_t x, int32_t quantized_multiplier, i
 
 QuantizedRange QuantizedActivationRange(int act, float scale, int32_t zero_point,
                                         int32_t qmin, int32_t qmax) {
+  // As TFLM: zero_point + round(f / scale) in float. A hostile scale (0,
+  // denormal; found by fuzzing) makes that infinite, NaN or past int32, where
+  // TFLM's cast is undefined: saturate, so the clamp below gives qmin or qmax.
   auto quantize = [&](float f) {
-    return zero_point + static_cast<int32_t>(std::round(f / scale));
+    const float r = std::round(f / scale);
+    if (std::isnan(r)) return zero_point;
+    const double q = std::clamp(static_cast<double>(zero_point) + static_cast<double>(r), -2147483648.0, 2147483647.0);
+    return static_cast<int32_t>(q);
   };
   switch (act) {
     case 1:  // RELU
