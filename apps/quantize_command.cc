@@ -1,6 +1,7 @@
 // `tinyforge quantize`: float .tflite + calibration data in, full-integer
 // .tflite out, then a report of what quantization cost.
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -43,6 +44,7 @@ struct QuantizeCommandOptions {
   std::string io = "int8";
   std::string activations = "int8";
   bool per_channel_fc = false;
+  std::vector<std::string> int16_layers;
   std::vector<std::string> keep_float;
   std::string calibration_out;
   std::string calibration_in;
@@ -53,7 +55,7 @@ struct QuantizeCommandOptions {
   std::optional<double> min_cosine;
   std::string recipe_in;
   std::string recipe_out;
-  bool precision_flags_given = false;  // --activations, --per-channel-fc or --keep-float
+  bool precision_flags_given = false;  // --activations, --per-channel-fc, --int16-layers or --keep-float
   DataFlags data;
   bool strict = false;
   bool bias_correct = false;  // --bias-correct (quantize/bias_correction.h)
@@ -130,12 +132,13 @@ void Quantize(const QuantizeCommandOptions& o) {
   options.io = ParseIo(o.io);
   options.activations = ParseActivations(o.activations);
   options.per_channel_fc = o.per_channel_fc;
+  options.int16_layers = o.int16_layers;
   options.keep_float = o.keep_float;
   options.strict = o.strict;
   if (!o.recipe_in.empty()) {
     if (o.precision_flags_given) {
       throw Error(o.recipe_in + ": --recipe-in sets the precision of every layer; leave out --activations, "
-                  "--per-channel-fc and --keep-float (or edit the recipe)");
+                  "--per-channel-fc, --int16-layers and --keep-float (or edit the recipe)");
     }
     quantize::ApplyRecipe(ParseJsonFile(o.recipe_in), o.recipe_in, options);
   }
@@ -320,6 +323,21 @@ void Quantize(const QuantizeCommandOptions& o) {
     progress.Finish();
     report["comparison"] = CompareToJson(comparison);
     if (!o.quiet) std::printf("%s", CompareSummaryText(comparison, 50).c_str());
+    // What each flag suggests, measured on the evaluation data (not the
+    // calibration samples, which would flatter every change); the search has
+    // measured its own changes already.
+    if (!o.eval.empty() && !search_result) {
+      const quantize::SearchData search_data{eval_data.arrays, eval_data.names, labels, o.threads};
+      const std::vector<quantize::SearchTrial> tried =
+          quantize::MeasureSuggestions(to_quantize, table, options, result, comparison.layers, search_data);
+      if (!tried.empty()) {
+        report["suggestions_measured"] = quantize::TrialsToJson(tried, /*verdicts=*/false);
+        if (!o.quiet) {
+          std::printf("the flags' suggestions, measured on --data:\n%s",
+                      quantize::TrialsTable(tried, SIZE_MAX, /*verdicts=*/false).c_str());
+        }
+      }
+    }
   }
   if (search_result) report["search"] = quantize::SearchToJson(*search_result);
   if (recipe_out) recipe_out->Write(quantize::RecipeToJson(options).dump(1) + "\n");
@@ -344,8 +362,9 @@ void SetupQuantizeCommand(CLI::App& app) {
       "range; the output follows the TFLite quantization spec: int8 symmetric\n"
       "weights (per channel for CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV), int32\n"
       "bias, asymmetric int8 activations (or symmetric int16 with --activations\n"
-      "int16, int64 bias). Operators TFLM cannot run in integer stay float between\n"
-      "DEQUANTIZE and QUANTIZE, with a warning (an error with --strict).\n\n"
+      "int16, int64 bias; or for some layers only with --int16-layers REGEX, QUANTIZE\n"
+      "requantizing int8 <-> int16 around them). Operators TFLM cannot run in integer\n"
+      "stay float between DEQUANTIZE and QUANTIZE, with a warning (an error with --strict).\n\n"
       "Calibration data: one source per model input: a .npy, [N, ...input shape] (or\n"
       "the input shape without its batch dim of 1), of any numeric dtype: float32\n"
       "prepared exactly as the model expects (e.g. pixels / 255), or raw values with\n"
@@ -365,11 +384,12 @@ void SetupQuantizeCommand(CLI::App& app) {
       "Accuracy budget: with --max-drop (or --min-cosine) the model is quantized as asked and\n"
       "measured on the evaluation data; when it misses the budget, the layers that add the most\n"
       "error by themselves are changed one at a time, cheapest first: per-channel weights for a\n"
-      "FULLY_CONNECTED layer, int16 activations (the whole model), keeping the layer float. Each\n"
-      "trial is measured; the table shows accuracy, size, MACs left float and the TFLM arena.\n"
-      "The recipe (--recipe-out) is JSON: {\"schema\": \"tinyforge.recipe/1\", \"activations\":\n"
-      "\"int8\", \"per_channel_fc\": [regex, ...], \"keep_float\": [regex, ...]}, the regexes\n"
-      "searched in operators' output tensor names; write one by hand just as well.");
+      "FULLY_CONNECTED layer, int16 activations for the layer (where TFLM has a 16x8 kernel),\n"
+      "keeping the layer float. Each trial is measured; the table shows accuracy, size, MACs\n"
+      "left float and the TFLM arena. The recipe (--recipe-out) is JSON:\n"
+      "{\"schema\": \"tinyforge.recipe/1\", \"activations\": \"int8\", \"per_channel_fc\": [regex, ...],\n"
+      "\"int16_layers\": [regex, ...], \"keep_float\": [regex, ...]}, the regexes searched in\n"
+      "operators' output tensor names; write one by hand just as well.");
   cmd->add_option("MODEL", o->model, "The float .tflite model")->required()->check(CLI::ExistingFile);
   cmd->add_option("--output,-o", o->output, "Where the quantized .tflite goes")->required();
   cmd->add_option("--calib", o->calib, "Calibration samples, one source per model input, in order: .npy, image folder, .csv, WAV");
@@ -383,6 +403,10 @@ void SetupQuantizeCommand(CLI::App& app) {
       cmd->add_option("--activations", o->activations, "Activation type: int8 (default) or int16 (16x8 mode)");
   CLI::Option* per_channel_fc =
       cmd->add_flag("--per-channel-fc", o->per_channel_fc, "Per-channel weights for FULLY_CONNECTED too");
+  CLI::Option* int16_layers =
+      cmd->add_option("--int16-layers", o->int16_layers,
+                      "Give operators whose output tensor name matches this regex int16 activations (16x8) in "
+                      "an int8 model");
   CLI::Option* keep_float = cmd->add_option("--keep-float", o->keep_float,
                                             "Keep operators whose output tensor name matches this regex float");
   cmd->add_option("--calibration-out", o->calibration_out, "Write the calibration table (JSON) here");
@@ -410,7 +434,8 @@ void SetupQuantizeCommand(CLI::App& app) {
                   "Write the precision chosen for each layer as a JSON recipe (reusable with --recipe-in)")
       ->group(budget);
   cmd->add_option("--recipe-in", o->recipe_in,
-                  "Quantize as this JSON recipe says (activations, per_channel_fc and keep_float layer regexes)")
+                  "Quantize as this JSON recipe says (activations; per_channel_fc, int16_layers and keep_float "
+                  "layer regexes)")
       ->check(CLI::ExistingFile)
       ->group(budget);
   cmd->add_flag("--strict", o->strict, "Fail instead of keeping an operator float");
@@ -425,8 +450,9 @@ void SetupQuantizeCommand(CLI::App& app) {
   AddMaxMemoryOption(*cmd);
   cmd->add_flag("--quiet,-q", o->quiet, "Print only warnings and errors");
   AddForceOption(*cmd, o->force);
-  cmd->callback([o, activations, per_channel_fc, keep_float] {
-    o->precision_flags_given = activations->count() + per_channel_fc->count() + keep_float->count() > 0;
+  cmd->callback([o, activations, per_channel_fc, int16_layers, keep_float] {
+    o->precision_flags_given =
+        activations->count() + per_channel_fc->count() + int16_layers->count() + keep_float->count() > 0;
     Quantize(*o);
   });
 }

@@ -57,6 +57,25 @@ std::string WhyNotQuantizable(const Model& model, const tflite::OperatorT& op, t
   return "";
 }
 
+// Whether an operator --int16-layers names can run 16x8: TFLM has an int16
+// kernel for it and it is not recurrent (an LSTM's or SVDF's operands have
+// formats of their own in each mode). Otherwise it stays int8, with a
+// warning (an error under --strict).
+bool ChooseInt16(const Model& model, size_t op_index, const tflite::OperatorT& op, const OpRule& rule, bool strict,
+                 std::vector<std::string>& warnings) {
+  std::string reason = rule.recurrent ? "int16 per layer is not supported for recurrent operators (use "
+                                        "--activations int16 for the whole model)"
+                                      : WhyNotQuantizable(model, op, tflite::TensorType_INT16);
+  if (reason.empty()) return true;
+  if (strict) {
+    throw Error(model.source() + ": " + DescribeOperator(model, op_index, op) + " cannot have int16 activations: " +
+                    reason + " (drop --strict to keep it int8)",
+                ErrorCode::kBadInput);
+  }
+  warnings.push_back(DescribeOperator(model, op_index, op) + " stays int8 (--int16-layers): " + reason);
+  return false;
+}
+
 }  // namespace
 
 std::string DescribeOperator(const Model& model, size_t op_index, const tflite::OperatorT& op) {
@@ -71,6 +90,7 @@ std::vector<std::optional<OpRule>> ChooseQuantizedOps(const Model& model, const 
                                                       std::vector<std::string>& warnings) {
   const std::vector<std::regex> keep = CompilePatterns(options.keep_float, "--keep-float");
   const std::vector<std::regex> per_channel_fc = CompilePatterns(options.per_channel_fc_layers, "per_channel_fc");
+  const std::vector<std::regex> int16_layers = CompilePatterns(options.int16_layers, "--int16-layers");
   const tflite::TensorType int_type =
       options.activations == ActivationType::kInt16 ? tflite::TensorType_INT16 : tflite::TensorType_INT8;
   const tflite::SubGraphT& g = model.subgraph(0);
@@ -97,6 +117,9 @@ std::vector<std::optional<OpRule>> ChooseQuantizedOps(const Model& model, const 
       continue;
     }
     rules[i] = FindOpRule(model.OpCode(op));
+    if (int_type == tflite::TensorType_INT8 && OutputMatches(model, op, int16_layers)) {
+      rules[i]->int16 = ChooseInt16(model, i, op, *rules[i], options.strict, warnings);
+    }
     // FULLY_CONNECTED's weights are per tensor (TensorFlow's default) unless
     // asked for per channel, for every layer or for the matching ones.
     if (rules[i]->op == tflite::BuiltinOperator_FULLY_CONNECTED &&

@@ -35,6 +35,9 @@ struct OpRule {
   // Recurrent operators (LSTM, SVDF): every operand has its own rule
   // (quantize/recurrent_rules.h) instead of weight_input and bias_input.
   bool recurrent = false;
+  // Set per operator by ChooseQuantizedOps, not by the table: this operator
+  // runs with int16 activations (16x8) inside an int8 model.
+  bool int16 = false;
 };
 
 // The rule for `op`, or nullopt when the quantizer does not know the op

@@ -10,6 +10,7 @@
 #include "libconvert/model/model_io.h"
 #include "libconvert/model/op_macs.h"
 #include "libconvert/tflm/arena.h"
+#include "quantize/op_rules.h"
 
 namespace tinyforge::quantize {
 namespace {
@@ -73,29 +74,49 @@ struct Change {
   QuantizeOptions options;
 };
 
-// The changes worth trying for the worst layers, cheapest kind first.
-std::vector<Change> Candidates(const QuantizeResult& current_model, const QuantizeOptions& current,
-                               const std::vector<LayerComparison>& ranked) {
+// The float model's name of a compared layer, what the options' regexes are
+// matched against (the candidate's may carry a version suffix, "_int16").
+const std::string& FloatName(const LayerComparison& layer) {
+  return layer.reference_tensor_name.empty() ? layer.tensor_name : layer.reference_tensor_name;
+}
+
+// The worst `limit` quantized layers of `ranked` (worst first) that `keep`
+// accepts and a change of precision can touch.
+std::vector<const LayerComparison*> WorstLayers(const std::vector<LayerComparison>& ranked, size_t limit,
+                                                bool (*keep)(const LayerComparison&)) {
   std::vector<const LayerComparison*> worst;
   for (const LayerComparison& layer : ranked) {
-    if (worst.size() == kSearchLayers) break;
-    if (layer.has_isolated && layer.scale > 0 && layer.matched_by != "passthrough") worst.push_back(&layer);
+    if (worst.size() == limit) break;
+    if (layer.has_isolated && layer.scale > 0 && layer.matched_by != "passthrough" && keep(layer)) {
+      worst.push_back(&layer);
+    }
   }
+  return worst;
+}
+
+// The changes worth trying for `worst`, cheapest kind first: what a flag
+// suggests (layer_flags.h) but --method, which changes every layer.
+std::vector<Change> Candidates(const QuantizeResult& current_model, const QuantizeOptions& current,
+                               const std::vector<const LayerComparison*>& worst) {
   std::vector<Change> changes;
   for (const LayerComparison* layer : worst) {
     if (!PerTensorFullyConnected(current_model.model, layer->op_index)) continue;
-    Change c{"per-channel weights for '" + layer->tensor_name + "'", current};
-    c.options.per_channel_fc_layers.push_back(ExactNameRegex(layer->tensor_name));
-    changes.push_back(std::move(c));
-  }
-  if (current.activations == ActivationType::kInt8) {
-    Change c{"int16 activations (16x8) for every layer", current};
-    c.options.activations = ActivationType::kInt16;
+    Change c{"per-channel weights for '" + FloatName(*layer) + "'", current};
+    c.options.per_channel_fc_layers.push_back(ExactNameRegex(FloatName(*layer)));
     changes.push_back(std::move(c));
   }
   for (const LayerComparison* layer : worst) {
-    Change c{"keep '" + layer->tensor_name + "' float", current};
-    c.options.keep_float.push_back(ExactNameRegex(layer->tensor_name));
+    if (!Int16Possible(current_model.model, layer->op_index)) continue;
+    const tflite::BuiltinOperator code =
+        current_model.model.OpCode(*current_model.model.subgraph(0).operators[layer->op_index]);
+    if (const std::optional<OpRule> rule = FindOpRule(code); !rule || rule->recurrent) continue;
+    Change c{"int16 activations (16x8) for '" + FloatName(*layer) + "'", current};
+    c.options.int16_layers.push_back(ExactNameRegex(FloatName(*layer)));
+    changes.push_back(std::move(c));
+  }
+  for (const LayerComparison* layer : worst) {
+    Change c{"keep '" + FloatName(*layer) + "' float", current};
+    c.options.keep_float.push_back(ExactNameRegex(FloatName(*layer)));
     changes.push_back(std::move(c));
   }
   return changes;
@@ -121,7 +142,8 @@ SearchResult SearchPrecision(const Model& float_model, const CalibrationTable& t
 
   for (int round = 0; round < kMaxSearchRounds && !current.trial.meets; ++round) {
     std::optional<Measured> best;
-    for (const Change& change : Candidates(current.model, current.trial.options, ranked)) {
+    const auto worst = WorstLayers(ranked, kSearchLayers, [](const LayerComparison&) { return true; });
+    for (const Change& change : Candidates(current.model, current.trial.options, worst)) {
       // From the second round on, a trial adds to the changes kept so far.
       const std::string label = round == 0 ? change.label : current.trial.change + ", " + change.label;
       Measured m = Measure(float_model, table, data, budget, label, change.options, /*layers=*/false);
@@ -149,34 +171,52 @@ SearchResult SearchPrecision(const Model& float_model, const CalibrationTable& t
   return result;
 }
 
-std::string SearchTable(const SearchResult& result) {
+std::vector<SearchTrial> MeasureSuggestions(const Model& float_model, const CalibrationTable& table,
+                                            const QuantizeOptions& options, const QuantizeResult& quantized,
+                                            const std::vector<LayerComparison>& ranked, const SearchData& data) {
+  const auto flagged =
+      WorstLayers(ranked, kSearchLayers, [](const LayerComparison& layer) { return layer.unhealthy; });
+  std::vector<SearchTrial> trials;
+  if (flagged.empty()) return trials;
+  trials.push_back(Measure(float_model, table, data, {}, "as given", options, /*layers=*/false).trial);
+  for (const Change& change : Candidates(quantized, options, flagged)) {
+    trials.push_back(Measure(float_model, table, data, {}, change.label, change.options, /*layers=*/false).trial);
+  }
+  return trials;
+}
+
+std::string TrialsTable(const std::vector<SearchTrial>& trials, size_t marked, bool verdicts) {
   // The change goes last and whole: tensor names are long, and a later
   // round's change lists the earlier ones it builds on.
-  std::string text = "  #  accuracy   drop  cosine       size  float MACs    arena  verdict  change\n";
+  std::string text = std::string("  #  accuracy   drop  cosine       size  float MACs    arena  ") +
+                     (verdicts ? "verdict  " : "") + "change\n";
   char line[256];
-  for (size_t k = 0; k < result.trials.size(); ++k) {
-    const SearchTrial& t = result.trials[k];
+  for (size_t k = 0; k < trials.size(); ++k) {
+    const SearchTrial& t = trials[k];
     char accuracy[32] = "       -";
     char drop[32] = "     -";
     if (t.accuracy >= 0) {
       std::snprintf(accuracy, sizeof accuracy, "%7.2f%%", 100.0 * t.accuracy);
       std::snprintf(drop, sizeof drop, "%6.2f", t.drop_points);
     }
-    std::snprintf(line, sizeof line, "%s%2zu  %s %s  %6.4f %10lld %11lld %8lld  %-7s  ", k == result.chosen ? "*" : " ",
-                  k, accuracy, drop, t.min_cosine, static_cast<long long>(t.size_bytes),
-                  static_cast<long long>(t.float_macs), static_cast<long long>(t.arena_bytes),
-                  t.meets ? "meets" : "misses");
-    text += line + t.change + "\n";
+    std::snprintf(line, sizeof line, "%s%2zu  %s %s  %6.4f %10lld %11lld %8lld  ", k == marked ? "*" : " ", k,
+                  accuracy, drop, t.min_cosine, static_cast<long long>(t.size_bytes),
+                  static_cast<long long>(t.float_macs), static_cast<long long>(t.arena_bytes));
+    text += line;
+    if (verdicts) {
+      std::snprintf(line, sizeof line, "%-7s  ", t.meets ? "meets" : "misses");
+      text += line;
+    }
+    text += t.change + "\n";
   }
   return text;
 }
 
-nlohmann::ordered_json SearchToJson(const SearchResult& result) {
-  nlohmann::ordered_json json;
-  json["met"] = result.met;
-  json["chosen"] = result.chosen;
-  nlohmann::ordered_json trials = nlohmann::ordered_json::array();
-  for (const SearchTrial& t : result.trials) {
+std::string SearchTable(const SearchResult& result) { return TrialsTable(result.trials, result.chosen, true); }
+
+nlohmann::ordered_json TrialsToJson(const std::vector<SearchTrial>& trials, bool verdicts) {
+  nlohmann::ordered_json json = nlohmann::ordered_json::array();
+  for (const SearchTrial& t : trials) {
     nlohmann::ordered_json j;
     j["change"] = t.change;
     if (t.accuracy >= 0) {
@@ -187,11 +227,20 @@ nlohmann::ordered_json SearchToJson(const SearchResult& result) {
     j["size_bytes"] = t.size_bytes;
     j["float_macs"] = t.float_macs;
     j["arena_bytes"] = t.arena_bytes;
-    j["meets"] = t.meets;
-    j["failed"] = t.failed;
-    trials.push_back(std::move(j));
+    if (verdicts) {
+      j["meets"] = t.meets;
+      j["failed"] = t.failed;
+    }
+    json.push_back(std::move(j));
   }
-  json["trials"] = std::move(trials);
+  return json;
+}
+
+nlohmann::ordered_json SearchToJson(const SearchResult& result) {
+  nlohmann::ordered_json json;
+  json["met"] = result.met;
+  json["chosen"] = result.chosen;
+  json["trials"] = TrialsToJson(result.trials, true);
   return json;
 }
 

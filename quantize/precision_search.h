@@ -4,9 +4,9 @@
 // first, for the layers that add the most error by themselves (the isolated
 // per-layer error of compare/, worst first):
 //   1. per-channel weights for a FULLY_CONNECTED layer (a few bytes of scales);
-//   2. int16 activations (16x8) for the whole model (TFLM has no int8/int16
-//      boundary inside a graph that tinyforge writes yet, so not per layer):
-//      twice the activation memory;
+//   2. int16 activations (16x8) for the layer, where TFLM has a 16x8 kernel
+//      for it: QUANTIZE requantizes int8 <-> int16 around it; twice the
+//      memory of the tensors it touches;
 //   3. keeping a layer float (DEQUANTIZE/QUANTIZE around it): float MACs.
 // Each round tries the changes in that order on top of the current choice
 // and takes the first that meets the budget; when none does, it keeps the
@@ -68,10 +68,23 @@ SearchResult SearchPrecision(const Model& float_model, const CalibrationTable& t
                              const CompareThresholds& budget,
                              const std::function<void(const SearchTrial&)>& on_trial = {});
 
-// The trials as a text table (change, accuracy, drop, cosine, size, float
-// MACs, arena, verdict), the chosen one marked.
-std::string SearchTable(const SearchResult& result);
+// What the flags of `ranked` (the layers of `quantized`, the model
+// `options` gave) suggest, measured: for each of the kSearchLayers worst
+// flagged layers, per-channel weights (FULLY_CONNECTED), int16 activations
+// (where TFLM has a 16x8 kernel) and keeping it float, each alone on top of
+// `options`, after the model as given. No budget: `meets` is true and
+// `failed` empty. Empty when no layer is flagged.
+std::vector<SearchTrial> MeasureSuggestions(const Model& float_model, const CalibrationTable& table,
+                                            const QuantizeOptions& options, const QuantizeResult& quantized,
+                                            const std::vector<LayerComparison>& ranked, const SearchData& data);
 
+// Trials as a text table (accuracy, drop, cosine, size, float MACs, arena,
+// the verdict when `verdicts`, the change), the trial `marked` starred.
+std::string TrialsTable(const std::vector<SearchTrial>& trials, size_t marked, bool verdicts);
+nlohmann::ordered_json TrialsToJson(const std::vector<SearchTrial>& trials, bool verdicts);
+
+// The search's trials as a table, the chosen one marked, and as JSON.
+std::string SearchTable(const SearchResult& result);
 nlohmann::ordered_json SearchToJson(const SearchResult& result);
 
 }  // namespace tinyforge::quantize

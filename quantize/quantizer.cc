@@ -8,7 +8,9 @@
 // integer when its producer is quantized, float otherwise. Producers write in
 // their own domain and consumers read in theirs; where they differ, a new
 // tensor holds the other domain's version, made by a QUANTIZE or DEQUANTIZE
-// placed right after the producer. Keeping the original index for the home
+// placed right after the producer. The integer domain is the activation
+// type; operators --int16-layers names work in a fourth, int16 inside an
+// int8 model, reached by QUANTIZE's int8 <-> int16 requantization. Keeping the original index for the home
 // version keeps model inputs, outputs and signature defs pointing at the
 // tensors users see.
 #include "quantize/quantizer.h"
@@ -33,8 +35,10 @@ namespace {
 
 using tflite::TensorType;
 
-enum Domain { kFloat = 0, kInt = 1, kUInt8 = 2 };
-constexpr int kDomains = 3;
+// kInt: the activation type; kWide: int16 for the --int16-layers operators
+// of an int8 model.
+enum Domain { kFloat = 0, kInt = 1, kUInt8 = 2, kWide = 3 };
+constexpr int kDomains = 4;
 
 class Quantizer : private RecurrentContext {
  public:
@@ -42,13 +46,13 @@ class Quantizer : private RecurrentContext {
       : source_(float_model), table_(table), options_(options), model_(float_model.Clone()),
         g_(model_.subgraph(0)) {
     int16_ = options.activations == ActivationType::kInt16;
-    int_type_ = int16_ ? tflite::TensorType_INT16 : tflite::TensorType_INT8;
   }
 
   QuantizeResult Run() {
     rules_ = ChooseQuantizedOps(model_, options_, warnings_);
     MapProducersAndConsumers();
     params_.emplace(model_, table_, rules_, producer_, int16_);
+    if (!int16_) wide_params_.emplace(model_, table_, rules_, producer_, /*int16=*/true);
     ChooseHomes();
     RewriteOperators();
     SetHomeTypes();
@@ -83,6 +87,13 @@ class Quantizer : private RecurrentContext {
 
   bool Quantized(size_t op_index) const { return rules_[op_index].has_value(); }
 
+  // Where operator `op_index` reads its value inputs and writes its outputs.
+  Domain OpDomain(size_t op_index) const {
+    if (!Quantized(op_index)) return kFloat;
+    return rules_[op_index]->int16 && !int16_ ? kWide : kInt;
+  }
+  TensorParams& ParamsOf(Domain domain) { return domain == kWide ? *wide_params_ : *params_; }
+
   // Input positions of a quantized op that hold activation-like values (not
   // the weights or the bias).
   bool IsValueInput(const OpRule& rule, size_t position) const {
@@ -103,16 +114,15 @@ class Quantizer : private RecurrentContext {
     const size_t n = g_.tensors.size();
     home_.assign(n, kFloat);
     produced_in_.assign(n, kFloat);
-    needed_.assign(n, {false, false, false});
+    needed_.assign(n, {false, false, false, false});
     for (size_t t = 0; t < n; ++t) {
       if (!IsActivation(static_cast<int>(t))) continue;
       const int producer = producer_[t];
       // A state tensor of a quantized recurrent op is read and written by it
       // alone: it becomes integer in place.
-      const Domain written =
-          (producer >= 0 && Quantized(static_cast<size_t>(producer))) || params_->IsIntegerState(static_cast<int>(t))
-              ? kInt
-              : kFloat;
+      const Domain written = params_->IsIntegerState(static_cast<int>(t)) ? kInt
+                             : producer >= 0                             ? OpDomain(static_cast<size_t>(producer))
+                                                                         : kFloat;
       home_[t] = (is_model_input_[t] || is_model_output_[t]) ? IoDomain() : written;
       produced_in_[t] = is_model_input_[t] ? home_[t] : written;
       needed_[t][home_[t]] = true;
@@ -126,7 +136,7 @@ class Quantizer : private RecurrentContext {
         if (!Quantized(i)) {
           needed_[static_cast<size_t>(index)][kFloat] = true;
         } else if (IsValueInput(*rules_[i], p)) {
-          needed_[static_cast<size_t>(index)][kInt] = true;
+          needed_[static_cast<size_t>(index)][OpDomain(i)] = true;
         } else {
           throw Error(source_.source() + ": " + Describe(i) + ": input " + std::to_string(p) +
                           " (weights or bias) is not constant",
@@ -135,12 +145,14 @@ class Quantizer : private RecurrentContext {
       }
     }
     // A uint8 version is made from the int8 one (TFLM's QUANTIZE converts
-    // int8 <-> uint8 but not float -> uint8).
+    // int8 <-> uint8 but not float -> uint8), and an int16 one from a uint8
+    // one through int8 likewise.
     for (size_t t = 0; t < n; ++t) {
       if (needed_[t][kUInt8] && produced_in_[t] != kUInt8) needed_[t][kInt] = true;
+      if (needed_[t][kWide] && produced_in_[t] == kUInt8) needed_[t][kInt] = true;
     }
     // The version of each domain: the home keeps the original index.
-    version_.assign(n, {-1, -1, -1});
+    version_.assign(n, {-1, -1, -1, -1});
     for (size_t t = 0; t < n; ++t) {
       if (!IsActivation(static_cast<int>(t))) continue;
       for (int d = 0; d < kDomains; ++d) {
@@ -157,7 +169,7 @@ class Quantizer : private RecurrentContext {
     t->shape = original.shape;
     t->shape_signature = original.shape_signature;
     t->has_rank = original.has_rank;
-    static const char* const kSuffix[] = {"_float", nullptr, "_uint8"};
+    static const char* const kSuffix[] = {"_float", nullptr, "_uint8", "_int16"};
     t->name = original.name + (domain == kInt ? (int16_ ? "_int16" : "_int8") : kSuffix[domain]);
     SetDomainType(*t, index, domain);
     return model_.AddTensor(0, std::move(t));
@@ -169,8 +181,8 @@ class Quantizer : private RecurrentContext {
       t.quantization.reset();
       return;
     }
-    if (domain == kInt) {
-      const auto [type, p] = params_->IntegerVersion(original);
+    if (domain == kInt || domain == kWide) {
+      const auto [type, p] = ParamsOf(domain).IntegerVersion(original);
       t.type = type;
       t.quantization = MakeQuantization({p.scale}, {p.zero_point}, 0);
     } else {
@@ -197,7 +209,7 @@ class Quantizer : private RecurrentContext {
           if (IsActivation(index)) index = version_[static_cast<size_t>(index)][kFloat];
         }
       }
-      const Domain written = Quantized(i) ? kInt : kFloat;
+      const Domain written = OpDomain(i);
       std::vector<int> produced;
       for (int& index : op.outputs) {
         if (!IsActivation(index)) continue;
@@ -211,7 +223,9 @@ class Quantizer : private RecurrentContext {
   }
 
   // QUANTIZE/DEQUANTIZE ops making every other needed version of `index`
-  // from the one its producer writes.
+  // from the one its producer writes: directly, except uint8, which only
+  // int8 converts to, and int16 from uint8, which goes through int8 (the
+  // int8 version comes first, being a source for both).
   void AddConversions(int index, std::vector<std::unique_ptr<tflite::OperatorT>>& ops) {
     const auto& v = version_[static_cast<size_t>(index)];
     const Domain from = produced_in_[static_cast<size_t>(index)];
@@ -224,15 +238,10 @@ class Quantizer : private RecurrentContext {
       op->outputs = {v[b]};
       ops.push_back(std::move(op));
     };
-    if (from == kUInt8) {
-      if (v[kInt] >= 0) convert(kUInt8, kInt);
-      if (v[kFloat] >= 0) convert(kUInt8, kFloat);
-    } else if (from == kInt) {
-      if (v[kFloat] >= 0) convert(kInt, kFloat);
-      if (v[kUInt8] >= 0) convert(kInt, kUInt8);
-    } else {
-      if (v[kInt] >= 0) convert(kFloat, kInt);
-      if (v[kUInt8] >= 0) convert(kInt, kUInt8);
+    for (const Domain to : {kInt, kFloat, kWide, kUInt8}) {
+      if (to == from || v[to] < 0) continue;
+      const bool through_int8 = to == kUInt8 || (to == kWide && from == kUInt8);
+      convert(through_int8 ? kInt : from, to);
     }
   }
 
@@ -244,6 +253,8 @@ class Quantizer : private RecurrentContext {
       return;
     }
     const std::vector<int> original_inputs = op.inputs;
+    const Domain domain = OpDomain(op_index);
+    const bool int16 = int16_ || domain == kWide;
     std::vector<float> weight_scales;
     for (size_t p = 0; p < op.inputs.size(); ++p) {
       int& index = op.inputs[p];
@@ -253,17 +264,18 @@ class Quantizer : private RecurrentContext {
       } else if (static_cast<int>(p) == rule.bias_input) {
         continue;  // after the weights, below
       } else if (model_.IsConstant(tensor(index))) {
-        index = AddConstantValues(model_, index, params_->Params(index), int_type_);
+        index = AddConstantValues(model_, index, ParamsOf(domain).Params(index),
+                                  int16 ? tflite::TensorType_INT16 : tflite::TensorType_INT8);
       } else {
-        index = version_[static_cast<size_t>(index)][kInt];
+        index = version_[static_cast<size_t>(index)][domain];
       }
     }
     if (rule.bias_input >= 0 && static_cast<size_t>(rule.bias_input) < op.inputs.size()) {
       int& bias = op.inputs[static_cast<size_t>(rule.bias_input)];
       if (bias >= 0 && IsFloat(tensor(bias))) {
         const size_t activation_input = interp::KernelKeyInput(rule.op);
-        bias = AddBias(model_, bias, params_->Params(original_inputs.at(activation_input)).scale, weight_scales, int16_,
-                       source_.source() + ": " + Describe(op_index, op));
+        bias = AddBias(model_, bias, ParamsOf(domain).Params(original_inputs.at(activation_input)).scale,
+                       weight_scales, int16, source_.source() + ": " + Describe(op_index, op));
       }
     }
   }
@@ -304,13 +316,13 @@ class Quantizer : private RecurrentContext {
   Model model_;
   tflite::SubGraphT& g_;
   bool int16_ = false;
-  TensorType int_type_ = tflite::TensorType_INT8;
 
   std::vector<std::optional<OpRule>> rules_;  // per op: set when quantized
   std::vector<std::string> warnings_;
   std::vector<int> producer_;
   std::vector<bool> is_model_input_, is_model_output_;
   std::optional<TensorParams> params_;        // after MapProducersAndConsumers
+  std::optional<TensorParams> wide_params_;   // int16 versions in an int8 model
   std::string rewriting_;                     // the recurrent op RewriteRecurrentOperands works on
   std::vector<Domain> home_, produced_in_;
   std::vector<std::array<bool, kDomains>> needed_;

@@ -27,6 +27,11 @@ struct QuantizeOptions {
   // per_channel_fc).
   std::vector<std::string> per_channel_fc_layers;
   // Operators whose output tensor name matches one of these (ECMAScript
+  // regex, searched) run with int16 activations (16x8) inside an int8 model:
+  // QUANTIZE requantizes int8 <-> int16 at their inputs and outputs, as
+  // TFLM's QUANTIZE does. Ignored with activations = kInt16 (all are).
+  std::vector<std::string> int16_layers;
+  // Operators whose output tensor name matches one of these (ECMAScript
   // regex, searched) stay float, between DEQUANTIZE and QUANTIZE.
   std::vector<std::string> keep_float;
   // An operator TFLM cannot run in integer is an error instead of a warning.

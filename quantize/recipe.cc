@@ -37,6 +37,7 @@ nlohmann::ordered_json RecipeToJson(const QuantizeOptions& options) {
   std::vector<std::string> per_channel = options.per_channel_fc_layers;
   if (options.per_channel_fc) per_channel = {".*"};
   recipe["per_channel_fc"] = per_channel;
+  recipe["int16_layers"] = options.int16_layers;
   recipe["keep_float"] = options.keep_float;
   return recipe;
 }
@@ -47,8 +48,10 @@ void ApplyRecipe(const nlohmann::json& recipe, const std::string& source, Quanti
     throw Error(source + ": not a recipe: \"schema\" must be \"" + kRecipeSchema + "\"");
   }
   for (const auto& [key, value] : recipe.items()) {
-    if (key != "schema" && key != "activations" && key != "per_channel_fc" && key != "keep_float") {
-      throw Error(source + ": unknown recipe key '" + key + "' (known: activations, per_channel_fc, keep_float)");
+    if (key != "schema" && key != "activations" && key != "per_channel_fc" && key != "int16_layers" &&
+        key != "keep_float") {
+      throw Error(source + ": unknown recipe key '" + key +
+                  "' (known: activations, per_channel_fc, int16_layers, keep_float)");
     }
   }
   if (recipe.contains("activations")) {
@@ -63,6 +66,7 @@ void ApplyRecipe(const nlohmann::json& recipe, const std::string& source, Quanti
   }
   options.per_channel_fc = false;
   options.per_channel_fc_layers = PatternList(recipe, "per_channel_fc", source);
+  options.int16_layers = PatternList(recipe, "int16_layers", source);
   options.keep_float = PatternList(recipe, "keep_float", source);
 }
 

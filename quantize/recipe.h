@@ -7,6 +7,8 @@
 //    "activations": "int8",                       optional: int8 | int16
 //    "per_channel_fc": ["^dense_2/BiasAdd$"],     FULLY_CONNECTED layers with
 //                                                 per-channel weights (".*": all)
+//    "int16_layers": ["^conv3$"],                 layers with int16 activations
+//                                                 (16x8) in an int8 model
 //    "keep_float": ["^logits$"]}                  layers left float
 // Every key but "schema" is optional; unknown keys are an error (a typo must
 // not pass silently).
@@ -20,7 +22,8 @@
 
 namespace tinyforge::quantize {
 
-// The recipe part of `options` (activations, per-channel FC layers, float layers).
+// The recipe part of `options` (activations, per-channel FC layers, int16
+// layers, float layers).
 nlohmann::ordered_json RecipeToJson(const QuantizeOptions& options);
 
 // Sets the recipe part of `options` from `recipe`; throws Error (bad input)

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "libconvert/interp/kernel.h"
+
 namespace tinyforge {
 namespace {
 
@@ -12,6 +14,9 @@ constexpr double kFlagClippedFraction = 0.01;
 
 // One line: the cheapest change first, keeping the layer float last.
 std::string SuggestionFor(const Model& candidate, const LayerComparison& layer) {
+  // The options name layers as the float model (the reference) does.
+  const std::string regex =
+      ExactNameRegex(layer.reference_tensor_name.empty() ? layer.tensor_name : layer.reference_tensor_name);
   std::string s = "try ";
   if (layer.clipped_fraction() > kFlagClippedFraction) {
     s += "--method minmax or calibration data like the evaluation data (values fall outside the range), ";
@@ -20,8 +25,19 @@ std::string SuggestionFor(const Model& candidate, const LayerComparison& layer) 
   } else {
     s += "--method mse, ";
   }
-  if (layer.type == "int8") s += "--activations int16, ";
-  return s + "or keep it float: --keep-float '" + ExactNameRegex(layer.tensor_name) + "'";
+  if (Int16Possible(candidate, layer.op_index)) s += "--int16-layers '" + regex + "', ";
+  return s + "or keep it float: --keep-float '" + regex + "'";
+}
+
+// An int16 tensor's step is 1/257 of an int8 tensor's for the same range
+// (symmetric, 65,534 steps, against 255), while its layer's weights stay
+// int8: held to the int8 threshold in its own steps, every int16 layer would
+// be flagged. So int16 layers are judged, and ranked, in the steps an int8
+// tensor of their range would have.
+constexpr double kInt16StepsPerInt8Step = 65534.0 / 255.0;
+
+double InInt8Steps(const LayerComparison& l, double steps) {
+  return l.type == "int16" ? steps / kInt16StepsPerInt8Step : steps;
 }
 
 double SnrForRanking(const LayerComparison& l) {
@@ -34,11 +50,11 @@ void FlagLayer(const Model& candidate, double threshold_steps, LayerComparison& 
   layer.unhealthy = false;
   layer.unhealthy_reason.clear();
   layer.suggestion.clear();
-  const double steps = layer.isolated_rmse_steps();
+  const double steps = InInt8Steps(layer, layer.isolated_rmse_steps());
   if (std::isnan(steps) || !(steps > threshold_steps)) return;
   char text[200];
-  std::snprintf(text, sizeof text, "adds an RMSE of %.2f quantization steps by itself (flagged over %.2f)", steps,
-                threshold_steps);
+  std::snprintf(text, sizeof text, "adds an RMSE of %.2f %squantization steps by itself (flagged over %.2f)", steps,
+                layer.type == "int16" ? "int8-equivalent " : "", threshold_steps);
   layer.unhealthy = true;
   layer.unhealthy_reason = text;
   if (layer.clipped_fraction() > kFlagClippedFraction) {
@@ -55,7 +71,7 @@ bool RankedBefore(const LayerComparison& a, const LayerComparison& b) {
     return std::isnan(l.rmse_steps()) ? 2 : 1;
   };
   const auto steps = [](const LayerComparison& l) {
-    return l.has_isolated ? l.isolated_rmse_steps() : l.rmse_steps();
+    return InInt8Steps(l, l.has_isolated ? l.isolated_rmse_steps() : l.rmse_steps());
   };
   const int ga = group(a);
   const int gb = group(b);
@@ -63,6 +79,14 @@ bool RankedBefore(const LayerComparison& a, const LayerComparison& b) {
   if (ga < 2 && steps(a) != steps(b)) return steps(a) > steps(b);
   if (ga == 2 && SnrForRanking(a) != SnrForRanking(b)) return SnrForRanking(a) < SnrForRanking(b);
   return a.op_index < b.op_index || (a.op_index == b.op_index && a.tensor < b.tensor);
+}
+
+bool Int16Possible(const Model& candidate, size_t op_index) {
+  const tflite::OperatorT& op = *candidate.subgraph(0).operators.at(op_index);
+  if (op.outputs.empty() || op.outputs[0] < 0 || candidate.tensor(0, op.outputs[0]).type != tflite::TensorType_INT8) {
+    return false;
+  }
+  return interp::FindKernel(candidate.OpCode(op), tflite::TensorType_INT16) != nullptr;
 }
 
 bool PerTensorFullyConnected(const Model& candidate, size_t op_index) {

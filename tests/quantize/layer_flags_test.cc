@@ -123,5 +123,25 @@ TEST(LayerFlags, HealthyCorpusModelsGetNoFlag) {
   }
 }
 
+// Whole-model int16 (16x8) keeps conv_fc_mnist's accuracy to the digit
+// (QuantizeOptions.Int16ActivationsKeepTheAccuracy), so it must get no flag
+// either: its layers' errors in their own int16 steps are 3 to 71 (the int8
+// weights' error, in steps 257 times finer), judged in int8 steps 0.01 to 0.3.
+TEST(LayerFlags, Int16LayersAreJudgedInInt8Steps) {
+  TF_REQUIRE_SHARED();
+  QuantizeOptions int16;
+  int16.activations = ActivationType::kInt16;
+  const CompareResult r = QuantizeAndCompare(LoadModel(testing::ModelPath("conv_fc_mnist")),
+                                             ReadNpy(testing::SharedDir() + "/data/mnist/calib_images_f32.npy"), int16,
+                                             300);
+  double worst = 0;
+  for (const LayerComparison& l : r.layers) {
+    EXPECT_EQ(l.type, "int16") << l.tensor_name;
+    worst = std::max(worst, l.isolated_rmse_steps());
+  }
+  EXPECT_GT(worst, kFlagIsolatedRmseSteps);  // in int16 steps: the case this is about
+  EXPECT_TRUE(Flagged(r).empty()) << CompareToJson(r).dump(1);
+}
+
 }  // namespace
 }  // namespace tinyforge::quantize

@@ -5,6 +5,7 @@
 // itself (its argmax), so the float accuracy is 100% by construction.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <regex>
 
@@ -22,13 +23,13 @@ namespace {
 constexpr double kSearchBudgetPoints = 2.0;
 
 struct SearchFixture {
-  Model model = testing::HostileModel();
+  Model model;
   NpyArray data = testing::UniformSamples(testing::kHostileSamples, {1, testing::kHostileIn});
   ModelInputArrays inputs{{data}, {"data"}};
   std::vector<int64_t> labels;
   CalibrationTable table;
 
-  SearchFixture() {
+  explicit SearchFixture(Model m = testing::HostileModel()) : model(std::move(m)) {
     labels = EvaluateClassifier(model, ViewModelInputs(model, inputs), {}, 2).predictions;
     CalibrationOptions c;
     c.threads = 2;
@@ -70,7 +71,7 @@ TEST(PrecisionSearch, ChangesOnlyTheHostileLayerAndMeetsTheBudget) {
   EXPECT_FALSE(Touches(chosen.options.keep_float, "hidden")) << chosen.change;
   EXPECT_FALSE(Touches(chosen.options.per_channel_fc_layers, "hidden")) << chosen.change;
   EXPECT_TRUE(Touches(chosen.options.keep_float, "logits") || Touches(chosen.options.per_channel_fc_layers, "logits") ||
-              chosen.options.activations == ActivationType::kInt16)
+              Touches(chosen.options.int16_layers, "logits"))
       << chosen.change;
   for (size_t k = 0; k < r.chosen; ++k) EXPECT_FALSE(r.trials[k].meets) << k;
 
@@ -81,6 +82,69 @@ TEST(PrecisionSearch, ChangesOnlyTheHostileLayerAndMeetsTheBudget) {
   QuantizeOptions from_recipe;
   ApplyRecipe(RecipeToJson(chosen.options), "recipe", from_recipe);
   EXPECT_EQ(SerializeModel(QuantizeModel(f.model, f.table, from_recipe).model), SerializeModel(r.model->model));
+}
+
+// When the output's range, not a weight, is what int8 gets wrong, per-channel
+// weights are tried and miss, and int16 activations for that one layer (its
+// float output read from int16 by DEQUANTIZE) meet the budget, before any
+// layer is kept float.
+TEST(PrecisionSearch, GivesOneLayerInt16WhenItsRangeIsTheProblem) {
+  const SearchFixture f(testing::WideOutputModel());
+  CompareThresholds budget;
+  budget.max_drop_points = kSearchBudgetPoints;
+  QuantizeOptions base;
+  base.io = IoType::kFloat;
+  const SearchData data{f.inputs.arrays, f.inputs.names, f.labels, 2};
+  const SearchResult r = SearchPrecision(f.model, f.table, base, data, budget);
+  std::printf("%s", SearchTable(r).c_str());
+
+  EXPECT_LT(f.Accuracy(QuantizeModel(f.model, f.table, base).model), 1.0 - kSearchBudgetPoints / 100);
+  ASSERT_TRUE(r.met);
+  const SearchTrial& chosen = r.trials[r.chosen];
+  EXPECT_EQ(chosen.options.int16_layers, std::vector<std::string>{"^logits$"}) << chosen.change;
+  EXPECT_TRUE(chosen.options.keep_float.empty()) << chosen.change;
+  EXPECT_EQ(chosen.float_macs, 0) << chosen.change;
+  for (size_t k = 0; k < r.chosen; ++k) EXPECT_FALSE(r.trials[k].meets) << k;
+
+  // Measured apart from the search: FC2 reads and writes int16, FC1 int8.
+  ASSERT_TRUE(r.model.has_value());
+  EXPECT_GE(f.Accuracy(r.model->model), 1.0 - kSearchBudgetPoints / 100);
+  std::vector<tflite::TensorType> fc_outputs;
+  for (const auto& op : r.model->model.subgraph(0).operators) {
+    if (r.model->model.OpName(*op) == "FULLY_CONNECTED") {
+      fc_outputs.push_back(r.model->model.tensor(0, op->outputs[0]).type);
+    }
+  }
+  EXPECT_EQ(fc_outputs, (std::vector<tflite::TensorType>{tflite::TensorType_INT8, tflite::TensorType_INT16}));
+}
+
+// What the report's flags suggest is measured, not guessed: one trial per
+// change the flagged layer's suggestion names, each accuracy the same as
+// evaluating that configuration apart from the search.
+TEST(PrecisionSearch, MeasuresWhatTheFlagsSuggest) {
+  const SearchFixture f;
+  const QuantizeResult q = QuantizeModel(f.model, f.table, {});
+  CompareOptions compare;
+  compare.threads = 2;
+  compare.layers = true;
+  const CompareResult comparison = CompareModelsOnArrays(f.model, q.model, f.inputs.arrays, f.inputs.names, f.labels, compare);
+  const SearchData data{f.inputs.arrays, f.inputs.names, f.labels, 2};
+  const std::vector<SearchTrial> tried = MeasureSuggestions(f.model, f.table, {}, q, comparison.layers, data);
+  std::printf("%s", TrialsTable(tried, SIZE_MAX, false).c_str());
+
+  std::vector<std::string> changes;
+  for (const SearchTrial& t : tried) changes.push_back(t.change);
+  EXPECT_EQ(changes, (std::vector<std::string>{"as given", "per-channel weights for 'logits'",
+                                               "int16 activations (16x8) for 'logits'", "keep 'logits' float"}));
+  for (const SearchTrial& t : tried) {
+    EXPECT_DOUBLE_EQ(t.accuracy, f.Accuracy(QuantizeModel(f.model, f.table, t.options).model)) << t.change;
+  }
+  // A model with no flagged layer gets no trial.
+  QuantizeOptions keep;
+  keep.keep_float = {"^logits$"};
+  const QuantizeResult kept = QuantizeModel(f.model, f.table, keep);
+  const CompareResult healthy = CompareModelsOnArrays(f.model, kept.model, f.inputs.arrays, f.inputs.names, f.labels, compare);
+  EXPECT_TRUE(MeasureSuggestions(f.model, f.table, keep, kept, healthy.layers, data).empty());
 }
 
 TEST(PrecisionSearch, ReportsTheBestWhenNothingMeetsTheBudget) {
@@ -99,11 +163,13 @@ TEST(Recipe, RoundTripsAndRejectsMistakes) {
   QuantizeOptions options;
   options.activations = ActivationType::kInt16;
   options.per_channel_fc_layers = {"^fc2$"};
+  options.int16_layers = {"^conv3$"};
   options.keep_float = {"^logits$", "softmax"};
   QuantizeOptions read;
   ApplyRecipe(RecipeToJson(options), "r.json", read);
   EXPECT_EQ(read.activations, ActivationType::kInt16);
   EXPECT_EQ(read.per_channel_fc_layers, options.per_channel_fc_layers);
+  EXPECT_EQ(read.int16_layers, options.int16_layers);
   EXPECT_EQ(read.keep_float, options.keep_float);
 
   const auto message = [](const char* text) {
