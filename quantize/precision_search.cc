@@ -81,13 +81,15 @@ const std::string& FloatName(const LayerComparison& layer) {
 }
 
 // The worst `limit` quantized layers of `ranked` (worst first) that `keep`
-// accepts and a change of precision can touch.
+// accepts and a change of precision can touch: not the QUANTIZE ops the
+// quantizer added, which the float model has no name for.
 std::vector<const LayerComparison*> WorstLayers(const std::vector<LayerComparison>& ranked, size_t limit,
                                                 bool (*keep)(const LayerComparison&)) {
   std::vector<const LayerComparison*> worst;
   for (const LayerComparison& layer : ranked) {
     if (worst.size() == limit) break;
-    if (layer.has_isolated && layer.scale > 0 && layer.matched_by != "passthrough" && keep(layer)) {
+    if (layer.has_isolated && layer.scale > 0 && layer.matched_by != "passthrough" && layer.op_name != "QUANTIZE" &&
+        keep(layer)) {
       worst.push_back(&layer);
     }
   }
