@@ -302,6 +302,32 @@ TEST(FastKernels, DepthwiseFloatLeavesNonFiniteFiltersToTheReference) {
   }
 }
 
+// A dilation of 2^30 passes Prepare with SAME padding (padding 2^30 a side,
+// every tap but the centre one outside the image), and the padded copy's
+// height would not fit in an int: the fast kernels decline and the
+// reference gives the centre tap, x * w.
+TEST(FastKernels, HugeDilationsLeaveTheWindowToTheReference) {
+  TF_REQUIRE_FAST();
+  const int huge = 1 << 30;
+  const Shape input{1, 4, 4, 2}, filter{2, 3, 3, 2}, dw_filter{1, 3, 3, 2}, output{1, 4, 4, 2};
+  std::vector<float> x(static_cast<size_t>(input.FlatSize()), 1.0f), w(static_cast<size_t>(filter.FlatSize()), 0.5f);
+  std::vector<float> y(static_cast<size_t>(output.FlatSize()), -1.0f);
+
+  const ref::DepthwiseConvOptions dw{ref::Padding::kSame, 1, 1, huge, huge, 1, 0};
+  const auto dw_params = ref::PrepareDepthwiseConvFloat(dw, input, dw_filter, output);
+  EXPECT_FALSE(fast::DepthwiseConvFloat(dw_params, input, x.data(), dw_filter, w.data(), nullptr, output, y.data()));
+  ref::DepthwiseConvFloat(dw_params, input, x.data(), dw_filter, w.data(), nullptr, output, y.data());
+  for (float v : y) EXPECT_EQ(v, 0.5f);
+
+  ref::ConvOptions conv;
+  conv.padding = ref::Padding::kSame;
+  conv.dilation_height = conv.dilation_width = huge;
+  const auto conv_params = ref::PrepareConvFloat(conv, input, filter, output);
+  EXPECT_FALSE(fast::ConvFloat(conv_params, input, x.data(), filter, w.data(), nullptr, output, y.data(), nullptr));
+  ref::ConvFloat(conv_params, input, x.data(), filter, w.data(), nullptr, output, y.data());
+  for (float v : y) EXPECT_EQ(v, 1.0f);  // the centre tap over both input channels: 2 x 0.5
+}
+
 TEST(FastKernels, FullyConnectedFloatMatchesReference) {
   TF_REQUIRE_FAST();
   ForEachCase("FULLY_CONNECTED float", BaseSeed() + 5000, 100, [&](Random& r) {

@@ -40,7 +40,7 @@ struct DepthwisePlan {
       : depth(output.dim(3)), multiplier(p.depth_multiplier), block_width(width),
         blocks((depth + width - 1) / width), taps(filter.dim(1) * filter.dim(2)), out_height(output.dim(1)),
         out_width(output.dim(2)), stride_height(p.stride_height),
-        reach((filter.dim(1) - 1) * p.dilation_height + 1),
+        reach(WindowSpanInt(filter.dim(1), p.dilation_height)),
         padded(input, blocks * width, output, filter.dim(1), filter.dim(2), p.stride_height, p.stride_width,
                p.dilation_height, p.dilation_width, p.padding.height, p.padding.width),
         x_step(static_cast<int64_t>(p.stride_width) * padded.stride) {
@@ -136,7 +136,7 @@ EvalFn DepthwiseConvFloatDirect(const ref::DepthwiseConvParams& params, const Sh
       {channels, output_shape.dim(2), kh, kw, params.stride_width, params.dilation_width},
       PaddedLayout(input_shape, channels, output_shape, kh, kw, params.stride_height, params.stride_width,
                    params.dilation_height, params.dilation_width, params.padding.height, params.padding.width),
-      output_shape.dim(1), params.stride_height, params.dilation_height, (kh - 1) * params.dilation_height + 1, {}});
+      output_shape.dim(1), params.stride_height, params.dilation_height, WindowSpanInt(kh, params.dilation_height), {}});
   if (!s->padded.Worthwhile()) return {};
   const int taps = kh * kw, blocks = (channels + 7) / 8;
   s->packed.assign(static_cast<size_t>(blocks) * (taps + 1) * 8, 0.0f);

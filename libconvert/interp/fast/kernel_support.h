@@ -5,12 +5,14 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <vector>
 
 #include "libconvert/base/checked_math.h"
 #include "libconvert/interp/fast/avx2_kernels.h"
 #include "libconvert/interp/ref/conv.h"
+#include "libconvert/interp/ref/padding.h"
 #include "libconvert/interp/ref/shape.h"
 
 namespace tinyforge::interp::fast {
@@ -28,6 +30,14 @@ T* Scratch(int64_t n) {
   return buffer.data();
 }
 
+// The rows (or columns) one dilated window spans, as an int where a kernel
+// keeps it: only used once the padded copy is Worthwhile (so it fits), and
+// saturated before (a hostile dilation passes Prepare with SAME padding).
+inline int WindowSpanInt(int filter, int dilation) {
+  return static_cast<int>(
+      std::min<int64_t>(ref::EffectiveFilterSize(filter, dilation), std::numeric_limits<int>::max()));
+}
+
 // An NHWC input with a window op's padding made explicit: pad_h rows before
 // row 0, pad_w columns before column 0, and as many after as the last
 // windows reach; each pixel `stride` (>= depth) values apart, written by
@@ -39,10 +49,20 @@ struct PaddedLayout {
                int stride_w, int dilation_h, int dilation_w, int pad_top, int pad_left)
       : batches(in.dim(0)), in_height(in.dim(1)), in_width(in.dim(2)), depth(in.dim(3)), stride(channel_stride),
         pad_h(pad_top), pad_w(pad_left),
-        height(pad_top + std::max(in_height, (out.dim(1) - 1) * stride_h - pad_top + (filter_h - 1) * dilation_h + 1)),
-        width(pad_left + std::max(in_width, (out.dim(2) - 1) * stride_w - pad_left + (filter_w - 1) * dilation_w + 1)) {}
+        height(PaddedSize(in_height, out.dim(1), filter_h, stride_h, dilation_h, pad_top)),
+        width(PaddedSize(in_width, out.dim(2), filter_w, stride_w, dilation_w, pad_left)) {}
 
   int64_t size() const { return static_cast<int64_t>(batches) * height * width * stride; }
+
+  // The padded extent of one axis: the input plus its padding before, and
+  // after it as far as the last window reaches. 0 when that does not fit in
+  // an int (a dilation of 2^30 passes Prepare with SAME padding): then the
+  // copy is not Worthwhile.
+  static int PaddedSize(int in_size, int out_size, int filter, int window_stride, int dilation, int pad_before) {
+    const int64_t reach = (int64_t{out_size} - 1) * window_stride - pad_before + ref::EffectiveFilterSize(filter, dilation);
+    const int64_t size = pad_before + std::max<int64_t>(in_size, reach);
+    return size <= std::numeric_limits<int>::max() ? static_cast<int>(size) : 0;
+  }
 
   // Whether the padded copy is worth making: at most 4 times the input's
   // pixels plus 2^20. A padding or dilation far beyond a small input (a
@@ -77,9 +97,10 @@ struct PaddedLayout {
         std::fill(row, row + row_size, pad);
         continue;
       }
-      std::fill(row, row + pad_w * stride, pad);
-      std::fill(row + (pad_w + in_width) * stride, row + row_size, pad);
-      convert(input + (static_cast<int64_t>(b) * in_height + y) * in_width * depth, row + pad_w * stride);
+      const int64_t before = static_cast<int64_t>(pad_w) * stride;
+      std::fill(row, row + before, pad);
+      std::fill(row + before + static_cast<int64_t>(in_width) * stride, row + row_size, pad);
+      convert(input + (static_cast<int64_t>(b) * in_height + y) * in_width * depth, row + before);
     }
   }
 };
