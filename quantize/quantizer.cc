@@ -10,9 +10,9 @@
 // tensor holds the other domain's version, made by a QUANTIZE or DEQUANTIZE
 // placed right after the producer. The integer domain is the activation
 // type; operators --int16-layers names work in a fourth, int16 inside an
-// int8 model, reached by QUANTIZE's int8 <-> int16 requantization. Keeping the original index for the home
-// version keeps model inputs, outputs and signature defs pointing at the
-// tensors users see.
+// int8 model, reached by QUANTIZE's int8 <-> int16 requantization. Keeping
+// the original index for the home version keeps model inputs, outputs and
+// signature defs pointing at the tensors users see.
 #include "quantize/quantizer.h"
 
 #include <array>

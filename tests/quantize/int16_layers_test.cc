@@ -97,7 +97,8 @@ TEST(Int16Layers, TwoLayersOfMnistRunSixteenBitAndMatchTflm) {
 }
 
 // The last layer int16 with float io: DEQUANTIZE reads its int16 output
-// directly; with int8 io, QUANTIZE makes the int8 model output from it.
+// directly (and QUANTIZE writes a first int16 layer's input straight from
+// float); with int8 io, QUANTIZE makes the int8 model output from it.
 TEST(Int16Layers, OutputLayerConvertsToTheIoType) {
   const Model model = testing::WideOutputModel();
   const CalibrationTable table = CalibrateOn(model, testing::UniformSamples(50, {1, testing::kHostileIn}));
@@ -107,6 +108,11 @@ TEST(Int16Layers, OutputLayerConvertsToTheIoType) {
   EXPECT_EQ(Conversions(QuantizeModel(model, table, o).model),
             (std::map<std::string, int>{{"QUANTIZE FLOAT32->INT8", 1}, {"QUANTIZE INT8->INT16", 1},
                                         {"DEQUANTIZE INT16->FLOAT32", 1}}));
+  o.int16_layers = {"^hidden$"};  // the first layer: float straight to int16
+  EXPECT_EQ(Conversions(QuantizeModel(model, table, o).model),
+            (std::map<std::string, int>{{"QUANTIZE FLOAT32->INT16", 1}, {"QUANTIZE INT16->INT8", 1},
+                                        {"DEQUANTIZE INT8->FLOAT32", 1}}));
+  o.int16_layers = {"^logits$"};
   o.io = IoType::kInt8;
   EXPECT_EQ(Conversions(QuantizeModel(model, table, o).model),
             (std::map<std::string, int>{{"QUANTIZE INT8->INT16", 1}, {"QUANTIZE INT16->INT8", 1}}));
