@@ -3,11 +3,16 @@
 # bounded time at the lowest CPU priority; fails on any crash, sanitizer
 # report, broken promise (fuzz_entry.h), timeout or memory blow-up.
 #
-#   scripts/fuzz.sh [--seconds N] [--model-seconds N] [--work DIR] [--build DIR] [TARGET...]
+#   scripts/fuzz.sh [--seconds N] [--model-seconds N] [--runs N] [--model-runs N] [--seed S]
+#                   [--work DIR] [--build DIR] [TARGET...]
 #
 # TARGET: model npy image calibration reverse (default: all). --seconds is
 # each target's time (default 25), --model-seconds the model target's
-# (default: 2 x --seconds). Corpora and crash inputs go under --work (default
+# (default: 2 x --seconds). --runs / --model-runs also stop a target after
+# N inputs, and --seed fixes libFuzzer's random seed: with both, a run is
+# the same sequence of inputs every time (CI's, so a landing never meets an
+# input nobody has seen; a slower machine stops earlier on the same path).
+# Corpora and crash inputs go under --work (default
 # a fresh temporary folder, removed afterwards unless something was found);
 # keep a corpus across runs by passing the same --work. A crash input to keep
 # goes to tests/fuzz/regressions/<target>/ (fuzz_tests replays it).
@@ -16,6 +21,9 @@ cd "$(dirname "$0")/.."
 
 seconds=25
 model_seconds=""
+runs=0
+model_runs=0
+seed=0
 work=""
 build=build-fuzz
 targets=()
@@ -23,9 +31,12 @@ while [ $# -gt 0 ]; do
   case $1 in
     --seconds) seconds=$2; shift 2 ;;
     --model-seconds) model_seconds=$2; shift 2 ;;
+    --runs) runs=$2; shift 2 ;;
+    --model-runs) model_runs=$2; shift 2 ;;
+    --seed) seed=$2; shift 2 ;;
     --work) work=$2; shift 2 ;;
     --build) build=$2; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     -*) echo "fuzz.sh: unknown option $1" >&2; exit 2 ;;
     *) targets+=("$1"); shift ;;
   esac
@@ -68,7 +79,11 @@ status=0
 rows=()
 for t in "${targets[@]}"; do
   secs=$seconds
-  [ "$t" = model ] && secs=$model_seconds
+  limit=$runs
+  [ "$t" = model ] && secs=$model_seconds && limit=$model_runs
+  bounds=(-max_total_time="$secs")
+  [ "$limit" -gt 0 ] && bounds+=(-runs="$limit")
+  [ "$seed" -gt 0 ] && bounds+=(-seed="$seed")
   corpus=$work/corpus/$t
   artifacts=$work/artifacts/$t
   log=$work/$t.log
@@ -78,7 +93,7 @@ for t in "${targets[@]}"; do
   echo "== fuzz $t for ${secs}s ==" >&2
   result=ok
   started=$(date +%s)
-  if ! nice -n 19 "$build/tests/${t}_fuzzer" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+  if ! nice -n 19 "$build/tests/${t}_fuzzer" "${bounds[@]}" -timeout=10 -rss_limit_mb=2048 \
       -max_len=65536 -print_final_stats=1 -artifact_prefix="$artifacts/" \
       "$corpus" "$seeds/$t" "${regressions[@]}" >"$log" 2>&1; then
     result=FOUND
