@@ -2,7 +2,10 @@
 // quantize, prune, pipeline and data, in one struct (see source.h).
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "libconvert/data/preprocess.h"
 
@@ -29,5 +32,10 @@ ClipMode ParseClipMode(const std::string& text);
 
 // "nhwc" or "nchw"; throws Error (kBadInput) naming --layout otherwise.
 Layout ParseLayout(const std::string& text);
+
+// The dim of an array of samples that --mean/--std index and the data
+// summary reports per channel, by --layout: dim 1 for NCHW (rank >= 3),
+// else nullopt, the last.
+std::optional<size_t> ChannelAxis(const std::vector<int64_t>& shape, Layout layout);
 
 }  // namespace tinyforge

@@ -25,25 +25,20 @@ std::string StatsLine(const std::string& head, const ChannelStats& s) {
 std::vector<ChannelStats> PerChannelStats(const NpyArray& array, Layout layout) {
   const size_t n = array.NumElements();
   if (n == 0) return {};
-  // The channel dim as source.cc's ChannelAxis picks it for --mean/--std.
-  const bool first = layout == Layout::kNchw && array.shape.size() >= 3;
-  const size_t axis = first ? 1 : array.shape.size() - 1;
-  const size_t channels = array.shape.size() < 2 ? 1 : static_cast<size_t>(std::max<int64_t>(array.shape[axis], 1));
-  // Elements per step along the channel dim: 1 for the last.
-  size_t inner = 1;
-  for (size_t d = 2; first && d < array.shape.size(); ++d) inner *= static_cast<size_t>(array.shape[d]);
-  std::vector<ChannelStats> stats(channels, ChannelStats{std::numeric_limits<double>::infinity(),
-                                                         -std::numeric_limits<double>::infinity(), 0.0});
-  std::vector<double> sums(channels, 0.0);
+  // The channels --mean/--std index.
+  const Channels channels = ChannelsAlong(array.shape, ChannelAxis(array.shape, layout));
+  std::vector<ChannelStats> stats(channels.count, ChannelStats{std::numeric_limits<double>::infinity(),
+                                                               -std::numeric_limits<double>::infinity(), 0.0});
+  std::vector<double> sums(channels.count, 0.0);
   for (size_t e = 0; e < n; ++e) {
     const double v = ElementAsDouble(array, e);
-    const size_t c = (e / inner) % channels;
+    const size_t c = channels.Of(e);
     ChannelStats& s = stats[c];
     s.min = std::min(s.min, v);
     s.max = std::max(s.max, v);
     sums[c] += v;
   }
-  for (size_t c = 0; c < channels; ++c) stats[c].mean = sums[c] / static_cast<double>(n / channels);
+  for (size_t c = 0; c < channels.count; ++c) stats[c].mean = sums[c] / static_cast<double>(n / channels.count);
   return stats;
 }
 

@@ -111,22 +111,27 @@ double ElementAsDouble(const NpyArray& a, size_t e) {
   throw Error("invalid DType", ErrorCode::kInternal);
 }
 
+Channels ChannelsAlong(const std::vector<int64_t>& shape, std::optional<size_t> axis) {
+  Channels c;
+  c.axis = axis.value_or(shape.empty() ? 0 : shape.size() - 1);
+  if (shape.size() < 2 || c.axis >= shape.size() || shape[c.axis] <= 0) return c;
+  c.count = static_cast<size_t>(shape[c.axis]);
+  for (size_t d = c.axis + 1; d < shape.size(); ++d) c.inner *= static_cast<size_t>(shape[d]);
+  return c;
+}
+
 NpyArray ApplyPreprocess(const NpyArray& in, const Preprocess& p, Fraction default_scale, const std::string& name,
                          std::optional<size_t> channel_axis) {
-  const size_t axis = channel_axis.value_or(in.shape.empty() ? 0 : in.shape.size() - 1);
-  const bool has_axis = axis < in.shape.size() && in.shape[axis] > 0;
-  const size_t channels = has_axis ? static_cast<size_t>(in.shape[axis]) : 1;
-  // Elements per step along the channel axis: 1 for the last dim.
-  size_t inner = 1;
-  for (size_t d = axis + 1; has_axis && d < in.shape.size(); ++d) inner *= static_cast<size_t>(in.shape[d]);
-  const std::string where = axis + 1 == in.shape.size() ? "its last dim" : "dim " + std::to_string(axis);
-  const std::vector<double> mean = PerChannel(p.mean, 0.0, channels, "--mean", name, where);
-  const std::vector<double> stddev = PerChannel(p.stddev, 1.0, channels, "--std", name, where);
+  const Channels channels = ChannelsAlong(in.shape, channel_axis);
+  const std::string where =
+      channels.axis + 1 == in.shape.size() ? "its last dim" : "dim " + std::to_string(channels.axis);
+  const std::vector<double> mean = PerChannel(p.mean, 0.0, channels.count, "--mean", name, where);
+  const std::vector<double> stddev = PerChannel(p.stddev, 1.0, channels.count, "--std", name, where);
   const Fraction scale = p.scale.value_or(default_scale);
   NpyArray out = NpyArray::Zeros(DType::kFloat32, in.shape);
   Span<float> dst = out.MutableView<float>();
   for (size_t e = 0; e < dst.size(); ++e) {
-    const size_t c = (e / inner) % channels;
+    const size_t c = channels.Of(e);
     dst[e] = static_cast<float>(PreprocessValue(ElementAsDouble(in, e), scale, mean[c], stddev[c]));
   }
   return out;

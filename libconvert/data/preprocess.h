@@ -8,6 +8,8 @@
 // every command and every source kind.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -53,6 +55,19 @@ double ElementAsDouble(const NpyArray& array, size_t e);
 inline double PreprocessValue(double v, const Fraction& scale, double mean, double stddev) {
   return (v * scale.numerator / scale.denominator - mean) / stddev;
 }
+
+// The channels of an array along one dim, as --mean/--std and the data
+// summary count them: element e (row-major) is in channel Of(e). The first
+// dim holds samples, so an array of rank < 2 is one channel.
+struct Channels {
+  size_t axis = 0;   // the dim holding them
+  size_t count = 1;
+  size_t inner = 1;  // elements per step along the axis: 1 for the last dim
+  size_t Of(size_t element) const { return (element / inner) % count; }
+};
+
+// The channels of `shape` along dim `axis` (default: the last).
+Channels ChannelsAlong(const std::vector<int64_t>& shape, std::optional<size_t> axis = std::nullopt);
 
 // `in` (any numeric dtype) through the formula above into float32 of the
 // same shape, with `default_scale` where `p.scale` is unset. The channels

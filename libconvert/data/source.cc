@@ -32,12 +32,6 @@ ImagePreprocess ImageOptions(const DataOptions& o, const std::vector<int32_t>& s
   return p;
 }
 
-// The dim --mean/--std index: the channels, by --layout.
-std::optional<size_t> ChannelAxis(const NpyArray& a, Layout layout) {
-  if (layout == Layout::kNchw && a.shape.size() >= 3) return 1;
-  return std::nullopt;  // the last
-}
-
 // Datasets ship images without a channel dim of 1 (MNIST's [N,28,28] for an
 // input [1,28,28,1]): such an array gets the dim appended, the bytes as they are.
 void AddMissingChannelDim(NpyArray& array, const std::vector<int32_t>& input) {
@@ -63,6 +57,11 @@ Layout ParseLayout(const std::string& text) {
   throw Error("--layout: '" + text + "' is not one of nhwc (channels last), nchw (channels first)");
 }
 
+std::optional<size_t> ChannelAxis(const std::vector<int64_t>& shape, Layout layout) {
+  if (layout == Layout::kNchw && shape.size() >= 3) return 1;
+  return std::nullopt;  // the last
+}
+
 SourceKind SourceKindOf(const std::string& path) {
   std::error_code ec;
   if (IsWavSource(path)) return SourceKind::kWav;
@@ -82,7 +81,7 @@ Samples LoadSamples(const std::string& path, const DataOptions& options, const s
         throw Error(path + ": --label-column: a folder of CSV files takes its labels from class folders");
       }
       Samples s = folder ? LoadCsvFolder(path, input_shape) : LoadCsv(path, input_shape, options.label_column);
-      s.array = ApplyPreprocess(s.array, options.preprocess, Fraction(), path, ChannelAxis(s.array, options.layout));
+      s.array = ApplyPreprocess(s.array, options.preprocess, Fraction(), path, ChannelAxis(s.array.shape, options.layout));
       return s;
     }
     case SourceKind::kWav: {
@@ -101,7 +100,7 @@ Samples LoadSamples(const std::string& path, const DataOptions& options, const s
       Samples s;
       s.array = ReadNpy(path);
       if (options.preprocess.given()) {
-        s.array = ApplyPreprocess(s.array, options.preprocess, Fraction(), path, ChannelAxis(s.array, options.layout));
+        s.array = ApplyPreprocess(s.array, options.preprocess, Fraction(), path, ChannelAxis(s.array.shape, options.layout));
       }
       return s;
     }
