@@ -389,7 +389,11 @@ void SetupQuantizeCommand(CLI::App& app) {
       "left float and the TFLM arena. The recipe (--recipe-out) is JSON:\n"
       "{\"schema\": \"tinyforge.recipe/1\", \"activations\": \"int8\", \"per_channel_fc\": [regex, ...],\n"
       "\"int16_layers\": [regex, ...], \"keep_float\": [regex, ...]}, the regexes searched in\n"
-      "operators' output tensor names; write one by hand just as well.");
+      "operators' output tensor names; write one by hand just as well.\n\n"
+      "Report: every layer's error by itself (isolated) and in the full run (accumulated); a\n"
+      "layer is flagged from its isolated error alone, with what to try, and with --data each\n"
+      "flagged layer's changes (per-channel FC weights, int16 for the layer, float) are measured\n"
+      "on that data and printed as a table (\"suggestions_measured\" in --report).");
   cmd->add_option("MODEL", o->model, "The float .tflite model")->required()->check(CLI::ExistingFile);
   cmd->add_option("--output,-o", o->output, "Where the quantized .tflite goes")->required();
   cmd->add_option("--calib", o->calib, "Calibration samples, one source per model input, in order: .npy, image folder, .csv, WAV");
