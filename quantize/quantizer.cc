@@ -23,6 +23,7 @@
 #include "libconvert/base/error.h"
 #include "libconvert/interp/interpreter.h"
 #include "libconvert/interp/kernel.h"
+#include "libconvert/interp/ref/quant_math.h"
 #include "libconvert/model/rewrite.h"
 #include "libconvert/model/verify.h"
 #include "quantize/constant_tensors.h"
@@ -299,12 +300,20 @@ class Quantizer : private RecurrentContext {
   }
 
   // The rewrite must give a model the interpreter (and so TFLM) accepts; if
-  // not, the quantizer has a bug.
+  // not, the quantizer has a bug, unless the scales it was given (a range
+  // from the calibration table far wider or narrower than its neighbours')
+  // have ratios no fixed-point multiplier holds.
   void CheckRuns() {
     try {
       interp::Interpreter interpreter(model_);
       interpreter.Prepare();
     } catch (const Error& e) {
+      if (std::string(e.what()).find(ref::kScaleRatioError) != std::string::npos) {
+        throw Error(source_.source() + ": the calibration ranges and weights give scales TFLM cannot rescale "
+                        "between (" + e.what() + "); recalibrate on representative data, or keep that operator "
+                        "float with --keep-float",
+                    ErrorCode::kBadInput);
+      }
       throw Error(std::string("quantizing produced a model the interpreter rejects (a tinyforge bug): ") + e.what(),
                   ErrorCode::kInternal);
     }

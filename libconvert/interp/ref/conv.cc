@@ -85,10 +85,10 @@ void ConvLoop(const ConvParams& p, int32_t input_offset, const Shape& input_shap
           const Filter* filter_oc = filter + oc * filter_channel_size;
           Acc acc = 0;
           for (int ky = 0; ky < filter_height; ++ky) {
-            const int in_y = in_y_origin + p.dilation_height * ky;
+            const int64_t in_y = in_y_origin + int64_t{p.dilation_height} * ky;  // a hostile dilation overflows int
             if (in_y < 0 || in_y >= in_height) continue;
             for (int kx = 0; kx < filter_width; ++kx) {
-              const int in_x = in_x_origin + p.dilation_width * kx;
+              const int64_t in_x = in_x_origin + int64_t{p.dilation_width} * kx;
               if (in_x < 0 || in_x >= in_width) continue;
               const In* in_px = in_batch +
                                 (static_cast<ptrdiff_t>(in_y) * in_width + in_x) * in_depth +

@@ -75,10 +75,10 @@ void DepthwiseLoop(const DepthwiseConvParams& p, int32_t input_offset, const Sha
             const int oc = ic * multiplier + m;
             Acc acc = 0;
             for (int ky = 0; ky < filter_height; ++ky) {
-              const int in_y = in_y_origin + p.dilation_height * ky;
+              const int64_t in_y = in_y_origin + int64_t{p.dilation_height} * ky;  // a hostile dilation overflows int
               if (in_y < 0 || in_y >= in_height) continue;
               for (int kx = 0; kx < filter_width; ++kx) {
-                const int in_x = in_x_origin + p.dilation_width * kx;
+                const int64_t in_x = in_x_origin + int64_t{p.dilation_width} * kx;
                 if (in_x < 0 || in_x >= in_width) continue;
                 const In x =
                     in_batch[(static_cast<ptrdiff_t>(in_y) * in_width + in_x) * in_depth + ic];

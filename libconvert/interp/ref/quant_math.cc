@@ -16,7 +16,7 @@ QuantizedMultiplier QuantizeMultiplier(double real_multiplier) {
   // undefined (found by fuzzing). Every caller is a Prepare, where the Error
   // refuses the operator.
   if (!std::isfinite(real_multiplier)) {
-    throw Error("a quantization scale ratio is " + std::to_string(real_multiplier) +
+    throw Error(std::string(kScaleRatioError) + " is " + std::to_string(real_multiplier) +
                 ": the scales must be finite and not zero");
   }
   if (real_multiplier == 0.0) return result;
@@ -32,7 +32,7 @@ QuantizedMultiplier QuantizeMultiplier(double real_multiplier) {
     q_fixed = 0;
   }
   if (shift > 31) {  // TFLM's multiply shifts an int32 left by it
-    throw Error("a quantization scale ratio of " + std::to_string(real_multiplier) +
+    throw Error(std::string(kScaleRatioError) + " of " + std::to_string(real_multiplier) +
                 " is too large for fixed-point arithmetic (over 2^31): a scale is near zero");
   }
   result.multiplier = static_cast<int32_t>(q_fixed);

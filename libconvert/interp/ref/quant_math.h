@@ -24,6 +24,11 @@ struct QuantizedMultiplier {
 // magnitude 2^31 or more, which TFLM's fixed-point multiply cannot shift by.
 QuantizedMultiplier QuantizeMultiplier(double real_multiplier);
 
+// How those Errors start: the quantizer tells a model whose scales (from the
+// calibration ranges and weights it was given) have no fixed-point ratio
+// apart from a model it got wrong.
+inline constexpr char kScaleRatioError[] = "a quantization scale ratio";
+
 // For multipliers known to be < 1 (most conv/fc rescales): same as
 // QuantizeMultiplier; kept as a name because TFLM's Prepare code uses both.
 inline QuantizedMultiplier QuantizeMultiplierSmallerThanOne(double m) {
