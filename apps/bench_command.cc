@@ -205,7 +205,6 @@ void RunBench(const BenchOptions& o) {
   const bool synthetic_path = o.model.rfind(kSyntheticPrefix, 0) == 0;
   const std::string synthetic = synthetic_path ? o.model.substr(sizeof kSyntheticPrefix - 1) : o.synthetic;
   const Model model = synthetic.empty() ? LoadModel(o.model) : BuildSyntheticModel(synthetic, o.seed);
-  if (!o.save.empty()) SaveModel(model, o.save);
   const BenchInputs inputs(model, o);
   const ModelSummary summary = Summarize(model);
   const double macs = static_cast<double>(summary.macs);
@@ -255,6 +254,9 @@ void RunBench(const BenchOptions& o) {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   std::printf("peak memory (max resident set): %.1f MB\n", static_cast<double>(usage.ru_maxrss) / 1024.0);
+  // Last, once the model has run: a model the interpreter refuses leaves no
+  // file behind (a command writes all its outputs or none).
+  if (!o.save.empty()) SaveModel(model, o.save);
 }
 
 }  // namespace

@@ -85,6 +85,15 @@ void WriteStdout(const std::string& text);
 // cannot be read or is not valid JSON.
 nlohmann::json ParseJsonFile(const std::string& path);
 
+// `json` as the text a command writes, indented by `indent` and ending in a
+// newline. Strings from a model (tensor names, descriptions) need not be
+// valid UTF-8, which JSON requires: such bytes become U+FFFD rather than an
+// exception after the work is done (found by tests/fuzz/cli_campaign.sh).
+template <typename Json>
+std::string JsonText(const Json& json, int indent) {
+  return json.dump(indent, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
 // An old spelling of an option (CLI11 names, e.g. "-i,--input") bound to the
 // same variable, kept working for users' scripts and CI jobs and shown
 // nowhere in --help. The vocabulary (README, "One vocabulary"): --data

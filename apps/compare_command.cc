@@ -106,7 +106,7 @@ void RunCompare(const CompareCommandOptions& o) {
     nlohmann::ordered_json json = CompareToJson(result);
     json["checks"] = failed;
     json["data"] = DataFlagsToJson(o.data_flags);
-    report_file->Write(json.dump(2) + "\n");
+    report_file->Write(JsonText(json, 2));
   }
   if (!o.html.empty()) {
     CompareHtmlOptions html;

@@ -31,10 +31,10 @@ void RunInspect(const InspectOptions& options) {
   const ArenaEstimate arena = EstimateTflmArena(model, options.target);
   if (options.json) {
     nlohmann::ordered_json json = ToJson(summary);
-    json["tflm_arena"] = nlohmann::ordered_json::parse(arena.ToJson().dump());
+    json["tflm_arena"] = nlohmann::ordered_json::parse(JsonText(arena.ToJson(), -1));
     std::vector<std::string> failures;
     if (options.board.Given()) json["board_fit"] = CheckBoard(options.board, options.model, false, &failures);
-    WriteStdout(json.dump(2) + "\n");
+    WriteStdout(JsonText(json, 2));
     if (!failures.empty()) ThrowIfDoesNotFit(failures);
   } else {
     WriteStdout(FormatSummary(summary) + "\n" + arena.ToText());

@@ -20,7 +20,7 @@ void RunOps(const OpsOptions& options) {
   const std::vector<OpMatrixRow> rows = BuildOpMatrix();
   std::string text;
   if (options.json) {
-    text = OpMatrixJson(rows).dump(2) + "\n";
+    text = JsonText(OpMatrixJson(rows), 2);
   } else if (options.markdown) {
     text = OpMatrixMarkdown(rows);
   } else {

@@ -165,7 +165,7 @@ void RunPipeline(const PipelineOptions& o) {
     pruned = prune::PruneModel(float_model, prune_options);
     SaveModel(pruned->model, files.pruned);
     pruned->model.set_source(files.pruned);
-    WriteFileAtomic(files.prune_report, prune::ToJson(pruned->report).dump(2) + "\n");
+    WriteFileAtomic(files.prune_report, JsonText(prune::ToJson(pruned->report), 2));
     to_quantize = &pruned->model;
     char line[256];
     std::snprintf(line, sizeof line, "sparsity %.1f%% of eligible weights", 100.0 * *o.sparsity);
@@ -184,7 +184,7 @@ void RunPipeline(const PipelineOptions& o) {
   }
   // After calibrating: a failed calibration stays one error line.
   if (!calib_views.empty()) WarnAboutCalibration(o.calib, calib_views[0].num_samples(), o.eval, !o.labels.empty());
-  WriteFileAtomic(files.calibration, quantize::CalibrationToJson(table).dump(1) + "\n");
+  WriteFileAtomic(files.calibration, JsonText(quantize::CalibrationToJson(table), 1));
   quantize::QuantizeResult quantized = quantize::QuantizeModel(*to_quantize, table, quantize::QuantizeOptions());
   SaveModel(quantized.model, files.quantized);
   quantized.model.set_source(files.quantized);
@@ -220,7 +220,7 @@ void RunPipeline(const PipelineOptions& o) {
   if (split) failed = split->CheckBudget(o.max_drop);
   nlohmann::ordered_json compare_json = CompareToJson(result);
   compare_json["checks"] = failed;
-  WriteFileAtomic(files.compare_json, compare_json.dump(2) + "\n");
+  WriteFileAtomic(files.compare_json, JsonText(compare_json, 2));
   CompareHtmlOptions html;
   html.title = "tinyforge pipeline: " + fs::path(o.model).filename().string();
   html.failed_checks = failed;
@@ -279,7 +279,7 @@ void RunPipeline(const PipelineOptions& o) {
     for (const std::string& stale : {files.model_data_cc, files.model_data_h, files.resolver}) fs::remove(stale, ec);
     summary["emit"] = nullptr;
     summary["status"] = "accuracy budget exceeded: nothing emitted";
-    WriteFileAtomic(files.summary, summary.dump(2) + "\n");
+    WriteFileAtomic(files.summary, JsonText(summary, 2));
     if (!o.quiet) std::fputs(("\n" + CompareSummaryText(result, 10)).c_str(), stdout);
     std::fflush(stdout);
     std::vector<std::string> lines = failed;
@@ -308,7 +308,7 @@ void RunPipeline(const PipelineOptions& o) {
     summary["board_fit"] = CheckBoard(o.board, files.quantized, !o.quiet, &board_failures);
   }
   summary["status"] = board_failures.empty() ? "ok" : "does not fit the board";
-  WriteFileAtomic(files.summary, summary.dump(2) + "\n");
+  WriteFileAtomic(files.summary, JsonText(summary, 2));
   Say(o, "summary    " + files.summary);
   if (!board_failures.empty()) ThrowIfDoesNotFit(board_failures);
 }

@@ -155,7 +155,7 @@ void RunPrune(const PruneCommandOptions& o) {
   if (report_file) {
     nlohmann::ordered_json json = prune::ToJson(result->report);
     json["data"] = DataFlagsToJson(o.data_flags);
-    report_file->Write(json.dump(2) + "\n");
+    report_file->Write(JsonText(json, 2));
   }
   SaveModel(result->model, o.output, save);
   if (report_file) report_file->Commit();

@@ -238,7 +238,7 @@ void Quantize(const QuantizeCommandOptions& o) {
       WarnAboutCalibration(o.calib, calib_views[0].num_samples(), o.eval, !o.labels.empty() || o.max_drop.has_value());
     }
   }
-  if (calibration_out) calibration_out->Write(quantize::CalibrationToJson(table).dump(1) + "\n");
+  if (calibration_out) calibration_out->Write(JsonText(quantize::CalibrationToJson(table), 1));
   const double calibrate_seconds = Seconds(start);
   // --bias-correct: the float biases shifted by the mean error the int8
   // weights add on the calibration samples, before the search and the final
@@ -340,8 +340,8 @@ void Quantize(const QuantizeCommandOptions& o) {
     }
   }
   if (search_result) report["search"] = quantize::SearchToJson(*search_result);
-  if (recipe_out) recipe_out->Write(quantize::RecipeToJson(options).dump(1) + "\n");
-  if (report_out) report_out->Write(report.dump(1) + "\n");
+  if (recipe_out) recipe_out->Write(JsonText(quantize::RecipeToJson(options), 1));
+  if (report_out) report_out->Write(JsonText(report, 1));
   for (const auto& w : writers) w->Commit();
   if (search_result && !search_result->met) {
     std::vector<std::string> failed = {"no configuration tried meets the budget; wrote the best found (trial " +

@@ -175,6 +175,7 @@ EmitResult EmitFile(const EmitRequest& request, std::FILE* standard_output) {
     resolver.array_name = options.name;
     resolver.namespaces = options.namespaces;
     resolver.model_label = summary.file_name;
+    resolver.model_path = request.input_path;
     StringSink text(resolver_text);
     WriteResolverHeader(request.model->op_names, resolver, text);
   }

@@ -40,14 +40,15 @@ void WriteResolverHeader(const std::vector<std::string>& op_names,
       rows.emplace_back(op, *row);
     }
   }
+  const std::string& model = options.model_path.empty() ? options.model_label : options.model_path;
   if (!missing.empty()) {
-    throw Error(options.model_label + ": TensorFlow Lite Micro has no resolver method "
+    throw Error(model + ": TensorFlow Lite Micro has no resolver method "
                 "(MicroMutableOpResolver::Add...) for " +
                 (missing_count > 1 ? "operators " : "operator ") + missing +
                 "; the model cannot run on TFLM as is");
   }
   if (rows.empty()) {
-    throw Error(options.model_label + ": the model has no operators, so there is no "
+    throw Error(model + ": the model has no operators, so there is no "
                 "resolver to write");
   }
 

@@ -25,7 +25,8 @@ std::optional<ResolverOp> FindResolverOp(std::string_view op_name);
 struct ResolverOptions {
   std::string array_name;               // names derive from it (below)
   std::vector<std::string> namespaces;  // outermost first
-  std::string model_label;              // file name, for comments and errors
+  std::string model_label;              // file name, for comments (and errors without model_path)
+  std::string model_path;               // the path as given, for errors (as every command names its input)
   // Where the resolver header includes TFLM from.
   std::string tflm_include = "tensorflow/lite/micro/micro_mutable_op_resolver.h";
 };

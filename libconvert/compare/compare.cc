@@ -110,6 +110,8 @@ CompareResult CompareModels(const Model& reference, const Model& candidate,
     out.index = k;
     out.reference_name = reference.tensor(0, rg.outputs[k]).name;
     out.candidate_name = candidate.tensor(0, cg.outputs[k]).name;
+    CheckOutputHasRealValues(reference, k);
+    CheckOutputHasRealValues(candidate, k);
     const int64_t re = TensorElements(reference, rg.outputs[k]);
     const int64_t ce = TensorElements(candidate, cg.outputs[k]);
     if (re != ce) {

@@ -2,6 +2,7 @@
 
 #include "libconvert/base/error.h"
 #include "libconvert/interp/batch.h"
+#include "libconvert/model/dtype.h"
 #include "libconvert/model/verify.h"
 
 namespace tinyforge {
@@ -21,6 +22,14 @@ void CheckLabelsFitOutput(const Model& model, size_t output, const std::vector<i
   }
 }
 
+void CheckOutputHasRealValues(const Model& model, size_t output) {
+  const tflite::TensorT& t = model.tensor(0, model.subgraph(0).outputs.at(output));
+  if (HasRealValues(t.type)) return;
+  throw Error(model.source() + ": output " + std::to_string(output) + " (" + QuotedName(t.name) + ") is " +
+                  TypeName(t.type) + ": only FLOAT32, INT8, UINT8, INT16 and INT32 outputs can be compared or ranked",
+              ErrorCode::kBadInput);
+}
+
 ClassifierResult EvaluateClassifier(const Model& model, const std::vector<DatasetView>& inputs,
                                     const std::vector<int64_t>& labels, int threads, size_t output,
                                     const std::function<void()>& on_sample) {
@@ -38,6 +47,7 @@ ClassifierResult EvaluateClassifier(const Model& model, const std::vector<Datase
   }
 
   CheckLabelsFitOutput(model, output, labels);
+  CheckOutputHasRealValues(model, output);
 
   ClassifierResult result;
   result.predictions.resize(samples);

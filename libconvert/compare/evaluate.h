@@ -23,6 +23,11 @@ struct ClassifierResult {
 // the labels file's mistake, and its value would size the confusion matrix.
 void CheckLabelsFitOutput(const Model& model, size_t output, const std::vector<int64_t>& labels);
 
+// Throws Error (bad input) naming `model` when output `output` has a type
+// whose values cannot be compared or ranked (HasRealValues: e.g. BOOL), before
+// anything runs.
+void CheckOutputHasRealValues(const Model& model, size_t output);
+
 // Runs every sample (inputs already in the model's input types, see
 // model_inputs.h) and takes the argmax of output `output` (its real values,
 // so int8 and float outputs rank alike). With labels (one per sample), also

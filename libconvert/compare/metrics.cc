@@ -72,6 +72,11 @@ void Dequantize(const interp::RuntimeTensor& t, std::vector<float>& out) {
 
 }  // namespace
 
+bool HasRealValues(tflite::TensorType type) {
+  return type == tflite::TensorType_FLOAT32 || type == tflite::TensorType_INT8 || type == tflite::TensorType_UINT8 ||
+         type == tflite::TensorType_INT16 || type == tflite::TensorType_INT32;
+}
+
 void RealValues(const interp::RuntimeTensor& t, std::vector<float>& out) {
   out.resize(static_cast<size_t>(t.count()));
   switch (t.type) {

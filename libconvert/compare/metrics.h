@@ -53,6 +53,8 @@ size_t ArgMax(const float* values, size_t n);
 // unquantized integer tensor is taken as its integer values). `out` is
 // resized to the element count. Throws Error for other types.
 void RealValues(const interp::RuntimeTensor& tensor, std::vector<float>& out);
+// Whether RealValues takes a tensor of this type.
+bool HasRealValues(tflite::TensorType type);
 
 // The inverse: writes `n` real values into a non-constant tensor of
 // `tensor.count()` elements: float32 as is; integer types quantized as

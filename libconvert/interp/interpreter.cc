@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <string_view>
 
 #include "libconvert/base/checked_math.h"
 #include "libconvert/model/dtype.h"
@@ -9,6 +10,25 @@
 #include "libconvert/model/verify.h"
 
 namespace tinyforge::interp {
+
+namespace {
+
+// A kernel's own checks name the file and the operator (PrepareContext::Fail,
+// Located); an Error from deeper down that a kernel did not wrap (pure
+// arithmetic such as QuantizeMultiplier) gets the same prefix here, so no
+// Prepare error reaches the user without the file it is about (found by the
+// command-line campaign, tests/fuzz/cli_campaign.sh).
+EvalFn PrepareLocated(PrepareFn prepare, PrepareContext& ctx, const Model& model, size_t subgraph, size_t op_index) {
+  try {
+    return prepare(ctx);
+  } catch (const Error& e) {
+    const std::string file = model.source() + ": ";
+    if (std::string_view(e.what()).substr(0, file.size()) == file) throw;
+    throw Error(file + model.OpLocation(subgraph, op_index) + ": " + e.what(), e.code());
+  }
+}
+
+}  // namespace
 
 Interpreter::Interpreter(const Model& model, size_t subgraph, InterpreterOptions options)
     : model_(model), subgraph_(subgraph), options_(options) {
@@ -165,7 +185,7 @@ void Interpreter::Prepare() {
       outs.push_back(t);
     }
     PrepareContext ctx(model_, subgraph_, o, ins, outs, options_.reference, &links_, pool_.get(), &state_observer_);
-    evals_.push_back(prepares[o](ctx));
+    evals_.push_back(PrepareLocated(prepares[o], ctx, model_, subgraph_, o));
     fast_kernel_.push_back(ctx.used_fast_kernel());
     events_.push_back(OpEvent{o, model_.OpCode(op), {outs.begin(), outs.end()}});
   }

@@ -154,5 +154,78 @@ TEST_F(CliHostile, QuantizeRefusesAnIntegerModel) {
   ExpectRefused({"quantize", model, "-o", out_, "--random", "4"}, model, "already integer");
 }
 
+// The classes tests/fuzz/cli_campaign.sh found on mutated models, each on a
+// model built here (milliseconds each).
+
+// An Error from a kernel's arithmetic (QuantizeMultiplier: an output scale so
+// small that 1 / (sqrt(input scale) * output scale) is infinite) names the file
+// and the operator like every Prepare check (Interpreter::PrepareLocated).
+TEST_F(CliHostile, ScaleRatioErrorNamesTheFileAndOperator) {
+  TF_REQUIRE_BINARY();
+  ModelBuilder b;
+  const int x = b.AddTensor("x", tflite::TensorType_INT8, {2}, Quant::PerTensor(1e-40f, 0));
+  const int y = b.AddTensor("y", tflite::TensorType_INT8, {2}, Quant::PerTensor(1e-30f, 0));
+  b.AddOperator(tflite::BuiltinOperator_RSQRT, {x}, {y});
+  b.SetInputs({x});
+  b.SetOutputs({y});
+  const std::string model = Save(b.Build("m"));
+  NpyArray in = NpyArray::Zeros(DType::kInt8, {2});
+  WriteNpy(x_, in);
+  ExpectRefused({"run", model, "-d", x_, "-o", out_}, model, "subgraph 0, operator 0 (RSQRT): a quantization scale ratio");
+  ExpectRefused({"run", model, "-d", x_, "-o", out_, "--reference"}, model, "operator 0 (RSQRT)");
+}
+
+// bench --save writes the model only once it has run: a model the
+// interpreter refuses leaves no file (all outputs or none).
+TEST_F(CliHostile, BenchSavesNothingForARefusedModel) {
+  TF_REQUIRE_BINARY();
+  const std::string model = Save(AddModel({3}));
+  ExpectRefused({"bench", model, "--seconds", "0.01", "--save", out_}, model, "operator 0 (ADD)");
+}
+
+// A BOOL output has no values to compare: refused up front, naming the model
+// (it was a message without the file from deep in the comparison).
+TEST_F(CliHostile, CompareRefusesABoolOutputNamingTheModel) {
+  TF_REQUIRE_BINARY();
+  ModelBuilder b;
+  const int x = b.AddTensor("x", tflite::TensorType_FLOAT32, {2});
+  const int y = b.AddConstant<float>("y", {2}, {1.0f, 2.0f});
+  const int z = b.AddTensor("z", tflite::TensorType_BOOL, {2});
+  b.AddOperator(tflite::BuiltinOperator_EQUAL, {x, y}, {z});
+  b.SetInputs({x});
+  b.SetOutputs({z});
+  const std::string model = Save(b.Build("m"));
+  ExpectRefused({"compare", model, model, "-d", x_, "--report", out_}, model, "output 0 ('z') is BOOL");
+}
+
+// emit's resolver errors name the model by the path given, as every other
+// error does (they named only its file name, which the generated comments use).
+TEST_F(CliHostile, EmitResolverErrorNamesTheModelPath) {
+  TF_REQUIRE_BINARY();
+  ModelBuilder b;
+  const int x = b.AddTensor("x", tflite::TensorType_FLOAT32, {2});
+  b.SetInputs({x});
+  b.SetOutputs({x});
+  const std::string model = Save(b.Build("m"));
+  ExpectRefused({"emit", model, "-o", out_, "--resolver", dir_ + "/ops.h"}, model, "the model has no operators");
+  EXPECT_FALSE(fs::exists(dir_ + "/ops.h"));
+}
+
+// JSON must be UTF-8, a tensor name need not be: the reports write U+FFFD for
+// the bytes that are not (nlohmann's dump threw, exit 3, after the work).
+TEST_F(CliHostile, JsonOutputsReplaceNamesThatAreNotUtf8) {
+  TF_REQUIRE_BINARY();
+  const std::string model = Save(AddModel({2}, "z\xff\xc3("));
+  const std::string replaced = "\"z\xef\xbf\xbd\xef\xbf\xbd(\"";
+  const RunResult inspect = RunTinyforge(dir_, {"inspect", model, "--json"});
+  EXPECT_EQ(inspect.status, 0) << inspect.err;
+  EXPECT_NE(inspect.out.find(replaced), std::string::npos) << inspect.out;
+  const RunResult quantize = RunTinyforge(dir_, {"quantize", model, "-o", dir_ + "/q.tflite", "--random", "2", "-q",
+                                                 "--calibration-out", dir_ + "/t.json", "--report", dir_ + "/r.json"});
+  EXPECT_EQ(quantize.status, 0) << quantize.err;
+  EXPECT_NE(testing::ReadText(dir_ + "/t.json").find(replaced), std::string::npos);
+  EXPECT_NE(testing::ReadText(dir_ + "/r.json").find(replaced), std::string::npos);
+}
+
 }  // namespace
 }  // namespace tinyforge
