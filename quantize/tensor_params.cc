@@ -139,8 +139,13 @@ std::pair<float, float> TensorParams::Range(int index) const {
   }
   const auto it = table_.ranges.find(index);
   if (it == table_.ranges.end()) {
+    const auto& inputs = model_.subgraph(0).inputs;
+    const bool computed = producer_[static_cast<size_t>(index)] >= 0 ||
+                          std::find(inputs.begin(), inputs.end(), index) != inputs.end();
     throw Error(model_.source() + ": the calibration table has no range for tensor " + std::to_string(index) + " " +
-                    QuotedName(t.name) + " (was the table made for this model?)",
+                    QuotedName(t.name) +
+                    (computed ? " (was the table made for this model?)"
+                              : ": no operator computes it and it is not a model input, so no sample gives it values"),
                 ErrorCode::kBadInput);
   }
   return {it->second.min, it->second.max};
