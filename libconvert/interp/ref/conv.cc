@@ -30,10 +30,12 @@ ConvParams PrepareConvGeometry(const ConvOptions& o, const Shape& input, const S
   const int32_t in_depth = input.dim(3);
   const int32_t filter_in_depth = filter.dim(3);
   const int32_t out_depth = filter.dim(0);
-  if (filter_in_depth <= 0 || in_depth % filter_in_depth != 0) {
+  // An input of depth 0 passes the divisibility test with 0 groups, and the
+  // output channels would then be divided by 0 (found by fuzzing).
+  if (filter_in_depth <= 0 || in_depth <= 0 || in_depth % filter_in_depth != 0) {
     throw Error(std::string(kOpName) + ": filter input depth " + std::to_string(filter_in_depth) +
                 " (filter " + ShapeToString(filter) + ") must divide the input depth " +
-                std::to_string(in_depth));
+                std::to_string(in_depth) + ", both positive");
   }
   const int32_t groups = in_depth / filter_in_depth;
   if (out_depth <= 0 || out_depth % groups != 0) {
