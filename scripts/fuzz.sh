@@ -9,9 +9,9 @@
 # TARGET: model npy image calibration reverse (default: all). --seconds is
 # each target's time (default 25), --model-seconds the model target's
 # (default: 2 x --seconds). --runs / --model-runs also stop a target after
-# N inputs, and --seed fixes libFuzzer's random seed: with both, a run is
-# the same sequence of inputs every time (CI's, so a landing never meets an
-# input nobody has seen; a slower machine stops earlier on the same path).
+# N inputs, and --seed fixes libFuzzer's random seed: with both, runs stay
+# close to one another (CI's, checked clean before each landing; the model
+# target's coverage still varies a little between runs, so its path drifts).
 # Corpora and crash inputs go under --work (default
 # a fresh temporary folder, removed afterwards unless something was found);
 # keep a corpus across runs by passing the same --work. A crash input to keep
