@@ -233,10 +233,6 @@ void Quantize(const QuantizeCommandOptions& o) {
     Progress progress("calibrate", calib_views.empty() ? 1 : calib_views[0].num_samples(), !o.quiet);
     calibration.on_sample = progress.Callback();
     table = quantize::Calibrate(model, calib_views, calibration);
-    // After calibrating: a failed calibration stays one error line.
-    if (o.random == 0 && !calib_views.empty()) {
-      WarnAboutCalibration(o.calib, calib_views[0].num_samples(), o.eval, !o.labels.empty() || o.max_drop.has_value());
-    }
   }
   if (calibration_out) calibration_out->Write(JsonText(quantize::CalibrationToJson(table), 1));
   const double calibrate_seconds = Seconds(start);
@@ -342,6 +338,11 @@ void Quantize(const QuantizeCommandOptions& o) {
   if (search_result) report["search"] = quantize::SearchToJson(*search_result);
   if (recipe_out) recipe_out->Write(JsonText(quantize::RecipeToJson(options), 1));
   if (report_out) report_out->Write(JsonText(report, 1));
+  // Once everything succeeded: a command that fails prints its one error
+  // line and nothing else.
+  if (o.calibration_in.empty() && o.random == 0 && !calib_views.empty()) {
+    WarnAboutCalibration(o.calib, calib_views[0].num_samples(), o.eval, !o.labels.empty() || o.max_drop.has_value());
+  }
   for (const auto& w : writers) w->Commit();
   if (search_result && !search_result->met) {
     std::vector<std::string> failed = {"no configuration tried meets the budget; wrote the best found (trial " +
