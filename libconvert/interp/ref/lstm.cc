@@ -338,8 +338,16 @@ LstmQuantParams PrepareLstmQuantized(const LstmSize& size, const LstmQuantizatio
   p.hidden_max = hidden_bits == 8 ? std::numeric_limits<int8_t>::max() : kInt16Max;
 
   p.clip_cell = cell_clip > 0.0f;
-  p.cell_clip = static_cast<int16_t>(std::min(
-      std::max(static_cast<double>(cell_clip) / static_cast<double>(q.cell_scale), -32768.0), 32767.0));
+  if (p.clip_cell) {
+    // A NaN cell scale makes the clip NaN, which has no int16 value (found
+    // by fuzzing); an infinite one saturates.
+    const double clip = static_cast<double>(cell_clip) / static_cast<double>(q.cell_scale);
+    if (std::isnan(clip)) {
+      throw Error("UNIDIRECTIONAL_SEQUENCE_LSTM: cell_clip " + std::to_string(cell_clip) +
+                  " over the cell state's scale " + std::to_string(q.cell_scale) + " is not a number");
+    }
+    p.cell_clip = static_cast<int16_t>(std::clamp(clip, -32768.0, 32767.0));
+  }
 
   // tanh(c) reads c (scale 2^power) as Q3.12: a left shift of 15 + power - 3,
   // or, when that is negative, a factor 3 and a rounding right shift.
