@@ -91,8 +91,13 @@ StridedBox PrepareSlice(const Shape& input, const std::vector<int64_t>& begin,
   box.input_strides = RowMajorStrides(input);
   for (int i = 0; i < rank; ++i) {
     const auto k = static_cast<size_t>(i);
+    // begin first, then the extent against what is left after it: no sum of
+    // two hostile int64 values (begin + size overflowed, found by fuzzing).
+    if (begin[k] < 0 || begin[k] > input.dim(i)) {
+      throw Error(where + ": axis " + std::to_string(i) + " is outside the input");
+    }
     const int64_t extent = size[k] == -1 ? input.dim(i) - begin[k] : size[k];
-    if (begin[k] < 0 || extent < 0 || begin[k] + extent > input.dim(i)) {
+    if (extent < 0 || extent > input.dim(i) - begin[k]) {
       throw Error(where + ": axis " + std::to_string(i) + " is outside the input");
     }
     if (extent != output.dim(i)) {
