@@ -74,12 +74,6 @@ struct Change {
   QuantizeOptions options;
 };
 
-// The float model's name of a compared layer, what the options' regexes are
-// matched against (the candidate's may carry a version suffix, "_int16").
-const std::string& FloatName(const LayerComparison& layer) {
-  return layer.reference_tensor_name.empty() ? layer.tensor_name : layer.reference_tensor_name;
-}
-
 // The worst `limit` quantized layers of `ranked` (worst first) that `keep`
 // accepts and a change of precision can touch: not the QUANTIZE ops the
 // quantizer added, which the float model has no name for.
@@ -103,8 +97,8 @@ std::vector<Change> Candidates(const QuantizeResult& current_model, const Quanti
   std::vector<Change> changes;
   for (const LayerComparison* layer : worst) {
     if (!PerTensorFullyConnected(current_model.model, layer->op_index)) continue;
-    Change c{"per-channel weights for '" + FloatName(*layer) + "'", current};
-    c.options.per_channel_fc_layers.push_back(ExactNameRegex(FloatName(*layer)));
+    Change c{"per-channel weights for '" + ReferenceName(*layer) + "'", current};
+    c.options.per_channel_fc_layers.push_back(ExactNameRegex(ReferenceName(*layer)));
     changes.push_back(std::move(c));
   }
   for (const LayerComparison* layer : worst) {
@@ -112,13 +106,13 @@ std::vector<Change> Candidates(const QuantizeResult& current_model, const Quanti
     const tflite::BuiltinOperator code =
         current_model.model.OpCode(*current_model.model.subgraph(0).operators[layer->op_index]);
     if (const std::optional<OpRule> rule = FindOpRule(code); !rule || rule->recurrent) continue;
-    Change c{"int16 activations (16x8) for '" + FloatName(*layer) + "'", current};
-    c.options.int16_layers.push_back(ExactNameRegex(FloatName(*layer)));
+    Change c{"int16 activations (16x8) for '" + ReferenceName(*layer) + "'", current};
+    c.options.int16_layers.push_back(ExactNameRegex(ReferenceName(*layer)));
     changes.push_back(std::move(c));
   }
   for (const LayerComparison* layer : worst) {
-    Change c{"keep '" + FloatName(*layer) + "' float", current};
-    c.options.keep_float.push_back(ExactNameRegex(FloatName(*layer)));
+    Change c{"keep '" + ReferenceName(*layer) + "' float", current};
+    c.options.keep_float.push_back(ExactNameRegex(ReferenceName(*layer)));
     changes.push_back(std::move(c));
   }
   return changes;

@@ -15,8 +15,7 @@ constexpr double kFlagClippedFraction = 0.01;
 // One line: the cheapest change first, keeping the layer float last.
 std::string SuggestionFor(const Model& candidate, const LayerComparison& layer) {
   // The options name layers as the float model (the reference) does.
-  const std::string regex =
-      ExactNameRegex(layer.reference_tensor_name.empty() ? layer.tensor_name : layer.reference_tensor_name);
+  const std::string regex = ExactNameRegex(ReferenceName(layer));
   std::string s = "try ";
   if (layer.clipped_fraction() > kFlagClippedFraction) {
     s += "--method minmax or calibration data like the evaluation data (values fall outside the range), ";
@@ -79,6 +78,10 @@ bool RankedBefore(const LayerComparison& a, const LayerComparison& b) {
   if (ga < 2 && steps(a) != steps(b)) return steps(a) > steps(b);
   if (ga == 2 && SnrForRanking(a) != SnrForRanking(b)) return SnrForRanking(a) < SnrForRanking(b);
   return a.op_index < b.op_index || (a.op_index == b.op_index && a.tensor < b.tensor);
+}
+
+const std::string& ReferenceName(const LayerComparison& layer) {
+  return layer.reference_tensor_name.empty() ? layer.tensor_name : layer.reference_tensor_name;
 }
 
 bool Int16Possible(const Model& candidate, size_t op_index) {

@@ -31,6 +31,10 @@ bool PerTensorFullyConnected(const Model& candidate, size_t op_index);
 // int16 (16x8) kernel for it: what --int16-layers can change.
 bool Int16Possible(const Model& candidate, size_t op_index);
 
+// The reference's name of a compared layer, the name the quantizer's layer
+// regexes match (the candidate's may carry a version suffix, "_int16").
+const std::string& ReferenceName(const LayerComparison& layer);
+
 // `name` as an ECMAScript regex matching exactly it (for --keep-float).
 std::string ExactNameRegex(const std::string& name);
 
