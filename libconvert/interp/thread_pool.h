@@ -33,11 +33,16 @@ class ThreadPool {
   void WorkerLoop();
 
   std::vector<std::thread> workers_;
+  // Workers spin a little before they sleep on start_, and Run spins before
+  // it sleeps on done_: an inference runs one Run per operator, tens of
+  // microseconds apart, and a wake-up from sleep costs about as much as a
+  // small operator takes. The mutex orders every sleep against the change
+  // that ends it, so no wake-up is lost.
   std::mutex mutex_;
   std::condition_variable start_, done_;
-  uint64_t generation_ = 0;  // one per Run
-  bool stop_ = false;
-  int busy_ = 0;  // workers still in the current Run
+  std::atomic<uint64_t> generation_{0};  // one per Run
+  std::atomic<bool> stop_{false};
+  std::atomic<int> busy_{0};  // workers still in the current Run
   const std::function<void(int64_t)>* task_ = nullptr;
   int64_t tasks_ = 0;
   std::atomic<int64_t> next_{0};
