@@ -157,9 +157,11 @@ std::string OpClass(const Model& model, const tflite::OperatorT& op) {
 // The fastest time of each operator over `runs` invokes (the minimum is
 // what other processes disturb least), printed slowest first with its
 // class (OpClass).
-void PrintProfile(const Model& model, bool reference, const BenchInputs& inputs, int runs) {
+// Each operator's minimum time over `runs` inferences on `threads` threads.
+std::vector<double> OperatorMinima(const Model& model, bool reference, int threads, const BenchInputs& inputs,
+                                   int runs) {
   using Clock = std::chrono::steady_clock;
-  interp::Interpreter interpreter(model, interp::InterpreterOptions{reference});
+  interp::Interpreter interpreter(model, interp::InterpreterOptions{reference, threads});
   interpreter.Prepare();
   inputs.Fill(interpreter, 0);
   std::vector<double> us(model.subgraph(0).operators.size(), 1e300);
@@ -175,15 +177,27 @@ void PrintProfile(const Model& model, bool reference, const BenchInputs& inputs,
     last = Clock::now();
     interpreter.Invoke();
   }
+  // An operator that never ran is folded into the one that reads its output.
+  for (double& t : us) t = t < 1e300 ? t : 0.0;
+  return us;
+}
+
+// The operators by time, slowest first; with threads > 1 also each one's
+// time with its work split over them, which shows the operators that do not
+// scale.
+void PrintProfile(const Model& model, bool reference, int threads, const BenchInputs& inputs, int runs) {
+  const std::vector<double> us = OperatorMinima(model, reference, 1, inputs, runs);
+  const std::vector<double> split = threads > 1 ? OperatorMinima(model, reference, threads, inputs, runs) : us;
   std::vector<size_t> order(us.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return us[a] > us[b]; });
-  std::printf("per operator (%s kernels, min of %d runs):\n", reference ? "reference" : "fast", runs);
+  std::printf("per operator (%s kernels, min of %d runs%s):\n", reference ? "reference" : "fast", runs,
+              threads > 1 ? (", then on " + std::to_string(threads) + " threads").c_str() : "");
   for (size_t i : order) {
     const auto& op = *model.subgraph(0).operators[i];
-    // An operator that never ran is folded into the one that reads its output.
-    std::printf("  %4zu %-22s %-11s %10.1f us\n", i, model.OpName(op).c_str(), OpClass(model, op).c_str(),
-                us[i] < 1e300 ? us[i] : 0.0);
+    std::printf("  %4zu %-22s %-11s %10.1f us", i, model.OpName(op).c_str(), OpClass(model, op).c_str(), us[i]);
+    if (threads > 1) std::printf(" %10.1f us %5.2fx", split[i], split[i] > 0 ? us[i] / split[i] : 1.0);
+    std::printf("\n");
   }
 }
 
@@ -241,7 +255,7 @@ void RunBench(const BenchOptions& o) {
   }
 
   if (o.profile) {
-    PrintProfile(model, o.reference, inputs, static_cast<int>(std::max<size_t>(3, std::min<size_t>(main_timing.runs, 1000))));
+    PrintProfile(model, o.reference, threads, inputs, static_cast<int>(std::max<size_t>(3, std::min<size_t>(main_timing.runs, 1000))));
   }
 
   if (threads > 1) {

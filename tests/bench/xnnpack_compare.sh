@@ -82,7 +82,10 @@ tf_min_ms() {  # binary model threads -> min ms of the fast kernels
   local bin=$1 model extra=()
   model=$(tf_model "$1" "$2")
   [ "$bin" = "$tinyforge" ] && extra=(--fast-only --threads "$3")
-  "$bin" bench "$model" --seconds "$seconds" "${extra[@]}" | awk '$1 == "fast" && $2 != "/" { printf "%.3f\n", $3 / 1000; exit }'
+  # The row "fast" is one thread's; "fast xT" the split inference's (a
+  # binary given --threads T > 1 prints both).
+  "$bin" bench "$model" --seconds "$seconds" "${extra[@]}" |
+    awk -v t="$3" '$1 == "fast" && ((t == 1 && $2 ~ /^[0-9.]+$/) || $2 == "x" t) { printf "%.3f\n", $(NF - 3) / 1000; exit }'
 }
 xnn_min_ms() {  # model threads -> min ms
   "$xnn" "$1" --seconds "$seconds" --threads "$2" | sed -n 's/.*min_ms=\([0-9.]*\).*/\1/p'
@@ -167,7 +170,7 @@ xnn_classes() {
 tf_profile() {  # binary model -> "INDEX CLASS US" per operator
   local bin=$1 model=$2 map=$work/classes.${2//[^a-zA-Z0-9]/_}
   if [ "$bin" = "$tinyforge" ]; then
-    "$bin" bench "$model" --fast-only --seconds "$seconds" --profile | awk '$NF == "us" && NF == 5 { print $1, $3, $4 }' |
+    "$bin" bench "$model" --fast-only --seconds "$seconds" --profile | awk '$5 == "us" { print $1, $3, $4 }' |
       tee "$map.tmp"
     awk '{ print $1, $2 }' "$map.tmp" >"$map"
   else
