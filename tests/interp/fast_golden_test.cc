@@ -120,9 +120,10 @@ class EmulatedVnni : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!interp::fast::Available()) GTEST_SKIP() << "this CPU has no AVX2/FMA: no fast kernels";
-    interp::fast::OverrideUint8GemmForTesting(true, &interp::fast::avx512_emulated::GemmUint8);
+    interp::fast::OverrideUint8GemmForTesting(
+        true, {&interp::fast::avx512_emulated::GemmUint8, &interp::fast::avx512_emulated::GemmUint8Requantize});
   }
-  void TearDown() override { interp::fast::OverrideUint8GemmForTesting(false, nullptr); }
+  void TearDown() override { interp::fast::OverrideUint8GemmForTesting(false, {}); }
 };
 
 TEST_F(EmulatedVnni, GoldenModelsMatchReference) {

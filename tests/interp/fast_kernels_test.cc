@@ -356,21 +356,21 @@ class Int8Gemm : public ::testing::TestWithParam<GemmChoice> {
     if (!Available()) GTEST_SKIP() << "this CPU has no AVX2/FMA: no fast kernels";
     switch (GetParam()) {
       case GemmChoice::kAvx2:
-        uint8_kernel_ = nullptr;
+        uint8_kernels_ = {};
         break;
       case GemmChoice::kAvx512Emulated:
-        uint8_kernel_ = &avx512_emulated::GemmUint8;
+        uint8_kernels_ = {&avx512_emulated::GemmUint8, &avx512_emulated::GemmUint8Requantize};
         break;
       case GemmChoice::kAvx512Native:
         if (!Cpu().avx512_vnni) GTEST_SKIP() << "this CPU has no AVX-512 VNNI";
-        uint8_kernel_ = &avx512::GemmUint8;
+        uint8_kernels_ = {&avx512::GemmUint8, &avx512::GemmUint8Requantize};
         break;
     }
-    OverrideUint8GemmForTesting(true, uint8_kernel_);
+    OverrideUint8GemmForTesting(true, uint8_kernels_);
   }
-  void TearDown() override { OverrideUint8GemmForTesting(false, nullptr); }
+  void TearDown() override { OverrideUint8GemmForTesting(false, {}); }
 
-  GemmUint8Fn uint8_kernel_ = nullptr;  // the uint8 kernel under test; null for AVX2
+  Uint8GemmKernels uint8_kernels_;  // the uint8 kernels under test; null for AVX2
 };
 
 TEST_P(Int8Gemm, ConvMatchesReference) {
@@ -416,7 +416,7 @@ TEST_P(Int8Gemm, ConvWithAZeroPointOutsideInt8MatchesReference) {
 // The uint8 x int8 kernel against products summed in int64, including the
 // extremes (255 x -128 everywhere) that a saturating vpdpbusds would clip.
 TEST_P(Int8Gemm, Uint8KernelSumsExactly) {
-  const GemmUint8Fn gemm = uint8_kernel_;
+  const GemmUint8Fn gemm = uint8_kernels_.gemm;
   if (gemm == nullptr) GTEST_SKIP() << "the AVX2 GEMM has no uint8 kernel";
   ForEachCase("uint8 GEMM", BaseSeed() + 9000, 60, [&](Random& r) {
     const int64_t rows = r.Int(1, 20), k_quads = r.Int(1, 40), blocks = r.Int(1, 4);
@@ -440,6 +440,59 @@ TEST_P(Int8Gemm, Uint8KernelSumsExactly) {
       }
     }
     ASSERT_EQ(bad, 0u) << rows << " rows, " << 4 * k_quads << " deep, " << c_stride << " outputs";
+  });
+}
+
+// The uint8 kernel with the bias and requantization fused, against sums
+// made in int64 from the packed layout and ref::Requantize: partial blocks,
+// rows past the 8-row tile, multipliers above and far below 1 (left and
+// right shifts), and scales that land the sums near the int8 range, where
+// rounding decides the bits.
+TEST_P(Int8Gemm, Uint8RequantizeKernelMatchesReference) {
+  const GemmUint8RequantizeFn gemm = uint8_kernels_.gemm_requantize;
+  if (gemm == nullptr) GTEST_SKIP() << "the AVX2 GEMM has no uint8 kernel";
+  ForEachCase("uint8 GEMM, requantized", BaseSeed() + 9100, 80, [&](Random& r) {
+    const int64_t rows = r.Int(1, 21), k_quads = r.Int(1, 24), oc = r.Int(1, 70);
+    const int64_t blocks = (oc + 15) / 16, k = 4 * k_quads;
+    std::vector<uint8_t> a(static_cast<size_t>(rows * k));
+    std::vector<int8_t> w(static_cast<size_t>(blocks * 16 * k), 0);
+    for (uint8_t& v : a) v = static_cast<uint8_t>(r.Int(0, 255));
+    for (int64_t o = 0; o < oc; ++o) {
+      for (int64_t kk = 0; kk < k; ++kk) {
+        w[static_cast<size_t>(((o / 16) * k_quads + kk / 4) * 64 + (o % 16) * 4 + kk % 4)] =
+            static_cast<int8_t>(r.Int(-128, 127));
+      }
+    }
+    ref::ConvQuantization quant = r.Quantization(static_cast<int>(oc), 1);
+    // Typical sums are about 128 * 74 * sqrt(k); most channels map them to
+    // a few hundred steps, some get any multiplier from 1e-7 to 30.
+    const double typical = 128.0 * 74.0 * std::sqrt(static_cast<double>(k));
+    for (float& s : quant.filter_scales) {
+      const double m = r.Int(0, 3) == 0 ? std::pow(10.0, r.Float(-7.0f, 1.5f)) : r.Float(20.0f, 400.0f) / typical;
+      s = static_cast<float>(m) * quant.output_scale / quant.input_scale;
+    }
+    const ref::ConvQuantParams q =
+        ref::PrepareConvQuantParams("TEST", quant, static_cast<int>(oc), r.Int(0, 3), -128, 127);
+    const Requantizer requantize(q, 0, static_cast<int>(oc));
+    ASSERT_TRUE(requantize.Valid());
+    std::vector<int32_t> bias(static_cast<size_t>(blocks * 16), 0);
+    const std::vector<int32_t> some = r.Bias(static_cast<int>(oc));
+    std::copy(some.begin(), some.end(), bias.begin());
+    const int64_t out_stride = oc + r.Int(0, 5);
+    std::vector<int8_t> got(static_cast<size_t>(rows * out_stride), 99), want(got);
+    gemm(a.data(), rows, k, w.data(), k_quads, oc, bias.data(), requantize.Params(), got.data(), out_stride);
+    for (int64_t row = 0; row < rows; ++row) {
+      for (int64_t o = 0; o < oc; ++o) {
+        int64_t sum = 0;
+        for (int64_t kk = 0; kk < k; ++kk) {
+          sum += int64_t{a[static_cast<size_t>(row * k + kk)]} *
+                 w[static_cast<size_t>(((o / 16) * k_quads + kk / 4) * 64 + (o % 16) * 4 + kk % 4)];
+        }
+        const int32_t acc = ref::WrappingAdd(static_cast<int32_t>(sum), bias[static_cast<size_t>(o)]);
+        want[static_cast<size_t>(row * out_stride + o)] = static_cast<int8_t>(ref::Requantize(acc, q, static_cast<int>(o)));
+      }
+    }
+    ASSERT_EQ(Mismatches(got, want), 0u) << rows << " rows, " << k << " deep, " << oc << " outputs";
   });
 }
 

@@ -9,6 +9,8 @@
 
 #include <cstdint>
 
+#include "libconvert/interp/fast/avx2_kernels.h"
+
 namespace tinyforge::interp::fast {
 
 // Output channels per block of packed int8 weights (one zmm of int32).
@@ -23,15 +25,38 @@ constexpr int kUint8OcBlock = 16;
 using GemmUint8Fn = void (*)(const uint8_t* a, int64_t rows, int64_t a_stride, const int8_t* packed,
                              int64_t k_quads, int64_t oc_blocks, int32_t* c, int64_t c_stride);
 
+// GemmUint8 with the bias and the requantization fused, straight to the
+// int8 output while the sums are still in registers: for r < rows and
+// o < oc,
+//   out[r * out_stride + o] = requantize(bias[o] + sum_k a(r, k) * w(o, k), o)
+// bias: one value per channel of the packed blocks (zeros past oc); q as for
+// avx2::RequantizeInt8, its blocks covering the same channels. The same bits
+// as avx2::RequantizeInt8 of GemmUint8's sums.
+using GemmUint8RequantizeFn = void (*)(const uint8_t* a, int64_t rows, int64_t a_stride, const int8_t* packed,
+                                       int64_t k_quads, int64_t oc, const int32_t* bias,
+                                       const avx2::RequantParams& q, int8_t* out, int64_t out_stride);
+
+// One implementation of both: the CPU's, or SIMDe's emulation of it.
+struct Uint8GemmKernels {
+  GemmUint8Fn gemm = nullptr;
+  GemmUint8RequantizeFn gemm_requantize = nullptr;
+};
+
 namespace avx512 {
 void GemmUint8(const uint8_t* a, int64_t rows, int64_t a_stride, const int8_t* packed, int64_t k_quads,
                int64_t oc_blocks, int32_t* c, int64_t c_stride);
+void GemmUint8Requantize(const uint8_t* a, int64_t rows, int64_t a_stride, const int8_t* packed, int64_t k_quads,
+                         int64_t oc, const int32_t* bias, const avx2::RequantParams& q, int8_t* out,
+                         int64_t out_stride);
 }  // namespace avx512
 
 // Only in the test binary (see above).
 namespace avx512_emulated {
 void GemmUint8(const uint8_t* a, int64_t rows, int64_t a_stride, const int8_t* packed, int64_t k_quads,
                int64_t oc_blocks, int32_t* c, int64_t c_stride);
+void GemmUint8Requantize(const uint8_t* a, int64_t rows, int64_t a_stride, const int8_t* packed, int64_t k_quads,
+                         int64_t oc, const int32_t* bias, const avx2::RequantParams& q, int8_t* out,
+                         int64_t out_stride);
 }  // namespace avx512_emulated
 
 }  // namespace tinyforge::interp::fast

@@ -206,7 +206,7 @@ EvalFn ConvInt8(const ref::ConvParams& params, const Shape& input_shape, const i
                 const Shape& filter_shape, const int8_t* filter, const int32_t* bias,
                 const Shape& output_shape, int8_t* output, ThreadPool* pool) {
   if (!Available()) return {};
-  if (Uint8Form::Kernel() != nullptr && Uint8Form::Fits(params.quant.input_offset)) {
+  if (Uint8Form::Usable(params.quant.input_offset)) {
     return ConvInt8With<Uint8Form>(params, input_shape, input, filter_shape, filter, bias, output_shape, output, pool);
   }
   return ConvInt8With<Int16Form>(params, input_shape, input, filter_shape, filter, bias, output_shape, output, pool);
@@ -260,7 +260,7 @@ EvalFn FullyConnectedInt8(const ref::FullyConnectedParams& params, const Shape& 
                           const int8_t* input, const Shape& weights_shape, const int8_t* weights,
                           const int32_t* bias, const Shape& output_shape, int8_t* output, ThreadPool* pool) {
   if (!Available()) return {};
-  if (Uint8Form::Kernel() != nullptr && Uint8Form::Fits(params.quant.input_offset)) {
+  if (Uint8Form::Usable(params.quant.input_offset)) {
     return FullyConnectedInt8With<Uint8Form>(params, input, weights_shape, weights, bias, output_shape, output, pool);
   }
   return FullyConnectedInt8With<Int16Form>(params, input, weights_shape, weights, bias, output_shape, output, pool);

@@ -7,18 +7,19 @@ namespace tinyforge::interp::fast {
 namespace {
 
 bool uint8_gemm_overridden = false;
-GemmUint8Fn uint8_gemm_override = nullptr;
+Uint8GemmKernels uint8_gemm_override;
 
 }  // namespace
 
-GemmUint8Fn Uint8Form::Kernel() {
+Uint8GemmKernels Uint8Form::Kernels() {
   if (uint8_gemm_overridden) return uint8_gemm_override;
-  return Cpu().avx512_vnni ? &avx512::GemmUint8 : nullptr;
+  if (!Cpu().avx512_vnni) return {};
+  return {&avx512::GemmUint8, &avx512::GemmUint8Requantize};
 }
 
-void OverrideUint8GemmForTesting(bool override, GemmUint8Fn kernel) {
+void OverrideUint8GemmForTesting(bool override, Uint8GemmKernels kernels) {
   uint8_gemm_overridden = override;
-  uint8_gemm_override = kernel;
+  uint8_gemm_override = kernels;
 }
 
 }  // namespace tinyforge::interp::fast

@@ -91,7 +91,7 @@ struct Uint8Form {
   struct Packed {
     std::vector<int8_t> data;
     int64_t k_quads = 0, oc_blocks = 0;
-    GemmUint8Fn gemm = nullptr;
+    Uint8GemmKernels kernels;
     int64_t acc_stride() const { return oc_blocks * kUint8OcBlock; }
   };
 
@@ -102,9 +102,10 @@ struct Uint8Form {
   }
   static int32_t CorrectionFactor(int32_t offset) { return 128 - offset; }
 
-  // The kernel: AVX-512 VNNI when the CPU has it, or what a test chose
-  // (OverrideUint8GemmForTesting); null: use Int16Form.
-  static GemmUint8Fn Kernel();
+  // The kernels: AVX-512 VNNI when the CPU has it, or what a test chose
+  // (OverrideUint8GemmForTesting); null ones: use Int16Form.
+  static Uint8GemmKernels Kernels();
+  static bool Usable(int32_t offset) { return Kernels().gemm != nullptr && Fits(offset); }
   // The padding (the zero point + 128) must fit uint8, which it does for
   // any int8 zero point; a model with another takes Int16Form.
   static bool Fits(int32_t offset) { return offset >= -127 && offset <= 128; }
@@ -116,7 +117,7 @@ struct Uint8Form {
     Packed p;
     p.k_quads = (k + 3) / 4;
     p.oc_blocks = (oc + kBlock - 1) / kBlock;
-    p.gemm = Kernel();
+    p.kernels = Kernels();
     p.data.assign(static_cast<size_t>(p.oc_blocks * p.k_quads * 4 * kBlock), 0);
     for (int64_t o = 0; o < oc; ++o) {
       const int64_t block = o / kBlock, j = o % kBlock;
@@ -129,18 +130,16 @@ struct Uint8Form {
   }
 
   static void Gemm(const Packed& p, const Element* a, int64_t rows, int64_t a_stride, int32_t* c, int64_t c_stride) {
-    p.gemm(a, rows, a_stride, p.data.data(), p.k_quads, p.oc_blocks, c, c_stride);
+    p.kernels.gemm(a, rows, a_stride, p.data.data(), p.k_quads, p.oc_blocks, c, c_stride);
   }
-  // The GEMM into this thread's accumulators, then the requantization, for
-  // output channels [first, first + oc) (as for Int16Form).
+  // The GEMM with the requantization fused, for output channels
+  // [first, first + oc) (as for Int16Form).
   static void GemmRequantized(const Packed& p, int64_t first, int64_t oc, const Element* a, int64_t rows,
                               int64_t a_stride, const int32_t* bias, const Requantizer& requantize, int8_t* out,
                               int64_t out_stride) {
-    const int64_t block = first / kUint8OcBlock, blocks = (oc + kUint8OcBlock - 1) / kUint8OcBlock;
-    const int64_t acc_stride = blocks * kUint8OcBlock;
-    int32_t* acc = Scratch<int32_t>(rows * acc_stride);
-    p.gemm(a, rows, a_stride, p.data.data() + block * p.k_quads * 4 * kUint8OcBlock, p.k_quads, blocks, acc, acc_stride);
-    requantize.RunRows(acc, acc_stride, rows, bias, first, oc, out, out_stride);
+    const int64_t block = first / kUint8OcBlock;
+    p.kernels.gemm_requantize(a, rows, a_stride, p.data.data() + block * p.k_quads * 4 * kUint8OcBlock, p.k_quads, oc,
+                              bias, requantize.Params(first), out, out_stride);
   }
 };
 
