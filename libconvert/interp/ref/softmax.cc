@@ -50,6 +50,13 @@ SoftmaxInt8Params PrepareSoftmaxInt8Input(float beta, float input_scale) {
                         static_cast<double>(int64_t{1} << (31 - kScaledDiffIntegerBits)) /
                         static_cast<double>(int64_t{1} << p.input_left_shift);
   p.diff_min = -static_cast<int32_t>(std::floor(radius));
+  for (int32_t d = 0; d < 256 && -d >= p.diff_min; ++d) {
+    // The input difference in Q5.26 (the "greater than one" multiply: shift
+    // left, then doubling high multiply, no final rounding shift).
+    const int32_t shifted = static_cast<int32_t>(static_cast<uint32_t>(-d) << p.input_left_shift);
+    p.exp_of_diff[static_cast<size_t>(d)] =
+        ExpOnNegativeValues(SaturatingRoundingDoublingHighMul(shifted, p.input_multiplier), kScaledDiffIntegerBits);
+  }
   return p;
 }
 
@@ -63,13 +70,7 @@ void SoftmaxFromInt8(const SoftmaxInt8Params& params, const Shape& shape, const 
   constexpr int kOutBits = static_cast<int>(sizeof(OutT) * 8);
   const Rows rows = RowsOf(shape);
 
-  // The input difference in Q5.26 (the "greater than one" multiply: shift
-  // left, then doubling high multiply, no final rounding shift).
-  auto rescale = [&](int32_t diff) {
-    const int32_t shifted =
-        static_cast<int32_t>(static_cast<uint32_t>(diff) << params.input_left_shift);
-    return SaturatingRoundingDoublingHighMul(shifted, params.input_multiplier);
-  };
+  auto exp_of = [&](int32_t diff) { return params.exp_of_diff[static_cast<size_t>(-diff)]; };
 
   for (int64_t r = 0; r < rows.outer; ++r) {
     const int8_t* in = input + r * rows.depth;
@@ -81,7 +82,7 @@ void SoftmaxFromInt8(const SoftmaxInt8Params& params, const Shape& shape, const 
     for (int64_t c = 0; c < rows.depth; ++c) {
       const int32_t diff = in[c] - max_in_row;
       if (diff >= params.diff_min) {
-        const int32_t e = ExpOnNegativeValues(rescale(diff), kScaledDiffIntegerBits);
+        const int32_t e = exp_of(diff);
         sum_of_exps = WrappingAdd(sum_of_exps, RescaleFixedPoint(e, 0, kAccumulationIntegerBits));
       }
     }
@@ -99,7 +100,7 @@ void SoftmaxFromInt8(const SoftmaxInt8Params& params, const Shape& shape, const 
         out[c] = static_cast<OutT>(kOutMin);
         continue;
       }
-      const int32_t e = ExpOnNegativeValues(rescale(diff), kScaledDiffIntegerBits);
+      const int32_t e = exp_of(diff);
       const int32_t product = SaturatingRoundingDoublingHighMul(reciprocal, e);
       // TFLM aborts for exponent > 31 (sums of exps >= 512 with int8 output);
       // every probability is then below half an output step, so 0 is the

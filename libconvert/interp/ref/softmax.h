@@ -31,6 +31,10 @@ struct SoftmaxInt8Params {
   int input_left_shift = 0;      // left shift (>= 0) applied with input_multiplier
   int32_t diff_min = 0;          // most negative (input - row max), in input quanta,
                                  // whose exp still counts; smaller ones give 0
+  // The fixed-point exp (Q0.31) of each difference an int8 row can hold,
+  // exp_of_diff[d] for (input - row max) = -d, made at Prepare: the same
+  // values the per-element exp gives, once instead of twice per element.
+  std::array<int32_t, 256> exp_of_diff{};
 };
 // The input rescale alone (beta * input_scale onto Q5.26 and diff_min), as
 // TFLM's PreprocessSoftmaxScaling computes it; LOG_SOFTMAX uses it too.
