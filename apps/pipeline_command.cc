@@ -1,7 +1,8 @@
 // `tinyforge pipeline`: float model in, firmware source out, in one command:
 // prune (optional) -> calibrate + quantize -> compare against the float model
 // -> emit. Every stage leaves its artifact in --out-dir; when the accuracy
-// budget is exceeded the pipeline stops with exit 1 before emitting.
+// budget is exceeded the pipeline stops with exit 1 before emitting; a stage
+// that fails (exit 2 or 3) removes them all.
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -70,6 +71,17 @@ struct Artifacts {
     resolver = at("model_ops.h");
     summary = at("pipeline.json");
   }
+
+  // Removes every file the pipeline writes: after a failed stage the
+  // folder holds none of its outputs rather than some of this run's, or a
+  // mix of this run's and an earlier one's.
+  void RemoveAll() const {
+    std::error_code ec;
+    for (const std::string* f : {&pruned, &prune_report, &calibration, &quantized, &compare_json, &compare_html,
+                                 &model_data_cc, &model_data_h, &resolver, &summary}) {
+      fs::remove(*f, ec);
+    }
+  }
 };
 
 void Say(const PipelineOptions& o, const std::string& line) {
@@ -116,6 +128,10 @@ DropSplit SplitDrop(const Model& float_model, const ModelInputArrays& data, cons
   return split;
 }
 
+void RunStages(const PipelineOptions& o, const quantize::FloatModel& float_input, const ModelInputArrays& calib,
+               const std::vector<DatasetView>& calib_views, const ModelInputArrays& eval,
+               const std::vector<int64_t>& labels, quantize::CalibrationOptions calibration, const Artifacts& files);
+
 void RunPipeline(const PipelineOptions& o) {
   // Every flag and file is checked before anything is written.
   if (!o.labels.empty() && o.eval.empty()) throw Error("--labels goes with --data (labels for the evaluation data)");
@@ -145,6 +161,25 @@ void RunPipeline(const PipelineOptions& o) {
   fs::create_directories(o.out_dir, ec);
   if (ec) throw Error(o.out_dir + ": --out-dir cannot be created: " + ec.message());
   const Artifacts files(o.out_dir);
+  // A stage that fails takes every artifact with it (all outputs or none);
+  // the exit-1 verdicts (accuracy budget, board fit) keep their reports.
+  try {
+    RunStages(o, float_input, calib, calib_views, eval, labels, calibration, files);
+  } catch (const Error& e) {
+    if (e.code() != ErrorCode::kCheckFailed) files.RemoveAll();
+    throw;
+  } catch (...) {
+    files.RemoveAll();
+    throw;
+  }
+}
+
+// The stages, on inputs RunPipeline has read and checked.
+void RunStages(const PipelineOptions& o, const quantize::FloatModel& float_input, const ModelInputArrays& calib,
+               const std::vector<DatasetView>& calib_views, const ModelInputArrays& eval,
+               const std::vector<int64_t>& labels, quantize::CalibrationOptions calibration, const Artifacts& files) {
+  const Model& float_model = float_input.model;
+  std::error_code ec;
   nlohmann::ordered_json summary;
   summary["schema"] = "tinyforge.pipeline/1";
   summary["model"] = o.model;
@@ -182,13 +217,16 @@ void RunPipeline(const PipelineOptions& o) {
     calibration.on_sample = progress.Callback();
     table = quantize::Calibrate(*to_quantize, calib_views, calibration);
   }
-  // After calibrating: a failed calibration stays one error line.
-  if (!calib_views.empty()) WarnAboutCalibration(o.calib, calib_views[0].num_samples(), o.eval, !o.labels.empty());
+  // Warnings wait for the verdict: a stage that fails later prints its one
+  // error line and nothing else.
+  const auto warn = [&](const std::vector<std::string>& quantizer_warnings) {
+    if (!calib_views.empty()) WarnAboutCalibration(o.calib, calib_views[0].num_samples(), o.eval, !o.labels.empty());
+    for (const std::string& w : quantizer_warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
+  };
   WriteFileAtomic(files.calibration, JsonText(quantize::CalibrationToJson(table), 1));
   quantize::QuantizeResult quantized = quantize::QuantizeModel(*to_quantize, table, quantize::QuantizeOptions());
   SaveModel(quantized.model, files.quantized);
   quantized.model.set_source(files.quantized);
-  for (const std::string& w : quantized.warnings) std::fprintf(stderr, "warning: %s\n", w.c_str());
   Say(o, stage("quantize  ") + "int8, calibrated on " + std::to_string(table.samples) + " samples (" + table.method +
              ") -> " + files.quantized + ", " + files.calibration);
   summary["quantize"] = {{"model", files.quantized}, {"calibration", files.calibration},
@@ -280,6 +318,7 @@ void RunPipeline(const PipelineOptions& o) {
     summary["emit"] = nullptr;
     summary["status"] = "accuracy budget exceeded: nothing emitted";
     WriteFileAtomic(files.summary, JsonText(summary, 2));
+    warn(quantized.warnings);
     if (!o.quiet) std::fputs(("\n" + CompareSummaryText(result, 10)).c_str(), stdout);
     std::fflush(stdout);
     std::vector<std::string> lines = failed;
@@ -309,6 +348,7 @@ void RunPipeline(const PipelineOptions& o) {
   }
   summary["status"] = board_failures.empty() ? "ok" : "does not fit the board";
   WriteFileAtomic(files.summary, JsonText(summary, 2));
+  warn(quantized.warnings);
   Say(o, "summary    " + files.summary);
   if (!board_failures.empty()) ThrowIfDoesNotFit(board_failures);
 }

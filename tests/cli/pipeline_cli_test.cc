@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -175,6 +176,30 @@ TEST(PipelineCliTest, BadInputExitsTwoBeforeWritingAnything) {
     EXPECT_NE(r.err.find(needle), std::string::npos) << r.err;
     EXPECT_FALSE(fs::exists(out)) << needle;
   }
+}
+
+// A stage that fails after others have written their files takes them
+// all with it (a command writes all its outputs or none), and prints its
+// one error line and no warning: here compare.html is a folder holding a
+// user's file, so writing the report fails after the pruned, calibrated
+// and quantized models and compare.json were written. The user's file stays.
+TEST(PipelineCliTest, AFailedStageLeavesNoArtifact) {
+  TF_REQUIRE_BINARY();
+  const std::string data = std::string(TINYFORGE_SOURCE_DIR) + "/testdata/shapes/";
+  const std::string work = testing::TempDir("pipeline_failed_stage"), out = work + "/out";
+  fs::create_directories(out + "/compare.html");
+  std::ofstream(out + "/compare.html/keep.txt") << "the user's";
+  // --data is the calibration data: the pipeline would warn about that.
+  const RunResult r = RunTinyforge(work, {"pipeline", data + "shapes_float.tflite", "--calib", data + "calib.npy",
+                                          "--data", data + "calib.npy", "--sparsity", "0.5", "-q", "--out-dir", out});
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_EQ(testing::CountLines(r.err), 1u) << r.err;
+  EXPECT_NE(r.err.find("compare.html"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("warning"), std::string::npos) << r.err;
+  std::vector<std::string> left;
+  for (const auto& entry : fs::directory_iterator(out)) left.push_back(entry.path().filename().string());
+  EXPECT_EQ(left, std::vector<std::string>{"compare.html"});
+  EXPECT_EQ(ReadText(out + "/compare.html/keep.txt"), "the user's");
 }
 
 // --board: the int8 model is checked against the board after emitting (the
