@@ -220,6 +220,9 @@ void RunBench(const BenchOptions& o) {
   const std::string synthetic = synthetic_path ? o.model.substr(sizeof kSyntheticPrefix - 1) : o.synthetic;
   const Model model = synthetic.empty() ? LoadModel(o.model) : BuildSyntheticModel(synthetic, o.seed);
   const BenchInputs inputs(model, o);
+  // Prepared once before anything is printed: a model the interpreter
+  // refuses gets its one error line and nothing on stdout.
+  interp::Interpreter(model, interp::InterpreterOptions{o.reference}).Prepare();
   const ModelSummary summary = Summarize(model);
   const double macs = static_cast<double>(summary.macs);
   std::printf("model %s: %lld operators, %.2f M MACs per inference; cpu kernels: %s; inputs: %s\n",
@@ -294,7 +297,9 @@ void SetupBenchCommand(CLI::App& app) {
       "are (NCHW input and TRANSPOSE, explicit PADs, MEAN).\n\n"
       "--profile prints each operator's minimum time and class (1x1 conv + FC,\n"
       "depthwise, other conv, add, pad, transpose, mean/pool, other), which\n"
-      "tests/bench/xnnpack_compare.sh sums to set beside XNNPACK's.\n\n"
+      "tests/bench/xnnpack_compare.sh sums to set beside XNNPACK's; with\n"
+      "--threads N also its time on N threads and the speedup, which shows\n"
+      "the operators that do not split.\n\n"
       "Example:\n"
       "  tinyforge bench person_detect.tflite --threads 2\n"
       "  tinyforge bench --synthetic mobilenet_v2");

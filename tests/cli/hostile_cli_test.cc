@@ -176,11 +176,13 @@ TEST_F(CliHostile, ScaleRatioErrorNamesTheFileAndOperator) {
 }
 
 // bench --save writes the model only once it has run: a model the
-// interpreter refuses leaves no file (all outputs or none).
+// interpreter refuses leaves no file (all outputs or none), and bench
+// prints nothing before its error line.
 TEST_F(CliHostile, BenchSavesNothingForARefusedModel) {
   TF_REQUIRE_BINARY();
   const std::string model = Save(AddModel({3}));
-  ExpectRefused({"bench", model, "--seconds", "0.01", "--save", out_}, model, "operator 0 (ADD)");
+  const RunResult r = ExpectRefused({"bench", model, "--seconds", "0.01", "--save", out_}, model, "operator 0 (ADD)");
+  EXPECT_EQ(r.out, "");
 }
 
 // A BOOL output has no values to compare: refused up front, naming the model
