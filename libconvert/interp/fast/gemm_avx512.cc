@@ -11,9 +11,11 @@
 #else
 // GCC 12's AVX-512 intrinsics pass _mm512_undefined_* values through on
 // purpose, which its own -Wuninitialized then reports once they are inlined
-// (GCC bug 105593, fixed in GCC 13).
+// (GCC bug 105593, fixed in GCC 13). Clang has no such warning group.
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <immintrin.h>
 #define TINYFORGE_AVX512_NAMESPACE avx512
 #endif
