@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
 #include "libconvert/interp/fast/avx2_kernels.h"
@@ -16,6 +17,31 @@
 
 namespace tinyforge::interp::fast {
 namespace {
+
+// memcpy of n bytes for the short runs of im2col (a 3x3 window over 3
+// channels is three runs of 9 bytes): fixed-size, overlapping moves, where
+// a call to memcpy with a variable size cost more than the GEMM did.
+inline void CopyRun(void* dst, const void* src, size_t n) {
+  auto* d = static_cast<unsigned char*>(dst);
+  const auto* s = static_cast<const unsigned char*>(src);
+  const auto two = [&](auto size) {
+    std::memcpy(d, s, size);
+    std::memcpy(d + n - size, s + n - size, size);
+  };
+  if (n > 64) {
+    std::memcpy(d, s, n);
+  } else if (n >= 32) {
+    two(std::integral_constant<size_t, 32>());
+  } else if (n >= 16) {
+    two(std::integral_constant<size_t, 16>());
+  } else if (n >= 8) {
+    two(std::integral_constant<size_t, 8>());
+  } else if (n >= 4) {
+    two(std::integral_constant<size_t, 4>());
+  } else {
+    for (size_t i = 0; i < n; ++i) d[i] = s[i];
+  }
+}
 
 // Where output pixel `row` of a conv reads its receptive field.
 struct ConvGeometry {
@@ -67,12 +93,12 @@ struct ConvGeometry {
       for (int ky = 0; ky < filter_height; ++ky) {
         const T* row = origin + static_cast<int64_t>(ky) * dilation_h * wp * c;
         if (runs) {
-          std::memcpy(d + ky * run, row, static_cast<size_t>(run) * sizeof(T));
+          CopyRun(d + ky * run, row, static_cast<size_t>(run) * sizeof(T));
           continue;
         }
         for (int kx = 0; kx < filter_width; ++kx) {
-          std::memcpy(d + (static_cast<int64_t>(ky) * filter_width + kx) * fc,
-                      row + static_cast<int64_t>(kx) * dilation_w * c, static_cast<size_t>(fc) * sizeof(T));
+          CopyRun(d + (static_cast<int64_t>(ky) * filter_width + kx) * fc, row + static_cast<int64_t>(kx) * dilation_w * c,
+                  static_cast<size_t>(fc) * sizeof(T));
         }
       }
       if (++ox == out_width) {
