@@ -261,17 +261,6 @@ TEST(FastKernels, ConvFloatMatchesReference) {
       ref::ConvFloat, fast::ConvFloat);
 }
 
-TEST(FastKernels, DepthwiseConvInt8MatchesReference) {
-  TF_REQUIRE_FAST();
-  CompareWindowKernel<int8_t, int32_t>(
-      "DEPTHWISE_CONV_2D int8", BaseSeed() + 3000, 150, true,
-      [](const WindowCase& c, Random& r) {
-        return ref::PrepareDepthwiseConvInt8(c.depthwise(), c.input, c.filter, c.output,
-                                             r.Quantization(c.channels(), c.fan_in()));
-      },
-      ref::DepthwiseConvInt8, fast::DepthwiseConvInt8);
-}
-
 // The fast depthwise float kernel: FMA for depth multiplier 1, the
 // reference's order (its bits) otherwise.
 TEST(FastKernels, DepthwiseConvFloatMatchesReference) {
@@ -344,10 +333,11 @@ TEST(FastKernels, FullyConnectedFloatMatchesReference) {
   });
 }
 
-// The GEMM behind the int8 conv and FC kernels: AVX2 (int16 pairs); the
-// AVX-512 VNNI path (uint8 activations, the offset's correction folded into
-// the bias) through SIMDe's emulated kernel, which runs on any machine; and
-// through the CPU's own VNNI kernel, skipped where the CPU has none.
+// The GEMM behind the int8 conv and FC kernels, and the int8 depthwise
+// kernel: AVX2 (int16 pairs); the AVX-512 paths (VNNI: uint8 activations,
+// the offset's correction folded into the bias; depthwise in blocks of 32
+// channels) through SIMDe's emulated kernels, which run on any machine; and
+// through the CPU's own, skipped where the CPU has no AVX-512 VNNI.
 enum class GemmChoice { kAvx2, kAvx512Emulated, kAvx512Native };
 
 class Int8Gemm : public ::testing::TestWithParam<GemmChoice> {
@@ -356,21 +346,22 @@ class Int8Gemm : public ::testing::TestWithParam<GemmChoice> {
     if (!Available()) GTEST_SKIP() << "this CPU has no AVX2/FMA: no fast kernels";
     switch (GetParam()) {
       case GemmChoice::kAvx2:
-        uint8_kernels_ = {};
+        avx512_kernels_ = {};
         break;
       case GemmChoice::kAvx512Emulated:
-        uint8_kernels_ = {&avx512_emulated::GemmUint8, &avx512_emulated::GemmUint8Requantize};
+        avx512_kernels_ = {&avx512_emulated::GemmUint8, &avx512_emulated::GemmUint8Requantize,
+                           &avx512_emulated::DepthwisePaddedRowInt8x32};
         break;
       case GemmChoice::kAvx512Native:
         if (!Cpu().avx512_vnni) GTEST_SKIP() << "this CPU has no AVX-512 VNNI";
-        uint8_kernels_ = {&avx512::GemmUint8, &avx512::GemmUint8Requantize};
+        avx512_kernels_ = {&avx512::GemmUint8, &avx512::GemmUint8Requantize, &avx512::DepthwisePaddedRowInt8x32};
         break;
     }
-    OverrideUint8GemmForTesting(true, uint8_kernels_);
+    OverrideAvx512KernelsForTesting(true, avx512_kernels_);
   }
-  void TearDown() override { OverrideUint8GemmForTesting(false, {}); }
+  void TearDown() override { OverrideAvx512KernelsForTesting(false, {}); }
 
-  Uint8GemmKernels uint8_kernels_;  // the uint8 kernels under test; null for AVX2
+  Avx512Kernels avx512_kernels_;  // the AVX-512 kernels under test; null for AVX2
 };
 
 TEST_P(Int8Gemm, ConvMatchesReference) {
@@ -398,6 +389,18 @@ TEST_P(Int8Gemm, FullyConnectedMatchesReference) {
   });
 }
 
+// The int8 depthwise kernel: AVX2 blocks of 8 or 16 channels, or (over 16
+// channels) AVX-512 blocks of 32, emulated or the CPU's.
+TEST_P(Int8Gemm, DepthwiseConvMatchesReference) {
+  CompareWindowKernel<int8_t, int32_t>(
+      "DEPTHWISE_CONV_2D int8", BaseSeed() + 3000, 150, true,
+      [](const WindowCase& c, Random& r) {
+        return ref::PrepareDepthwiseConvInt8(c.depthwise(), c.input, c.filter, c.output,
+                                             r.Quantization(c.channels(), c.fan_in()));
+      },
+      ref::DepthwiseConvInt8, fast::DepthwiseConvInt8);
+}
+
 // A zero point outside int8 (which the VNNI padding value cannot hold)
 // still gives the reference's bits: such convs take the int16 GEMM.
 TEST_P(Int8Gemm, ConvWithAZeroPointOutsideInt8MatchesReference) {
@@ -416,7 +419,7 @@ TEST_P(Int8Gemm, ConvWithAZeroPointOutsideInt8MatchesReference) {
 // The uint8 x int8 kernel against products summed in int64, including the
 // extremes (255 x -128 everywhere) that a saturating vpdpbusds would clip.
 TEST_P(Int8Gemm, Uint8KernelSumsExactly) {
-  const GemmUint8Fn gemm = uint8_kernels_.gemm;
+  const GemmUint8Fn gemm = avx512_kernels_.gemm;
   if (gemm == nullptr) GTEST_SKIP() << "the AVX2 GEMM has no uint8 kernel";
   ForEachCase("uint8 GEMM", BaseSeed() + 9000, 60, [&](Random& r) {
     const int64_t rows = r.Int(1, 20), k_quads = r.Int(1, 40), blocks = r.Int(1, 4);
@@ -449,7 +452,7 @@ TEST_P(Int8Gemm, Uint8KernelSumsExactly) {
 // right shifts), and scales that land the sums near the int8 range, where
 // rounding decides the bits.
 TEST_P(Int8Gemm, Uint8RequantizeKernelMatchesReference) {
-  const GemmUint8RequantizeFn gemm = uint8_kernels_.gemm_requantize;
+  const GemmUint8RequantizeFn gemm = avx512_kernels_.gemm_requantize;
   if (gemm == nullptr) GTEST_SKIP() << "the AVX2 GEMM has no uint8 kernel";
   ForEachCase("uint8 GEMM, requantized", BaseSeed() + 9100, 80, [&](Random& r) {
     const int64_t rows = r.Int(1, 21), k_quads = r.Int(1, 24), oc = r.Int(1, 70);

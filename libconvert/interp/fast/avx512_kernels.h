@@ -36,11 +36,25 @@ using GemmUint8RequantizeFn = void (*)(const uint8_t* a, int64_t rows, int64_t a
                                        int64_t k_quads, int64_t oc, const int32_t* bias,
                                        const avx2::RequantParams& q, int8_t* out, int64_t out_stride);
 
-// One implementation of both: the CPU's, or SIMDe's emulation of it.
-struct Uint8GemmKernels {
+// The int8 depthwise row kernel of avx2::DepthwisePaddedRowInt8 (same
+// arguments, same bits) on blocks of 32 channels: the padded row and the
+// packed filter (avx2::PackDepthwiseFilter) with block width 32, bias for
+// every lane of the blocks.
+using DepthwiseRowInt8Fn = void (*)(const int16_t* row, int64_t x_step, int out_width, const int64_t* tap_offsets,
+                                    int tap_pairs, const int16_t* packed, int channel_blocks, const int32_t* bias,
+                                    const avx2::RequantParams& q, int depth, int8_t* out);
+
+// One implementation of the AVX-512 kernels: the CPU's, or SIMDe's
+// emulation of it. Null members: the AVX2 kernels instead.
+struct Avx512Kernels {
   GemmUint8Fn gemm = nullptr;
   GemmUint8RequantizeFn gemm_requantize = nullptr;
+  DepthwiseRowInt8Fn depthwise_row = nullptr;
 };
+
+// The kernels the fast int8 ops use: the CPU's when it has AVX-512 VNNI, or
+// what a test chose (OverrideAvx512KernelsForTesting in fast_kernels.h).
+Avx512Kernels ChosenAvx512Kernels();
 
 namespace avx512 {
 void GemmUint8(const uint8_t* a, int64_t rows, int64_t a_stride, const int8_t* packed, int64_t k_quads,
@@ -48,6 +62,9 @@ void GemmUint8(const uint8_t* a, int64_t rows, int64_t a_stride, const int8_t* p
 void GemmUint8Requantize(const uint8_t* a, int64_t rows, int64_t a_stride, const int8_t* packed, int64_t k_quads,
                          int64_t oc, const int32_t* bias, const avx2::RequantParams& q, int8_t* out,
                          int64_t out_stride);
+void DepthwisePaddedRowInt8x32(const int16_t* row, int64_t x_step, int out_width, const int64_t* tap_offsets,
+                               int tap_pairs, const int16_t* packed, int channel_blocks, const int32_t* bias,
+                               const avx2::RequantParams& q, int depth, int8_t* out);
 }  // namespace avx512
 
 // Only in the test binary (see above).
@@ -57,6 +74,9 @@ void GemmUint8(const uint8_t* a, int64_t rows, int64_t a_stride, const int8_t* p
 void GemmUint8Requantize(const uint8_t* a, int64_t rows, int64_t a_stride, const int8_t* packed, int64_t k_quads,
                          int64_t oc, const int32_t* bias, const avx2::RequantParams& q, int8_t* out,
                          int64_t out_stride);
+void DepthwisePaddedRowInt8x32(const int16_t* row, int64_t x_step, int out_width, const int64_t* tap_offsets,
+                               int tap_pairs, const int16_t* packed, int channel_blocks, const int32_t* bias,
+                               const avx2::RequantParams& q, int depth, int8_t* out);
 }  // namespace avx512_emulated
 
 }  // namespace tinyforge::interp::fast

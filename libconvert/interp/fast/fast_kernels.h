@@ -50,11 +50,13 @@ namespace tinyforge::interp::fast {
 bool Available();
 
 // int8 CONV_2D and FULLY_CONNECTED use AVX-512 VNNI (uint8 x int8 through
-// vpdpbusd) where the CPU has it, else AVX2 (int16 pairs). Tests override
-// that choice for kernels prepared afterwards: override with null kernels
-// forces AVX2; with kernels (the SIMDe-emulated AVX-512 ones, say) runs the
-// VNNI path through them on any AVX2 machine; no override: the CPU's choice.
-void OverrideUint8GemmForTesting(bool override, Uint8GemmKernels kernels);
+// vpdpbusd) where the CPU has it, else AVX2 (int16 pairs); int8
+// DEPTHWISE_CONV_2D over more than 16 channels uses AVX-512 there too.
+// Tests override that choice for kernels prepared afterwards: override with
+// null kernels forces AVX2; with kernels (the SIMDe-emulated AVX-512 ones,
+// say) runs the AVX-512 paths through them on any AVX2 machine; no
+// override: the CPU's choice.
+void OverrideAvx512KernelsForTesting(bool override, Avx512Kernels kernels);
 
 EvalFn ConvInt8(const ref::ConvParams& params, const ref::Shape& input_shape, const int8_t* input,
                 const ref::Shape& filter_shape, const int8_t* filter, const int32_t* bias,

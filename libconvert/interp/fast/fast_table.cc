@@ -14,8 +14,8 @@ constexpr tflite::TensorType kF32 = tflite::TensorType_FLOAT32;
 constexpr tflite::TensorType kI8 = tflite::TensorType_INT8;
 
 constexpr std::string_view kGemmInt8 =
-    "int8 GEMM, exact int32 sums (AVX-512 VNNI vpdpbusd where present), the reference's requantization fused: "
-    "same bits";
+    "int8 GEMM, exact int32 sums (AVX-512 VNNI vpdpbusd where present), the reference's requantization fused "
+    "into the tile: same bits";
 constexpr std::string_view kGemmFloat = "packed FMA GEMM, bias and clamp fused; sums in another order, within 1e-5 "
                                         "relative";
 // CONV_2D and DEPTHWISE_CONV_2D also take over an explicit PAD (H, W, real
@@ -37,8 +37,10 @@ constexpr std::array<FastKernelRow, 23> kRows = {{
      "FMA over channel blocks, a PAD before it folded; within 1e-5 relative (depth multiplier > 1: the "
      "reference's order, same bits)",
      HasAvx2},
-    {Op::BuiltinOperator_DEPTHWISE_CONV_2D, kI8, "avx2+fma",
-     "tap pairs through vpmaddwd, requantization fused, a PAD before it folded: same bits", HasAvx2},
+    {Op::BuiltinOperator_DEPTHWISE_CONV_2D, kI8, "avx2+fma; avx512-vnni",
+     "tap pairs through vpmaddwd (AVX-512: 32 channels a pass), requantization fused, a PAD before it folded: "
+     "same bits",
+     HasAvx2},
     {Op::BuiltinOperator_FULLY_CONNECTED, kF32, "avx2+fma", kGemmFloat, HasAvx2},
     {Op::BuiltinOperator_FULLY_CONNECTED, kI8, "avx2+fma; avx512-vnni", kGemmInt8, HasAvx2},
     {Op::BuiltinOperator_BATCH_MATMUL, kF32, "avx2+fma", "Eigen GEMM; sums in another order, within 1e-5 relative",

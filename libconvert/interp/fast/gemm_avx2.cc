@@ -180,6 +180,13 @@ void Int8ToInt16Pixels(const int8_t* src, int64_t pixels, int depth, int32_t off
     Int8ToInt16(src, pixels * depth, offset, dst);
     return;
   }
+  if (repeat == 1) {  // each pixel's channels at once, then the zeros past them
+    for (int64_t x = 0; x < pixels; ++x, src += depth, dst += stride) {
+      Int8ToInt16(src, depth, offset, dst);
+      for (int64_t i = depth; i < stride; ++i) dst[i] = 0;
+    }
+    return;
+  }
   for (int64_t x = 0; x < pixels; ++x, dst += stride) {
     int16_t* d = dst;
     for (int c = 0; c < depth; ++c) {

@@ -91,7 +91,7 @@ struct Uint8Form {
   struct Packed {
     std::vector<int8_t> data;
     int64_t k_quads = 0, oc_blocks = 0;
-    Uint8GemmKernels kernels;
+    Avx512Kernels kernels;
     int64_t acc_stride() const { return oc_blocks * kUint8OcBlock; }
   };
 
@@ -103,8 +103,8 @@ struct Uint8Form {
   static int32_t CorrectionFactor(int32_t offset) { return 128 - offset; }
 
   // The kernels: AVX-512 VNNI when the CPU has it, or what a test chose
-  // (OverrideUint8GemmForTesting); null ones: use Int16Form.
-  static Uint8GemmKernels Kernels();
+  // (OverrideAvx512KernelsForTesting); null ones: use Int16Form.
+  static Avx512Kernels Kernels() { return ChosenAvx512Kernels(); }
   static bool Usable(int32_t offset) { return Kernels().gemm != nullptr && Fits(offset); }
   // The padding (the zero point + 128) must fit uint8, which it does for
   // any int8 zero point; a model with another takes Int16Form.
