@@ -12,6 +12,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <random>
 #include <string>
@@ -653,31 +654,65 @@ TEST(FastKernels, MeanMatchesReference) {
   EXPECT_GT(taken, 20);
 }
 
+// A random pooling geometry: windows clipped by SAME padding or not,
+// sometimes global, depths on both sides of the 8-lane vectors.
+struct PoolCase {
+  ref::PoolOptions options;
+  Shape input, output;
+};
+
+PoolCase RandomPool(Random& r) {
+  PoolCase c;
+  ref::PoolOptions& o = c.options;
+  o.padding = r.Bool() ? ref::Padding::kSame : ref::Padding::kValid;
+  o.stride_height = r.Int(1, 3);
+  o.stride_width = r.Int(1, 3);
+  o.filter_height = r.Int(1, 5);
+  o.filter_width = r.Int(1, 5);
+  o.activation = r.Int(0, 3);
+  const int h = r.Int(o.filter_height, 16), w = r.Int(o.filter_width, 16);
+  if (r.Int(0, 5) == 0) o.filter_height = h, o.filter_width = w;  // a global pool
+  const ref::WindowGeometry g = ref::ComputePaddingHeightWidth(o.stride_height, o.stride_width, 1, 1, h, w,
+                                                               o.filter_height, o.filter_width, o.padding);
+  c.input = Shape{r.Int(1, 2), h, w, r.Int(1, 35)};
+  c.output = Shape{c.input.dim(0), g.out_height, g.out_width, c.input.dim(3)};
+  return c;
+}
+
 TEST(FastKernels, AveragePoolInt8MatchesReference) {
   TF_REQUIRE_FAST();
   ForEachCase("AVERAGE_POOL_2D int8", BaseSeed() + 8000, 150, [&](Random& r) {
-    ref::PoolOptions o;
-    o.padding = r.Bool() ? ref::Padding::kSame : ref::Padding::kValid;
-    o.stride_height = r.Int(1, 3);
-    o.stride_width = r.Int(1, 3);
-    o.filter_height = r.Int(1, 5);
-    o.filter_width = r.Int(1, 5);
-    o.activation = r.Int(0, 3);
-    const int h = r.Int(o.filter_height, 16), w = r.Int(o.filter_width, 16);
-    if (r.Int(0, 5) == 0) o.filter_height = h, o.filter_width = w;  // a global pool
-    const ref::WindowGeometry g = ref::ComputePaddingHeightWidth(o.stride_height, o.stride_width, 1, 1, h, w,
-                                                                 o.filter_height, o.filter_width, o.padding);
-    // Depths on both sides of the 8-lane vectors.
-    const Shape input{r.Int(1, 2), h, w, r.Int(1, 35)};
-    const Shape output{input.dim(0), g.out_height, g.out_width, input.dim(3)};
+    const PoolCase c = RandomPool(r);
     const float scale = r.Float(0.01f, 0.1f);
     const int zero_point = r.Int(-128, 127);
-    const ref::PoolParams params = ref::PreparePoolInt8(o, input, output, scale, zero_point, scale, zero_point);
-    const auto x = r.Int8s(input.FlatSize());
-    std::vector<int8_t> got(static_cast<size_t>(output.FlatSize())), want(got.size());
-    ref::AveragePoolInt8(params, input, x.data(), output, want.data());
-    SCOPED_TRACE("input " + ref::ShapeToString(input));
-    ExpectMatch(fast::AveragePoolInt8(params, input, x.data(), output, got.data()), got, want);
+    const ref::PoolParams params =
+        ref::PreparePoolInt8(c.options, c.input, c.output, scale, zero_point, scale, zero_point);
+    const auto x = r.Int8s(c.input.FlatSize());
+    std::vector<int8_t> got(static_cast<size_t>(c.output.FlatSize())), want(got.size());
+    ref::AveragePoolInt8(params, c.input, x.data(), c.output, want.data());
+    SCOPED_TRACE("input " + ref::ShapeToString(c.input));
+    ExpectMatch(fast::AveragePoolInt8(params, c.input, x.data(), c.output, got.data()), got, want);
+  });
+}
+
+// Float average pooling gives the reference's bits, NaN and signed zeros
+// included (some inputs are NaN or infinite).
+TEST(FastKernels, AveragePoolFloatMatchesReferenceBitForBit) {
+  TF_REQUIRE_FAST();
+  ForEachCase("AVERAGE_POOL_2D float", BaseSeed() + 8500, 150, [&](Random& r) {
+    const PoolCase c = RandomPool(r);
+    const ref::PoolParams params = ref::PreparePoolFloat(c.options, c.input, c.output);
+    std::vector<float> x = r.Floats(c.input.FlatSize());
+    const float specials[] = {std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity(),
+                              -std::numeric_limits<float>::infinity(), -0.0f};
+    if (r.Int(0, 3) == 0) x[static_cast<size_t>(r.Int(0, static_cast<int>(x.size()) - 1))] = specials[r.Int(0, 3)];
+    std::vector<float> got(static_cast<size_t>(c.output.FlatSize())), want(got.size());
+    ref::AveragePoolFloat(params, c.input, x.data(), c.output, want.data());
+    SCOPED_TRACE("input " + ref::ShapeToString(c.input));
+    const EvalFn eval = fast::AveragePoolFloat(params, c.input, x.data(), c.output, got.data());
+    ASSERT_TRUE(eval);
+    eval();
+    ASSERT_EQ(std::memcmp(got.data(), want.data(), got.size() * sizeof(float)), 0);
   });
 }
 

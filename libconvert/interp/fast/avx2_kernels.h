@@ -145,5 +145,9 @@ struct PoolGeometry {
   int32_t min, max;
 };
 void AveragePoolInt8(const PoolGeometry& g, const int8_t* input, int8_t* output);
+// Float AVERAGE_POOL_2D, bit-identical to ref::AveragePoolFloat: each
+// channel's window summed in the reference's order (eight channels a
+// pass), divided by the count, clamped to [min, max] (g.min, g.max unused).
+void AveragePoolFloat(const PoolGeometry& g, float min, float max, const float* input, float* output);
 
 }  // namespace tinyforge::interp::fast::avx2

@@ -117,5 +117,7 @@ EvalFn QuantizedMeanOrSumInt8(const ref::ReduceParams& params, const ref::Quanti
 // int8 AVERAGE_POOL_2D (windows up to 65,535 elements).
 EvalFn AveragePoolInt8(const ref::PoolParams& params, const ref::Shape& input_shape, const int8_t* input,
                        const ref::Shape& output_shape, int8_t* output);
+EvalFn AveragePoolFloat(const ref::PoolParams& params, const ref::Shape& input_shape, const float* input,
+                        const ref::Shape& output_shape, float* output);
 
 }  // namespace tinyforge::interp::fast

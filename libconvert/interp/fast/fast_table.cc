@@ -30,7 +30,7 @@ constexpr std::string_view kTranspose = "loops along the input's contiguous axis
 constexpr std::string_view kMean = "reduced axes one contiguous block: rows of outputs, the reference's order: "
                                    "same bits";
 
-constexpr std::array<FastKernelRow, 23> kRows = {{
+constexpr std::array<FastKernelRow, 24> kRows = {{
     {Op::BuiltinOperator_CONV_2D, kF32, "avx2+fma", kConvFloat, HasAvx2},
     {Op::BuiltinOperator_CONV_2D, kI8, "avx2+fma; avx512-vnni", kConvInt8, HasAvx2},
     {Op::BuiltinOperator_DEPTHWISE_CONV_2D, kF32, "avx2+fma",
@@ -50,6 +50,8 @@ constexpr std::array<FastKernelRow, 23> kRows = {{
     {Op::BuiltinOperator_SUB, kI8, "any", kTable, AnyCpu},
     {Op::BuiltinOperator_MUL, kI8, "any", kTable, AnyCpu},
     {Op::BuiltinOperator_SQUARED_DIFFERENCE, kI8, "any", kTable, AnyCpu},
+    {Op::BuiltinOperator_AVERAGE_POOL_2D, kF32, "avx2+fma", "eight channels a pass, the reference's order: same bits",
+     HasAvx2},
     {Op::BuiltinOperator_AVERAGE_POOL_2D, kI8, "avx2+fma", "same bits", HasAvx2},
     {Op::BuiltinOperator_TRANSPOSE, kF32, "any", kTranspose, AnyCpu},
     {Op::BuiltinOperator_TRANSPOSE, kI8, "any", kTranspose, AnyCpu},

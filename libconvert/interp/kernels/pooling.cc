@@ -30,7 +30,14 @@ EvalFn PreparePool(PrepareContext& ctx, bool average) {
   switch (in.type) {
     case tflite::TensorType_FLOAT32: {
       const auto params = ctx.Located([&] { return ref::PreparePoolFloat(opts, in.shape, out.shape); });
-      return average ? PoolEval<float>(ctx, params, ref::AveragePoolFloat) : PoolEval<float>(ctx, params, ref::MaxPoolFloat);
+      if (!average) return PoolEval<float>(ctx, params, ref::MaxPoolFloat);
+      if (ctx.allow_fast()) {
+        if (EvalFn eval = fast::AveragePoolFloat(params, in.shape, in.Data<float>(), out.shape, out.Data<float>())) {
+          ctx.NoteFastKernel();
+          return eval;
+        }
+      }
+      return PoolEval<float>(ctx, params, ref::AveragePoolFloat);
     }
     case tflite::TensorType_INT8: {
       const auto params = ctx.Located([&] {
