@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include "libconvert/compare/metrics.h"
+
 namespace tinyforge {
 namespace {
 
@@ -107,6 +109,9 @@ LayerMatching MatchLayers(const Model& reference, const Model& candidate) {
       }
       counterpart[out] = ref;
       if (m.candidate_tensor_layer[static_cast<size_t>(out)] >= 0) continue;
+      // A BOOL or INT64 tensor (a comparison's result, indices) has no real
+      // values to measure an error on: not a layer.
+      if (!HasRealValues(t.type) || !HasRealValues(reference.tensor(0, ref).type)) continue;
 
       LayerPlan plan;
       LayerComparison& info = plan.info;

@@ -54,6 +54,17 @@ std::optional<NonFiniteValue> FindNonFiniteAs(const uint8_t* data, size_t count,
 
 }  // namespace
 
+SampleLayout SamplesOf(const std::vector<int64_t>& shape, const std::vector<int32_t>& input_shape,
+                       const std::string& array_name, const std::string& input_label) {
+  if (TailMatches(shape, 0, input_shape, 0)) return {1, false};
+  if (!shape.empty() && TailMatches(shape, 1, input_shape, 0)) return {static_cast<size_t>(shape[0]), true};
+  if (!shape.empty() && !input_shape.empty() && input_shape[0] == 1 && TailMatches(shape, 1, input_shape, 1)) {
+    return {static_cast<size_t>(shape[0]), true};
+  }
+  throw Error(array_name + ": shape " + ShapeToString(shape) + " does not match " + input_label + " " +
+              DimsToString(input_shape, 0, false) + " (expected " + ExpectedForms(input_shape) + ")");
+}
+
 DatasetView::DatasetView(const NpyArray& array, std::string array_name,
                          const std::vector<int32_t>& input_shape, DType input_dtype,
                          std::string input_label)
@@ -78,21 +89,9 @@ DatasetView::DatasetView(const NpyArray& array, std::string array_name,
                 input_label + " " + DTypeName(input_dtype) + " (got " + got + ", expected " +
                 DTypeName(input_dtype) + " " + expected_shape + ")");
   }
-  const std::vector<int64_t>& shape = array.shape;
-  if (TailMatches(shape, 0, input_shape, 0)) {
-    num_samples_ = 1;
-  } else if (!shape.empty() && TailMatches(shape, 1, input_shape, 0)) {
-    num_samples_ = static_cast<size_t>(shape[0]);
-    batched_ = true;
-  } else if (!shape.empty() && !input_shape.empty() && input_shape[0] == 1 &&
-             TailMatches(shape, 1, input_shape, 1)) {
-    num_samples_ = static_cast<size_t>(shape[0]);
-    batched_ = true;
-  } else {
-    throw Error(array_name_ + ": shape " + ShapeToString(shape) + " does not match " +
-                input_label + " " + DimsToString(input_shape, 0, false) + " (expected " +
-                expected_shape + ")");
-  }
+  const SampleLayout layout = SamplesOf(array.shape, input_shape, array_name_, input_label);
+  num_samples_ = layout.samples;
+  batched_ = layout.batched;
   elements_per_sample_ = elements;
   bytes_per_sample_ = elements * DTypeSize(array.dtype);
   const bool size_ok = bytes_per_sample_ == 0

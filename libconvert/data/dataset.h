@@ -26,6 +26,17 @@ struct NonFiniteValue {
   double value = 0;    // the value (NaN, +inf or -inf)
 };
 
+// How an array of `shape` holds samples of an input of `input_shape`: one
+// sample (the input's own shape), or N along a leading dim (for an input
+// whose leading dim is 1, that dim may be N instead). Anything else is an
+// Error naming array_name and input_label.
+struct SampleLayout {
+  size_t samples = 0;
+  bool batched = false;
+};
+SampleLayout SamplesOf(const std::vector<int64_t>& shape, const std::vector<int32_t>& input_shape,
+                       const std::string& array_name, const std::string& input_label);
+
 class DatasetView {
  public:
   // `array_name` (usually the file name) starts error messages;

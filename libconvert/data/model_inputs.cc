@@ -132,7 +132,12 @@ NpyArray ConvertModelInput(const Model& model, size_t k, NpyArray array, const s
   if (numeric && *want == DType::kFloat32) return as_float32();
   const bool integer_input = t.type == tflite::TensorType_INT8 || t.type == tflite::TensorType_UINT8 ||
                              t.type == tflite::TensorType_INT16;
-  if (numeric && integer_input && quantize_floats) return QuantizeArray(as_float32(), t, name);
+  if (numeric && integer_input && quantize_floats) {
+    // The shape first: data that cannot be this input gets its one error,
+    // not a warning about its values before it.
+    SamplesOf(array.shape, t.shape, name, "model input " + std::to_string(k) + " " + QuotedName(t.name));
+    return QuantizeArray(as_float32(), t, name);
+  }
   std::string hint;
   if (numeric && integer_input) {
     hint = "; pass --quantize-inputs to quantize the values with the input's scale and zero point";

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "libconvert/data/npy.h"
 #include "libconvert/model/model_builder.h"
 #include "libconvert/model/model_io.h"
@@ -198,6 +200,56 @@ TEST_F(CliHostile, CompareRefusesABoolOutputNamingTheModel) {
   b.SetOutputs({z});
   const std::string model = Save(b.Build("m"));
   ExpectRefused({"compare", model, model, "-d", x_, "--report", out_}, model, "output 0 ('z') is BOOL");
+}
+
+// quantize --report measures each layer's error; a layer whose tensor is
+// BOOL (a comparison's result) has no real values and is no layer, where it
+// failed the whole command with an error naming no file (the campaign on
+// session 12's corpus, 2 models).
+TEST_F(CliHostile, QuantizeReportSkipsABoolLayer) {
+  TF_REQUIRE_BINARY();
+  ModelBuilder b;
+  const int x = b.AddTensor("x", tflite::TensorType_FLOAT32, {2});
+  const int c = b.AddConstant<float>("c", {2}, {1.0f, 2.0f});
+  const int y = b.AddTensor("y", tflite::TensorType_FLOAT32, {2});
+  const int z = b.AddTensor("z", tflite::TensorType_BOOL, {2});
+  const int w = b.AddTensor("w", tflite::TensorType_FLOAT32, {2});
+  b.AddOperator(tflite::BuiltinOperator_ADD, {x, c}, {y}, tflite::AddOptionsT{});
+  b.AddOperator(tflite::BuiltinOperator_LESS, {y, c}, {z});
+  b.AddOperator(tflite::BuiltinOperator_CAST, {z}, {w});
+  b.SetInputs({x});
+  b.SetOutputs({y, w});
+  const std::string model = Save(b.Build("m"));
+  NpyArray samples = NpyArray::Zeros(DType::kFloat32, {64, 2});
+  float* v = samples.MutableView<float>().data();
+  for (int i = 0; i < 128; ++i) v[i] = static_cast<float>(i % 17) / 4.0f - 2.0f;
+  WriteNpy(x_, samples);
+  const std::string report = dir_ + "/q.json";
+  const RunResult r = RunTinyforge(dir_, {"quantize", model, "--calib", x_, "-o", out_, "--report", report, "-q"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const nlohmann::json layers = nlohmann::json::parse(testing::ReadText(report))["comparison"]["layers"];
+  ASSERT_FALSE(layers.empty());
+  for (const auto& layer : layers) EXPECT_EQ(layer.dump().find("\"z\""), std::string::npos) << layer.dump();
+  fs::remove(out_);
+}
+
+// Float data of the wrong shape for an int8 input: the shape's one error
+// line, not first a warning that its values clip (the campaign, 6 models).
+TEST_F(CliHostile, WrongShapeIsOneLineBeforeAnyWarningAboutValues) {
+  TF_REQUIRE_BINARY();
+  ModelBuilder b;
+  const int x = b.AddTensor("x", tflite::TensorType_INT8, {1, 4}, Quant::PerTensor(1.0f / 255.0f, -128));
+  const int y = b.AddTensor("y", tflite::TensorType_INT8, {1, 4}, Quant::PerTensor(1.0f / 255.0f, -128));
+  b.AddOperator(tflite::BuiltinOperator_RELU, {x}, {y});
+  b.SetInputs({x});
+  b.SetOutputs({y});
+  const std::string model = Save(b.Build("m"));
+  NpyArray far = NpyArray::Zeros(DType::kFloat32, {3});
+  for (float& v : far.MutableView<float>()) v = 50.0f;  // every value clips
+  WriteNpy(x_, far);
+  const RunResult r = ExpectRefused({"compare", model, model, "-d", x_, "--report", out_}, model,
+                                    "shape [3] does not match model input 0 'x'");
+  EXPECT_EQ(r.err.find("warning"), std::string::npos) << r.err;
 }
 
 // emit's resolver errors name the model by the path given, as every other
