@@ -202,7 +202,7 @@ command_args() {
     run-ref) args=(run "$model" "${data[@]}" -o run -q -j 1 --max-memory 256M --reference); outputs="run" ;;
     quantize) args=(quantize "$model" "${calib[@]}" -o q.tflite --report q.json --calibration-out t.json
       -q -j 1 --max-memory 256M); outputs="q.json q.tflite t.json" ;;
-    bench) args=(bench "$model" --seconds 0.01 --save b.tflite); outputs="b.tflite" ;;
+    bench) args=(bench "$model" --seconds 0.01 --save b.tflite --max-memory 256M); outputs="b.tflite" ;;
     compare) args=(compare "$model" "$model" "${data[@]}" --report c.json -q -j 1 --max-memory 256M)
       outputs="c.json" ;;
     *) echo "cli_campaign.sh: unknown command $cmd" >&2; exit 2 ;;
