@@ -252,6 +252,29 @@ TEST_F(CliHostile, WrongShapeIsOneLineBeforeAnyWarningAboutValues) {
   EXPECT_EQ(r.err.find("warning"), std::string::npos) << r.err;
 }
 
+// A float SOFTMAX with beta 0 runs as float, but TFLM's int8 SOFTMAX needs
+// beta * input scale above 2^-26: quantizing it is bad input, with the way
+// out (--keep-float), where it was called a quantizer bug (exit 3; the
+// campaign, 1 model).
+TEST_F(CliHostile, QuantizeOfASoftmaxWithBetaZeroIsBadInput) {
+  TF_REQUIRE_BINARY();
+  ModelBuilder b;
+  const int x = b.AddTensor("x", tflite::TensorType_FLOAT32, {1, 4});
+  const int y = b.AddTensor("y", tflite::TensorType_FLOAT32, {1, 4});
+  tflite::SoftmaxOptionsT options;
+  options.beta = 0.0f;
+  b.AddOperator(tflite::BuiltinOperator_SOFTMAX, {x}, {y}, options);
+  b.SetInputs({x});
+  b.SetOutputs({y});
+  const std::string model = Save(b.Build("m"));
+  NpyArray samples = NpyArray::Zeros(DType::kFloat32, {8, 1, 4});
+  float* v = samples.MutableView<float>().data();
+  for (int i = 0; i < 32; ++i) v[i] = static_cast<float>(i % 7) - 3.0f;
+  WriteNpy(x_, samples);
+  const RunResult r = ExpectRefused({"quantize", model, "--calib", x_, "-o", out_}, model, "(SOFTMAX)");
+  EXPECT_NE(r.err.find("--keep-float"), std::string::npos) << r.err;
+}
+
 // emit's resolver errors name the model by the path given, as every other
 // error does (they named only its file name, which the generated comments use).
 TEST_F(CliHostile, EmitResolverErrorNamesTheModelPath) {

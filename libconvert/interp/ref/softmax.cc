@@ -36,8 +36,10 @@ SoftmaxInt8Params PrepareSoftmaxInt8Input(float beta, float input_scale) {
                    static_cast<double>(int64_t{1} << (31 - kScaledDiffIntegerBits)),
                static_cast<double>((int64_t{1} << 31) - 1));
   if (!(real_multiplier > 1.0)) {
-    throw Error("SOFTMAX int8: beta (" + Fmt(beta) + ") * input scale (" + Fmt(input_scale) +
-                ") must be greater than 2^-26; TFLM rejects it too. Check the input "
+    // Worded as every other ratio no fixed-point multiplier holds
+    // (kScaleRatioError), which the quantizer reports as bad input.
+    throw Error(std::string("SOFTMAX int8: ") + kScaleRatioError + ", beta (" + Fmt(beta) + ") * input scale (" +
+                Fmt(input_scale) + "), must be greater than 2^-26; TFLM rejects it too. Check the input "
                 "quantization and the beta option.");
   }
   const QuantizedMultiplier q = QuantizeMultiplier(real_multiplier);
