@@ -275,6 +275,29 @@ TEST_F(CliHostile, QuantizeOfASoftmaxWithBetaZeroIsBadInput) {
   EXPECT_NE(r.err.find("--keep-float"), std::string::npos) << r.err;
 }
 
+// The same class in ADD: a constant of 1e34 next to a RELU6 output gives an
+// output rescale factor far above 1, which TFLM's ADD cannot take: bad
+// input with the way out, where it was exit 3 (the second campaign).
+TEST_F(CliHostile, QuantizeOfAnAddWithAHugeConstantIsBadInput) {
+  TF_REQUIRE_BINARY();
+  ModelBuilder b;
+  const int x = b.AddTensor("x", tflite::TensorType_FLOAT32, {1, 2});
+  const int c = b.AddConstant<float>("c", {1, 2}, {1e34f, -1e34f});
+  const int y = b.AddTensor("y", tflite::TensorType_FLOAT32, {1, 2});
+  tflite::AddOptionsT options;
+  options.fused_activation_function = tflite::ActivationFunctionType_RELU6;
+  b.AddOperator(tflite::BuiltinOperator_ADD, {x, c}, {y}, options);
+  b.SetInputs({x});
+  b.SetOutputs({y});
+  const std::string model = Save(b.Build("m"));
+  NpyArray samples = NpyArray::Zeros(DType::kFloat32, {8, 1, 2});
+  float* v = samples.MutableView<float>().data();
+  for (int i = 0; i < 16; ++i) v[i] = static_cast<float>(i % 5) - 2.0f;
+  WriteNpy(x_, samples);
+  const RunResult r = ExpectRefused({"quantize", model, "--calib", x_, "-o", out_}, model, "(ADD)");
+  EXPECT_NE(r.err.find("--keep-float"), std::string::npos) << r.err;
+}
+
 // emit's resolver errors name the model by the path given, as every other
 // error does (they named only its file name, which the generated comments use).
 TEST_F(CliHostile, EmitResolverErrorNamesTheModelPath) {

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "libconvert/base/error.h"
+#include "libconvert/interp/ref/quant_math.h"
 
 namespace tinyforge::ref {
 namespace {
@@ -51,8 +52,8 @@ QuantizedComparisonParams PrepareQuantizedComparison(float input1_scale, int32_t
                                                      float input2_scale, int32_t input2_zero_point) {
   for (float s : {input1_scale, input2_scale}) {
     if (!(s > 0.0f && s < 1.0f)) {
-      throw Error("comparison: an int8 input scale of " + std::to_string(s) +
-                  " is outside (0, 1), which TFLM cannot rescale");
+      throw Error(std::string("comparison: ") + kScaleRatioError + ", an int8 input scale of " + std::to_string(s) +
+                  ", is outside (0, 1), which TFLM cannot rescale");
     }
   }
   QuantizedComparisonParams p;

@@ -9,6 +9,7 @@
 
 #include "libconvert/base/error.h"
 #include "libconvert/interp/ref/elementwise_detail.h"
+#include "libconvert/interp/ref/quant_math.h"
 
 namespace tinyforge::ref {
 namespace {
@@ -52,8 +53,8 @@ QuantizedMultiplier SmallerThanOne(const char* op, const char* what, double real
                                    const ScaleZeroPoint& input1, const ScaleZeroPoint& input2,
                                    const ScaleZeroPoint& output) {
   if (!(real > 0.0 && real < 1.0)) {
-    throw Error(std::string(op) + ": the " + what + " rescale factor " + std::to_string(real) +
-                " must lie in (0, 1); got " + ScaleText("input 1", input1) + ", " +
+    throw Error(std::string(op) + ": " + kScaleRatioError + ", the " + what + " rescale factor " +
+                std::to_string(real) + ", must lie in (0, 1); got " + ScaleText("input 1", input1) + ", " +
                 ScaleText("input 2", input2) + ", " + ScaleText("output", output) +
                 " (the output scale is too small relative to the input scales)");
   }
