@@ -281,7 +281,8 @@ HardSwishInt8Params PrepareHardSwishInt8(float input_scale, int32_t input_zero_p
   }
   if (out.shift > 0) {
     throw Error(
-        "HARD_SWISH int8: input scale / (128 * output scale) must be < 1, got input scale " +
+        std::string("HARD_SWISH int8: ") + kScaleRatioError + ", input scale / (128 * output scale), must be < 1, "
+        "got input scale " +
         FormatFloat(input_scale) + " and output scale " + FormatFloat(output_scale) +
         "; TFLM rejects it too. Check the output quantization.");
   }

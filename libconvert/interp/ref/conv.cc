@@ -218,7 +218,9 @@ void ConvInt16x8Acc32(const ConvParams& params, const Shape& input_shape, const 
 void CheckInt16x8Shifts(const char* op_name, const ConvQuantParams& q) {
   for (int32_t shift : q.output_shift) {
     if (shift > 14) {
-      throw Error(std::string(op_name) + ": effective output scale input*weight/output >= 2^14 is not supported");
+      throw Error(std::string(op_name) + ": " + kScaleRatioError +
+                  ", the effective output scale input*weight/output, is 2^14 or more, which TFLM's 16x8 kernel does "
+                  "not support");
     }
   }
 }
