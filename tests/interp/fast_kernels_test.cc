@@ -213,7 +213,9 @@ WindowCase RandomWindow(Random& r, bool depthwise) {
       const int groups = !pointwise && r.Int(0, 4) == 0 ? r.Int(2, 3) : 1, filter_in = r.Int(1, pointwise ? 40 : 12);
       c.multiplier = 0;
       c.input = Shape{batch, h, w, groups * filter_in};
-      c.filter = Shape{groups * r.Int(1, 24), kh, kw, filter_in};
+      // Some wide enough for several blocks of output channels.
+      const int per_group = r.Int(0, 3) == 0 ? r.Int(25, 80) : r.Int(1, 24);
+      c.filter = Shape{groups * per_group, kh, kw, filter_in};
     }
     try {
       const ref::WindowGeometry g = ref::ComputePaddingHeightWidth(c.stride_h, c.stride_w, c.dilation_h,
