@@ -92,9 +92,6 @@ struct RequantParams {
   int32_t min, max;
 };
 void RequantizeInt8(const RequantParams& q, const int32_t* acc, const int32_t* bias, int64_t n, int8_t* out);
-// RequantizeInt8 of `rows` rows: acc + r * acc_stride to out + r * out_stride.
-void RequantizeRowsInt8(const RequantParams& q, const int32_t* acc, int64_t acc_stride, int64_t rows,
-                        const int32_t* bias, int64_t n, int8_t* out, int64_t out_stride);
 
 // GemmInt16 with the bias and the requantization fused, straight to the
 // int8 output: for r < rows and o < oc,

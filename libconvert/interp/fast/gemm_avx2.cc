@@ -223,9 +223,4 @@ void RequantizeInt8(const RequantParams& q, const int32_t* acc, const int32_t* b
   }
 }
 
-void RequantizeRowsInt8(const RequantParams& q, const int32_t* acc, int64_t acc_stride, int64_t rows,
-                        const int32_t* bias, int64_t n, int8_t* out, int64_t out_stride) {
-  for (int64_t r = 0; r < rows; ++r) RequantizeInt8(q, acc + r * acc_stride, bias, n, out + r * out_stride);
-}
-
 }  // namespace tinyforge::interp::fast::avx2

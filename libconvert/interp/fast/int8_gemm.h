@@ -105,7 +105,10 @@ struct Uint8Form {
   // The kernels: AVX-512 VNNI when the CPU has it, or what a test chose
   // (OverrideAvx512KernelsForTesting); null ones: use Int16Form.
   static Avx512Kernels Kernels() { return ChosenAvx512Kernels(); }
-  static bool Usable(int32_t offset) { return Kernels().gemm != nullptr && Fits(offset); }
+  static bool Usable(int32_t offset) {
+    const Avx512Kernels k = Kernels();
+    return k.gemm != nullptr && k.gemm_requantize != nullptr && Fits(offset);
+  }
   // The padding (the zero point + 128) must fit uint8, which it does for
   // any int8 zero point; a model with another takes Int16Form.
   static bool Fits(int32_t offset) { return offset >= -127 && offset <= 128; }

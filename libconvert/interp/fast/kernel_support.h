@@ -171,13 +171,6 @@ class Requantizer {
   avx2::RequantParams Params(int64_t first = 0) const {
     return {channels_.data() + first / 8 * avx2::kRequantBlockValues, offset_, min_, max_};
   }
-  // out[r * out_stride + o] for n channels from `first` (a multiple of 8)
-  // of `rows` rows of accumulators; bias (may be null) per channel, from
-  // `first` on.
-  void RunRows(const int32_t* acc, int64_t acc_stride, int64_t rows, const int32_t* bias, int64_t first, int64_t n,
-               int8_t* out, int64_t out_stride) const {
-    avx2::RequantizeRowsInt8(Params(first), acc, acc_stride, rows, bias, n, out, out_stride);
-  }
 
  private:
   std::vector<int32_t> channels_;
