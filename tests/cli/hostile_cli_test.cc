@@ -298,6 +298,26 @@ TEST_F(CliHostile, QuantizeOfAnAddWithAHugeConstantIsBadInput) {
   EXPECT_NE(r.err.find("--keep-float"), std::string::npos) << r.err;
 }
 
+// A padding option that is neither SAME nor VALID was taken as SAME; TFLM
+// sizes such an output 0. Found by the long model run, where padding 13
+// with an 8388608x64 window made every output pixel scan the whole image.
+TEST_F(CliHostile, UnknownPaddingIsRefused) {
+  TF_REQUIRE_BINARY();
+  ModelBuilder b;
+  const int x = b.AddTensor("x", tflite::TensorType_FLOAT32, {1, 4, 4, 1});
+  const int y = b.AddTensor("y", tflite::TensorType_FLOAT32, {1, 4, 4, 1});
+  tflite::Pool2DOptionsT options;
+  options.padding = static_cast<tflite::Padding>(13);
+  options.stride_h = options.stride_w = 1;
+  options.filter_height = options.filter_width = 2;
+  b.AddOperator(tflite::BuiltinOperator_MAX_POOL_2D, {x}, {y}, options);
+  b.SetInputs({x});
+  b.SetOutputs({y});
+  const std::string model = Save(b.Build("m"));
+  WriteNpy(x_, NpyArray::Zeros(DType::kFloat32, {1, 4, 4, 1}));
+  ExpectRefused({"run", model, "-i", x_, "-o", out_}, model, "padding 13 is neither SAME (0) nor VALID (1)");
+}
+
 // emit's resolver errors name the model by the path given, as every other
 // error does (they named only its file name, which the generated comments use).
 TEST_F(CliHostile, EmitResolverErrorNamesTheModelPath) {

@@ -16,10 +16,6 @@
 namespace tinyforge::interp::kernels {
 namespace {
 
-ref::Padding ToPadding(tflite::Padding p) {
-  return p == tflite::Padding_VALID ? ref::Padding::kValid : ref::Padding::kSame;
-}
-
 // The weights of an integer kernel must be symmetric int8 (zero point 0):
 // TFLM's kernels ignore weight zero points, so a non-zero one would silently
 // compute something else.
@@ -147,7 +143,7 @@ EvalFn PrepareConv2D(PrepareContext& ctx) {
   const Operands o = GetOperands(ctx);
   const auto& options = ctx.options<tflite::Conv2DOptionsT>();
   ref::ConvOptions opts;
-  opts.padding = ToPadding(options.padding);
+  opts.padding = CheckedPadding(ctx, options.padding);
   opts.stride_height = options.stride_h;
   opts.stride_width = options.stride_w;
   opts.dilation_height = options.dilation_h_factor;
@@ -209,7 +205,7 @@ EvalFn PrepareDepthwiseConv2D(PrepareContext& ctx) {
   ctx.Require(in_shape.rank() == 4 && out_shape.rank() == 4 && in_shape.dim(3) > 0,
               "input and output must be 4-D NHWC with channels");
   ref::DepthwiseConvOptions opts;
-  opts.padding = ToPadding(options.padding);
+  opts.padding = CheckedPadding(ctx, options.padding);
   opts.stride_height = options.stride_h;
   opts.stride_width = options.stride_w;
   opts.dilation_height = options.dilation_h_factor;
@@ -313,6 +309,13 @@ EvalFn PrepareFullyConnected(PrepareContext& ctx) {
       return [=] { ref::FullyConnectedInt16x8(params, in_shape, x, w_shape, w, b, out_shape, y); };
     }
   }
+}
+
+ref::Padding CheckedPadding(const PrepareContext& ctx, tflite::Padding padding) {
+  // TFLM computes an output size of 0 for any other value.
+  ctx.Require(padding == tflite::Padding_SAME || padding == tflite::Padding_VALID,
+              "padding " + std::to_string(static_cast<int>(padding)) + " is neither SAME (0) nor VALID (1)");
+  return padding == tflite::Padding_VALID ? ref::Padding::kValid : ref::Padding::kSame;
 }
 
 }  // namespace tinyforge::interp::kernels

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "libconvert/interp/kernel.h"
+#include "libconvert/interp/ref/padding.h"
 
 namespace tinyforge::interp::kernels {
 
@@ -12,6 +13,9 @@ EvalFn PrepareReshape(PrepareContext& ctx);
 
 // conv.cc: conv-like operators (input, weights, optional bias).
 EvalFn PrepareConv2D(PrepareContext& ctx);
+// The padding option of a conv, pool or transpose conv; any value but SAME
+// and VALID is refused.
+ref::Padding CheckedPadding(const PrepareContext& ctx, tflite::Padding padding);
 EvalFn PrepareDepthwiseConv2D(PrepareContext& ctx);
 EvalFn PrepareFullyConnected(PrepareContext& ctx);
 

@@ -21,7 +21,7 @@ EvalFn PreparePool(PrepareContext& ctx, bool average) {
   ctx.RequireType(out, in.type, "output");
   const auto& options = ctx.options<tflite::Pool2DOptionsT>();
   ref::PoolOptions opts;
-  opts.padding = options.padding == tflite::Padding_VALID ? ref::Padding::kValid : ref::Padding::kSame;
+  opts.padding = CheckedPadding(ctx, options.padding);
   opts.stride_height = options.stride_h;
   opts.stride_width = options.stride_w;
   opts.filter_height = options.filter_height;

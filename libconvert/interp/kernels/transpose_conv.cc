@@ -89,7 +89,7 @@ EvalFn PrepareTransposeConv(PrepareContext& ctx) {
   }
   const auto& options = ctx.options<tflite::TransposeConvOptionsT>();
   ref::TransposeConvOptions opts;
-  opts.padding = options.padding == tflite::Padding_VALID ? ref::Padding::kValid : ref::Padding::kSame;
+  opts.padding = CheckedPadding(ctx, options.padding);
   opts.stride_height = options.stride_h;
   opts.stride_width = options.stride_w;
   opts.activation = options.fused_activation_function;
