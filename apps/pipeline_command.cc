@@ -51,6 +51,7 @@ struct PipelineOptions {
   BoardFlags board;  // --board/--ram/--flash: check the int8 model fits, after emitting
   std::string name;        // --name: the emitted array ("": emit's default)
   std::string name_space;  // --namespace: C++ namespace of the emitted declarations
+  bool force = false;      // an artifact may replace an input file
 };
 
 // The files the pipeline leaves in --out-dir.
@@ -72,14 +73,19 @@ struct Artifacts {
     summary = at("pipeline.json");
   }
 
+  std::vector<std::string> All() const {
+    return {pruned,       prune_report,  calibration,  quantized, compare_json,
+            compare_html, model_data_cc, model_data_h, resolver,  summary};
+  }
+
   // Removes every file the pipeline writes: after a failed stage the
   // folder holds none of its outputs rather than some of this run's, or a
-  // mix of this run's and an earlier one's.
+  // mix of this run's and an earlier one's. (None is an input: RunPipeline
+  // refused that up front unless --force let it be replaced.)
   void RemoveAll() const {
     std::error_code ec;
-    for (const std::string* f : {&pruned, &prune_report, &calibration, &quantized, &compare_json, &compare_html,
-                                 &model_data_cc, &model_data_h, &resolver, &summary}) {
-      fs::remove(*f, ec);
+    for (const std::string& f : All()) {
+      if (fs::is_regular_file(fs::symlink_status(f, ec))) fs::remove(f, ec);
     }
   }
 };
@@ -157,10 +163,14 @@ void RunPipeline(const PipelineOptions& o) {
   const std::vector<int64_t> labels = o.labels.empty() ? eval.labels : ReadLabels(o.labels);
   if (o.max_drop && labels.empty()) throw Error("--max-drop needs --data and --labels (the accuracy of each model)");
 
+  const Artifacts files(o.out_dir);
+  std::vector<std::string> inputs = {o.model, o.labels};
+  inputs.insert(inputs.end(), o.calib.begin(), o.calib.end());
+  inputs.insert(inputs.end(), o.eval.begin(), o.eval.end());
+  for (const std::string& f : files.All()) RefuseOverwritingInput(f, inputs, o.force);
   std::error_code ec;
   fs::create_directories(o.out_dir, ec);
   if (ec) throw Error(o.out_dir + ": --out-dir cannot be created: " + ec.message());
-  const Artifacts files(o.out_dir);
   // A stage that fails takes every artifact with it (all outputs or none);
   // the exit-1 verdicts (accuracy budget, board fit) keep their reports.
   try {
@@ -390,6 +400,7 @@ void SetupPipelineCommand(CLI::App& app) {
   cmd->add_option("--out-dir,-o", o->out_dir, "Where every artifact goes (created if missing)")->required();
   AddThreadsOption(*cmd, o->threads);
   AddMaxMemoryOption(*cmd);
+  AddForceOption(*cmd, o->force);
   AddDataOptions(*cmd, o->data_flags);
   AddTargetOption(*cmd, o->target, "The TFLM build model_data.h's arena size is for");
   AddBoardOptions(*cmd, o->board);

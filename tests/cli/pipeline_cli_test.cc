@@ -202,6 +202,23 @@ TEST(PipelineCliTest, AFailedStageLeavesNoArtifact) {
   EXPECT_EQ(ReadText(out + "/compare.html/keep.txt"), "the user's");
 }
 
+// An input where an artifact goes (rerunning on an earlier run's output)
+// is refused before any work, and a failed stage's clean-up cannot take it.
+TEST(PipelineCliTest, RefusesToReplaceAnInputWithAnArtifact) {
+  TF_REQUIRE_BINARY();
+  const std::string data = std::string(TINYFORGE_SOURCE_DIR) + "/testdata/shapes/";
+  const std::string work = testing::TempDir("pipeline_input_artifact"), out = work + "/out";
+  fs::create_directories(out);
+  fs::copy_file(data + "shapes_float.tflite", out + "/model_pruned.tflite");
+  const RunResult r = RunTinyforge(work, {"pipeline", out + "/model_pruned.tflite", "--calib", data + "calib.npy",
+                                          "-q", "--out-dir", out});
+  EXPECT_EQ(r.status, 2) << r.err;
+  EXPECT_EQ(testing::CountLines(r.err), 1u) << r.err;
+  EXPECT_NE(r.err.find("refusing to overwrite the input"), std::string::npos) << r.err;
+  EXPECT_TRUE(fs::exists(out + "/model_pruned.tflite"));
+  EXPECT_FALSE(fs::exists(out + "/calibration.json"));
+}
+
 // --board: the int8 model is checked against the board after emitting (the
 // sources are the user's to keep either way); a budget too small exits 1
 // and pipeline.json says so; bad board flags fail before any work.
