@@ -19,6 +19,9 @@ std::string PrintableIdentifier(const uint8_t* p) {
   return s;
 }
 
+
+}  // namespace
+
 // The flatbuffers verifier checks that a vector's length field is 4-byte
 // aligned, not that its elements are aligned to their own size: a [long]
 // vector starting at 4 (mod 8) passes, and unpacking then reads misaligned
@@ -45,8 +48,6 @@ void CheckEightByteVectors(const uint8_t* data, const std::string& source) {
     }
   }
 }
-
-}  // namespace
 
 Model ParseModel(const uint8_t* data, size_t size, const std::string& source,
                  const ReadLimits& limits) {

@@ -21,6 +21,13 @@ struct ReadLimits {
 // is an Error whose message starts with `path:` and names the place.
 Model LoadModel(const std::string& path, const ReadLimits& limits = {});
 // The same from bytes; `source` names them in error messages.
+// Throws an Error naming `source` when an int64 vector the unpacker reads
+// (QuantizationParameters.zero_point) is not 8-byte aligned within the
+// verified flatbuffer at `data` (itself 16-byte aligned): unpacking it would
+// read misaligned int64s. ParseModel calls it; so does the model fuzzer's
+// mutator, which unpacks inputs itself.
+void CheckEightByteVectors(const uint8_t* data, const std::string& source);
+
 Model ParseModel(const uint8_t* data, size_t size, const std::string& source,
                  const ReadLimits& limits = {});
 

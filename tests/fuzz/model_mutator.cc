@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "flatbuffers/reflection.h"
+#include "libconvert/base/error.h"
+#include "libconvert/model/model_io.h"
 #include "libconvert/model/schema/tflite_generated.h"
 
 extern "C" size_t LLVMFuzzerMutate(uint8_t* data, size_t size, size_t max_size);
@@ -347,6 +349,13 @@ std::unique_ptr<tflite::ModelT> Unpack(const uint8_t* data, size_t size) {
   std::vector<uint8_t> copy(data, data + size);
   flatbuffers::Verifier verifier(copy.data(), copy.size(), 64, 1000000);
   if (size < 8 || !tflite::ModelBufferHasIdentifier(copy.data()) || !tflite::VerifyModelBuffer(verifier)) {
+    return nullptr;
+  }
+  // As the loader does: a misaligned int64 vector would be read misaligned
+  // by UnPack (UBSan stopped a long run here, in the mutator, not the target).
+  try {
+    CheckEightByteVectors(copy.data(), "mutator input");
+  } catch (const Error&) {
     return nullptr;
   }
   std::unique_ptr<tflite::ModelT> model(tflite::GetModel(copy.data())->UnPack());
