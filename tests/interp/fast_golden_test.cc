@@ -120,9 +120,7 @@ class EmulatedVnni : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!interp::fast::Available()) GTEST_SKIP() << "this CPU has no AVX2/FMA: no fast kernels";
-    interp::fast::OverrideAvx512KernelsForTesting(
-        true, {&interp::fast::avx512_emulated::GemmUint8, &interp::fast::avx512_emulated::GemmUint8Requantize,
-               &interp::fast::avx512_emulated::DepthwisePaddedRowInt8x32});
+    interp::fast::OverrideAvx512KernelsForTesting(true, interp::fast::avx512_emulated::Kernels());
   }
   void TearDown() override { interp::fast::OverrideAvx512KernelsForTesting(false, {}); }
 };

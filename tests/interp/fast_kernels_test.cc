@@ -352,12 +352,11 @@ class Int8Gemm : public ::testing::TestWithParam<GemmChoice> {
         avx512_kernels_ = {};
         break;
       case GemmChoice::kAvx512Emulated:
-        avx512_kernels_ = {&avx512_emulated::GemmUint8, &avx512_emulated::GemmUint8Requantize,
-                           &avx512_emulated::DepthwisePaddedRowInt8x32};
+        avx512_kernels_ = avx512_emulated::Kernels();
         break;
       case GemmChoice::kAvx512Native:
         if (!Cpu().avx512_vnni) GTEST_SKIP() << "this CPU has no AVX-512 VNNI";
-        avx512_kernels_ = {&avx512::GemmUint8, &avx512::GemmUint8Requantize, &avx512::DepthwisePaddedRowInt8x32};
+        avx512_kernels_ = avx512::Kernels();
         break;
     }
     OverrideAvx512KernelsForTesting(true, avx512_kernels_);

@@ -14,7 +14,7 @@ Avx512Kernels override_kernels;
 Avx512Kernels ChosenAvx512Kernels() {
   if (overridden) return override_kernels;
   if (!Cpu().avx512_vnni) return {};
-  return {&avx512::GemmUint8, &avx512::GemmUint8Requantize, &avx512::DepthwisePaddedRowInt8x32};
+  return avx512::Kernels();
 }
 
 void OverrideAvx512KernelsForTesting(bool override, Avx512Kernels kernels) {

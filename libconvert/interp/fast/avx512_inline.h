@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 #ifdef TINYFORGE_AVX512_EMULATED
 #define SIMDE_ENABLE_NATIVE_ALIASES
@@ -29,10 +30,17 @@
 #endif
 
 #include "libconvert/interp/fast/avx2_kernels.h"
+#include "libconvert/interp/fast/avx512_kernels.h"
 
 #define TINYFORGE_AVX512_INLINE inline __attribute__((always_inline))
 
 namespace tinyforge::interp::fast::TINYFORGE_AVX512_NAMESPACE {
+
+// The kernels of these files, gathered by Kernels() (avx512_kernels.h): one
+// declaration for the native and the emulated build.
+std::remove_pointer_t<GemmUint8Fn> GemmUint8;
+std::remove_pointer_t<GemmUint8RequantizeFn> GemmUint8Requantize;
+std::remove_pointer_t<DepthwiseRowInt8Fn> DepthwisePaddedRowInt8x32;
 
 // avx2::RequantVectors for 16 lanes: what the requantization of 16
 // channels needs, from two of avx2::RequantizeInt8's 8-channel blocks.

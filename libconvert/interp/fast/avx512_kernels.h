@@ -56,27 +56,13 @@ struct Avx512Kernels {
 // what a test chose (OverrideAvx512KernelsForTesting in fast_kernels.h).
 Avx512Kernels ChosenAvx512Kernels();
 
+// The kernel set of each build of the *_avx512.cc files: the CPU's, and
+// (only in the test binary, see above) SIMDe's emulation of it.
 namespace avx512 {
-void GemmUint8(const uint8_t* a, int64_t rows, int64_t a_stride, const int8_t* packed, int64_t k_quads,
-               int64_t oc_blocks, int32_t* c, int64_t c_stride);
-void GemmUint8Requantize(const uint8_t* a, int64_t rows, int64_t a_stride, const int8_t* packed, int64_t k_quads,
-                         int64_t oc, const int32_t* bias, const avx2::RequantParams& q, int8_t* out,
-                         int64_t out_stride);
-void DepthwisePaddedRowInt8x32(const int16_t* row, int64_t x_step, int out_width, const int64_t* tap_offsets,
-                               int tap_pairs, const int16_t* packed, int channel_blocks, const int32_t* bias,
-                               const avx2::RequantParams& q, int depth, int8_t* out);
+Avx512Kernels Kernels();
 }  // namespace avx512
-
-// Only in the test binary (see above).
 namespace avx512_emulated {
-void GemmUint8(const uint8_t* a, int64_t rows, int64_t a_stride, const int8_t* packed, int64_t k_quads,
-               int64_t oc_blocks, int32_t* c, int64_t c_stride);
-void GemmUint8Requantize(const uint8_t* a, int64_t rows, int64_t a_stride, const int8_t* packed, int64_t k_quads,
-                         int64_t oc, const int32_t* bias, const avx2::RequantParams& q, int8_t* out,
-                         int64_t out_stride);
-void DepthwisePaddedRowInt8x32(const int16_t* row, int64_t x_step, int out_width, const int64_t* tap_offsets,
-                               int tap_pairs, const int16_t* packed, int channel_blocks, const int32_t* bias,
-                               const avx2::RequantParams& q, int depth, int8_t* out);
+Avx512Kernels Kernels();
 }  // namespace avx512_emulated
 
 }  // namespace tinyforge::interp::fast

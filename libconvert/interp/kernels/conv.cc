@@ -312,7 +312,8 @@ EvalFn PrepareFullyConnected(PrepareContext& ctx) {
 }
 
 ref::Padding CheckedPadding(const PrepareContext& ctx, tflite::Padding padding) {
-  // TFLM computes an output size of 0 for any other value.
+  // TFLM's padding code (ComputeOutSize, read in its source, not run here)
+  // gives no output size for any other value.
   ctx.Require(padding == tflite::Padding_SAME || padding == tflite::Padding_VALID,
               "padding " + std::to_string(static_cast<int>(padding)) + " is neither SAME (0) nor VALID (1)");
   return padding == tflite::Padding_VALID ? ref::Padding::kValid : ref::Padding::kSame;

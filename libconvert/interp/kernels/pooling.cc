@@ -14,6 +14,21 @@ EvalFn PoolEval(PrepareContext& ctx, const ref::PoolParams& params, Fn fn) {
   return [=] { fn(params, in_shape, x, out_shape, y); };
 }
 
+// AVERAGE_POOL_2D: the fast kernel when the context allows it and it takes
+// the geometry, else the reference.
+template <typename T, typename Fast, typename Ref>
+EvalFn AverageEval(PrepareContext& ctx, const ref::PoolParams& params, Fast fast, Ref reference) {
+  if (ctx.allow_fast()) {
+    const RuntimeTensor& in = ctx.input(0);
+    RuntimeTensor& out = ctx.output(0);
+    if (EvalFn eval = fast(params, in.shape, in.Data<T>(), out.shape, out.Data<T>())) {
+      ctx.NoteFastKernel();
+      return eval;
+    }
+  }
+  return PoolEval<T>(ctx, params, reference);
+}
+
 EvalFn PreparePool(PrepareContext& ctx, bool average) {
   ctx.RequireCounts(1, 1, 1);
   const RuntimeTensor& in = ctx.input(0);
@@ -30,27 +45,15 @@ EvalFn PreparePool(PrepareContext& ctx, bool average) {
   switch (in.type) {
     case tflite::TensorType_FLOAT32: {
       const auto params = ctx.Located([&] { return ref::PreparePoolFloat(opts, in.shape, out.shape); });
-      if (!average) return PoolEval<float>(ctx, params, ref::MaxPoolFloat);
-      if (ctx.allow_fast()) {
-        if (EvalFn eval = fast::AveragePoolFloat(params, in.shape, in.Data<float>(), out.shape, out.Data<float>())) {
-          ctx.NoteFastKernel();
-          return eval;
-        }
-      }
-      return PoolEval<float>(ctx, params, ref::AveragePoolFloat);
+      return average ? AverageEval<float>(ctx, params, fast::AveragePoolFloat, ref::AveragePoolFloat)
+                     : PoolEval<float>(ctx, params, ref::MaxPoolFloat);
     }
     case tflite::TensorType_INT8: {
       const auto params = ctx.Located([&] {
         return ref::PreparePoolInt8(opts, in.shape, out.shape, in.scale, in.zero_point, out.scale, out.zero_point);
       });
-      if (!average) return PoolEval<int8_t>(ctx, params, ref::MaxPoolInt8);
-      if (ctx.allow_fast()) {
-        if (EvalFn eval = fast::AveragePoolInt8(params, in.shape, in.Data<int8_t>(), out.shape, out.Data<int8_t>())) {
-          ctx.NoteFastKernel();
-          return eval;
-        }
-      }
-      return PoolEval<int8_t>(ctx, params, ref::AveragePoolInt8);
+      return average ? AverageEval<int8_t>(ctx, params, fast::AveragePoolInt8, ref::AveragePoolInt8)
+                     : PoolEval<int8_t>(ctx, params, ref::MaxPoolInt8);
     }
     default: {
       const auto params = ctx.Located([&] {
