@@ -355,7 +355,7 @@ void SetupBenchCommand(CLI::App& app) {
   cmd->add_option("--seconds", options->seconds, "Time budget per measurement (default 1)")
       ->check(CLI::PositiveNumber);
   cmd->add_flag("--profile", options->profile, "Also print the time of every operator");
-  AddMaxMemoryOption(*cmd);
+  AddBudgetOptions(*cmd);
   cmd->add_option("--seed", options->seed, "Seed of the random inputs and synthetic weights (default 1)");
   cmd->add_option("--data,-d", options->data,
                   "Time on these samples (one source per model input, cycled over) instead of random inputs: "

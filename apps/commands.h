@@ -41,10 +41,11 @@ void SetupOpsCommand(CLI::App& app);
 // (apps/options.cc).
 CLI::Option* AddThreadsOption(CLI::App& cmd, int& threads);
 
-// --max-memory SIZE on `cmd`: the memory budget (libconvert/base/
-// memory_budget.h) for what a model's shapes claim; the same flag and help on
-// every command that runs a model.
-CLI::Option* AddMaxMemoryOption(CLI::App& cmd);
+// --max-memory SIZE and --max-work COUNT on `cmd`, in option group `group`
+// ("" for the default one): the memory and work budgets (libconvert/base/
+// memory_budget.h, work_budget.h) for what a model's shapes claim; the same
+// flags and help on every command that runs a model.
+void AddBudgetOptions(CLI::App& cmd, const std::string& group = "");
 
 // --force on `cmd`: lets an output be an input file (no command overwrites
 // a file it reads otherwise); the same flag and help on every command.

@@ -165,7 +165,7 @@ void SetupCompareCommand(CLI::App& app) {
       ->check(CLI::ExistingFile);
   AddSamplesOption(*cmd, o->samples, "the data");
   AddThreadsOption(*cmd, o->threads);
-  AddMaxMemoryOption(*cmd);
+  AddBudgetOptions(*cmd);
   AddDataOptions(*cmd, o->data_flags);
   cmd->add_option("--max-drop", o->max_drop, "Fail when accuracy drops by more than PP percentage points (needs --labels)")
       ->check(CLI::Range(-100.0, 100.0));

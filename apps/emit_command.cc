@@ -304,7 +304,7 @@ void SetupEmitCommand(CLI::App& app) {
       ->type_name("DIR")
       ->group(test_group);
   AddThreadsOption(*emit, options->threads)->group(test_group);
-  AddMaxMemoryOption(*emit)->group(test_group);
+  AddBudgetOptions(*emit, test_group);
   AddDataOptions(*emit, options->data);
 
   emit->callback([options, align, line_width, target]() {

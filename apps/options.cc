@@ -10,6 +10,7 @@
 #include "libconvert/base/file_util.h"
 #include "libconvert/base/memory_budget.h"
 #include "libconvert/base/warning.h"
+#include "libconvert/base/work_budget.h"
 #include "libconvert/data/image_dataset.h"
 
 namespace tinyforge {
@@ -19,14 +20,25 @@ CLI::Option* AddThreadsOption(CLI::App& cmd, int& threads) {
       ->check(CLI::NonNegativeNumber);
 }
 
-CLI::Option* AddMaxMemoryOption(CLI::App& cmd) {
-  return cmd
-      .add_option_function<std::string>(
-          "--max-memory",
-          [](const std::string& value) { SetMemoryBudget(ParseMemorySize(value, "--max-memory")); },
-          "Most memory for tensors and outputs whose size the model claims, e.g. 512M or 16G (default 4G); "
-          "a model that needs more is refused with the tensor and its size")
-      ->type_name("SIZE");
+void AddBudgetOptions(CLI::App& cmd, const std::string& group) {
+  CLI::Option* memory =
+      cmd.add_option_function<std::string>(
+             "--max-memory",
+             [](const std::string& value) { SetMemoryBudget(ParseMemorySize(value, "--max-memory")); },
+             "Most memory for tensors and outputs whose size the model claims, e.g. 512M or 16G (default 4G); "
+             "a model that needs more is refused with the tensor and its size")
+          ->type_name("SIZE");
+  CLI::Option* work =
+      cmd.add_option_function<std::string>(
+             "--max-work", [](const std::string& value) { SetWorkBudget(ParseWorkCount(value, "--max-work")); },
+             "Most operations one inference may take (multiply-accumulates, pooling-window reads, operand "
+             "elements), e.g. 500M or 2T (default 100G); a model that claims more is refused before it runs, "
+             "naming its costliest operator")
+          ->type_name("COUNT");
+  if (!group.empty()) {
+    memory->group(group);
+    work->group(group);
+  }
 }
 
 CLI::Option* AddForceOption(CLI::App& cmd, bool& force) {

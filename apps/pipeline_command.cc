@@ -399,7 +399,7 @@ void SetupPipelineCommand(CLI::App& app) {
   cmd->add_option("--method", o->method, "Calibration range: minmax, percentile[:P] or mse (default minmax)");
   cmd->add_option("--out-dir,-o", o->out_dir, "Where every artifact goes (created if missing)")->required();
   AddThreadsOption(*cmd, o->threads);
-  AddMaxMemoryOption(*cmd);
+  AddBudgetOptions(*cmd);
   AddForceOption(*cmd, o->force);
   AddDataOptions(*cmd, o->data_flags);
   AddTargetOption(*cmd, o->target, "The TFLM build model_data.h's arena size is for");

@@ -228,7 +228,7 @@ void SetupPruneCommand(CLI::App& app) {
   cmd->add_option("--report", o->report, "Also write the report as JSON (schema tinyforge.prune/1)")
       ->type_name("FILE.json");
   AddThreadsOption(*cmd, o->threads);
-  AddMaxMemoryOption(*cmd);
+  AddBudgetOptions(*cmd);
   AddForceOption(*cmd, o->force);
   AddDataOptions(*cmd, o->data_flags);
   cmd->add_flag("--quiet,-q", o->quiet, "Print nothing on success");

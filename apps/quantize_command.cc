@@ -452,7 +452,7 @@ void SetupQuantizeCommand(CLI::App& app) {
                 "model's despite the int8 weights (prune's bias correction; on the corpus's labelled models it "
                 "changed top-1 by at most 2 in 9,000)");
   AddThreadsOption(*cmd, o->threads);
-  AddMaxMemoryOption(*cmd);
+  AddBudgetOptions(*cmd);
   cmd->add_flag("--quiet,-q", o->quiet, "Print only warnings and errors");
   AddForceOption(*cmd, o->force);
   cmd->callback([o, activations, per_channel_fc, int16_layers, keep_float] {

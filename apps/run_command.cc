@@ -125,7 +125,7 @@ void SetupRunCommand(CLI::App& app) {
   cmd->add_option("--out-dir,-o", options->output_dir, "Where output_K.npy go (default: .)");
   AddHiddenAlias(*cmd, "--output-dir", options->output_dir);
   AddThreadsOption(*cmd, options->threads);
-  AddMaxMemoryOption(*cmd);
+  AddBudgetOptions(*cmd);
   AddForceOption(*cmd, options->force);
   AddDataOptions(*cmd, options->data);
   cmd->add_flag("--quantize-inputs", options->quantize_inputs,

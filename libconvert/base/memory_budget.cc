@@ -1,7 +1,6 @@
 #include "libconvert/base/memory_budget.h"
 
 #include <atomic>
-#include <cctype>
 #include <utility>
 
 #include "libconvert/base/checked_math.h"
@@ -24,31 +23,10 @@ void SetMemoryBudget(int64_t bytes) {
 }
 
 int64_t ParseMemorySize(const std::string& text, const std::string& flag) {
-  const auto bad = [&]() -> Error {
-    return Error(flag + " '" + text + "' is not a memory size (bytes, or a number with K, M, G or T, e.g. 512M)");
-  };
-  size_t i = 0;
-  int64_t value = 0;
-  while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
-    const std::optional<int64_t> tens = CheckedMul(value, 10);
-    const std::optional<int64_t> next = tens ? CheckedAdd(*tens, text[i] - '0') : std::nullopt;
-    if (!next) throw bad();
-    value = *next;
-    ++i;
+  const std::optional<int64_t> bytes = ParseScaledCount(text, 1024, true);
+  if (!bytes || *bytes == 0) {
+    throw Error(flag + " '" + text + "' is not a memory size (bytes, or a number with K, M, G or T, e.g. 512M)");
   }
-  if (i == 0) throw bad();
-  std::string unit = text.substr(i);
-  for (char& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  int shift = 0;
-  if (!unit.empty() && unit != "B") {
-    const std::string units = "KMGT";
-    const size_t u = units.find(unit[0]);
-    const std::string rest = unit.substr(1);
-    if (u == std::string::npos || !(rest.empty() || rest == "B" || rest == "IB")) throw bad();
-    shift = 10 * static_cast<int>(u + 1);
-  }
-  const std::optional<int64_t> bytes = CheckedMul(value, int64_t{1} << shift);
-  if (!bytes || *bytes == 0) throw bad();
   return *bytes;
 }
 

@@ -1,8 +1,11 @@
 #include "libconvert/base/text_format.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <iterator>
+
+#include "libconvert/base/checked_math.h"
 
 namespace tinyforge {
 
@@ -29,6 +32,25 @@ std::string SiUnits(int64_t value) {
   char text[32];
   std::snprintf(text, sizeof(text), "%.3g%s", x, kUnits[unit]);
   return text;
+}
+
+std::optional<int64_t> ParseScaledCount(const std::string& text, int64_t base, bool bytes) {
+  size_t i = 0;
+  std::optional<int64_t> value = 0;
+  while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
+    const std::optional<int64_t> tens = value ? CheckedMul(*value, 10) : std::nullopt;
+    value = tens ? CheckedAdd(*tens, text[i] - '0') : std::nullopt;
+    ++i;
+  }
+  if (i == 0 || !value) return std::nullopt;
+  std::string unit = text.substr(i);
+  for (char& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (unit.empty() || (bytes && unit == "B")) return value;
+  const size_t power = std::string("KMGT").find(unit[0]);
+  const std::string rest = unit.substr(1);
+  if (power == std::string::npos || !(rest.empty() || (bytes && (rest == "B" || rest == "IB")))) return std::nullopt;
+  for (size_t p = 0; p <= power && value; ++p) value = CheckedMul(*value, base);
+  return value;
 }
 
 std::string BinaryBytes(int64_t bytes) {

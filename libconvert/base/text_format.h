@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,12 @@ std::string SiUnits(int64_t value);
 
 // 217184 -> "212.1 KiB" (binary prefixes, one decimal); below 1024 "N B".
 std::string BinaryBytes(int64_t bytes);
+
+// A count as people type it on a command line: digits, then optionally one
+// of K, M, G, T (any case) for base^1 .. base^4; with `bytes`, a trailing
+// "B" or "iB" is allowed too ("512M", "8GiB", "100B"). nullopt when `text`
+// is not that or the count does not fit int64.
+std::optional<int64_t> ParseScaledCount(const std::string& text, int64_t base, bool bytes);
 
 // A float in the shortest form that keeps six significant digits ("%.6g").
 std::string FormatFloat(double value);

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "libconvert/base/checked_math.h"
+#include "libconvert/interp/work.h"
 #include "libconvert/model/dtype.h"
 #include "libconvert/model/ethos_u.h"
 #include "libconvert/model/verify.h"
@@ -172,6 +173,7 @@ void Interpreter::Prepare() {
   evals_.clear();
   fast_kernel_.clear();
   events_.clear();
+  std::vector<bool> runs(n, true);
   for (size_t o = 0; o < n; ++o) {
     const tflite::OperatorT& op = *g.operators[o];
     std::vector<RuntimeTensor*> ins, outs;
@@ -194,10 +196,14 @@ void Interpreter::Prepare() {
     const auto state = [&empty](const RuntimeTensor* t) { return t != nullptr && t->variable && !empty(t); };
     if (!outs.empty() && std::all_of(outs.begin(), outs.end(), empty) && std::none_of(ins.begin(), ins.end(), state)) {
       evals_.back() = [] {};
+      runs[o] = false;
     }
     fast_kernel_.push_back(ctx.used_fast_kernel());
     events_.push_back(OpEvent{o, model_.OpCode(op), {outs.begin(), outs.end()}});
   }
+  // After every operator's own checks, so a model over the budget is still
+  // refused for what is wrong with it first.
+  CheckWorkBudget(model_, subgraph_, runs);
   prepared_ = true;
 }
 

@@ -57,7 +57,9 @@ class Interpreter {
   Interpreter& operator=(const Interpreter&) = delete;
 
   // Throws Error: one message listing every operator without a kernel for
-  // its (op, type), or the first operator whose Prepare rejects it.
+  // its (op, type), the first operator whose Prepare rejects it, or a model
+  // whose tensors exceed the memory budget or whose inference exceeds the
+  // work budget (work.h).
   void Prepare();
   void Invoke();
   // Runs operator `op_index` alone on what its input tensors hold now (the

@@ -29,55 +29,59 @@ class Operands {
   const tflite::OperatorT& op_;
 };
 
-// elements(shape) * factors; 0 when anything is unknown (a negative dim) or
-// it overflows: the MACs of such an operator are reported as 0, not guessed.
-int64_t Product(const Shape* shape, std::initializer_list<int64_t> factors) {
-  if (shape == nullptr) return 0;
-  const std::optional<int64_t> n = CheckedProduct(*shape);
-  if (!n) return 0;
-  std::optional<int64_t> p = n;
+// A count of one operator: nullopt when it overflows int64; 0 when a shape
+// it needs is missing or unknown (a negative dim), so the MACs of such an
+// operator are reported as 0, not guessed.
+using Count = std::optional<int64_t>;
+
+bool Known(const Shape* shape) {
+  return shape != nullptr && std::none_of(shape->begin(), shape->end(), [](int32_t d) { return d < 0; });
+}
+
+// elements(shape) * factors.
+Count Product(const Shape* shape, std::initializer_list<int64_t> factors) {
+  if (!Known(shape)) return 0;
+  Count p = CheckedProduct(*shape);
   for (const int64_t f : factors) {
-    if (f < 0 || !p) return 0;
-    p = CheckedMul(*p, f);
+    if (f < 0) return 0;
+    if (p) p = CheckedMul(*p, f);
   }
-  return p.value_or(0);
+  return p;
 }
 
 bool Is4D(const Shape* s) { return s != nullptr && s->size() == 4; }
 
-// Sum of the elements of the listed inputs (absent ones count 0).
-int64_t WeightElements(const Operands& o, std::initializer_list<size_t> inputs) {
-  int64_t sum = 0;
+// Sum of the elements of the listed inputs (absent or unknown ones count 0).
+Count WeightElements(const Operands& o, std::initializer_list<size_t> inputs) {
+  Count sum = 0;
   for (const size_t i : inputs) {
-    const Shape* w = o.in(i);
-    const std::optional<int64_t> next = CheckedAdd(sum, w ? CheckedProduct(*w).value_or(0) : 0);
-    if (!next) return 0;
-    sum = *next;
+    const Count w = Product(o.in(i), {});
+    sum = sum && w ? CheckedAdd(*sum, *w) : std::nullopt;
   }
   return sum;
 }
 
-int64_t Conv2D(const Operands& o) {
+Count Conv2D(const Operands& o) {
   const Shape* filter = o.in(1);  // [out_c, kh, kw, in_c / groups]
   return Is4D(filter) ? Product(o.out(0), {(*filter)[1], (*filter)[2], (*filter)[3]}) : 0;
 }
 
-int64_t DepthwiseConv2D(const Operands& o) {
+Count DepthwiseConv2D(const Operands& o) {
   const Shape* filter = o.in(1);  // [1, kh, kw, out_c]
   return Is4D(filter) ? Product(o.out(0), {(*filter)[1], (*filter)[2]}) : 0;
 }
 
-int64_t FullyConnected(const Operands& o) {
+Count FullyConnected(const Operands& o) {
   const Shape* weights = o.in(1);  // [out, in]
   return weights && !weights->empty() ? Product(o.out(0), {weights->back()}) : 0;
 }
 
-int64_t TransposeConv(const Operands& o) {
+Count TransposeConv(const Operands& o) {
   const Shape* filter = o.in(1);  // [out_c, kh, kw, in_c]; input 2 is the data
   return Is4D(filter) ? Product(o.in(2), {(*filter)[0], (*filter)[1], (*filter)[2]}) : 0;
 }
 
-int64_t BatchMatMul(const Operands& o) {
+Count BatchMatMul(const Operands& o) {
   const Shape* lhs = o.in(0);
   if (lhs == nullptr || lhs->size() < 2) return 0;
   const auto* options = o.op().builtin_options.AsBatchMatMulOptions();
@@ -85,28 +89,26 @@ int64_t BatchMatMul(const Operands& o) {
   return Product(o.out(0), {(*lhs)[lhs->size() - (adj_x ? 2 : 1)]});
 }
 
-int64_t SequenceLstm(const Operands& o) {
+Count SequenceLstm(const Operands& o) {
   const Shape* input = o.in(0);  // [batch, time, n_input] or time major
-  if (input == nullptr || input->empty() || input->back() <= 0) return 0;
-  const std::optional<int64_t> elements = CheckedProduct(*input);
-  if (!elements) return 0;
+  if (!Known(input) || input->empty() || input->back() == 0) return 0;
+  const Count elements = CheckedProduct(*input);
   // Inputs 1-4: input-to-gate weights, 5-8: recurrent weights, 16: projection.
-  const int64_t steps = *elements / input->back();
-  const int64_t weights = WeightElements(o, {1, 2, 3, 4, 5, 6, 7, 8, 16});
-  return CheckedMul(steps, weights).value_or(0);
+  const Count weights = WeightElements(o, {1, 2, 3, 4, 5, 6, 7, 8, 16});
+  return elements && weights ? CheckedMul(*elements / input->back(), *weights) : std::nullopt;
 }
 
-int64_t Svdf(const Operands& o) {
+Count Svdf(const Operands& o) {
   const Shape* input = o.in(0);  // [batch, input_size]
-  if (input == nullptr || input->size() != 2 || (*input)[0] < 0) return 0;
-  const int64_t weights = WeightElements(o, {1, 2});  // weights_feature, weights_time
-  return CheckedMul((*input)[0], weights).value_or(0);
+  if (!Known(input) || input->size() != 2) return 0;
+  const Count weights = WeightElements(o, {1, 2});  // weights_feature, weights_time
+  return weights ? CheckedMul((*input)[0], *weights) : std::nullopt;
 }
 
 struct MacRule {
   tflite::BuiltinOperator op;
   std::string_view formula;
-  int64_t (*count)(const Operands&);
+  Count (*count)(const Operands&);
 };
 
 constexpr std::array<MacRule, 7> kMacRules = {{
@@ -126,9 +128,13 @@ const MacRule* FindRule(tflite::BuiltinOperator op) {
 
 }  // namespace
 
-int64_t CountMacs(const Model& model, size_t sg, const tflite::OperatorT& op) {
+std::optional<int64_t> CheckedMacs(const Model& model, size_t sg, const tflite::OperatorT& op) {
   const MacRule* rule = FindRule(model.OpCode(op));
   return rule ? rule->count(Operands(model, sg, op)) : 0;
+}
+
+int64_t CountMacs(const Model& model, size_t sg, const tflite::OperatorT& op) {
+  return CheckedMacs(model, sg, op).value_or(0);
 }
 
 std::optional<std::string_view> MacFormula(tflite::BuiltinOperator op) {

@@ -30,6 +30,9 @@ namespace tinyforge {
 
 // MACs of operator `op` of subgraph `sg`.
 int64_t CountMacs(const Model& model, size_t sg, const tflite::OperatorT& op);
+// The same, but nullopt when the count overflows int64 instead of 0: for a
+// budget, where an uncountable operator is too much work, not none.
+std::optional<int64_t> CheckedMacs(const Model& model, size_t sg, const tflite::OperatorT& op);
 
 // The formula CountMacs uses for `op` ("out_elements * kh * kw"); nullopt for
 // operators that count 0.

@@ -1,4 +1,4 @@
-// --max-memory values, checked arithmetic and message escaping: the small
+// --max-memory and --max-work values, checked arithmetic and message escaping: the small
 // base helpers the hostile-model checks rest on.
 #include "libconvert/base/memory_budget.h"
 
@@ -8,6 +8,7 @@
 
 #include "libconvert/base/checked_math.h"
 #include "libconvert/base/error.h"
+#include "libconvert/base/work_budget.h"
 
 namespace tinyforge {
 namespace {
@@ -29,6 +30,27 @@ TEST(MemorySize, RefusesWhatIsNotASize) {
     } catch (const Error& e) {
       EXPECT_EQ(e.code(), ErrorCode::kBadInput);
       EXPECT_NE(std::string(e.what()).find("--max-memory '"), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(WorkCount, ParsesCountsAndDecimalUnits) {
+  EXPECT_EQ(ParseWorkCount("7", "--max-work"), 7);
+  EXPECT_EQ(ParseWorkCount("1k", "--max-work"), 1000);
+  EXPECT_EQ(ParseWorkCount("500M", "--max-work"), 500'000'000);
+  EXPECT_EQ(ParseWorkCount("2T", "--max-work"), 2'000'000'000'000);
+}
+
+TEST(WorkCount, RefusesWhatIsNotACount) {
+  // 10000000T is 1e19, past int64; a count has no byte suffix.
+  for (const char* bad : {"", "0", "M", "-5", "1.5G", "5GB", "2GiB", "99999999999999999999", "10000000T"}) {
+    SCOPED_TRACE(bad);
+    try {
+      ParseWorkCount(bad, "--max-work");
+      ADD_FAILURE() << "accepted";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ErrorCode::kBadInput);
+      EXPECT_NE(std::string(e.what()).find("--max-work '"), std::string::npos) << e.what();
     }
   }
 }

@@ -23,6 +23,18 @@ using testing::CountLines;
 using testing::RunResult;
 using testing::RunTinyforge;
 
+// x [2] + y (a constant [2]) -> z of `out_shape`, named `out_name`.
+Model AddModel(const std::vector<int32_t>& out_shape, const std::string& out_name = "z") {
+  ModelBuilder b;
+  const int x = b.AddTensor("x", tflite::TensorType_FLOAT32, {2});
+  const int y = b.AddConstant<float>("y", {2}, {1.0f, 2.0f});
+  const int z = b.AddTensor(out_name, tflite::TensorType_FLOAT32, out_shape);
+  b.AddOperator(tflite::BuiltinOperator_ADD, {x, y}, {z}, tflite::AddOptionsT{});
+  b.SetInputs({x});
+  b.SetOutputs({z});
+  return b.Build("m");
+}
+
 class CliHostile : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -51,20 +63,27 @@ class CliHostile : public ::testing::Test {
     return r;
   }
 
+  // A budget flag's values on `run` of AddModel({2}): `over` is refused as
+  // over the budget, `enough` runs, `bad` is not a value.
+  struct BudgetValues {
+    std::string flag, over, enough, bad;
+  };
+  void ExpectBudgetFlag(const BudgetValues& v, const std::string& over_message, const std::string& bad_message) {
+    const std::string model = Save(AddModel({2}));
+    ExpectRefused({"run", model, "-i", x_, "-o", out_, v.flag, v.over}, model, over_message);
+    const RunResult ok = RunTinyforge(dir_, {"run", model, "-i", x_, "-o", out_, v.flag, v.enough, "-q"});
+    EXPECT_EQ(ok.status, 0) << ok.err;
+    EXPECT_TRUE(fs::exists(out_ + "/output_0.npy"));
+    fs::remove_all(out_);
+    const RunResult bad = RunTinyforge(dir_, {"run", model, "-i", x_, "-o", out_, v.flag, v.bad});
+    EXPECT_EQ(bad.status, 2);
+    EXPECT_EQ(CountLines(bad.err), 1u) << bad.err;
+    EXPECT_NE(bad.err.find(bad_message), std::string::npos) << bad.err;
+    EXPECT_FALSE(fs::exists(out_));
+  }
+
   std::string dir_, out_, x_;
 };
-
-// x [2] + y (a constant [2]) -> z of `out_shape`, named `out_name`.
-Model AddModel(const std::vector<int32_t>& out_shape, const std::string& out_name = "z") {
-  ModelBuilder b;
-  const int x = b.AddTensor("x", tflite::TensorType_FLOAT32, {2});
-  const int y = b.AddConstant<float>("y", {2}, {1.0f, 2.0f});
-  const int z = b.AddTensor(out_name, tflite::TensorType_FLOAT32, out_shape);
-  b.AddOperator(tflite::BuiltinOperator_ADD, {x, y}, {z}, tflite::AddOptionsT{});
-  b.SetInputs({x});
-  b.SetOutputs({z});
-  return b.Build("m");
-}
 
 TEST_F(CliHostile, ShortBiasIsRefusedByRun) {
   TF_REQUIRE_BINARY();
@@ -94,19 +113,20 @@ TEST_F(CliHostile, ClaimedShapeOverTheMemoryBudgetIsRefusedBeforeAllocating) {
 
 TEST_F(CliHostile, MaxMemoryIsTheBudget) {
   TF_REQUIRE_BINARY();
-  const std::string model = Save(AddModel({2}));
-  ExpectRefused({"run", model, "-i", x_, "-o", out_, "--max-memory", "16"}, model,
-                "subgraph 0's tensors (the largest, tensor 0 ('x') of shape [2], 8 bytes) needs 16 B, which with 8 B "
-                "already in use exceeds the memory budget of 16 B");
-  const RunResult ok = RunTinyforge(dir_, {"run", model, "-i", x_, "-o", out_, "--max-memory", "1M", "-q"});
-  EXPECT_EQ(ok.status, 0) << ok.err;
-  EXPECT_TRUE(fs::exists(out_ + "/output_0.npy"));
-  fs::remove_all(out_);
-  const RunResult bad = RunTinyforge(dir_, {"run", model, "-i", x_, "-o", out_, "--max-memory", "lots"});
-  EXPECT_EQ(bad.status, 2);
-  EXPECT_EQ(CountLines(bad.err), 1u) << bad.err;
-  EXPECT_NE(bad.err.find("--max-memory 'lots' is not a memory size"), std::string::npos) << bad.err;
-  EXPECT_FALSE(fs::exists(out_));
+  ExpectBudgetFlag({"--max-memory", "16", "1M", "lots"},
+                   "subgraph 0's tensors (the largest, tensor 0 ('x') of shape [2], 8 bytes) needs 16 B, which with "
+                   "8 B already in use exceeds the memory budget of 16 B",
+                   "--max-memory 'lots' is not a memory size");
+}
+
+TEST_F(CliHostile, MaxWorkIsTheBudget) {
+  TF_REQUIRE_BINARY();
+  // ADD [2] + [2] -> [2]: 6 operand elements.
+  ExpectBudgetFlag({"--max-work", "5", "6", "1.5G"},
+                   "one inference of subgraph 0 takes 6 operations (multiply-accumulates, pooling-window reads and "
+                   "operand elements; the most, 6 operations, in subgraph 0, operator 0 (ADD)), over the work "
+                   "budget of 5 (raise it with --max-work)",
+                   "--max-work '1.5G' is not a count of operations");
 }
 
 TEST_F(CliHostile, OverflowingShapeIsRefusedByRunAndInspect) {

@@ -198,12 +198,12 @@ command_args() {
     rewrite) args=(rewrite "$model" -o r.tflite --strip-unused --dedupe-buffers --strip-names --align)
       outputs="r.tflite" ;;
     emit) args=(emit "$model" -o m.cc --header m.h --resolver ops.h); outputs="m.cc m.h ops.h" ;;
-    run) args=(run "$model" "${data[@]}" -o run -q -j 1 --max-memory 256M); outputs="run" ;;
-    run-ref) args=(run "$model" "${data[@]}" -o run -q -j 1 --max-memory 256M --reference); outputs="run" ;;
+    run) args=(run "$model" "${data[@]}" -o run -q -j 1 --max-memory 256M --max-work 1G); outputs="run" ;;
+    run-ref) args=(run "$model" "${data[@]}" -o run -q -j 1 --max-memory 256M --max-work 1G --reference); outputs="run" ;;
     quantize) args=(quantize "$model" "${calib[@]}" -o q.tflite --report q.json --calibration-out t.json
-      -q -j 1 --max-memory 256M); outputs="q.json q.tflite t.json" ;;
-    bench) args=(bench "$model" --seconds 0.01 --save b.tflite --max-memory 256M); outputs="b.tflite" ;;
-    compare) args=(compare "$model" "$model" "${data[@]}" --report c.json -q -j 1 --max-memory 256M)
+      -q -j 1 --max-memory 256M --max-work 1G); outputs="q.json q.tflite t.json" ;;
+    bench) args=(bench "$model" --seconds 0.01 --save b.tflite --max-memory 256M --max-work 1G); outputs="b.tflite" ;;
+    compare) args=(compare "$model" "$model" "${data[@]}" --report c.json -q -j 1 --max-memory 256M --max-work 1G)
       outputs="c.json" ;;
     *) echo "cli_campaign.sh: unknown command $cmd" >&2; exit 2 ;;
   esac

@@ -24,17 +24,18 @@ namespace tinyforge::fuzz {
 // The memory budget (--max-memory) every entry runs under: small, so a
 // hostile shape is refused before it can make allocation dominate a run.
 constexpr int64_t kFuzzMemoryBudget = int64_t{16} << 20;
-// Models whose operators claim more multiply-accumulates than this are
-// prepared but not invoked: under the sanitizers one such inference takes
-// seconds, and the inputs worth finding are in Prepare's checks.
-constexpr int64_t kFuzzMaxMacs = 20'000'000;
+// The work budget (--max-work) every entry runs under: a model whose one
+// inference claims more is prepared, then refused (its operators' own checks
+// still run first), since under the sanitizers it would take seconds and the
+// inputs worth finding are in Prepare's checks.
+constexpr int64_t kFuzzWorkBudget = 20'000'000;
 
 // What one input did: empty when the promise held, else what broke it.
 using Violation = std::string;
 
 // A .tflite file through `tinyforge run` (load, verify, the output arrays'
-// memory, Prepare of every operator, Invoke on zero inputs, unless the
-// model's MACs exceed kFuzzMaxMacs) and `inspect`
+// memory, Prepare of every operator, the budgets, Invoke on zero inputs) and
+// `inspect`
 // (the summary and its TFLM arena estimate); a model that loads must also
 // serialize, load again to the same bytes and survive the rewrite passes.
 Violation FuzzModel(const uint8_t* data, size_t size);

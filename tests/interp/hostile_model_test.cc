@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "libconvert/base/memory_budget.h"
+#include "libconvert/base/work_budget.h"
 #include "libconvert/interp/examples/op_examples.h"
 #include "libconvert/interp/interpreter.h"
 #include "libconvert/model/model_builder.h"
@@ -217,6 +218,68 @@ TEST(CheckedSizes, BudgetIsSharedAndReleased) {
   const Model again_model = FloatAdd({50});
   interp::Interpreter again(again_model);
   EXPECT_NO_THROW(again.Prepare());  // the first interpreter's bytes came back
+}
+
+// Sets the work budget for one test and restores it however the test ends.
+struct WorkBudgetForTest {
+  explicit WorkBudgetForTest(int64_t operations) { SetWorkBudget(operations); }
+  ~WorkBudgetForTest() { SetWorkBudget(saved); }
+  int64_t saved = WorkBudget();
+};
+
+void ExpectPrepares(const Model& model) {
+  interp::Interpreter interpreter(model);
+  EXPECT_NO_THROW(interpreter.Prepare());
+}
+
+// A float MAX_POOL_2D with SAME padding and stride 1 over [1, side, side, 1]
+// with a window x window window.
+Model FloatMaxPool(int side, int window) {
+  ModelBuilder b;
+  const int x = b.AddTensor("x", tflite::TensorType_FLOAT32, {1, side, side, 1});
+  const int y = b.AddTensor("y", tflite::TensorType_FLOAT32, {1, side, side, 1});
+  tflite::Pool2DOptionsT o;
+  o.padding = tflite::Padding_SAME;
+  o.stride_h = o.stride_w = 1;
+  o.filter_height = o.filter_width = window;
+  b.AddOperator(tflite::BuiltinOperator_MAX_POOL_2D, {x}, {y}, o);
+  b.SetInputs({x});
+  b.SetOutputs({y});
+  return b.Build(kSource);
+}
+
+TEST(WorkBudget, CountsMacsAndEveryOperandElement) {
+  // CONV_2D [1,4,4,2] * [3,1,1,2] -> [1,4,4,3]: 48 outputs x 2 MACs = 96,
+  // plus the operands' 32 + 6 + 3 + 48 = 89 elements: 185 operations.
+  const Model model = FloatConvLike(tflite::BuiltinOperator_CONV_2D, 3);
+  {
+    const WorkBudgetForTest budget(185);
+    ExpectPrepares(model);
+  }
+  const WorkBudgetForTest budget(184);
+  const std::string message = PrepareRejection(model);
+  ExpectHas(message, "one inference of subgraph 0 takes 185 operations");
+  ExpectHas(message, "in subgraph 0, operator 0 (CONV_2D)), over the work budget of 184 (raise it with --max-work)");
+}
+
+TEST(WorkBudget, PoolingWindowsAreClippedToTheInput) {
+  // A 20x20 window over a 10x10 image reads at most the 100 pixels at each of
+  // 100 outputs: 10,000, plus 100 + 100 operand elements.
+  const Model model = FloatMaxPool(10, 20);
+  {
+    const WorkBudgetForTest budget(10'200);
+    ExpectPrepares(model);
+  }
+  const WorkBudgetForTest budget(10'199);
+  ExpectHas(PrepareRejection(model), "takes 10.2 k operations");
+}
+
+TEST(WorkBudget, DefaultRefusesAPoolingComputeBomb) {
+  // A 1000x1000 window at each pixel of a 1000x1000 image: 10^12 reads, one
+  // inference for many minutes; its tensors are only 8 MB.
+  const std::string message = PrepareRejection(FloatMaxPool(1000, 1000));
+  ExpectHas(message, "takes 1 T operations");
+  ExpectHas(message, "(MAX_POOL_2D)), over the work budget of 100 G (raise it with --max-work)");
 }
 
 TEST(UntrustedText, ModelNamesCannotBreakTheOneLineMessage) {

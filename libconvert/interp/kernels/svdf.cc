@@ -14,11 +14,15 @@
 namespace tinyforge::interp::kernels {
 namespace {
 
+// SVDF's operand indices (named apart from LSTM's, which shares a unity
+// build batch with this file).
+namespace svdf {
 constexpr size_t kInput = 0;
 constexpr size_t kWeightsFeature = 1;
 constexpr size_t kWeightsTime = 2;
 constexpr size_t kBias = 3;
 constexpr size_t kState = 4;
+}  // namespace svdf
 
 float PerTensorScale(PrepareContext& ctx, const RuntimeTensor& t, const std::string& role) {
   ctx.Require(t.quantized(), role + " '" + t.meta->name + "' is not quantized");
@@ -34,15 +38,15 @@ float PerTensorScale(PrepareContext& ctx, const RuntimeTensor& t, const std::str
 // tensor and guarantees its bytes hold them.
 void CheckSvdfOperands(PrepareContext& ctx, const ref::SvdfSize& s, tflite::TensorType data, tflite::TensorType time,
                        tflite::TensorType bias) {
-  OperandCheck(ctx, ctx.input(kInput), "the input").Type(data).Rank(2).Dim(1, s.input_size, "the input size");
-  OperandCheck(ctx, ctx.input(kWeightsFeature), "the feature weights")
+  OperandCheck(ctx, ctx.input(svdf::kInput), "the input").Type(data).Rank(2).Dim(1, s.input_size, "the input size");
+  OperandCheck(ctx, ctx.input(svdf::kWeightsFeature), "the feature weights")
       .Type(data).Rank(2).Dim(0, s.num_filters, "the filters").Dim(1, s.input_size, "the input size");
-  OperandCheck(ctx, ctx.input(kWeightsTime), "the time weights")
+  OperandCheck(ctx, ctx.input(svdf::kWeightsTime), "the time weights")
       .Type(time).Rank(2).Dim(0, s.num_filters, "the filters").Dim(1, s.memory_size, "the memory size");
-  if (const RuntimeTensor* b = ctx.optional_input(kBias)) {
+  if (const RuntimeTensor* b = ctx.optional_input(svdf::kBias)) {
     OperandCheck(ctx, *b, "the bias").Type(bias).Elements(s.num_units, "one per unit");
   }
-  OperandCheck(ctx, ctx.input(kState), "the activation state")
+  OperandCheck(ctx, ctx.input(svdf::kState), "the activation state")
       .Type(time).Elements(static_cast<int64_t>(s.batch) * s.num_filters * s.memory_size,
                            "batch x filters x memory size");
   OperandCheck(ctx, ctx.output(0), "the output").Type(data).Elements(static_cast<int64_t>(s.batch) * s.num_units,
@@ -51,11 +55,11 @@ void CheckSvdfOperands(PrepareContext& ctx, const ref::SvdfSize& s, tflite::Tens
 
 template <typename T, typename Fn>
 EvalFn PrepareInteger(PrepareContext& ctx, const ref::SvdfSize& size, Fn eval) {
-  const RuntimeTensor& input = ctx.input(kInput);
-  const RuntimeTensor& feature = ctx.input(kWeightsFeature);
-  const RuntimeTensor& time = ctx.input(kWeightsTime);
-  const RuntimeTensor* bias = ctx.optional_input(kBias);
-  RuntimeTensor& state = ctx.input(kState);
+  const RuntimeTensor& input = ctx.input(svdf::kInput);
+  const RuntimeTensor& feature = ctx.input(svdf::kWeightsFeature);
+  const RuntimeTensor& time = ctx.input(svdf::kWeightsTime);
+  const RuntimeTensor* bias = ctx.optional_input(svdf::kBias);
+  RuntimeTensor& state = ctx.input(svdf::kState);
   RuntimeTensor& output = ctx.output(0);
   float bias_scale = 0.0f;
   if (bias) bias_scale = PerTensorScale(ctx, *bias, "bias");
@@ -85,11 +89,11 @@ EvalFn PrepareSvdf(PrepareContext& ctx) {
   ctx.Require(ctx.num_inputs() == 5, "has " + std::to_string(ctx.num_inputs()) + " inputs, expected 5 (input, "
                                       "feature weights, time weights, bias or -1, activation state)");
   ctx.Require(ctx.num_outputs() == 1, "has " + std::to_string(ctx.num_outputs()) + " outputs, expected 1");
-  const RuntimeTensor& input = ctx.input(kInput);
-  const RuntimeTensor& feature = ctx.input(kWeightsFeature);
-  const RuntimeTensor& time = ctx.input(kWeightsTime);
-  const RuntimeTensor* bias = ctx.optional_input(kBias);
-  RuntimeTensor& state = ctx.input(kState);
+  const RuntimeTensor& input = ctx.input(svdf::kInput);
+  const RuntimeTensor& feature = ctx.input(svdf::kWeightsFeature);
+  const RuntimeTensor& time = ctx.input(svdf::kWeightsTime);
+  const RuntimeTensor* bias = ctx.optional_input(svdf::kBias);
+  RuntimeTensor& state = ctx.input(svdf::kState);
   RuntimeTensor& output = ctx.output(0);
   ctx.Require(state.variable, "the activation state (input 4) must be a variable tensor");
   const auto& options = ctx.options<tflite::SVDFOptionsT>();
