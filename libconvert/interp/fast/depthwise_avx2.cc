@@ -21,6 +21,64 @@ void PackedSlot(int e, int width, int* channel, int* second_tap) {
   *second_tap = q % 2;
 }
 
+// One block of at most 8 channels (block width 8): two output pixels per
+// 256-bit register, pixel x in the low 128 bits and x + 1 in the high, each
+// with the block's weights; an odd last pixel alone in 128 bits.
+void DepthwiseRowInt8Narrow(const int16_t* row, int64_t x_step, int out_width, const int64_t* tap_offsets,
+                            int tap_pairs, const int16_t* packed, const int32_t* bias, const RequantParams& q,
+                            int depth, int8_t* out) {
+  const __m256i offset = _mm256_set1_epi32(q.output_offset);
+  const __m256i lo_clamp = _mm256_set1_epi32(q.min), hi_clamp = _mm256_set1_epi32(q.max);
+  const RequantVectors rq = LoadRequant(q.channels);
+  const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bias));
+  auto load = [](const int16_t* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); };
+  auto load2 = [&load, x_step](const int16_t* p) {
+    return _mm256_inserti128_si256(_mm256_castsi128_si256(load(p)), load(p + x_step), 1);
+  };
+  // Requantized channels 0-7 of one pixel from accumulators holding its
+  // channels 0-3 (lo) and 4-7 (hi), in the low or high 128 bits (0x20, 0x31).
+  auto requantize = [&](__m256i lo, __m256i hi, int halves) {
+    const __m256i acc = halves == 0x20 ? _mm256_permute2x128_si256(lo, hi, 0x20)
+                                       : _mm256_permute2x128_si256(lo, hi, 0x31);
+    return Requantize8(_mm256_add_epi32(acc, b), rq, offset, lo_clamp, hi_clamp);
+  };
+  auto store = [depth](__m256i y, int8_t* to) {
+    if (depth == 8) {
+      StoreInt8x8(y, to);
+      return;
+    }
+    int8_t bytes[8];
+    StoreInt8x8(y, bytes);
+    for (int c = 0; c < depth; ++c) to[c] = bytes[c];
+  };
+  int x = 0;
+  for (; x + 2 <= out_width; x += 2, out += 2 * depth) {
+    const int16_t* origin = row + x * x_step;
+    const int16_t* w = packed;
+    __m256i lo = _mm256_setzero_si256(), hi = _mm256_setzero_si256();
+    for (int p = 0; p < tap_pairs; ++p, w += 16) {
+      const __m256i first = load2(origin + tap_offsets[2 * p]), second = load2(origin + tap_offsets[2 * p + 1]);
+      lo = _mm256_add_epi32(lo, _mm256_madd_epi16(_mm256_unpacklo_epi16(first, second),
+                                                  _mm256_broadcastsi128_si256(load(w))));
+      hi = _mm256_add_epi32(hi, _mm256_madd_epi16(_mm256_unpackhi_epi16(first, second),
+                                                  _mm256_broadcastsi128_si256(load(w + 8))));
+    }
+    store(requantize(lo, hi, 0x20), out);
+    store(requantize(lo, hi, 0x31), out + depth);
+  }
+  if (x < out_width) {
+    const int16_t* origin = row + x * x_step;
+    const int16_t* w = packed;
+    __m128i lo = _mm_setzero_si128(), hi = _mm_setzero_si128();
+    for (int p = 0; p < tap_pairs; ++p, w += 16) {
+      const __m128i first = load(origin + tap_offsets[2 * p]), second = load(origin + tap_offsets[2 * p + 1]);
+      lo = _mm_add_epi32(lo, _mm_madd_epi16(_mm_unpacklo_epi16(first, second), load(w)));
+      hi = _mm_add_epi32(hi, _mm_madd_epi16(_mm_unpackhi_epi16(first, second), load(w + 8)));
+    }
+    store(requantize(_mm256_castsi128_si256(lo), _mm256_castsi128_si256(hi), 0x20), out);
+  }
+}
+
 }  // namespace
 
 void PackDepthwiseFilter(const int8_t* filter, int taps, int depth, int block_width, int channel_blocks,
@@ -45,29 +103,8 @@ void DepthwisePaddedRowInt8(const int16_t* row, int64_t x_step, int out_width, c
   const __m256i offset = _mm256_set1_epi32(q.output_offset);
   const __m256i lo_clamp = _mm256_set1_epi32(q.min), hi_clamp = _mm256_set1_epi32(q.max);
   auto load_bias = [bias](int c) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bias + c)); };
-  if (block_width == 8) {  // one block of at most 8 channels, in 128-bit registers
-    auto load = [](const int16_t* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); };
-    const RequantVectors rq = LoadRequant(q.channels);
-    const __m256i b = load_bias(0);
-    for (int x = 0; x < out_width; ++x, out += depth) {
-      const int16_t* origin = row + x * x_step;
-      const int16_t* w = packed;
-      __m128i lo = _mm_setzero_si128(), hi = _mm_setzero_si128();
-      for (int p = 0; p < tap_pairs; ++p, w += 16) {
-        const __m128i first = load(origin + tap_offsets[2 * p]), second = load(origin + tap_offsets[2 * p + 1]);
-        lo = _mm_add_epi32(lo, _mm_madd_epi16(_mm_unpacklo_epi16(first, second), load(w)));
-        hi = _mm_add_epi32(hi, _mm_madd_epi16(_mm_unpackhi_epi16(first, second), load(w + 8)));
-      }
-      const __m256i acc = _mm256_add_epi32(_mm256_set_m128i(hi, lo), b);  // channels 0-3 low, 4-7 high
-      const __m256i y = Requantize8(acc, rq, offset, lo_clamp, hi_clamp);
-      if (depth == 8) {
-        StoreInt8x8(y, out);
-      } else {
-        int8_t bytes[8];
-        StoreInt8x8(y, bytes);
-        for (int c = 0; c < depth; ++c) out[c] = bytes[c];
-      }
-    }
+  if (block_width == 8) {
+    DepthwiseRowInt8Narrow(row, x_step, out_width, tap_offsets, tap_pairs, packed, bias, q, depth, out);
     return;
   }
   auto load = [](const int16_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); };
