@@ -16,6 +16,7 @@
 #include "apps/commands.h"
 #include "libconvert/compare/compare.h"
 #include "libconvert/compare/compare_text.h"
+#include "libconvert/compare/evaluate.h"
 #include "libconvert/base/error.h"
 #include "libconvert/base/file_util.h"
 #include "libconvert/interp/batch.h"
@@ -208,6 +209,12 @@ void Quantize(const QuantizeCommandOptions& o) {
       o.eval.empty() ? ModelInputArrays() : ReadModelInputs(model, o.eval, /*quantize_floats=*/false, data);
   const ModelInputArrays& eval_data = o.eval.empty() ? calib : eval;
   const std::vector<int64_t> labels = o.labels.empty() ? eval_data.labels : ReadLabels(o.labels);
+  // The comparison takes every output's real values: an output without
+  // them (a BOOL, a UINT32) is refused now, before calibrating and
+  // quantizing print warnings about a run that cannot finish.
+  if (!eval_data.arrays.empty()) {
+    for (size_t k = 0; k < model.subgraph(0).outputs.size(); ++k) CheckOutputHasRealValues(model, k);
+  }
   if (o.max_drop && labels.empty()) {
     throw Error("--max-drop needs labels: --labels Y.npy, or a labelled --data source (class folders, a CSV label "
                 "column); without labels, budget the outputs with --min-cosine");

@@ -121,11 +121,11 @@ TEST_F(CliHostile, MaxMemoryIsTheBudget) {
 
 TEST_F(CliHostile, MaxWorkIsTheBudget) {
   TF_REQUIRE_BINARY();
-  // ADD [2] + [2] -> [2]: 6 operand elements.
+  // ADD [2] + [2] -> [2]: 6 operand elements, each of rank 1.
   ExpectBudgetFlag({"--max-work", "5", "6", "1.5G"},
                    "one inference of subgraph 0 takes 6 operations (multiply-accumulates, pooling-window reads and "
-                   "operand elements; the most, 6 operations, in subgraph 0, operator 0 (ADD)), over the work "
-                   "budget of 5 (raise it with --max-work)",
+                   "operand elements times their rank; the most, 6 operations, in subgraph 0, operator 0 (ADD)), "
+                   "over the work budget of 5 (raise it with --max-work)",
                    "--max-work '1.5G' is not a count of operations");
 }
 
@@ -321,6 +321,25 @@ TEST_F(CliHostile, QuantizeOfAnAddWithAHugeConstantIsBadInput) {
 // A padding option that is neither SAME nor VALID was taken as SAME; TFLM
 // sizes such an output 0. Found by the long model run, where padding 13
 // with an 8388608x64 window made every output pixel scan the whole image.
+// quantize compares the models' outputs on the calibration data: an output
+// without real values (here a UINT32 CAST) is refused before calibrating,
+// so no warning about the CAST staying float comes before the error (the
+// fourth campaign).
+TEST_F(CliHostile, QuantizeRefusesAnOutputItCannotCompareBeforeWarning) {
+  TF_REQUIRE_BINARY();
+  ModelBuilder b;
+  const int x = b.AddTensor("x", tflite::TensorType_FLOAT32, {2});
+  const int y = b.AddTensor("y", tflite::TensorType_UINT32, {2});
+  b.AddOperator(tflite::BuiltinOperator_CAST, {x}, {y});
+  b.SetInputs({x});
+  b.SetOutputs({y});
+  const std::string model = Save(b.Build("m"));
+  const RunResult r = ExpectRefused({"quantize", model, "--calib", x_, "-o", out_}, model,
+                                    "output 0 ('y') is UINT32: only FLOAT32, INT8, UINT8, INT16 and INT32 outputs "
+                                    "can be compared or ranked");
+  EXPECT_EQ(r.err.find("warning"), std::string::npos) << r.err;
+}
+
 TEST_F(CliHostile, UnknownPaddingIsRefused) {
   TF_REQUIRE_BINARY();
   ModelBuilder b;
