@@ -24,6 +24,12 @@ inline std::optional<int64_t> CheckedAdd(int64_t a, int64_t b) {
   return r;
 }
 
+// a + b where either may already be an overflow (nullopt): for running
+// totals, which stay nullopt once they overflowed.
+inline std::optional<int64_t> CheckedSum(std::optional<int64_t> a, std::optional<int64_t> b) {
+  return a && b ? CheckedAdd(*a, *b) : std::nullopt;
+}
+
 // The product of `dims` (1 for none), or nullopt when a dim is negative or
 // the product does not fit int64.
 template <typename Int>

@@ -13,10 +13,14 @@ namespace {
 
 using Count = std::optional<int64_t>;
 
-Count Sum(Count a, Count b) { return a && b ? CheckedAdd(*a, *b) : std::nullopt; }
-
-Count Elements(const Model& model, size_t sg, int tensor) {
-  return tensor < 0 ? 0 : CheckedProduct(model.tensor(sg, tensor).shape);
+// An operand's elements times its rank: the reference kernels that walk
+// indices (reductions, MIRROR_PAD, broadcasting) spend a step per dimension
+// on each element, and nothing else bounds a rank.
+Count OperandSteps(const Model& model, size_t sg, int tensor) {
+  if (tensor < 0) return 0;
+  const std::vector<int32_t>& shape = model.tensor(sg, tensor).shape;
+  const Count elements = CheckedProduct(shape);
+  return elements ? CheckedMul(*elements, std::max<int64_t>(1, static_cast<int64_t>(shape.size()))) : std::nullopt;
 }
 
 // Output elements times the window each one reads: the pools' kernels clip
@@ -28,7 +32,7 @@ Count PoolWindows(const Model& model, size_t sg, const tflite::OperatorT& op) {
   if (in.size() != 4) return 0;
   const int64_t window = int64_t{std::clamp(options->filter_height, 0, in[1])} *
                          std::clamp(options->filter_width, 0, in[2]);
-  const Count outputs = Elements(model, sg, op.outputs[0]);
+  const Count outputs = CheckedProduct(model.tensor(sg, op.outputs[0]).shape);
   return outputs ? CheckedMul(*outputs, window) : std::nullopt;
 }
 
@@ -38,10 +42,10 @@ std::optional<int64_t> OperatorWork(const Model& model, size_t sg, const tflite:
   Count work = CheckedMacs(model, sg, op);
   const tflite::BuiltinOperator code = model.OpCode(op);
   if (code == tflite::BuiltinOperator_AVERAGE_POOL_2D || code == tflite::BuiltinOperator_MAX_POOL_2D) {
-    work = Sum(work, PoolWindows(model, sg, op));
+    work = CheckedSum(work, PoolWindows(model, sg, op));
   }
-  for (const int t : op.inputs) work = Sum(work, Elements(model, sg, t));
-  for (const int t : op.outputs) work = Sum(work, Elements(model, sg, t));
+  for (const int t : op.inputs) work = CheckedSum(work, OperandSteps(model, sg, t));
+  for (const int t : op.outputs) work = CheckedSum(work, OperandSteps(model, sg, t));
   return work;
 }
 
@@ -49,23 +53,25 @@ void CheckWorkBudget(const Model& model, size_t sg, const std::vector<bool>& run
   const auto& operators = model.subgraph(sg).operators;
   Count total = 0;
   size_t costliest = 0;
-  Count most = 0;
+  Count most = 0;  // nullopt: an operator whose own count overflows
   for (size_t o = 0; o < operators.size(); ++o) {
     if (!runs[o]) continue;
     const Count work = OperatorWork(model, sg, *operators[o]);
-    if (!work || (most && *work > *most)) {
+    if (most && (!work || *work > *most)) {
       costliest = o;
       most = work;
     }
-    total = Sum(total, work);
-    if (!total) break;
+    total = CheckedSum(total, work);
   }
   if (total && *total <= WorkBudget()) return;
-  const auto amount = [](Count n) { return n ? SiUnits(*n) + " operations" : "more operations than tinyforge can count"; };
+  // Exact figures: rounded ones could read "100 G, over the budget of 100 G".
+  const auto amount = [](Count n) {
+    return n ? Thousands(*n) + " operations" : std::string("more operations than tinyforge can count");
+  };
   throw Error(model.source() + ": one inference of subgraph " + std::to_string(sg) + " takes " + amount(total) +
-              " (multiply-accumulates, pooling-window reads and operand elements; the most, " + amount(most) +
-              ", in " + model.OpLocation(sg, costliest) + "), over the work budget of " +
-              SiUnits(WorkBudget()) + " (raise it with --max-work)");
+              " (multiply-accumulates, pooling-window reads and operand elements times their rank; the most, " +
+              amount(most) + ", in " + model.OpLocation(sg, costliest) + "), over the work budget of " +
+              Thousands(WorkBudget()) + " (raise it with --max-work)");
 }
 
 }  // namespace tinyforge::interp

@@ -3,9 +3,14 @@
 // at the end of Interpreter::Prepare.
 //
 // An operator's count bounds what its kernels do, to a small factor:
-//   every element of every operand (read or written once), plus
+//   every element of every operand times the operand's rank (read or
+//   written once, an index step per dimension), plus
 //   its multiply-accumulates (model/op_macs.h), plus, for the pools,
 //   outputs * window (the window clipped to the input, as the kernels clip it).
+// The kernels keep to it: a loop whose trip count comes from options or
+// from the number of operands rather than from sizes is bounded in the
+// kernel itself (SPLIT skips empty parts, the fast convs fall back to the
+// reference when their padded copy would dwarf the input).
 // Operators whose work is linear in their operands are bounded by the memory
 // budget alone; the MACs and the windows are what a hostile model can make
 // superlinear.

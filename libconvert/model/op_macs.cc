@@ -54,10 +54,7 @@ bool Is4D(const Shape* s) { return s != nullptr && s->size() == 4; }
 // Sum of the elements of the listed inputs (absent or unknown ones count 0).
 Count WeightElements(const Operands& o, std::initializer_list<size_t> inputs) {
   Count sum = 0;
-  for (const size_t i : inputs) {
-    const Count w = Product(o.in(i), {});
-    sum = sum && w ? CheckedAdd(*sum, *w) : std::nullopt;
-  }
+  for (const size_t i : inputs) sum = CheckedSum(sum, Product(o.in(i), {}));
   return sum;
 }
 
@@ -91,16 +88,18 @@ Count BatchMatMul(const Operands& o) {
 
 Count SequenceLstm(const Operands& o) {
   const Shape* input = o.in(0);  // [batch, time, n_input] or time major
-  if (!Known(input) || input->empty() || input->back() == 0) return 0;
-  const Count elements = CheckedProduct(*input);
+  if (!Known(input) || input->empty()) return 0;
+  // The steps from the dims, not elements / n_input: an input size of 0
+  // still runs every step's recurrent products.
+  const Count steps = CheckedProduct(std::vector<int32_t>(input->begin(), input->end() - 1));
   // Inputs 1-4: input-to-gate weights, 5-8: recurrent weights, 16: projection.
   const Count weights = WeightElements(o, {1, 2, 3, 4, 5, 6, 7, 8, 16});
-  return elements && weights ? CheckedMul(*elements / input->back(), *weights) : std::nullopt;
+  return steps && weights ? CheckedMul(*steps, *weights) : std::nullopt;
 }
 
 Count Svdf(const Operands& o) {
   const Shape* input = o.in(0);  // [batch, input_size]
-  if (!Known(input) || input->size() != 2) return 0;
+  if (input == nullptr || input->size() != 2 || (*input)[0] < 0) return 0;
   const Count weights = WeightElements(o, {1, 2});  // weights_feature, weights_time
   return weights ? CheckedMul((*input)[0], *weights) : std::nullopt;
 }

@@ -320,6 +320,39 @@ TEST(FastKernels, HugeDilationsLeaveTheWindowToTheReference) {
   for (float v : y) EXPECT_EQ(v, 1.0f);  // the centre tap over both input channels: 2 x 0.5
 }
 
+// Padded copies the fast kernels would make far beyond the work the
+// reference does, which they leave to the reference:
+// - a 1x1 image of 1000 channels under a SAME 2x2 filter dilated 1000:
+//   1001 x 1001 padded pixels of 1000 values, 4 GB filled per inference
+//   (the allowance was 2^20 pixels, whatever their depth);
+// - a 2000-row image under a 3-row filter dilated 900: each band of output
+//   rows fills the 1801 rows its windows span, band after band.
+TEST(FastKernels, PaddedCopiesFarBeyondTheTapsLeaveTheWorkToTheReference) {
+  TF_REQUIRE_FAST();
+  {
+    const Shape input{1, 1, 1, 1000}, filter{1, 2, 2, 1000}, output{1, 1, 1, 1};
+    const std::vector<float> x(1000, 1.0f), w(4000, 0.5f);
+    std::vector<float> y(1);
+    ref::ConvOptions conv;
+    conv.padding = ref::Padding::kSame;
+    conv.dilation_height = conv.dilation_width = 1000;
+    const auto params = ref::PrepareConvFloat(conv, input, filter, output);
+    EXPECT_FALSE(fast::ConvFloat(params, input, x.data(), filter, w.data(), nullptr, output, y.data(), nullptr));
+  }
+  {
+    const Shape input{1, 2000, 512, 1}, filter{1, 3, 1, 2}, output{1, 2000, 512, 2};
+    const std::vector<float> x(static_cast<size_t>(input.FlatSize()), 1.0f), w(6, 0.5f);
+    std::vector<float> y(static_cast<size_t>(output.FlatSize()));
+    const ref::DepthwiseConvOptions dw{ref::Padding::kSame, 1, 1, 900, 1, 2, 0};
+    const auto params = ref::PrepareDepthwiseConvFloat(dw, input, filter, output);
+    EXPECT_FALSE(fast::DepthwiseConvFloat(params, input, x.data(), filter, w.data(), nullptr, output, y.data()));
+    // A dilation of 2 over the same image keeps the fast kernel.
+    const ref::DepthwiseConvOptions near{ref::Padding::kSame, 1, 1, 2, 1, 2, 0};
+    const auto near_params = ref::PrepareDepthwiseConvFloat(near, input, filter, output);
+    EXPECT_TRUE(fast::DepthwiseConvFloat(near_params, input, x.data(), filter, w.data(), nullptr, output, y.data()));
+  }
+}
+
 TEST(FastKernels, FullyConnectedFloatMatchesReference) {
   TF_REQUIRE_FAST();
   ForEachCase("FULLY_CONNECTED float", BaseSeed() + 5000, 100, [&](Random& r) {

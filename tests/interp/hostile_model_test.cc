@@ -14,6 +14,7 @@
 #include "libconvert/interp/interpreter.h"
 #include "libconvert/model/model_builder.h"
 #include "libconvert/model/model_io.h"
+#include "libconvert/model/op_macs.h"
 
 namespace tinyforge {
 namespace {
@@ -248,38 +249,68 @@ Model FloatMaxPool(int side, int window) {
   return b.Build(kSource);
 }
 
-TEST(WorkBudget, CountsMacsAndEveryOperandElement) {
-  // CONV_2D [1,4,4,2] * [3,1,1,2] -> [1,4,4,3]: 48 outputs x 2 MACs = 96,
-  // plus the operands' 32 + 6 + 3 + 48 = 89 elements: 185 operations.
+TEST(WorkBudget, CountsMacsAndEveryOperandElementTimesItsRank) {
+  // CONV_2D [1,4,4,2] * [3,1,1,2] + bias [3] -> [1,4,4,3]: 48 outputs x 2
+  // MACs = 96, plus the operands' elements times their ranks:
+  // 32 x 4 + 6 x 4 + 3 x 1 + 48 x 4 = 347. 443 operations.
   const Model model = FloatConvLike(tflite::BuiltinOperator_CONV_2D, 3);
   {
-    const WorkBudgetForTest budget(185);
+    const WorkBudgetForTest budget(443);
     ExpectPrepares(model);
   }
-  const WorkBudgetForTest budget(184);
+  const WorkBudgetForTest budget(442);
   const std::string message = PrepareRejection(model);
-  ExpectHas(message, "one inference of subgraph 0 takes 185 operations");
-  ExpectHas(message, "in subgraph 0, operator 0 (CONV_2D)), over the work budget of 184 (raise it with --max-work)");
+  ExpectHas(message, "one inference of subgraph 0 takes 443 operations");
+  ExpectHas(message, "in subgraph 0, operator 0 (CONV_2D)), over the work budget of 442 (raise it with --max-work)");
 }
 
 TEST(WorkBudget, PoolingWindowsAreClippedToTheInput) {
   // A 20x20 window over a 10x10 image reads at most the 100 pixels at each of
-  // 100 outputs: 10,000, plus 100 + 100 operand elements.
+  // 100 outputs: 10,000, plus 100 x 4 + 100 x 4 for the operands.
   const Model model = FloatMaxPool(10, 20);
   {
-    const WorkBudgetForTest budget(10'200);
+    const WorkBudgetForTest budget(10'800);
     ExpectPrepares(model);
   }
-  const WorkBudgetForTest budget(10'199);
-  ExpectHas(PrepareRejection(model), "takes 10.2 k operations");
+  const WorkBudgetForTest budget(10'799);
+  ExpectHas(PrepareRejection(model), "takes 10,800 operations");
 }
 
 TEST(WorkBudget, DefaultRefusesAPoolingComputeBomb) {
   // A 1000x1000 window at each pixel of a 1000x1000 image: 10^12 reads, one
   // inference for many minutes; its tensors are only 8 MB.
   const std::string message = PrepareRejection(FloatMaxPool(1000, 1000));
-  ExpectHas(message, "takes 1 T operations");
-  ExpectHas(message, "(MAX_POOL_2D)), over the work budget of 100 G (raise it with --max-work)");
+  ExpectHas(message, "takes 1,000,008,000,000 operations");
+  ExpectHas(message, "(MAX_POOL_2D)), over the work budget of 100,000,000,000 (raise it with --max-work)");
+}
+
+TEST(WorkBudget, LstmStepsCountWithoutAnInput) {
+  // An LSTM over [2, 5, 0]: no input features, yet each of the 10 steps
+  // still multiplies the [4, 4] recurrent weights of 4 gates: 640 MACs. The
+  // steps were once taken as elements / input size, 0 here.
+  ModelBuilder b;
+  const int x = b.AddTensor("x", tflite::TensorType_FLOAT32, {2, 5, 0});
+  std::vector<int> inputs = {x};
+  // Empty weights have no buffer to be constant in: they are model inputs.
+  for (int g = 0; g < 4; ++g) inputs.push_back(b.AddTensor("wx" + std::to_string(g), tflite::TensorType_FLOAT32, {4, 0}));
+  for (int g = 0; g < 4; ++g) {
+    inputs.push_back(b.AddConstant<float>("wh" + std::to_string(g), {4, 4}, std::vector<float>(16, 0.1f)));
+  }
+  for (int i = 9; i < 12; ++i) inputs.push_back(-1);  // no peepholes
+  for (int g = 0; g < 4; ++g) inputs.push_back(b.AddConstant<float>("b" + std::to_string(g), {4}, std::vector<float>(4)));
+  inputs.push_back(-1);  // no projection
+  inputs.push_back(-1);
+  inputs.push_back(b.AddVariable("h", tflite::TensorType_FLOAT32, {2, 4}));
+  inputs.push_back(b.AddVariable("c", tflite::TensorType_FLOAT32, {2, 4}));
+  for (int i = 20; i < 24; ++i) inputs.push_back(-1);  // no layer norm
+  const int y = b.AddTensor("y", tflite::TensorType_FLOAT32, {2, 5, 4});
+  tflite::UnidirectionalSequenceLSTMOptionsT options;
+  options.time_major = false;
+  b.AddOperator(tflite::BuiltinOperator_UNIDIRECTIONAL_SEQUENCE_LSTM, inputs, {y}, options);
+  b.SetInputs({x, inputs[1], inputs[2], inputs[3], inputs[4]});
+  b.SetOutputs({y});
+  const Model model = b.Build(kSource);
+  EXPECT_EQ(CountMacs(model, 0, *model.subgraph(0).operators[0]), 640);
 }
 
 TEST(UntrustedText, ModelNamesCannotBreakTheOneLineMessage) {

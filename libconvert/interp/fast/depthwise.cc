@@ -53,6 +53,27 @@ struct DepthwisePlan {
     }
   }
 
+  // Output rows per band of ForEachRow, for padded values of `value_bytes`:
+  // as many as keep the band's padded rows near kBandBytes, at least one.
+  int Band(int64_t value_bytes) const {
+    constexpr int64_t kBandBytes = 128 * 1024;
+    const int64_t row_bytes = static_cast<int64_t>(padded.width) * padded.stride * value_bytes;
+    return static_cast<int>(std::clamp<int64_t>(kBandBytes / (row_bytes * stride_height), 1, out_height));
+  }
+
+  // Whether the padded copy is worth making (PaddedLayout::Worthwhile) and
+  // the bands fill few more rows than the copy holds. Each band fills the
+  // `reach` rows its windows span; a dilation far beyond the filter makes
+  // that thousands of rows, mostly ones no tap reads, filled again band
+  // after band: work the reference, which visits only the taps, skips.
+  bool Worthwhile(int64_t value_bytes) const {
+    if (out_height <= 0 || !padded.Worthwhile()) return false;
+    const int band = Band(value_bytes);
+    const int64_t bands = (out_height + band - 1) / band;
+    const int64_t filled = bands * ((band - 1) * int64_t{stride_height} + reach);
+    return filled <= 4 * int64_t{padded.height} + 64;
+  }
+
   // Calls row(origin, b, y) for every output row, origin being where its
   // first pixel's window starts in the padded input, the rows split over
   // `pool`. The padded rows are made (FillRows with pad and convert) a band
@@ -60,10 +81,8 @@ struct DepthwisePlan {
   // image going through memory.
   template <typename S, typename T, typename Convert, typename Row>
   void ForEachRow(const S* input, T pad, Convert convert, Row row, ThreadPool* pool) const {
-    constexpr int64_t kBandBytes = 128 * 1024;
     const int64_t row_size = static_cast<int64_t>(padded.width) * padded.stride;
-    const int band = static_cast<int>(std::clamp<int64_t>(
-        kBandBytes / (row_size * static_cast<int64_t>(sizeof(T)) * stride_height), 1, out_height));
+    const int band = Band(sizeof(T));
     ForEachRowRange(padded.batches, out_height, pool, [&](int b, int y_begin, int y_end) {
       T* rows = Scratch<T>(((band - 1) * static_cast<int64_t>(stride_height) + reach) * row_size);
       for (int y0 = y_begin; y0 < y_end; y0 += band) {
@@ -99,7 +118,7 @@ EvalFn DepthwiseConvInt8(const ref::DepthwiseConvParams& params, const Shape& in
   auto s = std::make_shared<State>(
       State{DepthwisePlan(params, input_shape, filter_shape, output_shape, width), {}, {}, {},
             Requantizer(params.quant)});
-  if (!s->requantize.Valid() || !s->plan.padded.Worthwhile()) return {};
+  if (!s->requantize.Valid() || !s->plan.Worthwhile(sizeof(int16_t))) return {};
   const DepthwisePlan& plan = s->plan;
   const int pairs = (plan.taps + 1) / 2;
   s->pair_offsets = plan.tap_offsets;
@@ -189,7 +208,7 @@ EvalFn DepthwiseConvFloatPadded(const ref::DepthwiseConvParams& params, const Sh
     std::vector<float> filter;  // [tap][padded.stride], zero past the depth
   };
   auto s = std::make_shared<State>(State{DepthwisePlan(params, input_shape, filter_shape, output_shape, 8), {}});
-  if (!s->plan.padded.Worthwhile()) return {};
+  if (!s->plan.Worthwhile(sizeof(float))) return {};
   const DepthwisePlan& plan = s->plan;
   const int64_t stride = plan.padded.stride;
   s->filter.assign(static_cast<size_t>(plan.taps * stride), 0.0f);

@@ -35,12 +35,9 @@ void DepthwiseRowInt8Narrow(const int16_t* row, int64_t x_step, int out_width, c
   auto load2 = [&load, x_step](const int16_t* p) {
     return _mm256_inserti128_si256(_mm256_castsi128_si256(load(p)), load(p + x_step), 1);
   };
-  // Requantized channels 0-7 of one pixel from accumulators holding its
-  // channels 0-3 (lo) and 4-7 (hi), in the low or high 128 bits (0x20, 0x31).
-  auto requantize = [&](__m256i lo, __m256i hi, int halves) {
-    const __m256i acc = halves == 0x20 ? _mm256_permute2x128_si256(lo, hi, 0x20)
-                                       : _mm256_permute2x128_si256(lo, hi, 0x31);
-    return Requantize8(_mm256_add_epi32(acc, b), rq, offset, lo_clamp, hi_clamp);
+  // One pixel's channels 0-7 (its sums, in channel order) requantized.
+  auto requantize = [&](__m256i sums) {
+    return Requantize8(_mm256_add_epi32(sums, b), rq, offset, lo_clamp, hi_clamp);
   };
   auto store = [depth](__m256i y, int8_t* to) {
     if (depth == 8) {
@@ -63,8 +60,10 @@ void DepthwiseRowInt8Narrow(const int16_t* row, int64_t x_step, int out_width, c
       hi = _mm256_add_epi32(hi, _mm256_madd_epi16(_mm256_unpackhi_epi16(first, second),
                                                   _mm256_broadcastsi128_si256(load(w + 8))));
     }
-    store(requantize(lo, hi, 0x20), out);
-    store(requantize(lo, hi, 0x31), out + depth);
+    // lo holds channels 0-3 and hi 4-7 of pixel x in their low 128 bits,
+    // of pixel x + 1 in their high ones.
+    store(requantize(_mm256_permute2x128_si256(lo, hi, 0x20)), out);
+    store(requantize(_mm256_permute2x128_si256(lo, hi, 0x31)), out + depth);
   }
   if (x < out_width) {
     const int16_t* origin = row + x * x_step;
@@ -75,7 +74,7 @@ void DepthwiseRowInt8Narrow(const int16_t* row, int64_t x_step, int out_width, c
       lo = _mm_add_epi32(lo, _mm_madd_epi16(_mm_unpacklo_epi16(first, second), load(w)));
       hi = _mm_add_epi32(hi, _mm_madd_epi16(_mm_unpackhi_epi16(first, second), load(w + 8)));
     }
-    store(requantize(_mm256_castsi128_si256(lo), _mm256_castsi128_si256(hi), 0x20), out);
+    store(requantize(_mm256_set_m128i(hi, lo)), out);
   }
 }
 
@@ -100,13 +99,13 @@ void PackDepthwiseFilter(const int8_t* filter, int taps, int depth, int block_wi
 void DepthwisePaddedRowInt8(const int16_t* row, int64_t x_step, int out_width, const int64_t* tap_offsets,
                             int tap_pairs, const int16_t* packed, int block_width, int channel_blocks,
                             const int32_t* bias, const RequantParams& q, int depth, int8_t* out) {
-  const __m256i offset = _mm256_set1_epi32(q.output_offset);
-  const __m256i lo_clamp = _mm256_set1_epi32(q.min), hi_clamp = _mm256_set1_epi32(q.max);
-  auto load_bias = [bias](int c) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bias + c)); };
   if (block_width == 8) {
     DepthwiseRowInt8Narrow(row, x_step, out_width, tap_offsets, tap_pairs, packed, bias, q, depth, out);
     return;
   }
+  const __m256i offset = _mm256_set1_epi32(q.output_offset);
+  const __m256i lo_clamp = _mm256_set1_epi32(q.min), hi_clamp = _mm256_set1_epi32(q.max);
+  auto load_bias = [bias](int c) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bias + c)); };
   auto load = [](const int16_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); };
   for (int x = 0; x < out_width; ++x, out += depth) {
     const int16_t* origin = row + x * x_step;

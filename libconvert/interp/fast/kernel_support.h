@@ -65,15 +65,17 @@ struct PaddedLayout {
   }
 
   // Whether the padded copy is worth making: at most 4 times the input's
-  // pixels plus 2^20. A padding or dilation far beyond a small input (a
-  // hostile file's, or a SAME conv whose dilated filter dwarfs the image)
+  // pixels plus 2^20 values. A padding or dilation far beyond a small input
+  // (a hostile file's, or a SAME conv whose dilated filter dwarfs the image)
   // would make a copy that is mostly padding, gigabytes allocated at Eval;
   // the fast builders then return no kernel and the reference kernel, which
-  // skips those taps, runs with the same results.
+  // skips those taps, runs with the same results. The allowance is in
+  // values, not pixels: 2^20 pixels of 1000 channels were 4 GB.
   bool Worthwhile() const {
     const std::optional<int64_t> pixels = CheckedProduct(std::vector<int64_t>{batches, height, width});
     const int64_t input_pixels = static_cast<int64_t>(batches) * in_height * in_width;
-    return height > 0 && width > 0 && pixels && *pixels <= 4 * input_pixels + (int64_t{1} << 20);
+    return height > 0 && width > 0 && stride > 0 && pixels &&
+           *pixels <= 4 * input_pixels + (int64_t{1} << 20) / stride;
   }
 
   // Fills `padded` (size() elements): convert(src, dst) turns one input row

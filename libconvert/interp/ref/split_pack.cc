@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "libconvert/base/error.h"
 #include "libconvert/interp/ref/broadcast.h"  // ShapeString
@@ -93,9 +95,16 @@ AxisParts PreparePack(const std::vector<Shape>& inputs, int axis, const Shape& o
 
 template <typename T>
 void SplitParts(const AxisParts& parts, const T* input, T* const* outputs) {
+  // Only the parts that hold something: SPLIT_V may list thousands of empty
+  // outputs, and visiting each for every outer index is work no element
+  // count bounds (the work budget counts elements, interp/work.h).
+  std::vector<std::pair<size_t, int64_t>> filled;  // (output, values per outer index)
+  for (size_t k = 0; k < parts.part_sizes.size(); ++k) {
+    const int64_t n = parts.part_sizes[k] * parts.inner_size;
+    if (n > 0) filled.emplace_back(k, n);
+  }
   for (int64_t o = 0; o < parts.outer_size; ++o) {
-    for (size_t k = 0; k < parts.part_sizes.size(); ++k) {
-      const int64_t n = parts.part_sizes[k] * parts.inner_size;
+    for (const auto& [k, n] : filled) {
       std::copy(input, input + n, outputs[k] + o * n);
       input += n;
     }

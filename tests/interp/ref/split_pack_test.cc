@@ -26,6 +26,18 @@ TEST(Split, HandComputedUnevenParts) {
   EXPECT_EQ(b, (std::vector<float>{1, 2, 4, 5}));
 }
 
+TEST(Split, EmptyPartsAmongFilledOnes) {
+  // [2, 3] split on axis 1 into sizes 0, 2, 0, 1 (SPLIT_V allows empty parts).
+  const auto in = Iota<float>(6);
+  std::vector<float> a(4), b(2);
+  float empty = -1.0f;
+  float* outs[] = {&empty, a.data(), &empty, b.data()};
+  SplitParts(PrepareSplit(Shape{2, 3}, -1, {Shape{2, 0}, Shape{2, 2}, Shape{2, 0}, Shape{2, 1}}), in.data(), outs);
+  EXPECT_EQ(a, (std::vector<float>{0, 1, 3, 4}));
+  EXPECT_EQ(b, (std::vector<float>{2, 5}));
+  EXPECT_EQ(empty, -1.0f);
+}
+
 // Element (.., p, ..) of part k comes from input position offset_k + p on
 // the axis.
 TEST(Split, RandomMatchesCoordinates) {
