@@ -32,8 +32,8 @@ void AddBudgetOptions(CLI::App& cmd, const std::string& group) {
       cmd.add_option_function<std::string>(
              "--max-work", [](const std::string& value) { SetWorkBudget(ParseWorkCount(value, "--max-work")); },
              "Most operations one inference may take (multiply-accumulates, pooling-window reads, operand "
-             "elements), e.g. 500M or 2T (default 100G); a model that claims more is refused before it runs, "
-             "naming its costliest operator")
+             "elements times their rank), e.g. 500M or 2T (default 100G); a model that claims more is refused "
+             "before it runs, naming its costliest operator")
           ->type_name("COUNT");
   if (!group.empty()) {
     memory->group(group);
