@@ -83,6 +83,10 @@ EvalFn PrepareTransposeConv(PrepareContext& ctx) {
   RuntimeTensor& output = ctx.output(0);
   ctx.RequireType(output, input.type, "output");
   CheckOutputShapeInput(ctx, output);
+  // Before anything reads the output's channels: an output_shape computed
+  // at run time leaves the output's rank unchecked above (found by fuzzing:
+  // a rank-0 output).
+  ctx.Require(output.shape.rank() == 4, "the output " + ref::ShapeToString(output.shape) + " must have rank 4 (NHWC)");
   if (bias) {
     ctx.Require(bias->shape.rank() == 1 && bias->shape.dim(0) == output.shape.dims().back(),
                 "the bias " + ref::ShapeToString(bias->shape) + " must hold one value per output channel");
