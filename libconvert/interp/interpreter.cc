@@ -77,6 +77,7 @@ void Interpreter::InitTensors() {
         Fail(i, "shape " + ShapeString(meta.shape) + " of " + TypeName(meta.type) + " needs " +
                     std::to_string(bytes) + " bytes, but its buffer holds " + std::to_string(data.size()));
       }
+      if (meta.type == tflite::TensorType_BOOL) CheckBoolBytes(i, data.data(), bytes);
       t.data = const_cast<uint8_t*>(data.data());
       t.bytes = data.size();
       continue;
@@ -104,6 +105,18 @@ void Interpreter::InitTensors() {
     alignas(16) static uint8_t no_bytes[16];
     t.data = t.bytes == 0 ? no_bytes : storage_[i].data();
     if (t.variable) InitVariable(t);
+  }
+}
+
+// Kernels read BOOL elements as C++ bool, whose only values are 0 and 1: a
+// file's constant holding another byte would be undefined behaviour there
+// (found by fuzzing: SELECT_V2 on a condition byte of 255). Data files are
+// checked the same way when read (npy_header.cc); kernels only write 0 or 1.
+void Interpreter::CheckBoolBytes(size_t tensor, const uint8_t* data, int64_t bytes) const {
+  const uint8_t* bad = std::find_if(data, data + bytes, [](uint8_t b) { return b > 1; });
+  if (bad != data + bytes) {
+    Fail(tensor, "BOOL element " + std::to_string(bad - data) + " holds the byte " + std::to_string(*bad) +
+                     "; a BOOL is 0 or 1");
   }
 }
 

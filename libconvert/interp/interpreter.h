@@ -97,6 +97,7 @@ class Interpreter {
  private:
   void InitTensors();
   void InitVariable(RuntimeTensor& t);
+  void CheckBoolBytes(size_t tensor, const uint8_t* data, int64_t bytes) const;
   // "tensor 3 ('conv/weights')".
   std::string TensorName(size_t index) const;
   // Throws Error naming the model, the subgraph and tensor `tensor`.

@@ -313,6 +313,27 @@ TEST(WorkBudget, LstmStepsCountWithoutAnInput) {
   EXPECT_EQ(CountMacs(model, 0, *model.subgraph(0).operators[0]), 640);
 }
 
+// SELECT_V2 over a constant BOOL condition: kernels read BOOL as C++ bool,
+// which only holds 0 or 1, so a file's byte of 255 is refused when the
+// constants are bound (the model fuzzer's UBSan finding).
+Model FloatSelect(std::vector<uint8_t> condition) {
+  ModelBuilder b;
+  const int c = b.AddConstantBytes("c", tflite::TensorType_BOOL, {4}, std::move(condition));
+  const int x = b.AddTensor("x", tflite::TensorType_FLOAT32, {4});
+  const int y = b.AddTensor("y", tflite::TensorType_FLOAT32, {4});
+  const int z = b.AddTensor("z", tflite::TensorType_FLOAT32, {4});
+  b.AddOperator(tflite::BuiltinOperator_SELECT_V2, {c, x, y}, {z});
+  b.SetInputs({x, y});
+  b.SetOutputs({z});
+  return b.Build(kSource);
+}
+
+TEST(OperandContract, BoolConstantsHoldOnlyZeroOrOne) {
+  ExpectPrepares(FloatSelect({0, 1, 1, 0}));
+  ExpectHas(PrepareRejection(FloatSelect({0, 1, 255, 1})),
+            "subgraph 0, tensor 0 ('c'): BOOL element 2 holds the byte 255; a BOOL is 0 or 1");
+}
+
 TEST(UntrustedText, ModelNamesCannotBreakTheOneLineMessage) {
   Model model = FloatAdd({2147483647, 2147483647, 2147483647});
   model.tensor(0, 0).name = "x\n\x1b[31mred\x1b[0m\xc2\x9b";
