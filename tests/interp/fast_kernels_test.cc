@@ -351,6 +351,16 @@ TEST(FastKernels, PaddedCopiesFarBeyondTheTapsLeaveTheWorkToTheReference) {
     const auto near_params = ref::PrepareDepthwiseConvFloat(near, input, filter, output);
     EXPECT_TRUE(fast::DepthwiseConvFloat(near_params, input, x.data(), filter, w.data(), nullptr, output, y.data()));
   }
+  {
+    // A DeepLab-like dilation of 4 over rows of 280 KB (one-row bands, each
+    // filling 9 rows for 3 filter rows) keeps the fast kernel too.
+    const Shape input{1, 65, 65, 480}, filter{1, 3, 3, 960}, output{1, 65, 65, 960};
+    const std::vector<float> x(static_cast<size_t>(input.FlatSize()), 1.0f), w(9 * 960, 0.5f);
+    std::vector<float> y(static_cast<size_t>(output.FlatSize()));
+    const ref::DepthwiseConvOptions dw{ref::Padding::kSame, 1, 1, 4, 4, 2, 0};
+    const auto params = ref::PrepareDepthwiseConvFloat(dw, input, filter, output);
+    EXPECT_TRUE(fast::DepthwiseConvFloat(params, input, x.data(), filter, w.data(), nullptr, output, y.data()));
+  }
 }
 
 TEST(FastKernels, FullyConnectedFloatMatchesReference) {

@@ -32,6 +32,7 @@ void ForEachRowRange(int batches, int out_height, ThreadPool* pool, Rows rows) {
 struct DepthwisePlan {
   int depth, multiplier, block_width, blocks, taps, out_height, out_width;
   int stride_height, reach;  // input rows between output rows; rows one output row reads
+  int filter_height;
   PaddedLayout padded;
   std::vector<int64_t> tap_offsets;
   int64_t x_step;  // elements between output pixels
@@ -41,7 +42,7 @@ struct DepthwisePlan {
       : depth(output.dim(3)), multiplier(p.depth_multiplier), block_width(width),
         blocks((depth + width - 1) / width), taps(filter.dim(1) * filter.dim(2)), out_height(output.dim(1)),
         out_width(output.dim(2)), stride_height(p.stride_height),
-        reach(WindowSpanInt(filter.dim(1), p.dilation_height)),
+        reach(WindowSpanInt(filter.dim(1), p.dilation_height)), filter_height(filter.dim(1)),
         padded(input, blocks * width, output, filter.dim(1), filter.dim(2), p.stride_height, p.stride_width,
                p.dilation_height, p.dilation_width, p.padding.height, p.padding.width),
         x_step(static_cast<int64_t>(p.stride_width) * padded.stride) {
@@ -62,16 +63,18 @@ struct DepthwisePlan {
   }
 
   // Whether the padded copy is worth making (PaddedLayout::Worthwhile) and
-  // the bands fill few more rows than the copy holds. Each band fills the
+  // the bands fill rows in proportion to the taps. Each band fills the
   // `reach` rows its windows span; a dilation far beyond the filter makes
   // that thousands of rows, mostly ones no tap reads, filled again band
-  // after band: work the reference, which visits only the taps, skips.
+  // after band: work the reference, which visits only the taps, skips. Up
+  // to 16 rows per output row and filter row (a dilation of about 16 with
+  // one-row bands) stays fast: then filling costs less than the taps' MACs.
   bool Worthwhile(int64_t value_bytes) const {
     if (out_height <= 0 || !padded.Worthwhile()) return false;
     const int band = Band(value_bytes);
     const int64_t bands = (out_height + band - 1) / band;
     const int64_t filled = bands * ((band - 1) * int64_t{stride_height} + reach);
-    return filled <= 4 * int64_t{padded.height} + 64;
+    return filled <= 16 * int64_t{out_height} * filter_height + 4 * int64_t{padded.height} + 64;
   }
 
   // Calls row(origin, b, y) for every output row, origin being where its
