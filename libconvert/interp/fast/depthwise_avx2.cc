@@ -23,7 +23,7 @@ void PackedSlot(int e, int width, int* channel, int* second_tap) {
 
 // One block of at most 8 channels (block width 8): two output pixels per
 // 256-bit register, pixel x in the low 128 bits and x + 1 in the high, each
-// with the block's weights; an odd last pixel alone in 128 bits.
+// with the block's weights; an odd last pixel is summed in both halves.
 void DepthwiseRowInt8Narrow(const int16_t* row, int64_t x_step, int out_width, const int64_t* tap_offsets,
                             int tap_pairs, const int16_t* packed, const int32_t* bias, const RequantParams& q,
                             int depth, int8_t* out) {
@@ -32,14 +32,25 @@ void DepthwiseRowInt8Narrow(const int16_t* row, int64_t x_step, int out_width, c
   const RequantVectors rq = LoadRequant(q.channels);
   const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bias));
   auto load = [](const int16_t* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); };
-  auto load2 = [&load, x_step](const int16_t* p) {
-    return _mm256_inserti128_si256(_mm256_castsi128_si256(load(p)), load(p + x_step), 1);
+  // The sums of the pixels at origin (low 128 bits) and origin + step (high):
+  // lo holds their channels 0-3, hi their channels 4-7.
+  auto accumulate = [&](const int16_t* origin, int64_t step, __m256i& lo, __m256i& hi) {
+    auto load2 = [&](const int16_t* p) {
+      return _mm256_inserti128_si256(_mm256_castsi128_si256(load(p)), load(p + step), 1);
+    };
+    const int16_t* w = packed;
+    lo = hi = _mm256_setzero_si256();
+    for (int p = 0; p < tap_pairs; ++p, w += 16) {
+      const __m256i first = load2(origin + tap_offsets[2 * p]), second = load2(origin + tap_offsets[2 * p + 1]);
+      lo = _mm256_add_epi32(lo, _mm256_madd_epi16(_mm256_unpacklo_epi16(first, second),
+                                                  _mm256_broadcastsi128_si256(load(w))));
+      hi = _mm256_add_epi32(hi, _mm256_madd_epi16(_mm256_unpackhi_epi16(first, second),
+                                                  _mm256_broadcastsi128_si256(load(w + 8))));
+    }
   };
-  // One pixel's channels 0-7 (its sums, in channel order) requantized.
-  auto requantize = [&](__m256i sums) {
-    return Requantize8(_mm256_add_epi32(sums, b), rq, offset, lo_clamp, hi_clamp);
-  };
-  auto store = [depth](__m256i y, int8_t* to) {
+  // One pixel's channels 0-7 (its sums, in channel order) requantized into `to`.
+  auto store = [&](__m256i sums, int8_t* to) {
+    const __m256i y = Requantize8(_mm256_add_epi32(sums, b), rq, offset, lo_clamp, hi_clamp);
     if (depth == 8) {
       StoreInt8x8(y, to);
       return;
@@ -48,33 +59,16 @@ void DepthwiseRowInt8Narrow(const int16_t* row, int64_t x_step, int out_width, c
     StoreInt8x8(y, bytes);
     for (int c = 0; c < depth; ++c) to[c] = bytes[c];
   };
+  __m256i lo, hi;
   int x = 0;
   for (; x + 2 <= out_width; x += 2, out += 2 * depth) {
-    const int16_t* origin = row + x * x_step;
-    const int16_t* w = packed;
-    __m256i lo = _mm256_setzero_si256(), hi = _mm256_setzero_si256();
-    for (int p = 0; p < tap_pairs; ++p, w += 16) {
-      const __m256i first = load2(origin + tap_offsets[2 * p]), second = load2(origin + tap_offsets[2 * p + 1]);
-      lo = _mm256_add_epi32(lo, _mm256_madd_epi16(_mm256_unpacklo_epi16(first, second),
-                                                  _mm256_broadcastsi128_si256(load(w))));
-      hi = _mm256_add_epi32(hi, _mm256_madd_epi16(_mm256_unpackhi_epi16(first, second),
-                                                  _mm256_broadcastsi128_si256(load(w + 8))));
-    }
-    // lo holds channels 0-3 and hi 4-7 of pixel x in their low 128 bits,
-    // of pixel x + 1 in their high ones.
-    store(requantize(_mm256_permute2x128_si256(lo, hi, 0x20)), out);
-    store(requantize(_mm256_permute2x128_si256(lo, hi, 0x31)), out + depth);
+    accumulate(row + x * x_step, x_step, lo, hi);
+    store(_mm256_permute2x128_si256(lo, hi, 0x20), out);  // pixel x
+    store(_mm256_permute2x128_si256(lo, hi, 0x31), out + depth);  // pixel x + 1
   }
   if (x < out_width) {
-    const int16_t* origin = row + x * x_step;
-    const int16_t* w = packed;
-    __m128i lo = _mm_setzero_si128(), hi = _mm_setzero_si128();
-    for (int p = 0; p < tap_pairs; ++p, w += 16) {
-      const __m128i first = load(origin + tap_offsets[2 * p]), second = load(origin + tap_offsets[2 * p + 1]);
-      lo = _mm_add_epi32(lo, _mm_madd_epi16(_mm_unpacklo_epi16(first, second), load(w)));
-      hi = _mm_add_epi32(hi, _mm_madd_epi16(_mm_unpackhi_epi16(first, second), load(w + 8)));
-    }
-    store(requantize(_mm256_set_m128i(hi, lo)), out);
+    accumulate(row + x * x_step, 0, lo, hi);
+    store(_mm256_permute2x128_si256(lo, hi, 0x20), out);
   }
 }
 
