@@ -358,7 +358,8 @@ TEST_F(CliHostile, UnknownPaddingIsRefused) {
   WriteNpy(x_, NpyArray::Zeros(DType::kFloat32, {1, 4, 4, 1}));
   ExpectRefused({"run", model, "-i", x_, "-o", out_}, model, "padding 13 is neither SAME (0) nor VALID (1)");
   // The real TFLM runs this model: its padding arithmetic takes an output
-  // size of 0 for the unknown value and so pads nothing before the image.
+  // size of 0 for the unknown value, which for this 2x2 window pads nothing
+  // before the image.
   // The refusal above is tinyforge's choice for a value outside the
   // schema, not TFLM's behaviour; this records what TFLM does instead.
   if (!testing::HaveTflm()) GTEST_SKIP() << "no " << testing::TflmRunPath() << ": TFLM's side not checked";

@@ -312,10 +312,11 @@ EvalFn PrepareFullyConnected(PrepareContext& ctx) {
 }
 
 ref::Padding CheckedPadding(const PrepareContext& ctx, tflite::Padding padding) {
-  // The real TFLM runs such a model, padding nothing before the image (its
-  // ComputeOutSize gives 0 for the value; tests/cli/hostile_cli_test.cc
-  // records its output). tinyforge refuses a value outside the schema as a
-  // damaged file instead of guessing at it.
+  // The real TFLM runs such a model: its padding arithmetic starts from an
+  // output size of 0 for the value (for a small window that pads nothing
+  // before the image; tests/cli/hostile_cli_test.cc records one output).
+  // tinyforge refuses a value outside the schema as a damaged file instead
+  // of guessing at it.
   ctx.Require(padding == tflite::Padding_SAME || padding == tflite::Padding_VALID,
               "padding " + std::to_string(static_cast<int>(padding)) + " is neither SAME (0) nor VALID (1)");
   return padding == tflite::Padding_VALID ? ref::Padding::kValid : ref::Padding::kSame;
