@@ -30,6 +30,35 @@ TINYFORGE_AVX512_INLINE void Accumulate(const uint8_t* a, int64_t a_stride, cons
   }
 }
 
+// Accumulate<8, 2> with the sixteen accumulators as named variables: GCC
+// 12 kept the array's in registers only by copying all sixteen to other
+// registers (and two to the stack) on every step of k.
+template <>
+TINYFORGE_AVX512_INLINE void Accumulate<8, 2>(const uint8_t* a, int64_t a_stride, const int8_t* w,
+                                              int64_t block_stride, int64_t k_quads, __m512i (&acc)[8][2]) {
+  __m512i c00 = _mm512_setzero_si512(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00,
+          c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+  const uint8_t *a0 = a, *a1 = a + a_stride, *a2 = a + 2 * a_stride, *a3 = a + 3 * a_stride,
+                *a4 = a + 4 * a_stride, *a5 = a + 5 * a_stride, *a6 = a + 6 * a_stride, *a7 = a + 7 * a_stride;
+  const int8_t* w1 = w + block_stride;
+  for (int64_t q = 0; q < k_quads; ++q) {
+    const __m512i w0v = _mm512_loadu_si512(w + 64 * q), w1v = _mm512_loadu_si512(w1 + 64 * q);
+    // Row `row`'s four activations at q against both blocks.
+    auto step = [q, w0v, w1v](const uint8_t* row, __m512i& left, __m512i& right) {
+      int32_t quad;
+      std::memcpy(&quad, row + 4 * q, sizeof quad);
+      const __m512i x = _mm512_set1_epi32(quad);
+      left = _mm512_dpbusd_epi32(left, x, w0v);
+      right = _mm512_dpbusd_epi32(right, x, w1v);
+    };
+    step(a0, c00, c01), step(a1, c10, c11), step(a2, c20, c21), step(a3, c30, c31);
+    step(a4, c40, c41), step(a5, c50, c51), step(a6, c60, c61), step(a7, c70, c71);
+  }
+  acc[0][0] = c00, acc[0][1] = c01, acc[1][0] = c10, acc[1][1] = c11, acc[2][0] = c20, acc[2][1] = c21;
+  acc[3][0] = c30, acc[3][1] = c31, acc[4][0] = c40, acc[4][1] = c41, acc[5][0] = c50, acc[5][1] = c51;
+  acc[6][0] = c60, acc[6][1] = c61, acc[7][0] = c70, acc[7][1] = c71;
+}
+
 // R rows of a against V blocks, the sums stored as int32.
 template <int R, int V>
 void GemmTile(const uint8_t* a, int64_t a_stride, const int8_t* w, int64_t block_stride, int64_t k_quads,
