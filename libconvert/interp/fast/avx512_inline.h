@@ -93,16 +93,6 @@ TINYFORGE_AVX512_INLINE __m512i Requantize16(__m512i x, const Requant16& v, __m5
   return _mm512_min_epi32(_mm512_max_epi32(y, lo), hi);
 }
 
-// _mm512_madd_epi16 (pairs of int16 products summed into int32). SIMDe
-// 0.7.4's alias of it takes the masked form's four arguments.
-TINYFORGE_AVX512_INLINE __m512i MultiplyAddPairs(__m512i a, __m512i b) {
-#ifdef TINYFORGE_AVX512_EMULATED
-  return simde_mm512_madd_epi16(a, b);
-#else
-  return _mm512_madd_epi16(a, b);
-#endif
-}
-
 // The first n (1..16) of 16 int32 lanes, each within int8, stored as bytes.
 TINYFORGE_AVX512_INLINE void StoreInt8x16(__m512i v, int n, int8_t* out) {
   const __m128i bytes = _mm512_cvtsepi32_epi8(v);

@@ -19,26 +19,34 @@ void DepthwisePaddedRowInt8x32(const int16_t* row, int64_t x_step, int out_width
   // These indices put the 64-bit pairs back in channel order.
   const __m512i first_half = _mm512_set_epi64(11, 10, 3, 2, 9, 8, 1, 0);
   const __m512i second_half = _mm512_set_epi64(15, 14, 7, 6, 13, 12, 5, 4);
-  for (int x = 0; x < out_width; ++x, out += depth) {
-    const int16_t* origin = row + x * x_step;
-    for (int block = 0; block < channel_blocks; ++block) {
-      const int16_t* base = origin + block * 32;
-      const int16_t* w = packed + static_cast<int64_t>(block) * tap_pairs * 64;
+  // A block at a time along the row: its requantization, loaded once, stays
+  // in registers for every pixel, where loading it per pixel cost more than
+  // the taps.
+  for (int block = 0; block < channel_blocks; ++block) {
+    const int c = block * 32;
+    const int16_t* w = packed + static_cast<int64_t>(block) * tap_pairs * 64;
+    const int32_t* channels = q.channels + (c / 8) * avx2::kRequantBlockValues;
+    // The second half's parameters exist only if it holds a channel.
+    const bool second = c + 16 < depth;
+    const Requant16 rq0 = LoadRequant16(channels);
+    const Requant16 rq1 = second ? LoadRequant16(channels + 2 * avx2::kRequantBlockValues) : rq0;
+    const __m512i bias0 = _mm512_loadu_si512(bias + c), bias1 = _mm512_loadu_si512(bias + c + 16);
+    const int n0 = depth - c < 16 ? depth - c : 16, n1 = depth - c - 16 < 16 ? depth - c - 16 : 16;
+    const int16_t* origin = row + c;
+    int8_t* o = out + c;
+    for (int x = 0; x < out_width; ++x, origin += x_step, o += depth) {
       __m512i lo = _mm512_setzero_si512(), hi = _mm512_setzero_si512();
-      for (int p = 0; p < tap_pairs; ++p, w += 64) {
-        const __m512i first = _mm512_loadu_si512(base + tap_offsets[2 * p]);
-        const __m512i second = _mm512_loadu_si512(base + tap_offsets[2 * p + 1]);
-        lo = _mm512_add_epi32(lo, MultiplyAddPairs(_mm512_unpacklo_epi16(first, second), _mm512_loadu_si512(w)));
-        hi = _mm512_add_epi32(hi, MultiplyAddPairs(_mm512_unpackhi_epi16(first, second), _mm512_loadu_si512(w + 32)));
+      for (int p = 0; p < tap_pairs; ++p) {
+        const __m512i first = _mm512_loadu_si512(origin + tap_offsets[2 * p]);
+        const __m512i next = _mm512_loadu_si512(origin + tap_offsets[2 * p + 1]);
+        lo = _mm512_dpwssd_epi32(lo, _mm512_unpacklo_epi16(first, next), _mm512_loadu_si512(w + 64 * p));
+        hi = _mm512_dpwssd_epi32(hi, _mm512_unpackhi_epi16(first, next), _mm512_loadu_si512(w + 64 * p + 32));
       }
-      const int c = block * 32;
-      const int32_t* channels = q.channels + (c / 8) * avx2::kRequantBlockValues;
-      for (int half = 0; half < 2 && c + 16 * half < depth; ++half) {
-        const __m512i sums = _mm512_permutex2var_epi64(lo, half == 0 ? first_half : second_half, hi);
-        const __m512i acc = _mm512_add_epi32(sums, _mm512_loadu_si512(bias + c + 16 * half));
-        const Requant16 rq = LoadRequant16(channels + 2 * half * avx2::kRequantBlockValues);
-        const int n = depth - (c + 16 * half) < 16 ? depth - (c + 16 * half) : 16;
-        StoreInt8x16(Requantize16(acc, rq, offset, lo_clamp, hi_clamp), n, out + c + 16 * half);
+      const __m512i sums0 = _mm512_add_epi32(_mm512_permutex2var_epi64(lo, first_half, hi), bias0);
+      StoreInt8x16(Requantize16(sums0, rq0, offset, lo_clamp, hi_clamp), n0, o);
+      if (second) {
+        const __m512i sums1 = _mm512_add_epi32(_mm512_permutex2var_epi64(lo, second_half, hi), bias1);
+        StoreInt8x16(Requantize16(sums1, rq1, offset, lo_clamp, hi_clamp), n1, o + 16);
       }
     }
   }
