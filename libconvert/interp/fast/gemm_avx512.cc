@@ -59,6 +59,27 @@ TINYFORGE_AVX512_INLINE void Accumulate<8, 2>(const uint8_t* a, int64_t a_stride
   acc[6][0] = c60, acc[6][1] = c61, acc[7][0] = c70, acc[7][1] = c71;
 }
 
+// The same for one block (16 output channels, as person_detect's early
+// layers have), where GCC 12 zeroed and kept the array in memory.
+template <>
+TINYFORGE_AVX512_INLINE void Accumulate<8, 1>(const uint8_t* a, int64_t a_stride, const int8_t* w,
+                                              int64_t /*block_stride*/, int64_t k_quads, __m512i (&acc)[8][1]) {
+  __m512i c0 = _mm512_setzero_si512(), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+  const uint8_t *a0 = a, *a1 = a + a_stride, *a2 = a + 2 * a_stride, *a3 = a + 3 * a_stride,
+                *a4 = a + 4 * a_stride, *a5 = a + 5 * a_stride, *a6 = a + 6 * a_stride, *a7 = a + 7 * a_stride;
+  for (int64_t q = 0; q < k_quads; ++q) {
+    const __m512i wv = _mm512_loadu_si512(w + 64 * q);
+    auto step = [q, wv](const uint8_t* row, __m512i& sum) {
+      int32_t quad;
+      std::memcpy(&quad, row + 4 * q, sizeof quad);
+      sum = _mm512_dpbusd_epi32(sum, _mm512_set1_epi32(quad), wv);
+    };
+    step(a0, c0), step(a1, c1), step(a2, c2), step(a3, c3), step(a4, c4), step(a5, c5), step(a6, c6), step(a7, c7);
+  }
+  acc[0][0] = c0, acc[1][0] = c1, acc[2][0] = c2, acc[3][0] = c3, acc[4][0] = c4, acc[5][0] = c5, acc[6][0] = c6;
+  acc[7][0] = c7;
+}
+
 // R rows of a against V blocks, the sums stored as int32.
 template <int R, int V>
 void GemmTile(const uint8_t* a, int64_t a_stride, const int8_t* w, int64_t block_stride, int64_t k_quads,
