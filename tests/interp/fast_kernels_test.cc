@@ -434,8 +434,9 @@ TEST_P(Int8Gemm, FullyConnectedMatchesReference) {
   });
 }
 
-// The int8 depthwise kernel: AVX2 blocks of 8 or 16 channels, or (over 16
-// channels) AVX-512 blocks of 32, emulated or the CPU's.
+// The int8 depthwise kernel: blocks of 8 or 16 channels (AVX2, or AVX-512 with
+// 4 or 2 pixels per register), or over 16 channels AVX-512 blocks of 32;
+// emulated or the CPU's.
 TEST_P(Int8Gemm, DepthwiseConvMatchesReference) {
   CompareWindowKernel<int8_t, int32_t>(
       "DEPTHWISE_CONV_2D int8", BaseSeed() + 3000, 150, true,
@@ -444,6 +445,43 @@ TEST_P(Int8Gemm, DepthwiseConvMatchesReference) {
                                              r.Quantization(c.channels(), c.fan_in()));
       },
       ref::DepthwiseConvInt8, fast::DepthwiseConvInt8);
+}
+
+// The narrow blocks' row paths: one block of 8 or 16 channels (from a
+// depth multiplier or not) at stride 1 (P pixels one load) and stride 2
+// (two loads and a shuffle, which read one pixel past the last they keep),
+// every row width from 1 to 13 so each has its tail of 1..P - 1 pixels;
+// part-filled blocks (5 and 12 channels) and three blocks of 16 (48), a
+// pixel per load.
+TEST_P(Int8Gemm, DepthwiseNarrowRowsMatchReference) {
+  struct Depth {
+    int channels, multiplier;
+  };
+  const Depth depths[] = {{8, 1}, {1, 8}, {16, 1}, {2, 8}, {1, 16}, {5, 1}, {12, 1}, {48, 1}};
+  uint32_t seed = BaseSeed() + 9700;
+  for (const Depth d : depths) {
+    for (int stride = 1; stride <= 2; ++stride) {
+      for (int width = 1; width <= 13; ++width) {
+        ForEachCase("DEPTHWISE_CONV_2D int8, narrow rows", seed++, 1, [&](Random& r) {
+          WindowCase c{ref::Padding::kSame, stride, stride, 1, 1, r.Int(0, 3), d.multiplier, {}, {}, {}};
+          const int depth = d.channels * d.multiplier;
+          c.input = Shape{1, 3, width, d.channels};
+          c.filter = Shape{1, 3, 3, depth};
+          c.output = Shape{1, (3 + stride - 1) / stride, (width + stride - 1) / stride, depth};
+          const auto params = ref::PrepareDepthwiseConvInt8(c.depthwise(), c.input, c.filter, c.output,
+                                                            r.Quantization(depth, 9));
+          const auto x = r.Int8s(c.input.FlatSize()), w = r.Int8s(c.filter.FlatSize());
+          const auto bias = r.Bias(depth);
+          std::vector<int8_t> got(static_cast<size_t>(c.output.FlatSize())), want(got.size());
+          ref::DepthwiseConvInt8(params, c.input, x.data(), c.filter, w.data(), bias.data(), c.output, want.data());
+          SCOPED_TRACE("input " + ref::ShapeToString(c.input) + " filter " + ref::ShapeToString(c.filter));
+          ExpectMatch(fast::DepthwiseConvInt8(params, c.input, x.data(), c.filter, w.data(), bias.data(), c.output,
+                                              got.data()),
+                      got, want);
+        });
+      }
+    }
+  }
 }
 
 // A zero point outside int8 (which the VNNI padding value cannot hold)

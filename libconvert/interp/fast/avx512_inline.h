@@ -41,6 +41,7 @@ namespace tinyforge::interp::fast::TINYFORGE_AVX512_NAMESPACE {
 std::remove_pointer_t<GemmUint8Fn> GemmUint8;
 std::remove_pointer_t<GemmUint8RequantizeFn> GemmUint8Requantize;
 std::remove_pointer_t<DepthwiseRowInt8Fn> DepthwisePaddedRowInt8x32;
+std::remove_pointer_t<DepthwiseRowNarrowInt8Fn> DepthwisePaddedRowInt8Narrow;
 
 // avx2::RequantVectors for 16 lanes: what the requantization of 16
 // channels needs, from two of avx2::RequantizeInt8's 8-channel blocks.

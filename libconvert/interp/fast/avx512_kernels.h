@@ -44,12 +44,21 @@ using DepthwiseRowInt8Fn = void (*)(const int16_t* row, int64_t x_step, int out_
                                     int tap_pairs, const int16_t* packed, int channel_blocks, const int32_t* bias,
                                     const avx2::RequantParams& q, int depth, int8_t* out);
 
+// The same for blocks of 8 or 16 channels (block_width, as
+// avx2::DepthwisePaddedRowInt8 takes it): 4 or 2 output pixels per
+// register.
+using DepthwiseRowNarrowInt8Fn = void (*)(const int16_t* row, int64_t x_step, int out_width,
+                                          const int64_t* tap_offsets, int tap_pairs, const int16_t* packed,
+                                          int block_width, int channel_blocks, const int32_t* bias,
+                                          const avx2::RequantParams& q, int depth, int8_t* out);
+
 // One implementation of the AVX-512 kernels: the CPU's, or SIMDe's
 // emulation of it. Null members: the AVX2 kernels instead.
 struct Avx512Kernels {
   GemmUint8Fn gemm = nullptr;
   GemmUint8RequantizeFn gemm_requantize = nullptr;
   DepthwiseRowInt8Fn depthwise_row = nullptr;
+  DepthwiseRowNarrowInt8Fn depthwise_row_narrow = nullptr;
 };
 
 // The kernels the fast int8 ops use: the CPU's when it has AVX-512 VNNI, or

@@ -118,6 +118,9 @@ EvalFn DepthwiseConvInt8(const ref::DepthwiseConvParams& params, const Shape& in
   const bool wide_fits = depth > 16 && (depth % 32 == 0 || depth % 32 > 16);
   const DepthwiseRowInt8Fn wide = wide_fits ? ChosenAvx512Kernels().depthwise_row : nullptr;
   const int width = wide != nullptr ? 32 : depth <= 8 ? 8 : 16;
+  // Blocks of 8 or 16: AVX-512 when the CPU has it, 4 or 2 pixels per register.
+  const DepthwiseRowNarrowInt8Fn avx512_narrow = ChosenAvx512Kernels().depthwise_row_narrow;
+  const DepthwiseRowNarrowInt8Fn narrow = avx512_narrow != nullptr ? avx512_narrow : &avx2::DepthwisePaddedRowInt8;
   auto s = std::make_shared<State>(
       State{DepthwisePlan(params, input_shape, filter_shape, output_shape, width), {}, {}, {},
             Requantizer(params.quant)});
@@ -131,7 +134,7 @@ EvalFn DepthwiseConvInt8(const ref::DepthwiseConvParams& params, const Shape& in
   s->bias.assign(static_cast<size_t>((plan.padded.stride + 15) / 16 * 16), 0);
   if (bias != nullptr) std::copy_n(bias, depth, s->bias.begin());
   const int32_t offset = params.quant.input_offset;
-  return [s, offset, pairs, wide, input, output, pool] {
+  return [s, offset, pairs, wide, narrow, input, output, pool] {
     const DepthwisePlan& plan = s->plan;
     const PaddedLayout& p = plan.padded;
     const auto convert = [&p, &plan, offset](const int8_t* src, int16_t* dst) {
@@ -145,9 +148,8 @@ EvalFn DepthwiseConvInt8(const ref::DepthwiseConvParams& params, const Shape& in
         wide(row, plan.x_step, plan.out_width, s->pair_offsets.data(), pairs, s->filter.data(), plan.blocks,
              s->bias.data(), q, plan.depth, out);
       } else {
-        avx2::DepthwisePaddedRowInt8(row, plan.x_step, plan.out_width, s->pair_offsets.data(), pairs,
-                                     s->filter.data(), plan.block_width, plan.blocks, s->bias.data(), q, plan.depth,
-                                     out);
+        narrow(row, plan.x_step, plan.out_width, s->pair_offsets.data(), pairs, s->filter.data(), plan.block_width,
+               plan.blocks, s->bias.data(), q, plan.depth, out);
       }
     }, pool);
   };

@@ -3,6 +3,7 @@
 // Compiled with -mavx512f -mavx512bw -mavx512vnni; see avx512_kernels.h for
 // the rules of these files and the emulated build the tests make of it.
 #include <cstdint>
+#include <cstring>
 
 #include "libconvert/interp/fast/avx512_inline.h"
 #include "libconvert/interp/fast/avx512_kernels.h"
@@ -49,6 +50,155 @@ void DepthwisePaddedRowInt8x32(const int16_t* row, int64_t x_step, int out_width
         StoreInt8x16(Requantize16(sums1, rq1, offset, lo_clamp, hi_clamp), n1, o + 16);
       }
     }
+  }
+}
+
+namespace {
+
+// Blocks of W = 8 or 16 channels, P = 32 / W output pixels per register:
+// each 128-bit lane holds 8 channels of one pixel, which is the layout
+// unpacklo/hi_epi16 and the packed filter (avx2::PackDepthwiseFilter, block
+// width W) already have within 128 bits. A lane's sums are then, for the
+// low products, channels 0-3 of its 8 and, for the high ones, 4-7; the
+// block's requantization and bias are permuted into those two orders once
+// per row.
+template <int W>
+struct NarrowLayout {
+  static constexpr int kPixels = 32 / W;
+
+  // The channel of the block that int32 lane i of the low (high = false) or
+  // high sums holds.
+  static __m512i Channels(bool high) {
+    alignas(64) int32_t lanes[16];
+    for (int i = 0; i < 16; ++i) {
+      const int lane = i / 4;  // 128-bit lane: 8 channels of one pixel
+      lanes[i] = (lane % (W / 8)) * 8 + (high ? 4 : 0) + i % 4;
+    }
+    return _mm512_load_si512(lanes);
+  }
+
+  // rq (16 channels in order) with each lane's channel taken from `from`;
+  // multiplier_odd follows from the permuted multipliers.
+  static Requant16 Permute(const Requant16& rq, __m512i from) {
+    const __m512i m = _mm512_permutexvar_epi32(from, rq.multiplier);
+    return {m,
+            _mm512_srli_epi64(m, 32),
+            _mm512_permutexvar_epi32(from, rq.left),
+            _mm512_permutexvar_epi32(from, rq.right),
+            _mm512_permutexvar_epi32(from, rq.mask),
+            _mm512_permutexvar_epi32(from, rq.half)};
+  }
+
+  // P pixels of W values at p + offsets[k] (in the 128-bit lanes their
+  // channels take).
+  static __m512i Load(const int16_t* p, const int64_t* offsets) {
+    if constexpr (W == 16) {
+      const __m256i first = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + offsets[0]));
+      return _mm512_inserti64x4(_mm512_castsi256_si512(first),
+                                _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + offsets[1])), 1);
+    } else {
+      auto load = [p, offsets](int k) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + offsets[k])); };
+      __m512i v = _mm512_castsi128_si512(load(0));
+      v = _mm512_inserti32x4(v, load(1), 1);
+      v = _mm512_inserti32x4(v, load(2), 2);
+      return _mm512_inserti32x4(v, load(3), 3);
+    }
+  }
+
+  // The pair's low and high weights in every pixel's lanes.
+  static __m512i Weights(const int16_t* w) {
+    if constexpr (W == 16) {
+      return _mm512_broadcast_i64x4(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(w)));
+    } else {
+      return _mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w)));
+    }
+  }
+};
+
+template <int W>
+void DepthwiseRowNarrow(const int16_t* row, int64_t x_step, int out_width, const int64_t* tap_offsets, int tap_pairs,
+                        const int16_t* packed, int channel_blocks, const int32_t* bias, const avx2::RequantParams& q,
+                        int depth, int8_t* out) {
+  using L = NarrowLayout<W>;
+  constexpr int P = L::kPixels;
+  const __m512i offset = _mm512_set1_epi32(q.output_offset);
+  const __m512i lo_clamp = _mm512_set1_epi32(q.min), hi_clamp = _mm512_set1_epi32(q.max);
+  const __m512i low_channels = L::Channels(false), high_channels = L::Channels(true);
+  for (int block = 0; block < channel_blocks; ++block) {
+    const int c = block * W, n = depth - c < W ? depth - c : W;
+    const int16_t* w = packed + static_cast<int64_t>(block) * tap_pairs * 2 * W;
+    // The Requantizer's blocks cover whole 16s of channels: 16 from c are there.
+    const Requant16 rq = LoadRequant16(q.channels + c / 8 * avx2::kRequantBlockValues);
+    const Requant16 rq_low = L::Permute(rq, low_channels), rq_high = L::Permute(rq, high_channels);
+    const __m512i block_bias = _mm512_loadu_si512(bias + c);
+    const __m512i bias_low = _mm512_permutexvar_epi32(low_channels, block_bias);
+    const __m512i bias_high = _mm512_permutexvar_epi32(high_channels, block_bias);
+    const int16_t* origin = row + c;
+    // The sums of the P pixels load(tap offset) reads.
+    auto accumulate = [&](auto load, __m512i& lo, __m512i& hi) {
+      lo = hi = _mm512_setzero_si512();
+      for (int p = 0; p < tap_pairs; ++p) {
+        const __m512i first = load(tap_offsets[2 * p]), next = load(tap_offsets[2 * p + 1]);
+        lo = _mm512_dpwssd_epi32(lo, _mm512_unpacklo_epi16(first, next), L::Weights(w + 2 * W * p));
+        hi = _mm512_dpwssd_epi32(hi, _mm512_unpackhi_epi16(first, next), L::Weights(w + 2 * W * p + W));
+      }
+    };
+    // The pixels' requantized channels, in order: pixel k's at k * W.
+    auto requantize = [&](__m512i lo, __m512i hi, int8_t* bytes) {
+      const __m128i low =
+          _mm512_cvtsepi32_epi8(Requantize16(_mm512_add_epi32(lo, bias_low), rq_low, offset, lo_clamp, hi_clamp));
+      const __m128i high =
+          _mm512_cvtsepi32_epi8(Requantize16(_mm512_add_epi32(hi, bias_high), rq_high, offset, lo_clamp, hi_clamp));
+      // 4 low channels, then 4 high, per 128-bit lane.
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(bytes), _mm_unpacklo_epi32(low, high));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(bytes + 16), _mm_unpackhi_epi32(low, high));
+    };
+    int x = 0;
+    __m512i lo, hi;
+    if (depth == W && x_step == W) {
+      // One block, stride 1: P pixels are one load, and P outputs one store.
+      for (; x + P <= out_width; x += P) {
+        const int16_t* at = origin + static_cast<int64_t>(x) * W;
+        accumulate([at](int64_t tap) { return _mm512_loadu_si512(at + tap); }, lo, hi);
+        requantize(lo, hi, out + static_cast<int64_t>(x) * W);
+      }
+    } else if (depth == W && x_step == 2 * W) {
+      // Stride 2: two loads hold P pixels and the P skipped between them;
+      // one shuffle keeps the pixels (b starts P / 2 output pixels, P * W
+      // values, after a). The second load reaches one pixel past
+      // the last it keeps, which is in the row while an output pixel follows.
+      for (; x + P < out_width; x += P) {
+        const int16_t* at = origin + static_cast<int64_t>(x) * x_step;
+        accumulate([at](int64_t tap) {
+          const __m512i a = _mm512_loadu_si512(at + tap), b = _mm512_loadu_si512(at + tap + P * W);
+          return W == 8 ? _mm512_shuffle_i32x4(a, b, 0x88) : _mm512_shuffle_i32x4(a, b, 0x44);
+        }, lo, hi);
+        requantize(lo, hi, out + static_cast<int64_t>(x) * W);
+      }
+    }
+    for (; x < out_width; x += P) {
+      // Past the row's last pixel, the lanes repeat it; those are not stored.
+      const int pixels = out_width - x < P ? out_width - x : P;
+      int64_t offsets[P];
+      for (int k = 0; k < P; ++k) offsets[k] = (x + (k < pixels ? k : pixels - 1)) * x_step;
+      accumulate([origin, &offsets](int64_t tap) { return L::Load(origin + tap, offsets); }, lo, hi);
+      alignas(16) int8_t bytes[32];
+      requantize(lo, hi, bytes);
+      for (int k = 0; k < pixels; ++k) std::memcpy(out + static_cast<int64_t>(x + k) * depth + c, bytes + k * W, n);
+    }
+  }
+}
+
+}  // namespace
+
+void DepthwisePaddedRowInt8Narrow(const int16_t* row, int64_t x_step, int out_width, const int64_t* tap_offsets,
+                                  int tap_pairs, const int16_t* packed, int block_width, int channel_blocks,
+                                  const int32_t* bias, const avx2::RequantParams& q, int depth, int8_t* out) {
+  if (block_width == 8) {
+    DepthwiseRowNarrow<8>(row, x_step, out_width, tap_offsets, tap_pairs, packed, channel_blocks, bias, q, depth, out);
+  } else {
+    DepthwiseRowNarrow<16>(row, x_step, out_width, tap_offsets, tap_pairs, packed, channel_blocks, bias, q, depth,
+                           out);
   }
 }
 
