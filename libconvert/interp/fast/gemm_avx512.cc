@@ -10,13 +10,13 @@
 namespace tinyforge::interp::fast::TINYFORGE_AVX512_NAMESPACE {
 namespace {
 
-// acc[r][v] = the sums of R rows of a against V blocks of 16 output
-// channels.
+// acc[r][v] = start[v] plus the sums of R rows of a against V blocks of
+// 16 output channels (start: the bias, where one is added, or zeros).
 template <int R, int V>
 TINYFORGE_AVX512_INLINE void Accumulate(const uint8_t* a, int64_t a_stride, const int8_t* w, int64_t block_stride,
-                                 int64_t k_quads, __m512i (&acc)[R][V]) {
+                                        int64_t k_quads, const __m512i (&start)[V], __m512i (&acc)[R][V]) {
   for (int r = 0; r < R; ++r) {
-    for (int v = 0; v < V; ++v) acc[r][v] = _mm512_setzero_si512();
+    for (int v = 0; v < V; ++v) acc[r][v] = start[v];
   }
   for (int64_t q = 0; q < k_quads; ++q) {
     __m512i wv[V];
@@ -35,9 +35,10 @@ TINYFORGE_AVX512_INLINE void Accumulate(const uint8_t* a, int64_t a_stride, cons
 // registers (and two to the stack) on every step of k.
 template <>
 TINYFORGE_AVX512_INLINE void Accumulate<8, 2>(const uint8_t* a, int64_t a_stride, const int8_t* w,
-                                              int64_t block_stride, int64_t k_quads, __m512i (&acc)[8][2]) {
-  __m512i c00 = _mm512_setzero_si512(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00,
-          c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+                                              int64_t block_stride, int64_t k_quads, const __m512i (&start)[2],
+                                              __m512i (&acc)[8][2]) {
+  __m512i c00 = start[0], c10 = c00, c20 = c00, c30 = c00, c40 = c00, c50 = c00, c60 = c00, c70 = c00;
+  __m512i c01 = start[1], c11 = c01, c21 = c01, c31 = c01, c41 = c01, c51 = c01, c61 = c01, c71 = c01;
   const uint8_t *a0 = a, *a1 = a + a_stride, *a2 = a + 2 * a_stride, *a3 = a + 3 * a_stride,
                 *a4 = a + 4 * a_stride, *a5 = a + 5 * a_stride, *a6 = a + 6 * a_stride, *a7 = a + 7 * a_stride;
   const int8_t* w1 = w + block_stride;
@@ -63,8 +64,9 @@ TINYFORGE_AVX512_INLINE void Accumulate<8, 2>(const uint8_t* a, int64_t a_stride
 // layers have), where GCC 12 zeroed and kept the array in memory.
 template <>
 TINYFORGE_AVX512_INLINE void Accumulate<8, 1>(const uint8_t* a, int64_t a_stride, const int8_t* w,
-                                              int64_t /*block_stride*/, int64_t k_quads, __m512i (&acc)[8][1]) {
-  __m512i c0 = _mm512_setzero_si512(), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
+                                              int64_t /*block_stride*/, int64_t k_quads,
+                                              const __m512i (&start)[1], __m512i (&acc)[8][1]) {
+  __m512i c0 = start[0], c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0, c7 = c0;
   const uint8_t *a0 = a, *a1 = a + a_stride, *a2 = a + 2 * a_stride, *a3 = a + 3 * a_stride,
                 *a4 = a + 4 * a_stride, *a5 = a + 5 * a_stride, *a6 = a + 6 * a_stride, *a7 = a + 7 * a_stride;
   for (int64_t q = 0; q < k_quads; ++q) {
@@ -84,8 +86,9 @@ TINYFORGE_AVX512_INLINE void Accumulate<8, 1>(const uint8_t* a, int64_t a_stride
 template <int R, int V>
 void GemmTile(const uint8_t* a, int64_t a_stride, const int8_t* w, int64_t block_stride, int64_t k_quads,
               int32_t* c, int64_t c_stride) {
-  __m512i acc[R][V];
-  Accumulate<R, V>(a, a_stride, w, block_stride, k_quads, acc);
+  __m512i zeros[V], acc[R][V];
+  for (int v = 0; v < V; ++v) zeros[v] = _mm512_setzero_si512();
+  Accumulate<R, V>(a, a_stride, w, block_stride, k_quads, zeros, acc);
   for (int r = 0; r < R; ++r) {
     for (int v = 0; v < V; ++v) _mm512_storeu_si512(c + r * c_stride + 16 * v, acc[r][v]);
   }
@@ -106,38 +109,56 @@ void GemmBlocks(const uint8_t* a, int64_t rows, int64_t a_stride, const int8_t* 
   for (; r < rows; ++r) GemmTile<1, V>(a + r * a_stride, a_stride, w, block_stride, k_quads, c + r * c_stride, c_stride);
 }
 
-// R rows against V blocks, requantized into out; the last block holds
-// `last` channels (1..16).
-template <int R, int V>
+// R rows against V blocks, requantized into out (Bounded: through the
+// bounded form, which q.bounded then holds); the last block holds `last`
+// channels (1..16).
+template <int R, int V, bool Bounded>
 void GemmRequantizeTile(const uint8_t* a, int64_t a_stride, const int8_t* w, int64_t block_stride, int64_t k_quads,
                         const int32_t* bias, const avx2::RequantParams& q, int8_t* out, int64_t out_stride,
                         int last) {
-  __m512i acc[R][V];
-  Accumulate<R, V>(a, a_stride, w, block_stride, k_quads, acc);
-  const __m512i offset = _mm512_set1_epi32(q.output_offset);
+  // The sums start from the bias.
+  __m512i start[V], acc[R][V];
+  for (int v = 0; v < V; ++v) start[v] = _mm512_loadu_si512(bias + 16 * v);
+  Accumulate<R, V>(a, a_stride, w, block_stride, k_quads, start, acc);
   const __m512i lo = _mm512_set1_epi32(q.min), hi = _mm512_set1_epi32(q.max);
   for (int v = 0; v < V; ++v) {
-    const Requant16 rq = LoadRequant16(q.channels + 2 * v * avx2::kRequantBlockValues);
-    const __m512i b = _mm512_loadu_si512(bias + 16 * v);
     const int n = v + 1 == V ? last : 16;
-    for (int r = 0; r < R; ++r) {
-      StoreInt8x16(Requantize16(_mm512_add_epi32(acc[r][v], b), rq, offset, lo, hi), n, out + r * out_stride + 16 * v);
+    if constexpr (Bounded) {
+      const BoundedRequant16 rq = LoadBoundedRequant16(q.bounded + v * avx2::kBoundedBlockValues);
+      for (int r = 0; r < R; ++r) StoreInt8x16(Requantize16Bounded(acc[r][v], rq, lo, hi), n, out + r * out_stride + 16 * v);
+    } else {
+      const __m512i offset = _mm512_set1_epi32(q.output_offset);
+      const Requant16 rq = LoadRequant16(q.channels + 2 * v * avx2::kRequantBlockValues);
+      for (int r = 0; r < R; ++r) StoreInt8x16(Requantize16(acc[r][v], rq, offset, lo, hi), n, out + r * out_stride + 16 * v);
     }
   }
 }
 
-template <int V>
-void GemmRequantizeBlocks(const uint8_t* a, int64_t rows, int64_t a_stride, const int8_t* w, int64_t block_stride,
+template <int V, bool Bounded>
+void GemmRequantizeRows(const uint8_t* a, int64_t rows, int64_t a_stride, const int8_t* w, int64_t block_stride,
                           int64_t k_quads, const int32_t* bias, const avx2::RequantParams& q, int8_t* out,
                           int64_t out_stride, int last) {
   int64_t r = 0;
   for (; r + kRowTile <= rows; r += kRowTile) {
-    GemmRequantizeTile<kRowTile, V>(a + r * a_stride, a_stride, w, block_stride, k_quads, bias, q,
-                                    out + r * out_stride, out_stride, last);
+    GemmRequantizeTile<kRowTile, V, Bounded>(a + r * a_stride, a_stride, w, block_stride, k_quads, bias, q,
+                                             out + r * out_stride, out_stride, last);
   }
   for (; r < rows; ++r) {
-    GemmRequantizeTile<1, V>(a + r * a_stride, a_stride, w, block_stride, k_quads, bias, q, out + r * out_stride,
-                             out_stride, last);
+    GemmRequantizeTile<1, V, Bounded>(a + r * a_stride, a_stride, w, block_stride, k_quads, bias, q,
+                                      out + r * out_stride, out_stride, last);
+  }
+}
+
+// Every row against the blocks of V from b on, through the bounded form
+// where q has it.
+template <int V>
+void GemmRequantizeBlocks(const uint8_t* a, int64_t rows, int64_t a_stride, const int8_t* w, int64_t block_stride,
+                          int64_t k_quads, const int32_t* bias, const avx2::RequantParams& q, int8_t* out,
+                          int64_t out_stride, int last) {
+  if (q.bounded != nullptr) {
+    GemmRequantizeRows<V, true>(a, rows, a_stride, w, block_stride, k_quads, bias, q, out, out_stride, last);
+  } else {
+    GemmRequantizeRows<V, false>(a, rows, a_stride, w, block_stride, k_quads, bias, q, out, out_stride, last);
   }
 }
 
@@ -158,7 +179,8 @@ void GemmUint8Requantize(const uint8_t* a, int64_t rows, int64_t a_stride, const
                          int64_t out_stride) {
   const int64_t block_stride = k_quads * 64;
   for (int64_t b = 0; b * 16 < oc; b += 2) {
-    const avx2::RequantParams qb{q.channels + b * 2 * avx2::kRequantBlockValues, q.output_offset, q.min, q.max};
+    const avx2::RequantParams qb{q.channels + b * 2 * avx2::kRequantBlockValues, q.output_offset, q.min, q.max,
+                                 q.bounded != nullptr ? q.bounded + b * avx2::kBoundedBlockValues : nullptr};
     const int64_t left = oc - b * 16;  // channels from block b on
     const int8_t* w = packed + b * block_stride;
     if (left > 16) {
