@@ -537,6 +537,7 @@ TEST_P(Int8Gemm, Uint8KernelSumsExactly) {
 TEST_P(Int8Gemm, Uint8RequantizeKernelMatchesReference) {
   const GemmUint8RequantizeFn gemm = avx512_kernels_.gemm_requantize;
   if (gemm == nullptr) GTEST_SKIP() << "the AVX2 GEMM has no uint8 kernel";
+  int bounded_cases = 0;
   ForEachCase("uint8 GEMM, requantized", BaseSeed() + 9100, 80, [&](Random& r) {
     const int64_t rows = r.Int(1, 21), k_quads = r.Int(1, 24), oc = r.Int(1, 70);
     const int64_t blocks = (oc + 15) / 16, k = 4 * k_quads;
@@ -551,22 +552,34 @@ TEST_P(Int8Gemm, Uint8RequantizeKernelMatchesReference) {
     }
     ref::ConvQuantization quant = r.Quantization(static_cast<int>(oc), 1);
     // Typical sums are about 128 * 74 * sqrt(k); most channels map them to
-    // a few hundred steps, some get any multiplier from 1e-7 to 30.
+    // a few hundred steps, in half the cases some get any multiplier from
+    // 1e-7 to 30 (above 1: a left shift, which the bounded form excludes).
     const double typical = 128.0 * 74.0 * std::sqrt(static_cast<double>(k));
+    const bool wild = r.Bool();
     for (float& s : quant.filter_scales) {
-      const double m = r.Int(0, 3) == 0 ? std::pow(10.0, r.Float(-7.0f, 1.5f)) : r.Float(20.0f, 400.0f) / typical;
+      const double m = wild && r.Int(0, 3) == 0 ? std::pow(10.0, r.Float(-7.0f, 1.5f)) : r.Float(20.0f, 400.0f) / typical;
       s = static_cast<float>(m) * quant.output_scale / quant.input_scale;
     }
     const ref::ConvQuantParams q =
         ref::PrepareConvQuantParams("TEST", quant, static_cast<int>(oc), r.Int(0, 3), -128, 127);
-    const Requantizer requantize(q, 0, static_cast<int>(oc));
+    Requantizer requantize(q, 0, static_cast<int>(oc));
     ASSERT_TRUE(requantize.Valid());
     std::vector<int32_t> bias(static_cast<size_t>(blocks * 16), 0);
     const std::vector<int32_t> some = r.Bias(static_cast<int>(oc));
     std::copy(some.begin(), some.end(), bias.begin());
     const int64_t out_stride = oc + r.Int(0, 5);
-    std::vector<int8_t> got(static_cast<size_t>(rows * out_stride), 99), want(got);
+    std::vector<int8_t> got(static_cast<size_t>(rows * out_stride), 99), want(got), got_bounded(got);
     gemm(a.data(), rows, k, w.data(), k_quads, oc, bias.data(), requantize.Params(), got.data(), out_stride);
+    // The bounded form, where it applies: |sum| <= |bias| + 255 * sum |w|.
+    requantize.UseBounds([&](int o) {
+      int64_t most = std::abs(int64_t{bias[static_cast<size_t>(o)]});
+      for (int64_t kk = 0; kk < k; ++kk) {
+        most += 255 * std::abs(int64_t{w[static_cast<size_t>(((o / 16) * k_quads + kk / 4) * 64 + (o % 16) * 4 + kk % 4)]});
+      }
+      return most;
+    });
+    bounded_cases += requantize.Params().bounded != nullptr;
+    gemm(a.data(), rows, k, w.data(), k_quads, oc, bias.data(), requantize.Params(), got_bounded.data(), out_stride);
     for (int64_t row = 0; row < rows; ++row) {
       for (int64_t o = 0; o < oc; ++o) {
         int64_t sum = 0;
@@ -579,7 +592,11 @@ TEST_P(Int8Gemm, Uint8RequantizeKernelMatchesReference) {
       }
     }
     ASSERT_EQ(Mismatches(got, want), 0u) << rows << " rows, " << k << " deep, " << oc << " outputs";
+    ASSERT_EQ(Mismatches(got_bounded, want), 0u) << rows << " rows, " << k << " deep, " << oc << " outputs, bounded";
   });
+  // Both forms ran: about half the cases have no left shift.
+  EXPECT_GT(bounded_cases, 20);
+  EXPECT_LT(bounded_cases, 80);
 }
 
 INSTANTIATE_TEST_SUITE_P(FastKernels, Int8Gemm,

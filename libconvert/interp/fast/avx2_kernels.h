@@ -86,10 +86,19 @@ void MatMulFloat(const float* lhs, int64_t m, int64_t k, int64_t lhs_m_stride, i
 // its half, 8 channels each (kernel_support.h's Requantizer makes them).
 // bias may be null. The tests check it against ref::Requantize.
 constexpr int kRequantBlockValues = 48;
+// `bounded`, when not null, holds the same requantization in a shorter form
+// that the AVX-512 kernels use: for each block of 16 channels,
+// kBoundedBlockValues int32, the rows M, M of the odd lane in the even one,
+// right shift, offset * 2^right + 2^(right - 1) (right > 0) or offset
+// (right = 0), and -1 (right > 0) or 0, 16 channels each. It exists only
+// where no channel shifts left and every accumulator is small enough that
+// the rounding divide can add before it shifts (Requantizer::UseBounds).
+constexpr int kBoundedBlockValues = 80;
 struct RequantParams {
   const int32_t* channels;
   int32_t output_offset;
   int32_t min, max;
+  const int32_t* bounded = nullptr;
 };
 void RequantizeInt8(const RequantParams& q, const int32_t* acc, const int32_t* bias, int64_t n, int8_t* out);
 

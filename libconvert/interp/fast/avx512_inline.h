@@ -71,17 +71,23 @@ TINYFORGE_AVX512_INLINE __m512i ShiftRightLanes(__m512i x, __m512i count) {
 #endif
 }
 
+// The reference's rounding doubling high multiply of each lane by M (M of
+// lane 2j + 1 also in lane 2j of multiplier_odd): (x * M + 2^30) >> 31,
+// floored, in each lane's low 32 bits: the even lanes' from the 64-bit
+// products' shift; the odd lanes' is the high half of (their product +
+// 2^30) << 1.
+TINYFORGE_AVX512_INLINE __m512i RoundingMultiply16(__m512i x, __m512i multiplier, __m512i multiplier_odd) {
+  const __m512i round = _mm512_set1_epi64(int64_t{1} << 30);
+  const __m512i even = _mm512_add_epi64(_mm512_mul_epi32(x, multiplier), round);
+  const __m512i odd = _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), multiplier_odd), round);
+  return _mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(even, 31), _mm512_slli_epi64(odd, 1));
+}
+
 // avx2::Requantize8's arithmetic on 16 lanes (the same bits: the reference's
 // double-rounding multiply, then the offset and the clamp).
 TINYFORGE_AVX512_INLINE __m512i Requantize16(__m512i x, const Requant16& v, __m512i offset, __m512i lo, __m512i hi) {
   x = _mm512_sllv_epi32(x, v.left);  // wraps like the reference's uint32 shift
-  // (x * M + 2^30) >> 31, floored, in each lane's low 32 bits: the even
-  // lanes' from the 64-bit products' shift; the odd lanes' is the high half
-  // of (their product + 2^30) << 1.
-  const __m512i round = _mm512_set1_epi64(int64_t{1} << 30);
-  const __m512i even = _mm512_add_epi64(_mm512_mul_epi32(x, v.multiplier), round);
-  const __m512i odd = _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), v.multiplier_odd), round);
-  const __m512i high = _mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(even, 31), _mm512_slli_epi64(odd, 1));
+  const __m512i high = RoundingMultiply16(x, v.multiplier, v.multiplier_odd);
   // Rounding divide by 2^right, half away from zero: one more when the
   // remainder passes half (half + 1 for negative values).
   const __m512i one = _mm512_set1_epi32(1);
@@ -91,6 +97,31 @@ TINYFORGE_AVX512_INLINE __m512i Requantize16(__m512i x, const Requant16& v, __m5
   __m512i y = ShiftRightLanes(high, v.right);
   y = _mm512_mask_add_epi32(y, _mm512_cmpgt_epi32_mask(remainder, threshold), y, one);
   y = _mm512_add_epi32(y, offset);
+  return _mm512_min_epi32(_mm512_max_epi32(y, lo), hi);
+}
+
+// The bounded form of 16 channels' requantization (avx2::RequantParams's
+// `bounded`): M, M of the odd lane in the even one, the right shift, what
+// the rounding divide adds, and which lanes round negative values down.
+struct BoundedRequant16 {
+  __m512i multiplier, multiplier_odd, right, add, negative_down;
+};
+
+TINYFORGE_AVX512_INLINE BoundedRequant16 LoadBoundedRequant16(const int32_t* block) {
+  auto load = [block](int row) { return _mm512_loadu_si512(block + 16 * row); };
+  return {load(0), load(1), load(2), load(3), load(4)};
+}
+
+// Requantize16's bits, where the bounded form exists (no left shift, and
+// h + add + 1 cannot overflow): the same rounding multiply h, then TFLM's
+// rounding divide by 2^right, half away from zero, as
+//   (h + 2^(right - 1) - [h < 0]) >> right   (right > 0; h when right = 0)
+// with the output offset added before the shift as offset * 2^right.
+TINYFORGE_AVX512_INLINE __m512i Requantize16Bounded(__m512i x, const BoundedRequant16& v, __m512i lo, __m512i hi) {
+  const __m512i high = RoundingMultiply16(x, v.multiplier, v.multiplier_odd);
+  const __m512i sign = ShiftRightLanes(high, _mm512_set1_epi32(31));  // -1 where h < 0
+  const __m512i down = _mm512_and_si512(sign, v.negative_down);
+  const __m512i y = ShiftRightLanes(_mm512_add_epi32(_mm512_add_epi32(high, v.add), down), v.right);
   return _mm512_min_epi32(_mm512_max_epi32(y, lo), hi);
 }
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "libconvert/base/checked_math.h"
@@ -171,11 +172,39 @@ class Requantizer {
   bool Valid() const { return valid_; }
   // The params from channel `first` (a multiple of 8) on.
   avx2::RequantParams Params(int64_t first = 0) const {
-    return {channels_.data() + first / 8 * avx2::kRequantBlockValues, offset_, min_, max_};
+    return {channels_.data() + first / 8 * avx2::kRequantBlockValues, offset_, min_, max_,
+            bounded_.empty() ? nullptr : bounded_.data() + first / 16 * avx2::kBoundedBlockValues};
+  }
+
+  // Gives Params() the bounded form (avx2_kernels.h) when every channel c
+  // qualifies: no left shift, and |h| + |offset| * 2^right + 2^(right - 1)
+  // + 1 < 2^31 for the rounding multiply's result h, which bound(c) (the
+  // most |accumulator| can be, int64) bounds. Otherwise it changes nothing.
+  template <typename Bound>
+  void UseBounds(Bound bound) {
+    const int count = static_cast<int>(channels_.size() / avx2::kRequantBlockValues * 8);
+    std::vector<int32_t> bounded(static_cast<size_t>((count + 15) / 16) * avx2::kBoundedBlockValues, 0);
+    for (int c = 0; c < count; ++c) {
+      const int32_t* block = channels_.data() + static_cast<size_t>(c / 8) * avx2::kRequantBlockValues;
+      const int lane = c % 8;
+      const int32_t m = block[lane], left = block[16 + lane], right = block[24 + lane];
+      // Channels past the op's (zeros here) stay zero in both forms.
+      const int64_t most = bound(c);
+      const int64_t k = int64_t{offset_} * (int64_t{1} << right) + (right > 0 ? int64_t{1} << (right - 1) : 0);
+      if (left != 0 || most < 0 || most + (k < 0 ? -k : k) + 1 >= (int64_t{1} << 31)) return;
+      int32_t* row = bounded.data() + static_cast<size_t>(c / 16) * avx2::kBoundedBlockValues + c % 16;
+      row[0] = m;
+      if (c % 2 == 1) row[16 - 1] = m;
+      row[32] = right;
+      row[48] = static_cast<int32_t>(k);
+      row[64] = right > 0 ? -1 : 0;
+    }
+    bounded_ = std::move(bounded);
   }
 
  private:
   std::vector<int32_t> channels_;
+  std::vector<int32_t> bounded_;  // empty: no bounded form
   int32_t offset_, min_, max_;
   bool valid_ = true;
 };
