@@ -49,14 +49,19 @@ struct Requant16 {
   __m512i multiplier, multiplier_odd, left, right, mask, half;
 };
 
+// Row `row` of two consecutive 8-channel blocks as 16 lanes. (Helpers
+// that return vectors are always inlined, lambdas included: the emulated
+// build may not pass them between functions, GCC's -Wpsabi.)
+TINYFORGE_AVX512_INLINE __m512i LoadRequantRow(const int32_t* blocks, int row) {
+  const __m256i low = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blocks + 8 * row));
+  const __m256i high =
+      _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blocks + avx2::kRequantBlockValues + 8 * row));
+  return _mm512_inserti64x4(_mm512_castsi256_si512(low), high, 1);
+}
+
 TINYFORGE_AVX512_INLINE Requant16 LoadRequant16(const int32_t* blocks) {
-  auto load = [blocks](int row) {
-    const __m256i low = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blocks + 8 * row));
-    const __m256i high =
-        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(blocks + avx2::kRequantBlockValues + 8 * row));
-    return _mm512_inserti64x4(_mm512_castsi256_si512(low), high, 1);
-  };
-  return {load(0), load(1), load(2), load(3), load(4), load(5)};
+  return {LoadRequantRow(blocks, 0), LoadRequantRow(blocks, 1), LoadRequantRow(blocks, 2),
+          LoadRequantRow(blocks, 3), LoadRequantRow(blocks, 4), LoadRequantRow(blocks, 5)};
 }
 
 // Each lane shifted right (arithmetic) by its own count. SIMDe has no
@@ -108,8 +113,8 @@ struct BoundedRequant16 {
 };
 
 TINYFORGE_AVX512_INLINE BoundedRequant16 LoadBoundedRequant16(const int32_t* block) {
-  auto load = [block](int row) { return _mm512_loadu_si512(block + 16 * row); };
-  return {load(0), load(1), load(2), load(3), load(4)};
+  return {_mm512_loadu_si512(block), _mm512_loadu_si512(block + 16), _mm512_loadu_si512(block + 32),
+          _mm512_loadu_si512(block + 48), _mm512_loadu_si512(block + 64)};
 }
 
 // Requantize16's bits, where the bounded form exists (no left shift, and
@@ -124,6 +129,47 @@ TINYFORGE_AVX512_INLINE __m512i Requantize16Bounded(__m512i x, const BoundedRequ
   const __m512i y = ShiftRightLanes(_mm512_add_epi32(_mm512_add_epi32(high, v.add), down), v.right);
   return _mm512_min_epi32(_mm512_max_epi32(y, lo), hi);
 }
+
+// 16 channels' requantization in either form, for kernels templated on
+// which one q holds (Bounded: q.bounded): Load(q, c) for channels
+// [c, c + 16) (c a multiple of 16), then requantize(acc, lo, hi) per
+// vector. Permuted(from) gives the same with lane i's parameters taken from
+// lane from[i], for kernels whose sums are not in channel order.
+template <bool Bounded>
+struct ChannelRequant16;
+
+template <>
+struct ChannelRequant16<false> {
+  Requant16 rq;
+  __m512i offset;
+
+  TINYFORGE_AVX512_INLINE static ChannelRequant16 Load(const avx2::RequantParams& q, int c) {
+    return {LoadRequant16(q.channels + c / 8 * avx2::kRequantBlockValues), _mm512_set1_epi32(q.output_offset)};
+  }
+  TINYFORGE_AVX512_INLINE __m512i operator()(__m512i acc, __m512i lo, __m512i hi) const { return Requantize16(acc, rq, offset, lo, hi); }
+  TINYFORGE_AVX512_INLINE ChannelRequant16 Permuted(__m512i from) const {
+    const __m512i m = _mm512_permutexvar_epi32(from, rq.multiplier);
+    return {{m, _mm512_srli_epi64(m, 32), _mm512_permutexvar_epi32(from, rq.left),
+             _mm512_permutexvar_epi32(from, rq.right), _mm512_permutexvar_epi32(from, rq.mask),
+             _mm512_permutexvar_epi32(from, rq.half)},
+            offset};
+  }
+};
+
+template <>
+struct ChannelRequant16<true> {
+  BoundedRequant16 rq;
+
+  TINYFORGE_AVX512_INLINE static ChannelRequant16 Load(const avx2::RequantParams& q, int c) {
+    return {LoadBoundedRequant16(q.bounded + c / 16 * avx2::kBoundedBlockValues)};
+  }
+  TINYFORGE_AVX512_INLINE __m512i operator()(__m512i acc, __m512i lo, __m512i hi) const { return Requantize16Bounded(acc, rq, lo, hi); }
+  TINYFORGE_AVX512_INLINE ChannelRequant16 Permuted(__m512i from) const {
+    const __m512i m = _mm512_permutexvar_epi32(from, rq.multiplier);
+    return {{m, _mm512_srli_epi64(m, 32), _mm512_permutexvar_epi32(from, rq.right),
+             _mm512_permutexvar_epi32(from, rq.add), _mm512_permutexvar_epi32(from, rq.negative_down)}};
+  }
+};
 
 // The first n (1..16) of 16 int32 lanes, each within int8, stored as bytes.
 TINYFORGE_AVX512_INLINE void StoreInt8x16(__m512i v, int n, int8_t* out) {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <memory>
 #include <vector>
 
@@ -134,6 +135,14 @@ EvalFn DepthwiseConvInt8(const ref::DepthwiseConvParams& params, const Shape& in
   s->bias.assign(static_cast<size_t>((plan.padded.stride + 15) / 16 * 16), 0);
   if (bias != nullptr) std::copy_n(bias, depth, s->bias.begin());
   const int32_t offset = params.quant.input_offset;
+  // The most |accumulator| can be: |bias| + sum |w| * the most |x + offset|.
+  const int64_t most_x = MostAbsInput(offset);
+  s->requantize.UseBounds([&](int c) {
+    if (c >= depth) return int64_t{0};
+    int64_t most = bias != nullptr ? std::abs(int64_t{bias[c]}) : 0;
+    for (int t = 0; t < plan.taps; ++t) most += std::abs(int64_t{filter[static_cast<int64_t>(t) * depth + c]}) * most_x;
+    return most;
+  });
   return [s, offset, pairs, wide, narrow, input, output, pool] {
     const DepthwisePlan& plan = s->plan;
     const PaddedLayout& p = plan.padded;

@@ -10,14 +10,25 @@
 
 namespace tinyforge::interp::fast::TINYFORGE_AVX512_NAMESPACE {
 
-void DepthwisePaddedRowInt8x32(const int16_t* row, int64_t x_step, int out_width, const int64_t* tap_offsets,
-                               int tap_pairs, const int16_t* packed, int channel_blocks, const int32_t* bias,
-                               const avx2::RequantParams& q, int depth, int8_t* out) {
-  const __m512i offset = _mm512_set1_epi32(q.output_offset);
+namespace {
+
+// Bias and sums of 32 channels as unpacklo/hi_epi16 leave them, which work
+// within 128-bit lanes: the low products hold channels 0-3, 8-11, 16-19 and
+// 24-27, the high ones the other fours.
+TINYFORGE_AVX512_INLINE __m512i UnpackedChannels(bool high) {
+  alignas(64) int32_t lanes[16];
+  for (int i = 0; i < 16; ++i) lanes[i] = 8 * (i / 4) + (high ? 4 : 0) + i % 4;
+  return _mm512_load_si512(lanes);
+}
+
+template <bool Bounded>
+void DepthwiseRowX32(const int16_t* row, int64_t x_step, int out_width, const int64_t* tap_offsets, int tap_pairs,
+                     const int16_t* packed, int channel_blocks, const int32_t* bias, const avx2::RequantParams& q,
+                     int depth, int8_t* out) {
   const __m512i lo_clamp = _mm512_set1_epi32(q.min), hi_clamp = _mm512_set1_epi32(q.max);
-  // unpacklo/hi_epi16 work within 128-bit lanes: the low products hold
-  // channels 0-3, 8-11, 16-19 and 24-27, the high ones the other fours.
-  // These indices put the 64-bit pairs back in channel order.
+  const __m512i low_channels = UnpackedChannels(false), high_channels = UnpackedChannels(true);
+  // These indices put the 64-bit pairs of the low and high sums back in
+  // channel order.
   const __m512i first_half = _mm512_set_epi64(11, 10, 3, 2, 9, 8, 1, 0);
   const __m512i second_half = _mm512_set_epi64(15, 14, 7, 6, 13, 12, 5, 4);
   // A block at a time along the row: its requantization, loaded once, stays
@@ -26,30 +37,42 @@ void DepthwisePaddedRowInt8x32(const int16_t* row, int64_t x_step, int out_width
   for (int block = 0; block < channel_blocks; ++block) {
     const int c = block * 32;
     const int16_t* w = packed + static_cast<int64_t>(block) * tap_pairs * 64;
-    const int32_t* channels = q.channels + (c / 8) * avx2::kRequantBlockValues;
     // The second half's parameters exist only if it holds a channel.
     const bool second = c + 16 < depth;
-    const Requant16 rq0 = LoadRequant16(channels);
-    const Requant16 rq1 = second ? LoadRequant16(channels + 2 * avx2::kRequantBlockValues) : rq0;
+    const auto requantize0 = ChannelRequant16<Bounded>::Load(q, c);
+    const auto requantize1 = second ? ChannelRequant16<Bounded>::Load(q, c + 16) : requantize0;
+    // The sums start from the bias, in their lanes' channel order.
     const __m512i bias0 = _mm512_loadu_si512(bias + c), bias1 = _mm512_loadu_si512(bias + c + 16);
+    const __m512i bias_low = _mm512_permutex2var_epi32(bias0, low_channels, bias1);
+    const __m512i bias_high = _mm512_permutex2var_epi32(bias0, high_channels, bias1);
     const int n0 = depth - c < 16 ? depth - c : 16, n1 = depth - c - 16 < 16 ? depth - c - 16 : 16;
     const int16_t* origin = row + c;
     int8_t* o = out + c;
     for (int x = 0; x < out_width; ++x, origin += x_step, o += depth) {
-      __m512i lo = _mm512_setzero_si512(), hi = _mm512_setzero_si512();
+      __m512i lo = bias_low, hi = bias_high;
       for (int p = 0; p < tap_pairs; ++p) {
         const __m512i first = _mm512_loadu_si512(origin + tap_offsets[2 * p]);
         const __m512i next = _mm512_loadu_si512(origin + tap_offsets[2 * p + 1]);
         lo = _mm512_dpwssd_epi32(lo, _mm512_unpacklo_epi16(first, next), _mm512_loadu_si512(w + 64 * p));
         hi = _mm512_dpwssd_epi32(hi, _mm512_unpackhi_epi16(first, next), _mm512_loadu_si512(w + 64 * p + 32));
       }
-      const __m512i sums0 = _mm512_add_epi32(_mm512_permutex2var_epi64(lo, first_half, hi), bias0);
-      StoreInt8x16(Requantize16(sums0, rq0, offset, lo_clamp, hi_clamp), n0, o);
+      StoreInt8x16(requantize0(_mm512_permutex2var_epi64(lo, first_half, hi), lo_clamp, hi_clamp), n0, o);
       if (second) {
-        const __m512i sums1 = _mm512_add_epi32(_mm512_permutex2var_epi64(lo, second_half, hi), bias1);
-        StoreInt8x16(Requantize16(sums1, rq1, offset, lo_clamp, hi_clamp), n1, o + 16);
+        StoreInt8x16(requantize1(_mm512_permutex2var_epi64(lo, second_half, hi), lo_clamp, hi_clamp), n1, o + 16);
       }
     }
+  }
+}
+
+}  // namespace
+
+void DepthwisePaddedRowInt8x32(const int16_t* row, int64_t x_step, int out_width, const int64_t* tap_offsets,
+                               int tap_pairs, const int16_t* packed, int channel_blocks, const int32_t* bias,
+                               const avx2::RequantParams& q, int depth, int8_t* out) {
+  if (q.bounded != nullptr) {
+    DepthwiseRowX32<true>(row, x_step, out_width, tap_offsets, tap_pairs, packed, channel_blocks, bias, q, depth, out);
+  } else {
+    DepthwiseRowX32<false>(row, x_step, out_width, tap_offsets, tap_pairs, packed, channel_blocks, bias, q, depth, out);
   }
 }
 
@@ -75,18 +98,6 @@ struct NarrowLayout {
       lanes[i] = (lane % (W / 8)) * 8 + (high ? 4 : 0) + i % 4;
     }
     return _mm512_load_si512(lanes);
-  }
-
-  // rq (16 channels in order) with each lane's channel taken from `from`;
-  // multiplier_odd follows from the permuted multipliers.
-  static Requant16 Permute(const Requant16& rq, __m512i from) {
-    const __m512i m = _mm512_permutexvar_epi32(from, rq.multiplier);
-    return {m,
-            _mm512_srli_epi64(m, 32),
-            _mm512_permutexvar_epi32(from, rq.left),
-            _mm512_permutexvar_epi32(from, rq.right),
-            _mm512_permutexvar_epi32(from, rq.mask),
-            _mm512_permutexvar_epi32(from, rq.half)};
   }
 
   // P pixels of W values at p + offsets[k] (in the 128-bit lanes their
@@ -115,28 +126,28 @@ struct NarrowLayout {
   }
 };
 
-template <int W>
+template <int W, bool Bounded>
 void DepthwiseRowNarrow(const int16_t* row, int64_t x_step, int out_width, const int64_t* tap_offsets, int tap_pairs,
                         const int16_t* packed, int channel_blocks, const int32_t* bias, const avx2::RequantParams& q,
                         int depth, int8_t* out) {
   using L = NarrowLayout<W>;
   constexpr int P = L::kPixels;
-  const __m512i offset = _mm512_set1_epi32(q.output_offset);
   const __m512i lo_clamp = _mm512_set1_epi32(q.min), hi_clamp = _mm512_set1_epi32(q.max);
   const __m512i low_channels = L::Channels(false), high_channels = L::Channels(true);
   for (int block = 0; block < channel_blocks; ++block) {
     const int c = block * W, n = depth - c < W ? depth - c : W;
     const int16_t* w = packed + static_cast<int64_t>(block) * tap_pairs * 2 * W;
     // The Requantizer's blocks cover whole 16s of channels: 16 from c are there.
-    const Requant16 rq = LoadRequant16(q.channels + c / 8 * avx2::kRequantBlockValues);
-    const Requant16 rq_low = L::Permute(rq, low_channels), rq_high = L::Permute(rq, high_channels);
+    const auto requantize = ChannelRequant16<Bounded>::Load(q, c);
+    const auto requantize_low = requantize.Permuted(low_channels);
+    const auto requantize_high = requantize.Permuted(high_channels);
     const __m512i block_bias = _mm512_loadu_si512(bias + c);
     const __m512i bias_low = _mm512_permutexvar_epi32(low_channels, block_bias);
     const __m512i bias_high = _mm512_permutexvar_epi32(high_channels, block_bias);
     const int16_t* origin = row + c;
-    // The sums of the P pixels load(tap offset) reads.
+    // The bias plus the sums of the P pixels load(tap offset) reads.
     auto accumulate = [&](auto load, __m512i& lo, __m512i& hi) {
-      lo = hi = _mm512_setzero_si512();
+      lo = bias_low, hi = bias_high;
       for (int p = 0; p < tap_pairs; ++p) {
         const __m512i first = load(tap_offsets[2 * p]), next = load(tap_offsets[2 * p + 1]);
         lo = _mm512_dpwssd_epi32(lo, _mm512_unpacklo_epi16(first, next), L::Weights(w + 2 * W * p));
@@ -144,11 +155,9 @@ void DepthwiseRowNarrow(const int16_t* row, int64_t x_step, int out_width, const
       }
     };
     // The pixels' requantized channels, in order: pixel k's at k * W.
-    auto requantize = [&](__m512i lo, __m512i hi, int8_t* bytes) {
-      const __m128i low =
-          _mm512_cvtsepi32_epi8(Requantize16(_mm512_add_epi32(lo, bias_low), rq_low, offset, lo_clamp, hi_clamp));
-      const __m128i high =
-          _mm512_cvtsepi32_epi8(Requantize16(_mm512_add_epi32(hi, bias_high), rq_high, offset, lo_clamp, hi_clamp));
+    auto requantize_pixels = [&](__m512i lo, __m512i hi, int8_t* bytes) {
+      const __m128i low = _mm512_cvtsepi32_epi8(requantize_low(lo, lo_clamp, hi_clamp));
+      const __m128i high = _mm512_cvtsepi32_epi8(requantize_high(hi, lo_clamp, hi_clamp));
       // 4 low channels, then 4 high, per 128-bit lane.
       _mm_storeu_si128(reinterpret_cast<__m128i*>(bytes), _mm_unpacklo_epi32(low, high));
       _mm_storeu_si128(reinterpret_cast<__m128i*>(bytes + 16), _mm_unpackhi_epi32(low, high));
@@ -160,7 +169,7 @@ void DepthwiseRowNarrow(const int16_t* row, int64_t x_step, int out_width, const
       for (; x + P <= out_width; x += P) {
         const int16_t* at = origin + static_cast<int64_t>(x) * W;
         accumulate([at](int64_t tap) { return _mm512_loadu_si512(at + tap); }, lo, hi);
-        requantize(lo, hi, out + static_cast<int64_t>(x) * W);
+        requantize_pixels(lo, hi, out + static_cast<int64_t>(x) * W);
       }
     } else if (depth == W && x_step == 2 * W) {
       // Stride 2: two loads hold P pixels and the P skipped between them;
@@ -173,7 +182,7 @@ void DepthwiseRowNarrow(const int16_t* row, int64_t x_step, int out_width, const
           const __m512i a = _mm512_loadu_si512(at + tap), b = _mm512_loadu_si512(at + tap + P * W);
           return W == 8 ? _mm512_shuffle_i32x4(a, b, 0x88) : _mm512_shuffle_i32x4(a, b, 0x44);
         }, lo, hi);
-        requantize(lo, hi, out + static_cast<int64_t>(x) * W);
+        requantize_pixels(lo, hi, out + static_cast<int64_t>(x) * W);
       }
     }
     for (; x < out_width; x += P) {
@@ -183,7 +192,7 @@ void DepthwiseRowNarrow(const int16_t* row, int64_t x_step, int out_width, const
       for (int k = 0; k < P; ++k) offsets[k] = (x + (k < pixels ? k : pixels - 1)) * x_step;
       accumulate([origin, &offsets](int64_t tap) { return L::Load(origin + tap, offsets); }, lo, hi);
       alignas(16) int8_t bytes[32];
-      requantize(lo, hi, bytes);
+      requantize_pixels(lo, hi, bytes);
       for (int k = 0; k < pixels; ++k) std::memcpy(out + static_cast<int64_t>(x + k) * depth + c, bytes + k * W, n);
     }
   }
@@ -194,11 +203,14 @@ void DepthwiseRowNarrow(const int16_t* row, int64_t x_step, int out_width, const
 void DepthwisePaddedRowInt8Narrow(const int16_t* row, int64_t x_step, int out_width, const int64_t* tap_offsets,
                                   int tap_pairs, const int16_t* packed, int block_width, int channel_blocks,
                                   const int32_t* bias, const avx2::RequantParams& q, int depth, int8_t* out) {
+  const bool bounded = q.bounded != nullptr;
+  auto row_of = [&](auto kernel) {
+    kernel(row, x_step, out_width, tap_offsets, tap_pairs, packed, channel_blocks, bias, q, depth, out);
+  };
   if (block_width == 8) {
-    DepthwiseRowNarrow<8>(row, x_step, out_width, tap_offsets, tap_pairs, packed, channel_blocks, bias, q, depth, out);
+    bounded ? row_of(DepthwiseRowNarrow<8, true>) : row_of(DepthwiseRowNarrow<8, false>);
   } else {
-    DepthwiseRowNarrow<16>(row, x_step, out_width, tap_offsets, tap_pairs, packed, channel_blocks, bias, q, depth,
-                           out);
+    bounded ? row_of(DepthwiseRowNarrow<16, true>) : row_of(DepthwiseRowNarrow<16, false>);
   }
 }
 

@@ -122,15 +122,9 @@ void GemmRequantizeTile(const uint8_t* a, int64_t a_stride, const int8_t* w, int
   Accumulate<R, V>(a, a_stride, w, block_stride, k_quads, start, acc);
   const __m512i lo = _mm512_set1_epi32(q.min), hi = _mm512_set1_epi32(q.max);
   for (int v = 0; v < V; ++v) {
+    const auto requantize = ChannelRequant16<Bounded>::Load(q, 16 * v);
     const int n = v + 1 == V ? last : 16;
-    if constexpr (Bounded) {
-      const BoundedRequant16 rq = LoadBoundedRequant16(q.bounded + v * avx2::kBoundedBlockValues);
-      for (int r = 0; r < R; ++r) StoreInt8x16(Requantize16Bounded(acc[r][v], rq, lo, hi), n, out + r * out_stride + 16 * v);
-    } else {
-      const __m512i offset = _mm512_set1_epi32(q.output_offset);
-      const Requant16 rq = LoadRequant16(q.channels + 2 * v * avx2::kRequantBlockValues);
-      for (int r = 0; r < R; ++r) StoreInt8x16(Requantize16(acc[r][v], rq, offset, lo, hi), n, out + r * out_stride + 16 * v);
-    }
+    for (int r = 0; r < R; ++r) StoreInt8x16(requantize(acc[r][v], lo, hi), n, out + r * out_stride + 16 * v);
   }
 }
 

@@ -176,9 +176,8 @@ class RequantizedGemm {
   RequantizedGemm(int64_t oc, int64_t k, W w, int32_t input_offset, const int32_t* bias, Requantizer requantize)
       : packed_(Form::Pack(oc, k, w)), bias_(CorrectedBias(oc, k, w, Form::CorrectionFactor(input_offset), bias)),
         requantize_(std::move(requantize)), oc_(oc), a_stride_((k + Form::kGroup - 1) / Form::kGroup * Form::kGroup) {
-    // The most |accumulator| can be: |bias| + sum |w| * the most |x + offset|
-    // for x in int8.
-    const int64_t most_x = std::max<int64_t>(std::abs(-128 + int64_t{input_offset}), std::abs(127 + int64_t{input_offset}));
+    // The most |accumulator| can be: |bias| + sum |w| * the most |x + offset|.
+    const int64_t most_x = MostAbsInput(input_offset);
     requantize_.UseBounds([&](int c) {
       if (c >= oc) return int64_t{0};
       int64_t sum = bias != nullptr ? std::abs(int64_t{bias[c]}) : 0;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <limits>
 #include <optional>
 #include <utility>
@@ -139,6 +140,12 @@ class PaddedRowRing {
   T* rows_;
   std::vector<int64_t> tags_;  // which (batch, row) each slot holds
 };
+
+// The most |x + offset| can be for an int8 x: what each weight's product
+// with an input value is bounded by, for Requantizer::UseBounds.
+inline int64_t MostAbsInput(int32_t input_offset) {
+  return std::max(std::abs(int64_t{-128} + input_offset), std::abs(int64_t{127} + input_offset));
+}
 
 // Per-channel requantization data in the form the vector kernels read
 // (avx2::RequantParams), for channels [first, first + count) of a conv-like
