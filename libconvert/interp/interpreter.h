@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "libconvert/base/cache_aligned.h"
 #include "libconvert/base/memory_budget.h"
 #include "libconvert/interp/kernel.h"
 #include "libconvert/interp/tensor.h"
@@ -109,7 +110,7 @@ class Interpreter {
   std::vector<int> inputs_;
   std::vector<int> outputs_;
   std::vector<RuntimeTensor> tensors_;
-  std::vector<std::vector<uint8_t>> storage_;  // per tensor; empty for constants
+  std::vector<CacheAlignedVector<uint8_t>> storage_;  // per tensor; empty for constants
   MemoryReservation memory_;                   // storage_'s bytes, against the budget
   std::unique_ptr<ThreadPool> pool_;  // when options_.threads > 1
   GraphLinks links_;

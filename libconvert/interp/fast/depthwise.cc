@@ -108,7 +108,7 @@ EvalFn DepthwiseConvInt8(const ref::DepthwiseConvParams& params, const Shape& in
   struct State {
     DepthwisePlan plan;
     std::vector<int64_t> pair_offsets;  // the taps, an odd last one repeated
-    std::vector<int16_t> filter;
+    CacheAlignedVector<int16_t> filter;
     std::vector<int32_t> bias;  // every lane of the blocks, zeros past the depth
     Requantizer requantize;
   };

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "libconvert/base/cache_aligned.h"
 #include "libconvert/interp/fast/avx2_kernels.h"
 #include "libconvert/interp/ref/quant_math.h"
 
@@ -46,7 +47,7 @@ class FloatGemm {
 
  private:
   int64_t oc_, k_;
-  std::vector<float> packed_;
+  CacheAlignedVector<float> packed_;
 };
 
 }  // namespace tinyforge::interp::fast

@@ -19,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "libconvert/base/cache_aligned.h"
 #include "libconvert/interp/fast/avx2_kernels.h"
 #include "libconvert/interp/fast/avx512_kernels.h"
 #include "libconvert/interp/fast/kernel_support.h"
@@ -35,7 +36,7 @@ struct Int16Form {
   static constexpr int64_t kGroup = 2;  // k values per product step
 
   struct Packed {
-    std::vector<int16_t> data;
+    CacheAlignedVector<int16_t> data;
     int64_t k_pairs = 0, oc_blocks = 0;
     int last_width = avx2::kOcBlock;  // of the last block: kOcBlock or kOcBlock / 2
     int64_t acc_stride() const { return oc_blocks * avx2::kOcBlock; }
@@ -90,7 +91,7 @@ struct Uint8Form {
   static constexpr int64_t kGroup = 4;
 
   struct Packed {
-    std::vector<int8_t> data;
+    CacheAlignedVector<int8_t> data;
     int64_t k_quads = 0, oc_blocks = 0;
     Avx512Kernels kernels;
     int64_t acc_stride() const { return oc_blocks * kUint8OcBlock; }

@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "libconvert/base/cache_aligned.h"
 #include "libconvert/base/checked_math.h"
 #include "libconvert/interp/fast/avx2_kernels.h"
 #include "libconvert/interp/ref/conv.h"
@@ -27,7 +28,7 @@ using ref::Shape;
 // sum over layers.
 template <typename T, int kSlot = 0>
 T* Scratch(int64_t n) {
-  thread_local std::vector<T> buffer;
+  thread_local CacheAlignedVector<T> buffer;
   if (buffer.size() < static_cast<size_t>(n)) buffer.resize(static_cast<size_t>(n));
   return buffer.data();
 }
