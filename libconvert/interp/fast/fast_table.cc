@@ -38,8 +38,8 @@ constexpr std::array<FastKernelRow, 24> kRows = {{
      "reference's order, same bits)",
      HasAvx2},
     {Op::BuiltinOperator_DEPTHWISE_CONV_2D, kI8, "avx2+fma; avx512-vnni",
-     "tap pairs through vpmaddwd (AVX-512: 32 channels a pass), requantization fused, a PAD before it folded: "
-     "same bits",
+     "tap pairs through vpmaddwd (AVX-512: vpdpwssd over 32 channels, or 4 or 2 pixels of 8 or 16), "
+     "requantization fused, a PAD before it folded: same bits",
      HasAvx2},
     {Op::BuiltinOperator_FULLY_CONNECTED, kF32, "avx2+fma", kGemmFloat, HasAvx2},
     {Op::BuiltinOperator_FULLY_CONNECTED, kI8, "avx2+fma; avx512-vnni", kGemmInt8, HasAvx2},
