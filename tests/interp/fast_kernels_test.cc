@@ -508,6 +508,46 @@ TEST_P(Int8Gemm, ConvWithAZeroPointOutsideInt8MatchesReference) {
   });
 }
 
+// The int16 kernels hold x + offset as int16. A zero point far outside
+// int8 (which the schema allows) would wrap there: such ops keep the
+// reference kernel, and one just inside the range matches the reference.
+TEST_P(Int8Gemm, ZeroPointsBeyondInt16KeepTheReference) {
+  for (const int zero_point : {-40000, 40000, -32000, 32000}) {
+    SCOPED_TRACE("input zero point " + std::to_string(zero_point));
+    const bool fits = zero_point == -32000 || zero_point == 32000;
+    Random r(BaseSeed() + 9800 + static_cast<uint32_t>(zero_point + 40000));
+    const Shape input{1, 6, 7, 5}, filter{4, 3, 3, 5}, output{1, 6, 7, 4}, dw_filter{1, 3, 3, 5}, dw_out{1, 6, 7, 5};
+    ref::ConvQuantization quant = r.Quantization(4, 45);
+    quant.input_zero_point = zero_point;
+    const auto conv = ref::PrepareConvInt8({ref::Padding::kSame, 1, 1, 1, 1, 0}, input, filter, output, quant);
+    const auto x = r.Int8s(input.FlatSize()), w = r.Int8s(filter.FlatSize());
+    std::vector<int8_t> got(static_cast<size_t>(output.FlatSize())), want(got.size());
+    const EvalFn fast_conv = fast::ConvInt8(conv, input, x.data(), filter, w.data(), nullptr, output, got.data());
+    ASSERT_EQ(static_cast<bool>(fast_conv), fits);
+    if (fits) {
+      ref::ConvInt8(conv, input, x.data(), filter, w.data(), nullptr, output, want.data());
+      ExpectMatch(fast_conv, got, want);
+    }
+    ref::ConvQuantization dw_quant = r.Quantization(5, 9);
+    dw_quant.input_zero_point = zero_point;
+    const auto dw = ref::PrepareDepthwiseConvInt8({ref::Padding::kSame, 1, 1, 1, 1, 1, 0}, input, dw_filter, dw_out,
+                                                  dw_quant);
+    std::vector<int8_t> dw_got(static_cast<size_t>(dw_out.FlatSize())), dw_want(dw_got.size());
+    const EvalFn fast_dw =
+        fast::DepthwiseConvInt8(dw, input, x.data(), dw_filter, w.data(), nullptr, dw_out, dw_got.data());
+    ASSERT_EQ(static_cast<bool>(fast_dw), fits);
+    if (fits) {
+      ref::DepthwiseConvInt8(dw, input, x.data(), dw_filter, w.data(), nullptr, dw_out, dw_want.data());
+      ExpectMatch(fast_dw, dw_got, dw_want);
+    }
+    const Shape lhs{1, 1, 3, 5}, rhs{1, 1, 5, 4}, mm_out{1, 1, 3, 4};
+    const ref::BatchMatMulParams mm = ref::PrepareBatchMatMul(lhs, rhs, false, false, mm_out);
+    const auto mm_quant = ref::PrepareQuantizedBatchMatMulInt8(0.05f, zero_point, 0.05f, 0, 2.0f, 0);
+    std::vector<int8_t> mm_got(static_cast<size_t>(mm_out.FlatSize()));
+    EXPECT_EQ(static_cast<bool>(fast::BatchMatMulInt8(mm, mm_quant, x.data(), w.data(), mm_got.data())), fits);
+  }
+}
+
 // The uint8 x int8 kernel against products summed in int64, including the
 // extremes (255 x -128 everywhere) that a saturating vpdpbusds would clip.
 TEST_P(Int8Gemm, Uint8KernelSumsExactly) {

@@ -30,7 +30,9 @@ void ForEachBatchMatrix(const ref::BatchMatMulParams& p, Fn matrix) {
 
 EvalFn BatchMatMulInt8(const ref::BatchMatMulParams& params, const ref::QuantizedBatchMatMulParams& quant,
                        const int8_t* lhs, const int8_t* rhs, int8_t* output) {
-  if (!Available()) return {};
+  if (!Available() || !Int16Holds(-int64_t{quant.lhs_zero_point}) || !Int16Holds(-int64_t{quant.rhs_zero_point})) {
+    return {};
+  }
   const ref::BatchMatMulParams p = params;
   const ref::QuantizedBatchMatMulParams q = quant;
   // Element strides of lhs along (m, k) and rhs along (k, n).

@@ -43,9 +43,12 @@ inline void CopyRun(void* dst, const void* src, size_t n) {
   }
 }
 
-// Bytes the im2col rows and the padded copy they are cut from have past
-// their ends, so that a short run can be copied as one whole block.
-constexpr int64_t kRunSlackBytes = 64;
+// The largest block CopyRunBlock copies, and the elements the im2col rows
+// and the padded copy they are cut from have past their ends so that a
+// block can reach past a run's end (at least that many bytes, whatever the
+// element type).
+constexpr size_t kRunBlockBytes = 64;
+constexpr int64_t kRunSlack = kRunBlockBytes;
 
 // memcpy of a run of n <= 64 bytes as one 16-, 32- or 64-byte block: the
 // bytes past n are read from the source's slack or its next values, and
@@ -95,9 +98,9 @@ struct ConvGeometry {
 
   // The k values of output pixels [begin, begin + n) (over all batches),
   // group channels [channel_begin, +filter_in_depth), copied from the padded
-  // image into rows dst + r * dst_stride. Both buffers have kRunSlackBytes
-  // past their ends; what lands past a row's k values is garbage, where the
-  // GEMM's packed weights are zero.
+  // image into rows dst + r * dst_stride. Both buffers have kRunSlack
+  // elements past their ends; what lands past a row's k values is garbage,
+  // where the GEMM's packed weights are zero.
   template <typename T>
   void Im2ColPadded(const T* image, int64_t begin, int64_t n, int channel_begin, T* dst, int64_t dst_stride) const {
     const int64_t hp = padded.height, wp = padded.width, c = in_depth, fc = filter_in_depth;
@@ -109,7 +112,7 @@ struct ConvGeometry {
     const size_t run_bytes = static_cast<size_t>(run) * sizeof(T);
     // Rows are written in order, so a block's spill past its run lands on
     // values written after it.
-    const bool blocks = runs && run_bytes <= static_cast<size_t>(kRunSlackBytes);
+    const bool blocks = runs && run_bytes <= kRunBlockBytes;
     for (int64_t r = 0; r < n; ++r) {
       const T* origin =
           image + ((b * hp + static_cast<int64_t>(oy) * stride_h) * wp + static_cast<int64_t>(ox) * stride_w) * c +
@@ -170,7 +173,7 @@ struct GemmTasks {
 // The padded copy of a conv's input, its rows made in parallel bands.
 template <typename S, typename T, typename Convert>
 const T* FillPadded(const PaddedLayout& padded, const S* input, T pad, Convert convert, ThreadPool* pool) {
-  T* buffer = Scratch<T>(padded.size() + kRunSlackBytes);
+  T* buffer = Scratch<T>(padded.size() + kRunSlack);
   constexpr int kBand = 8;  // rows per task
   const int64_t bands = (padded.height + kBand - 1) / kBand;
   const int64_t image = static_cast<int64_t>(padded.height) * padded.width * padded.stride;
@@ -214,7 +217,7 @@ EvalFn ConvInt8With(const ref::ConvParams& params, const Shape& input_shape, con
       }, pool);
     }
     tasks.Run(pool, [&](int gi, int64_t begin, int64_t n, int64_t b0, int64_t b1) {
-      Element* rows = Scratch<Element, 1>(tasks.chunk * a_stride + kRunSlackBytes);
+      Element* rows = Scratch<Element, 1>(tasks.chunk * a_stride + kRunSlack);
       if (padded != nullptr) {
         g.Im2ColPadded(padded, begin, n, gi * g.filter_in_depth, rows, a_stride);
       } else if (a_stride == g.in_depth) {
@@ -264,6 +267,7 @@ EvalFn ConvInt8(const ref::ConvParams& params, const Shape& input_shape, const i
   if (Uint8Form::Usable(params.quant.input_offset)) {
     return ConvInt8With<Uint8Form>(params, input_shape, input, filter_shape, filter, bias, output_shape, output, pool);
   }
+  if (!Int16Holds(params.quant.input_offset)) return {};
   return ConvInt8With<Int16Form>(params, input_shape, input, filter_shape, filter, bias, output_shape, output, pool);
 }
 
@@ -301,7 +305,7 @@ EvalFn ConvFloat(const ref::ConvParams& params, const Shape& input_shape, const 
     tasks.Run(pool, [&](int gi, int64_t begin, int64_t n, int64_t b0, int64_t b1) {
       const float* a = input + begin * g.in_depth;
       if (padded != nullptr) {
-        float* rows = Scratch<float, 1>(tasks.chunk * k + kRunSlackBytes);
+        float* rows = Scratch<float, 1>(tasks.chunk * k + kRunSlack);
         g.Im2ColPadded(padded, begin, n, gi * g.filter_in_depth, rows, k);
         a = rows;
       }
@@ -318,6 +322,7 @@ EvalFn FullyConnectedInt8(const ref::FullyConnectedParams& params, const Shape& 
   if (Uint8Form::Usable(params.quant.input_offset)) {
     return FullyConnectedInt8With<Uint8Form>(params, input, weights_shape, weights, bias, output_shape, output, pool);
   }
+  if (!Int16Holds(params.quant.input_offset)) return {};
   return FullyConnectedInt8With<Int16Form>(params, input, weights_shape, weights, bias, output_shape, output, pool);
 }
 

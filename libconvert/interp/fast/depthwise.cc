@@ -104,7 +104,7 @@ struct DepthwisePlan {
 EvalFn DepthwiseConvInt8(const ref::DepthwiseConvParams& params, const Shape& input_shape,
                          const int8_t* input, const Shape& filter_shape, const int8_t* filter,
                          const int32_t* bias, const Shape& output_shape, int8_t* output, ThreadPool* pool) {
-  if (!Available()) return {};
+  if (!Available() || !Int16Holds(params.quant.input_offset)) return {};
   struct State {
     DepthwisePlan plan;
     std::vector<int64_t> pair_offsets;  // the taps, an odd last one repeated
@@ -135,13 +135,12 @@ EvalFn DepthwiseConvInt8(const ref::DepthwiseConvParams& params, const Shape& in
   s->bias.assign(static_cast<size_t>((plan.padded.stride + 15) / 16 * 16), 0);
   if (bias != nullptr) std::copy_n(bias, depth, s->bias.begin());
   const int32_t offset = params.quant.input_offset;
-  // The most |accumulator| can be: |bias| + sum |w| * the most |x + offset|.
+  // The AVX-512 kernels' bounded requantization, where the accumulators allow it.
   const int64_t most_x = MostAbsInput(offset);
   s->requantize.UseBounds([&](int c) {
     if (c >= depth) return int64_t{0};
-    int64_t most = bias != nullptr ? std::abs(int64_t{bias[c]}) : 0;
-    for (int t = 0; t < plan.taps; ++t) most += std::abs(int64_t{filter[static_cast<int64_t>(t) * depth + c]}) * most_x;
-    return most;
+    return MostAbsAccumulator(bias != nullptr ? bias + c : nullptr, plan.taps,
+                              [&](int64_t t) { return filter[t * depth + c]; }, most_x);
   });
   return [s, offset, pairs, wide, narrow, input, output, pool] {
     const DepthwisePlan& plan = s->plan;

@@ -34,6 +34,7 @@ constexpr int64_t kGemmChunkBytes = 32 * 1024;
 struct Int16Form {
   using Element = int16_t;
   static constexpr int64_t kGroup = 2;  // k values per product step
+  static constexpr bool kBoundedRequantization = false;  // its AVX2 kernel has only the general form
 
   struct Packed {
     CacheAlignedVector<int16_t> data;
@@ -89,6 +90,7 @@ struct Int16Form {
 struct Uint8Form {
   using Element = uint8_t;
   static constexpr int64_t kGroup = 4;
+  static constexpr bool kBoundedRequantization = true;  // Requantizer::UseBounds
 
   struct Packed {
     CacheAlignedVector<int8_t> data;
@@ -177,14 +179,14 @@ class RequantizedGemm {
   RequantizedGemm(int64_t oc, int64_t k, W w, int32_t input_offset, const int32_t* bias, Requantizer requantize)
       : packed_(Form::Pack(oc, k, w)), bias_(CorrectedBias(oc, k, w, Form::CorrectionFactor(input_offset), bias)),
         requantize_(std::move(requantize)), oc_(oc), a_stride_((k + Form::kGroup - 1) / Form::kGroup * Form::kGroup) {
-    // The most |accumulator| can be: |bias| + sum |w| * the most |x + offset|.
-    const int64_t most_x = MostAbsInput(input_offset);
-    requantize_.UseBounds([&](int c) {
-      if (c >= oc) return int64_t{0};
-      int64_t sum = bias != nullptr ? std::abs(int64_t{bias[c]}) : 0;
-      for (int64_t kk = 0; kk < k; ++kk) sum += std::abs(int64_t{w(c, kk)}) * most_x;
-      return sum;
-    });
+    if constexpr (Form::kBoundedRequantization) {
+      const int64_t most_x = MostAbsInput(input_offset);
+      requantize_.UseBounds([&](int c) {
+        if (c >= oc) return int64_t{0};
+        return MostAbsAccumulator(bias != nullptr ? bias + c : nullptr, k, [&](int64_t kk) { return w(c, kk); },
+                                  most_x);
+      });
+    }
   }
 
   int64_t a_stride() const { return a_stride_; }

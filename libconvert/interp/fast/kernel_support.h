@@ -148,6 +148,23 @@ inline int64_t MostAbsInput(int32_t input_offset) {
   return std::max(std::abs(int64_t{-128} + input_offset), std::abs(int64_t{127} + input_offset));
 }
 
+// Whether x + offset fits int16 for every int8 x: the int16 kernels (AVX2
+// GEMM, depthwise, BATCH_MATMUL) hold activations that way, and a zero
+// point far outside int8 would wrap there.
+inline bool Int16Holds(int64_t offset) { return offset >= -32767 + 128 && offset <= 32767 - 127; }
+
+// The most |accumulator| a channel can reach: |bias| + sum over its n
+// weights of |weight(i)| * most_x, or some value of 2^31 or more once the
+// sum gets there (all UseBounds needs to know then, and the sum of a
+// hostile model's millions of terms can then not overflow).
+template <typename Weight>
+int64_t MostAbsAccumulator(const int32_t* bias, int64_t n, Weight weight, int64_t most_x) {
+  constexpr int64_t kEnough = int64_t{1} << 31;
+  int64_t most = bias != nullptr ? std::abs(int64_t{*bias}) : 0;
+  for (int64_t i = 0; i < n && most < kEnough; ++i) most += std::abs(int64_t{weight(i)}) * most_x;
+  return most;
+}
+
 // Per-channel requantization data in the form the vector kernels read
 // (avx2::RequantParams), for channels [first, first + count) of a conv-like
 // op's params.
@@ -185,7 +202,7 @@ class Requantizer {
   }
 
   // Gives Params() the bounded form (avx2_kernels.h) when every channel c
-  // qualifies: no left shift, and |h| + |offset| * 2^right + 2^(right - 1)
+  // qualifies: no left shift, and |h| + |offset * 2^right + 2^(right - 1)|
   // + 1 < 2^31 for the rounding multiply's result h, which bound(c) (the
   // most |accumulator| can be, int64) bounds. Otherwise it changes nothing.
   template <typename Bound>
