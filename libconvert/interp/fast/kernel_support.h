@@ -195,7 +195,8 @@ class Requantizer {
   // The SIMD form holds for multipliers >= 0 and shifts within [-31, 31],
   // which QuantizeMultiplier always gives; anything else uses the reference.
   bool Valid() const { return valid_; }
-  // The params from channel `first` (a multiple of 8) on.
+  // The params from channel `first` on: a multiple of 8, and of 16 for
+  // kernels that read the bounded form (its blocks hold 16 channels).
   avx2::RequantParams Params(int64_t first = 0) const {
     return {channels_.data() + first / 8 * avx2::kRequantBlockValues, offset_, min_, max_,
             bounded_.empty() ? nullptr : bounded_.data() + first / 16 * avx2::kBoundedBlockValues};
