@@ -73,7 +73,9 @@ class Random {
     q.output_zero_point = Int(-128, 127);
     // Sometimes a channel with a multiplier above 1 (a left shift), which
     // the AVX-512 kernels' bounded requantization leaves to the general one.
-    if (Int(0, 4) == 0) q.filter_scales[static_cast<size_t>(Int(0, scales - 1))] = Float(1.5f, 40.0f) * q.output_scale / q.input_scale;
+    if (Int(0, 4) == 0) {
+      q.filter_scales[static_cast<size_t>(Int(0, scales - 1))] = Float(1.5f, 40.0f) * q.output_scale / q.input_scale;
+    }
     return q;
   }
 
@@ -543,8 +545,13 @@ TEST_P(Int8Gemm, ZeroPointsBeyondInt16KeepTheReference) {
     const Shape lhs{1, 1, 3, 5}, rhs{1, 1, 5, 4}, mm_out{1, 1, 3, 4};
     const ref::BatchMatMulParams mm = ref::PrepareBatchMatMul(lhs, rhs, false, false, mm_out);
     const auto mm_quant = ref::PrepareQuantizedBatchMatMulInt8(0.05f, zero_point, 0.05f, 0, 2.0f, 0);
-    std::vector<int8_t> mm_got(static_cast<size_t>(mm_out.FlatSize()));
-    EXPECT_EQ(static_cast<bool>(fast::BatchMatMulInt8(mm, mm_quant, x.data(), w.data(), mm_got.data())), fits);
+    std::vector<int8_t> mm_got(static_cast<size_t>(mm_out.FlatSize())), mm_want(mm_got.size());
+    const EvalFn fast_mm = fast::BatchMatMulInt8(mm, mm_quant, x.data(), w.data(), mm_got.data());
+    ASSERT_EQ(static_cast<bool>(fast_mm), fits);
+    if (fits) {
+      ref::BatchMatMul(mm, mm_quant, x.data(), w.data(), mm_want.data());
+      ExpectMatch(fast_mm, mm_got, mm_want);
+    }
   }
 }
 
@@ -592,12 +599,13 @@ TEST_P(Int8Gemm, Uint8RequantizeKernelMatchesReference) {
     const int64_t blocks = (oc + 15) / 16, k = 4 * k_quads;
     std::vector<uint8_t> a(static_cast<size_t>(rows * k));
     std::vector<int8_t> w(static_cast<size_t>(blocks * 16 * k), 0);
+    // Weight (o, kk) in the packed layout the kernel reads.
+    auto weight = [&w, k_quads](int64_t o, int64_t kk) -> int8_t& {
+      return w[static_cast<size_t>(((o / 16) * k_quads + kk / 4) * 64 + (o % 16) * 4 + kk % 4)];
+    };
     for (uint8_t& v : a) v = static_cast<uint8_t>(r.Int(0, 255));
     for (int64_t o = 0; o < oc; ++o) {
-      for (int64_t kk = 0; kk < k; ++kk) {
-        w[static_cast<size_t>(((o / 16) * k_quads + kk / 4) * 64 + (o % 16) * 4 + kk % 4)] =
-            static_cast<int8_t>(r.Int(-128, 127));
-      }
+      for (int64_t kk = 0; kk < k; ++kk) weight(o, kk) = static_cast<int8_t>(r.Int(-128, 127));
     }
     ref::ConvQuantization quant = r.Quantization(static_cast<int>(oc), 1);
     // Typical sums are about 128 * 74 * sqrt(k); most channels map them to
@@ -606,7 +614,8 @@ TEST_P(Int8Gemm, Uint8RequantizeKernelMatchesReference) {
     const double typical = 128.0 * 74.0 * std::sqrt(static_cast<double>(k));
     const bool wild = r.Bool();
     for (float& s : quant.filter_scales) {
-      const double m = wild && r.Int(0, 3) == 0 ? std::pow(10.0, r.Float(-7.0f, 1.5f)) : r.Float(20.0f, 400.0f) / typical;
+      const double m =
+          wild && r.Int(0, 3) == 0 ? std::pow(10.0, r.Float(-7.0f, 1.5f)) : r.Float(20.0f, 400.0f) / typical;
       s = static_cast<float>(m) * quant.output_scale / quant.input_scale;
     }
     const ref::ConvQuantParams q =
@@ -619,22 +628,16 @@ TEST_P(Int8Gemm, Uint8RequantizeKernelMatchesReference) {
     const int64_t out_stride = oc + r.Int(0, 5);
     std::vector<int8_t> got(static_cast<size_t>(rows * out_stride), 99), want(got), got_bounded(got);
     gemm(a.data(), rows, k, w.data(), k_quads, oc, bias.data(), requantize.Params(), got.data(), out_stride);
-    // The bounded form, where it applies: |sum| <= |bias| + 255 * sum |w|.
-    requantize.UseBounds([&](int o) {
-      int64_t most = std::abs(int64_t{bias[static_cast<size_t>(o)]});
-      for (int64_t kk = 0; kk < k; ++kk) {
-        most += 255 * std::abs(int64_t{w[static_cast<size_t>(((o / 16) * k_quads + kk / 4) * 64 + (o % 16) * 4 + kk % 4)]});
-      }
-      return most;
-    });
+    // The bounded form, where it applies: the kernel's a is x + 128 for an
+    // int8 x, so the input offset is 128.
+    requantize.UseBounds(bias.data(), k, weight, 128);
     bounded_cases += requantize.Params().bounded != nullptr;
     gemm(a.data(), rows, k, w.data(), k_quads, oc, bias.data(), requantize.Params(), got_bounded.data(), out_stride);
     for (int64_t row = 0; row < rows; ++row) {
       for (int64_t o = 0; o < oc; ++o) {
         int64_t sum = 0;
         for (int64_t kk = 0; kk < k; ++kk) {
-          sum += int64_t{a[static_cast<size_t>(row * k + kk)]} *
-                 w[static_cast<size_t>(((o / 16) * k_quads + kk / 4) * 64 + (o % 16) * 4 + kk % 4)];
+          sum += int64_t{a[static_cast<size_t>(row * k + kk)]} * weight(o, kk);
         }
         const int32_t acc = ref::WrappingAdd(static_cast<int32_t>(sum), bias[static_cast<size_t>(o)]);
         want[static_cast<size_t>(row * out_stride + o)] = static_cast<int8_t>(ref::Requantize(acc, q, static_cast<int>(o)));

@@ -146,7 +146,9 @@ struct ChannelRequant16<false> {
   TINYFORGE_AVX512_INLINE static ChannelRequant16 Load(const avx2::RequantParams& q, int c) {
     return {LoadRequant16(q.channels + c / 8 * avx2::kRequantBlockValues), _mm512_set1_epi32(q.output_offset)};
   }
-  TINYFORGE_AVX512_INLINE __m512i operator()(__m512i acc, __m512i lo, __m512i hi) const { return Requantize16(acc, rq, offset, lo, hi); }
+  TINYFORGE_AVX512_INLINE __m512i operator()(__m512i acc, __m512i lo, __m512i hi) const {
+    return Requantize16(acc, rq, offset, lo, hi);
+  }
   TINYFORGE_AVX512_INLINE ChannelRequant16 Permuted(__m512i from) const {
     const __m512i m = _mm512_permutexvar_epi32(from, rq.multiplier);
     return {{m, _mm512_srli_epi64(m, 32), _mm512_permutexvar_epi32(from, rq.left),
@@ -163,13 +165,27 @@ struct ChannelRequant16<true> {
   TINYFORGE_AVX512_INLINE static ChannelRequant16 Load(const avx2::RequantParams& q, int c) {
     return {LoadBoundedRequant16(q.bounded + c / 16 * avx2::kBoundedBlockValues)};
   }
-  TINYFORGE_AVX512_INLINE __m512i operator()(__m512i acc, __m512i lo, __m512i hi) const { return Requantize16Bounded(acc, rq, lo, hi); }
+  TINYFORGE_AVX512_INLINE __m512i operator()(__m512i acc, __m512i lo, __m512i hi) const {
+    return Requantize16Bounded(acc, rq, lo, hi);
+  }
   TINYFORGE_AVX512_INLINE ChannelRequant16 Permuted(__m512i from) const {
     const __m512i m = _mm512_permutexvar_epi32(from, rq.multiplier);
     return {{m, _mm512_srli_epi64(m, 32), _mm512_permutexvar_epi32(from, rq.right),
              _mm512_permutexvar_epi32(from, rq.add), _mm512_permutexvar_epi32(from, rq.negative_down)}};
   }
 };
+
+// Calls fn(std::true_type{}) when q holds the bounded form, else
+// fn(std::false_type{}): kernels templated on ChannelRequant16's form pick
+// it once per call.
+template <typename Fn>
+TINYFORGE_AVX512_INLINE void WithRequantForm(const avx2::RequantParams& q, Fn fn) {
+  if (q.bounded != nullptr) {
+    fn(std::true_type{});
+  } else {
+    fn(std::false_type{});
+  }
+}
 
 // The first n (1..16) of 16 int32 lanes, each within int8, stored as bytes.
 TINYFORGE_AVX512_INLINE void StoreInt8x16(__m512i v, int n, int8_t* out) {

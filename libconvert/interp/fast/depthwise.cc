@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <memory>
 #include <vector>
 
@@ -136,12 +135,7 @@ EvalFn DepthwiseConvInt8(const ref::DepthwiseConvParams& params, const Shape& in
   if (bias != nullptr) std::copy_n(bias, depth, s->bias.begin());
   const int32_t offset = params.quant.input_offset;
   // The AVX-512 kernels' bounded requantization, where the accumulators allow it.
-  const int64_t most_x = MostAbsInput(offset);
-  s->requantize.UseBounds([&](int c) {
-    if (c >= depth) return int64_t{0};
-    return MostAbsAccumulator(bias != nullptr ? bias + c : nullptr, plan.taps,
-                              [&](int64_t t) { return filter[t * depth + c]; }, most_x);
-  });
+  s->requantize.UseBounds(bias, plan.taps, [&](int c, int64_t t) { return filter[t * depth + c]; }, offset);
   return [s, offset, pairs, wide, narrow, input, output, pool] {
     const DepthwisePlan& plan = s->plan;
     const PaddedLayout& p = plan.padded;

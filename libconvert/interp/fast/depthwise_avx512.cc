@@ -1,5 +1,7 @@
-// The int8 depthwise row kernel on AVX-512: avx2::DepthwisePaddedRowInt8's
-// arithmetic on blocks of 32 channels, the requantization on 16 lanes.
+// The int8 depthwise row kernels on AVX-512: avx2::DepthwisePaddedRowInt8's
+// arithmetic (tap pairs through vpdpwssd) on blocks of 32 channels, or of 8
+// or 16 with 4 or 2 pixels per register; the requantization on 16 lanes, in
+// either of ChannelRequant16's forms.
 // Compiled with -mavx512f -mavx512bw -mavx512vnni; see avx512_kernels.h for
 // the rules of these files and the emulated build the tests make of it.
 #include <cstdint>
@@ -12,12 +14,15 @@ namespace tinyforge::interp::fast::TINYFORGE_AVX512_NAMESPACE {
 
 namespace {
 
-// Bias and sums of 32 channels as unpacklo/hi_epi16 leave them, which work
-// within 128-bit lanes: the low products hold channels 0-3, 8-11, 16-19 and
-// 24-27, the high ones the other fours.
-TINYFORGE_AVX512_INLINE __m512i UnpackedChannels(bool high) {
+// The channel, within a block of `width` (8, 16 or 32) channels per pixel,
+// whose sum int32 lane i of the low (high = false) or high products holds.
+// unpacklo/hi_epi16 work within 128-bit lanes, each holding 8 channels of a
+// pixel: the low products hold channels 0-3 of each 8, the high ones 4-7.
+// With 32 channels a 128-bit lane is channels 8L..8L+7; with 8 or 16, the
+// lanes hold 4 or 2 pixels.
+TINYFORGE_AVX512_INLINE __m512i UnpackedChannels(int width, bool high) {
   alignas(64) int32_t lanes[16];
-  for (int i = 0; i < 16; ++i) lanes[i] = 8 * (i / 4) + (high ? 4 : 0) + i % 4;
+  for (int i = 0; i < 16; ++i) lanes[i] = (i / 4 % (width / 8)) * 8 + (high ? 4 : 0) + i % 4;
   return _mm512_load_si512(lanes);
 }
 
@@ -26,7 +31,7 @@ void DepthwiseRowX32(const int16_t* row, int64_t x_step, int out_width, const in
                      const int16_t* packed, int channel_blocks, const int32_t* bias, const avx2::RequantParams& q,
                      int depth, int8_t* out) {
   const __m512i lo_clamp = _mm512_set1_epi32(q.min), hi_clamp = _mm512_set1_epi32(q.max);
-  const __m512i low_channels = UnpackedChannels(false), high_channels = UnpackedChannels(true);
+  const __m512i low_channels = UnpackedChannels(32, false), high_channels = UnpackedChannels(32, true);
   // These indices put the 64-bit pairs of the low and high sums back in
   // channel order.
   const __m512i first_half = _mm512_set_epi64(11, 10, 3, 2, 9, 8, 1, 0);
@@ -69,11 +74,10 @@ void DepthwiseRowX32(const int16_t* row, int64_t x_step, int out_width, const in
 void DepthwisePaddedRowInt8x32(const int16_t* row, int64_t x_step, int out_width, const int64_t* tap_offsets,
                                int tap_pairs, const int16_t* packed, int channel_blocks, const int32_t* bias,
                                const avx2::RequantParams& q, int depth, int8_t* out) {
-  if (q.bounded != nullptr) {
-    DepthwiseRowX32<true>(row, x_step, out_width, tap_offsets, tap_pairs, packed, channel_blocks, bias, q, depth, out);
-  } else {
-    DepthwiseRowX32<false>(row, x_step, out_width, tap_offsets, tap_pairs, packed, channel_blocks, bias, q, depth, out);
-  }
+  WithRequantForm(q, [&](auto bounded) {
+    DepthwiseRowX32<decltype(bounded)::value>(row, x_step, out_width, tap_offsets, tap_pairs, packed, channel_blocks,
+                                              bias, q, depth, out);
+  });
 }
 
 namespace {
@@ -81,24 +85,12 @@ namespace {
 // Blocks of W = 8 or 16 channels, P = 32 / W output pixels per register:
 // each 128-bit lane holds 8 channels of one pixel, which is the layout
 // unpacklo/hi_epi16 and the packed filter (avx2::PackDepthwiseFilter, block
-// width W) already have within 128 bits. A lane's sums are then, for the
-// low products, channels 0-3 of its 8 and, for the high ones, 4-7; the
-// block's requantization and bias are permuted into those two orders once
+// width W) already have within 128 bits. The block's requantization and
+// bias are permuted into the lanes' channel order (UnpackedChannels) once
 // per row.
 template <int W>
 struct NarrowLayout {
   static constexpr int kPixels = 32 / W;
-
-  // The channel of the block that int32 lane i of the low (high = false) or
-  // high sums holds.
-  static __m512i Channels(bool high) {
-    alignas(64) int32_t lanes[16];
-    for (int i = 0; i < 16; ++i) {
-      const int lane = i / 4;  // 128-bit lane: 8 channels of one pixel
-      lanes[i] = (lane % (W / 8)) * 8 + (high ? 4 : 0) + i % 4;
-    }
-    return _mm512_load_si512(lanes);
-  }
 
   // P pixels of W values at p + offsets[k] (in the 128-bit lanes their
   // channels take).
@@ -133,7 +125,7 @@ void DepthwiseRowNarrow(const int16_t* row, int64_t x_step, int out_width, const
   using L = NarrowLayout<W>;
   constexpr int P = L::kPixels;
   const __m512i lo_clamp = _mm512_set1_epi32(q.min), hi_clamp = _mm512_set1_epi32(q.max);
-  const __m512i low_channels = L::Channels(false), high_channels = L::Channels(true);
+  const __m512i low_channels = UnpackedChannels(W, false), high_channels = UnpackedChannels(W, true);
   for (int block = 0; block < channel_blocks; ++block) {
     const int c = block * W, n = depth - c < W ? depth - c : W;
     const int16_t* w = packed + static_cast<int64_t>(block) * tap_pairs * 2 * W;
@@ -203,15 +195,11 @@ void DepthwiseRowNarrow(const int16_t* row, int64_t x_step, int out_width, const
 void DepthwisePaddedRowInt8Narrow(const int16_t* row, int64_t x_step, int out_width, const int64_t* tap_offsets,
                                   int tap_pairs, const int16_t* packed, int block_width, int channel_blocks,
                                   const int32_t* bias, const avx2::RequantParams& q, int depth, int8_t* out) {
-  const bool bounded = q.bounded != nullptr;
-  auto row_of = [&](auto kernel) {
+  WithRequantForm(q, [&](auto bounded) {
+    constexpr bool kBounded = decltype(bounded)::value;
+    const auto kernel = block_width == 8 ? &DepthwiseRowNarrow<8, kBounded> : &DepthwiseRowNarrow<16, kBounded>;
     kernel(row, x_step, out_width, tap_offsets, tap_pairs, packed, channel_blocks, bias, q, depth, out);
-  };
-  if (block_width == 8) {
-    bounded ? row_of(DepthwiseRowNarrow<8, true>) : row_of(DepthwiseRowNarrow<8, false>);
-  } else {
-    bounded ? row_of(DepthwiseRowNarrow<16, true>) : row_of(DepthwiseRowNarrow<16, false>);
-  }
+  });
 }
 
 }  // namespace tinyforge::interp::fast::TINYFORGE_AVX512_NAMESPACE

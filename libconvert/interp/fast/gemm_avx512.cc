@@ -128,10 +128,11 @@ void GemmRequantizeTile(const uint8_t* a, int64_t a_stride, const int8_t* w, int
   }
 }
 
+// Every row against the V blocks, in tiles of kRowTile rows.
 template <int V, bool Bounded>
 void GemmRequantizeRows(const uint8_t* a, int64_t rows, int64_t a_stride, const int8_t* w, int64_t block_stride,
-                          int64_t k_quads, const int32_t* bias, const avx2::RequantParams& q, int8_t* out,
-                          int64_t out_stride, int last) {
+                        int64_t k_quads, const int32_t* bias, const avx2::RequantParams& q, int8_t* out,
+                        int64_t out_stride, int last) {
   int64_t r = 0;
   for (; r + kRowTile <= rows; r += kRowTile) {
     GemmRequantizeTile<kRowTile, V, Bounded>(a + r * a_stride, a_stride, w, block_stride, k_quads, bias, q,
@@ -143,17 +144,15 @@ void GemmRequantizeRows(const uint8_t* a, int64_t rows, int64_t a_stride, const 
   }
 }
 
-// Every row against the blocks of V from b on, through the bounded form
-// where q has it.
+// GemmRequantizeRows through the form of the requantization q holds.
 template <int V>
 void GemmRequantizeBlocks(const uint8_t* a, int64_t rows, int64_t a_stride, const int8_t* w, int64_t block_stride,
                           int64_t k_quads, const int32_t* bias, const avx2::RequantParams& q, int8_t* out,
                           int64_t out_stride, int last) {
-  if (q.bounded != nullptr) {
-    GemmRequantizeRows<V, true>(a, rows, a_stride, w, block_stride, k_quads, bias, q, out, out_stride, last);
-  } else {
-    GemmRequantizeRows<V, false>(a, rows, a_stride, w, block_stride, k_quads, bias, q, out, out_stride, last);
-  }
+  WithRequantForm(q, [&](auto bounded) {
+    GemmRequantizeRows<V, decltype(bounded)::value>(a, rows, a_stride, w, block_stride, k_quads, bias, q, out,
+                                                    out_stride, last);
+  });
 }
 
 }  // namespace

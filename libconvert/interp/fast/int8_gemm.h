@@ -15,7 +15,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdlib>
 #include <utility>
 #include <vector>
 
@@ -179,14 +178,7 @@ class RequantizedGemm {
   RequantizedGemm(int64_t oc, int64_t k, W w, int32_t input_offset, const int32_t* bias, Requantizer requantize)
       : packed_(Form::Pack(oc, k, w)), bias_(CorrectedBias(oc, k, w, Form::CorrectionFactor(input_offset), bias)),
         requantize_(std::move(requantize)), oc_(oc), a_stride_((k + Form::kGroup - 1) / Form::kGroup * Form::kGroup) {
-    if constexpr (Form::kBoundedRequantization) {
-      const int64_t most_x = MostAbsInput(input_offset);
-      requantize_.UseBounds([&](int c) {
-        if (c >= oc) return int64_t{0};
-        return MostAbsAccumulator(bias != nullptr ? bias + c : nullptr, k, [&](int64_t kk) { return w(c, kk); },
-                                  most_x);
-      });
-    }
+    if constexpr (Form::kBoundedRequantization) requantize_.UseBounds(bias, k, w, input_offset);
   }
 
   int64_t a_stride() const { return a_stride_; }

@@ -142,28 +142,10 @@ class PaddedRowRing {
   std::vector<int64_t> tags_;  // which (batch, row) each slot holds
 };
 
-// The most |x + offset| can be for an int8 x: what each weight's product
-// with an input value is bounded by, for Requantizer::UseBounds.
-inline int64_t MostAbsInput(int32_t input_offset) {
-  return std::max(std::abs(int64_t{-128} + input_offset), std::abs(int64_t{127} + input_offset));
-}
-
 // Whether x + offset fits int16 for every int8 x: the int16 kernels (AVX2
 // GEMM, depthwise, BATCH_MATMUL) hold activations that way, and a zero
 // point far outside int8 would wrap there.
 inline bool Int16Holds(int64_t offset) { return offset >= -32767 + 128 && offset <= 32767 - 127; }
-
-// The most |accumulator| a channel can reach: |bias| + sum over its n
-// weights of |weight(i)| * most_x, or some value of 2^31 or more once the
-// sum gets there (all UseBounds needs to know then, and the sum of a
-// hostile model's millions of terms can then not overflow).
-template <typename Weight>
-int64_t MostAbsAccumulator(const int32_t* bias, int64_t n, Weight weight, int64_t most_x) {
-  constexpr int64_t kEnough = int64_t{1} << 31;
-  int64_t most = bias != nullptr ? std::abs(int64_t{*bias}) : 0;
-  for (int64_t i = 0; i < n && most < kEnough; ++i) most += std::abs(int64_t{weight(i)}) * most_x;
-  return most;
-}
 
 // Per-channel requantization data in the form the vector kernels read
 // (avx2::RequantParams), for channels [first, first + count) of a conv-like
@@ -172,7 +154,7 @@ class Requantizer {
  public:
   explicit Requantizer(const ref::ConvQuantParams& q) : Requantizer(q, 0, static_cast<int>(q.output_multiplier.size())) {}
   Requantizer(const ref::ConvQuantParams& q, int first, int count)
-      : offset_(q.output_offset), min_(q.activation_min), max_(q.activation_max) {
+      : count_(count), offset_(q.output_offset), min_(q.activation_min), max_(q.activation_max) {
     // Whole blocks of 16 channels (the GEMM's), zeros past the last.
     const int blocks = (count + 15) / 16 * 2;
     channels_.assign(static_cast<size_t>(blocks) * avx2::kRequantBlockValues, 0);
@@ -204,20 +186,27 @@ class Requantizer {
 
   // Gives Params() the bounded form (avx2_kernels.h) when every channel c
   // qualifies: no left shift, and |h| + |offset * 2^right + 2^(right - 1)|
-  // + 1 < 2^31 for the rounding multiply's result h, which bound(c) (the
-  // most |accumulator| can be, int64) bounds. Otherwise it changes nothing.
-  template <typename Bound>
-  void UseBounds(Bound bound) {
-    const int count = static_cast<int>(channels_.size() / avx2::kRequantBlockValues * 8);
-    std::vector<int32_t> bounded(static_cast<size_t>((count + 15) / 16) * avx2::kBoundedBlockValues, 0);
-    for (int c = 0; c < count; ++c) {
+  // + 1 < 2^31 for the rounding multiply's result h. |h| is at most the
+  // most |accumulator| can be: |bias[c]| + sum over the channel's n weights
+  // of |weight(c, i)| * the most |x + input_offset| for an int8 x (bias may
+  // be null). Otherwise it changes nothing.
+  template <typename Weight>
+  void UseBounds(const int32_t* bias, int64_t n, Weight weight, int32_t input_offset) {
+    constexpr int64_t kLimit = int64_t{1} << 31;
+    const int64_t most_x = std::max(std::abs(int64_t{-128} + input_offset), std::abs(int64_t{127} + input_offset));
+    const int blocks = static_cast<int>(channels_.size() / avx2::kRequantBlockValues);
+    std::vector<int32_t> bounded(static_cast<size_t>(blocks / 2) * avx2::kBoundedBlockValues, 0);
+    // Past count_ the channels are zeros in both forms, their bound 0.
+    for (int c = 0; c < blocks * 8; ++c) {
       const int32_t* block = channels_.data() + static_cast<size_t>(c / 8) * avx2::kRequantBlockValues;
       const int lane = c % 8;
       const int32_t m = block[lane], left = block[16 + lane], right = block[24 + lane];
-      // Channels past the op's (zeros here) stay zero in both forms.
-      const int64_t most = bound(c);
+      // The sum stops once it reaches the limit, so a hostile model's
+      // millions of terms cannot overflow it.
+      int64_t most = c < count_ && bias != nullptr ? std::abs(int64_t{bias[c]}) : 0;
+      for (int64_t i = 0; c < count_ && i < n && most < kLimit; ++i) most += std::abs(int64_t{weight(c, i)}) * most_x;
       const int64_t k = int64_t{offset_} * (int64_t{1} << right) + (right > 0 ? int64_t{1} << (right - 1) : 0);
-      if (left != 0 || most < 0 || most + (k < 0 ? -k : k) + 1 >= (int64_t{1} << 31)) return;
+      if (left != 0 || most + (k < 0 ? -k : k) + 1 >= kLimit) return;
       int32_t* row = bounded.data() + static_cast<size_t>(c / 16) * avx2::kBoundedBlockValues + c % 16;
       row[0] = m;
       if (c % 2 == 1) row[16 - 1] = m;
@@ -231,6 +220,7 @@ class Requantizer {
  private:
   std::vector<int32_t> channels_;
   std::vector<int32_t> bounded_;  // empty: no bounded form
+  int count_;                     // the op's channels; channels_ holds whole blocks of 16
   int32_t offset_, min_, max_;
   bool valid_ = true;
 };
