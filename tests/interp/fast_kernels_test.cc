@@ -651,6 +651,96 @@ TEST_P(Int8Gemm, Uint8RequantizeKernelMatchesReference) {
   EXPECT_LT(bounded_cases, 80);
 }
 
+// int8 ADD and SUB on AVX-512: every pair of int8 operands, for random
+// scales (a quarter of them equal, which makes both multipliers 2^30 with
+// no shift), input zero points up to the form's bound of +-895 and each
+// fused activation, split over threads or not, against the reference. Without
+// AVX-512 kernels there is no kernel (the table runs).
+TEST_P(Int8Gemm, AddSubMatchesReferenceOnEveryPair) {
+  constexpr int kPairs = 256 * 256;
+  std::vector<int8_t> x(kPairs), y(kPairs);
+  for (int i = 0; i < kPairs; ++i) {
+    x[static_cast<size_t>(i)] = static_cast<int8_t>(static_cast<uint8_t>(i >> 8));
+    y[static_cast<size_t>(i)] = static_cast<int8_t>(static_cast<uint8_t>(i));
+  }
+  int ran = 0;
+  ForEachCase("ADD/SUB int8", BaseSeed() + 7000, 40, [&](Random& r) {
+    const bool subtract = r.Bool();
+    const auto scale = [&r] { return std::exp(r.Float(-7.0f, 0.0f)); };
+    const auto zero_point = [&r] { return r.Int(0, 3) == 0 ? r.Int(-895, 895) : r.Int(-128, 127); };
+    const ref::ScaleZeroPoint q1{scale(), zero_point()};
+    const ref::ScaleZeroPoint q2{r.Int(0, 3) == 0 ? q1.scale : scale(), zero_point()}, out{scale(), r.Int(-128, 127)};
+    const int activation = r.Int(0, 3);  // NONE, RELU, RELU_N1_TO_1, RELU6
+    ref::AddSubParams params;
+    try {
+      params = subtract ? ref::PrepareSubQuantized<int8_t>(q1, q2, out, activation)
+                        : ref::PrepareAddQuantized<int8_t>(q1, q2, out, activation);
+    } catch (const Error&) {
+      return;  // an output multiplier of 1 or more, which TFLM refuses too
+    }
+    const int n = kPairs - r.Int(0, 40);  // a tail past the last whole vector
+    const Shape shape{n};
+    const ref::BroadcastPlan plan = ref::MakeBroadcastPlan(shape, shape, shape);
+    std::vector<int8_t> got(static_cast<size_t>(n)), want(got.size());
+    if (subtract) {
+      ref::Sub(plan, params, x.data(), y.data(), want.data());
+    } else {
+      ref::Add(plan, params, x.data(), y.data(), want.data());
+    }
+    const EvalFn eval = fast::Int8AddSub(plan, params, subtract, x.data(), y.data(), got.data(), SomePool(r));
+    if (avx512_kernels_.add_sub == nullptr) {
+      EXPECT_FALSE(eval);
+      return;
+    }
+    ASSERT_TRUE(eval);
+    eval();
+    ++ran;
+    ASSERT_EQ(Mismatches(got, want), 0u) << (subtract ? "SUB" : "ADD") << " zero points " << q1.zero_point << ", "
+                                         << q2.zero_point << ", " << out.zero_point << "; activation " << activation;
+  });
+  if (avx512_kernels_.add_sub != nullptr) {
+    EXPECT_GT(ran, 30);
+  }
+  // The form's bounds: input zero points up to +-895, and a clamp within
+  // int8 (an output zero point of -562 puts RELU_N1_TO_1's maximum at -239,
+  // which the reference casts to int8 and a saturating store would not).
+  const ref::ScaleZeroPoint q{0.05f, 0}, at_bound{0.02f, -895}, past_bound{0.02f, -896}, far_out{0.003f, -562};
+  EXPECT_TRUE(fast::AddSubInt8Form(ref::PrepareAddQuantized<int8_t>(q, at_bound, q, 0), false));
+  EXPECT_FALSE(fast::AddSubInt8Form(ref::PrepareAddQuantized<int8_t>(q, past_bound, q, 0), false));
+  EXPECT_FALSE(fast::AddSubInt8Form(ref::PrepareAddQuantized<int8_t>(q, q, far_out, 2), false));
+}
+
+// Each input's rescaled value on its own, which the outputs above hardly
+// show (a change of 1 in it is 2^-19 of an output step): the kernel with the
+// other input a constant K (all its factors 0), an output multiplier of
+// 2^31 - 1 and no shift gives s(a) - K exactly while that lies within int8.
+// K is the reference's s(a) (TFLM's x << 20 rescaled by the input's
+// multiplier) less 5: the kernel must give 5, for every a.
+TEST_P(Int8Gemm, AddSubRescalesEachInputExactly) {
+  if (avx512_kernels_.add_sub == nullptr) GTEST_SKIP() << "no AVX-512 ADD kernel to test";
+  ForEachCase("ADD/SUB int8 rescale", BaseSeed() + 7100, 150, [&](Random& r) {
+    const auto scale = [&r] { return std::exp(r.Float(-7.0f, 0.0f)); };
+    const ref::ScaleZeroPoint q1{scale(), r.Int(-895, 895)}, q2{scale(), r.Int(-895, 895)}, out{1.0f, 0};
+    const ref::AddSubParams params = ref::PrepareAddQuantized<int8_t>(q1, q2, out, 0);
+    const std::optional<AddSubInt8Params> form = fast::AddSubInt8Form(params, false);
+    ASSERT_TRUE(form);
+    for (int input = 0; input < 2; ++input) {
+      const int32_t offset = input == 0 ? params.input1_offset : params.input2_offset;
+      const ref::QuantizedMultiplier m = input == 0 ? params.input1_multiplier : params.input2_multiplier;
+      for (int a = -128; a <= 127; ++a) {
+        const int32_t want = ref::MultiplyByQuantizedMultiplier((a + offset) * (1 << 20), m);
+        AddSubInt8Params probe{input == 0 ? form->input1 : form->input2, {0, 0, 0, want - 5, 0, 0, 0}, true,
+                               std::numeric_limits<int32_t>::max(), 0, 0, -128, 127};
+        const std::vector<int8_t> x(16, static_cast<int8_t>(a)), zeros(16, 0);
+        std::vector<int8_t> got(16);
+        avx512_kernels_.add_sub(x.data(), zeros.data(), 16, probe, got.data());
+        ASSERT_EQ(got[0], 5) << "input " << input + 1 << ", a " << a << ", offset " << offset << ", multiplier "
+                             << m.multiplier << ", shift " << m.shift;
+      }
+    }
+  });
+}
+
 INSTANTIATE_TEST_SUITE_P(FastKernels, Int8Gemm,
                          ::testing::Values(GemmChoice::kAvx2, GemmChoice::kAvx512Emulated, GemmChoice::kAvx512Native),
                          [](const ::testing::TestParamInfo<GemmChoice>& info) {

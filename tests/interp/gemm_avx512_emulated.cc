@@ -5,3 +5,4 @@
 #define TINYFORGE_AVX512_EMULATED
 #include "libconvert/interp/fast/gemm_avx512.cc"
 #include "libconvert/interp/fast/depthwise_avx512.cc"
+#include "libconvert/interp/fast/elementwise_avx512.cc"

@@ -52,6 +52,23 @@ using DepthwiseRowNarrowInt8Fn = void (*)(const int16_t* row, int64_t x_step, in
                                           int block_width, int channel_blocks, const int32_t* bias,
                                           const avx2::RequantParams& q, int depth, int8_t* out);
 
+// int8 ADD or SUB of two inputs of the same shape, with the reference's
+// bits (TFLM's arithmetic). Each input's rescaled value, for the int8 value
+// a, is computed in int32 lanes as
+//   (a * q + ((a * rem + rounding) >> 11) + add - (a < below ? down : 0)) >> right
+// (AddSubInt8Form in fast/elementwise.cc derives the fields and when this
+// form holds); the difference or sum is requantized as a conv's output.
+struct AddSubInt8Input {
+  int32_t q, rem, rounding, add, below, down, right;
+};
+struct AddSubInt8Params {
+  AddSubInt8Input input1, input2;
+  bool subtract;
+  int32_t output_multiplier, output_right, output_offset, min, max;
+};
+// out[i] = op(a[i], b[i]) for i < n.
+using AddSubInt8Fn = void (*)(const int8_t* a, const int8_t* b, int64_t n, const AddSubInt8Params& p, int8_t* out);
+
 // One implementation of the AVX-512 kernels: the CPU's, or SIMDe's
 // emulation of it. Null members: the AVX2 kernels instead.
 struct Avx512Kernels {
@@ -59,6 +76,7 @@ struct Avx512Kernels {
   GemmUint8RequantizeFn gemm_requantize = nullptr;
   DepthwiseRowInt8Fn depthwise_row = nullptr;
   DepthwiseRowNarrowInt8Fn depthwise_row_narrow = nullptr;
+  AddSubInt8Fn add_sub = nullptr;
 };
 
 // The kernels the fast int8 ops use: the CPU's when it has AVX-512 VNNI, or

@@ -1,4 +1,7 @@
-// int8 binary operators through a table of the reference's results.
+// int8 binary operators: ADD and SUB with the reference's arithmetic on
+// AVX-512, the others (and those elsewhere) through a table of the
+// reference's results.
+#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -10,7 +13,73 @@ namespace {
 // Below this many output elements a table costs more to build than it saves.
 constexpr int64_t kMinTableElements = 1024;
 
+// Elements per task of a split ADD or SUB: whole vectors, enough to repay
+// handing the task to another thread.
+constexpr int64_t kAddSubChunk = 8 * 1024;
+
+// One input's part of AddSubInt8Params: see AddSubInt8Form. Empty where the
+// form's bounds do not hold.
+std::optional<AddSubInt8Input> AddSubInput(int32_t offset, ref::QuantizedMultiplier m) {
+  const int64_t right = -int64_t{m.shift};
+  if (m.multiplier < (int32_t{1} << 30) || right < 0 || right > 31 || offset < -895 || offset > 895) return {};
+  const int32_t q = m.multiplier >> 11, rem = m.multiplier & 2047;
+  const int32_t half = right > 0 ? int32_t{1} << (right - 1) : 0;
+  return AddSubInt8Input{q, rem, offset * rem + 1024, offset * q + half, -offset, right > 0 ? 1 : 0,
+                         static_cast<int32_t>(right)};
+}
+
 }  // namespace
+
+// TFLM rescales each input as s = RDBPOT(SRDHM(x * 2^20, M), r), with x the
+// int8 value a plus the input's offset o, and M = q * 2^11 + rem:
+// - SRDHM(v, M) is floor((v * M + 2^30) / 2^31) for every v (its nudge for
+//   negative products, truncated toward zero, gives the same floor), so for
+//   v = x * 2^20 it is h = x * q + floor((x * rem + 2^10) / 2^11), products
+//   that fit int32 where 2^20 * x * M did not; with x = a + o the constant
+//   parts go into `rounding` (o * rem + 2^10) and `add` (o * q).
+// - RDBPOT(h, r) rounds half away from zero: for r >= 1 it is
+//   (h + 2^(r - 1) - [h < 0]) >> r (2^(r - 1) also in `add`), and h for r = 0
+//   (`down` = 0). M >= 2^30 (QuantizeMultiplier's range) makes h < 0 exactly
+//   when x < 0, that is a < -o (`below`).
+// Bounds: |o| <= 895 keeps |x| <= 1023, so the reference's x * 2^20 does not
+// wrap, |h| < 2^30, h + 2^(r - 1) < 2^31 and add < 2^31; then |s| < 2^30
+// and s1 +- s2 does not wrap either. The output's requantization is a conv's
+// (Requantize16), for its multiplier >= 0 and right shift in [0, 31], and a
+// clamp within int8.
+std::optional<AddSubInt8Params> AddSubInt8Form(const ref::AddSubParams& p, bool subtract) {
+  const auto in1 = AddSubInput(p.input1_offset, p.input1_multiplier);
+  const auto in2 = AddSubInput(p.input2_offset, p.input2_multiplier);
+  const int64_t right = -int64_t{p.output_multiplier.shift};
+  // The clamp must lie within int8 (the kernel stores with saturation, the
+  // reference casts): a zero point far outside int8 can make it lie beyond.
+  const bool int8_clamp = p.activation_min >= -128 && p.activation_min <= p.activation_max && p.activation_max <= 127;
+  if (!in1 || !in2 || !int8_clamp || p.left_shift != 20 || p.output_multiplier.multiplier < 0 || right < 0 ||
+      right > 31) {
+    return {};
+  }
+  return AddSubInt8Params{*in1,
+                          *in2,
+                          subtract,
+                          p.output_multiplier.multiplier,
+                          static_cast<int32_t>(right),
+                          p.output_offset,
+                          p.activation_min,
+                          p.activation_max};
+}
+
+EvalFn Int8AddSub(const ref::BroadcastPlan& plan, const ref::AddSubParams& params, bool subtract,
+                  const int8_t* input1, const int8_t* input2, int8_t* output, ThreadPool* pool) {
+  const AddSubInt8Fn kernel = ChosenAvx512Kernels().add_sub;
+  const std::optional<AddSubInt8Params> form = AddSubInt8Form(params, subtract);
+  if (kernel == nullptr || !form || plan.needs_broadcast) return {};
+  const int64_t n = plan.flat_size;
+  return [kernel, p = *form, n, input1, input2, output, pool] {
+    ParallelFor(pool, (n + kAddSubChunk - 1) / kAddSubChunk, [&](int64_t t) {
+      const int64_t first = t * kAddSubChunk, count = std::min(kAddSubChunk, n - first);
+      kernel(input1 + first, input2 + first, count, p, output + first);
+    });
+  };
+}
 
 EvalFn Int8BinaryByTable(const ref::BroadcastPlan& plan, const Int8BinaryFn& reference, const int8_t* input1,
                          const int8_t* input2, int8_t* output) {

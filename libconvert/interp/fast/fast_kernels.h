@@ -31,6 +31,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 
 #include "libconvert/interp/fast/avx512_kernels.h"
 #include "libconvert/interp/kernel.h"
@@ -100,6 +101,16 @@ EvalFn BatchMatMulFloat(const ref::BatchMatMulParams& params, const float* lhs, 
 using Int8BinaryFn = std::function<void(const ref::BroadcastPlan&, const int8_t*, const int8_t*, int8_t*)>;
 EvalFn Int8BinaryByTable(const ref::BroadcastPlan& plan, const Int8BinaryFn& reference, const int8_t* input1,
                          const int8_t* input2, int8_t* output);
+
+// int8 ADD (subtract false) or SUB of same-shaped inputs on AVX-512: the
+// reference's arithmetic on 16 lanes (AddSubInt8Form), split over `pool`.
+// Empty without AVX-512, for broadcasts, and where that form does not hold
+// (zero points beyond +-895, say): the table or the reference then runs.
+EvalFn Int8AddSub(const ref::BroadcastPlan& plan, const ref::AddSubParams& params, bool subtract,
+                  const int8_t* input1, const int8_t* input2, int8_t* output, ThreadPool* pool = nullptr);
+// The form AddSubInt8Params describes for `params`, when it gives the
+// reference's bits; exposed for the tests.
+std::optional<AddSubInt8Params> AddSubInt8Form(const ref::AddSubParams& params, bool subtract);
 
 // TRANSPOSE of elements of `element_bytes` bytes (1, 2, 4 or 8), looping
 // along the input's contiguous axis; empty when the reference's loop order

@@ -26,6 +26,9 @@ constexpr std::string_view kConvInt8 =
     "int8 GEMM, exact int32 sums (AVX-512 VNNI vpdpbusd where present), requantization fused, a PAD before it "
     "folded: same bits";
 constexpr std::string_view kTable = "256x256 table of the reference's results (outputs of 1,024+ elements): same bits";
+constexpr std::string_view kAddSub = "AVX-512: the reference's arithmetic on 16 lanes, split over threads (same "
+                                     "shapes); else a 256x256 table of its results (outputs of 1,024+ elements): "
+                                     "same bits";
 constexpr std::string_view kTranspose = "loops along the input's contiguous axis when it is longer: same bits";
 constexpr std::string_view kMean = "reduced axes one contiguous block: rows of outputs, the reference's order: "
                                    "same bits";
@@ -46,8 +49,8 @@ constexpr std::array<FastKernelRow, 24> kRows = {{
     {Op::BuiltinOperator_BATCH_MATMUL, kF32, "avx2+fma", "Eigen GEMM; sums in another order, within 1e-5 relative",
      HasAvx2},
     {Op::BuiltinOperator_BATCH_MATMUL, kI8, "avx2+fma", "int8 GEMM, exact int32 sums: same bits", HasAvx2},
-    {Op::BuiltinOperator_ADD, kI8, "any", kTable, AnyCpu},
-    {Op::BuiltinOperator_SUB, kI8, "any", kTable, AnyCpu},
+    {Op::BuiltinOperator_ADD, kI8, "any; avx512-vnni", kAddSub, AnyCpu},
+    {Op::BuiltinOperator_SUB, kI8, "any; avx512-vnni", kAddSub, AnyCpu},
     {Op::BuiltinOperator_MUL, kI8, "any", kTable, AnyCpu},
     {Op::BuiltinOperator_SQUARED_DIFFERENCE, kI8, "any", kTable, AnyCpu},
     {Op::BuiltinOperator_AVERAGE_POOL_2D, kF32, "avx2+fma", "eight channels a pass, the reference's order: same bits",

@@ -97,6 +97,13 @@ EvalFn PrepareAddSub(PrepareContext& ctx, bool add) {
           const auto params = c.Located([&] {
             return add ? ref::PrepareAddQuantized<int8_t>(q1, q2, qo, act) : ref::PrepareSubQuantized<int8_t>(q1, q2, qo, act);
           });
+          if (c.allow_fast()) {
+            if (EvalFn eval = fast::Int8AddSub(plan, params, !add, c.input(0).Data<int8_t>(), c.input(1).Data<int8_t>(),
+                                               c.output(0).Data<int8_t>(), c.thread_pool())) {
+              c.NoteFastKernel();
+              return eval;
+            }
+          }
           return Int8Eval(c, plan, params, run);
         }
         const auto params = c.Located([&] {
