@@ -145,17 +145,35 @@ struct ConvGeometry {
 // L2 while every block of output channels reads them.
 int64_t ChunkRows(int64_t row_bytes) { return std::max<int64_t>(12, 2 * kGemmChunkBytes / row_bytes / 12 * 12); }
 
-// A conv-like op's GEMMs as tasks: each group's rows in chunks of a fixed
-// size, times parts of its output-channel blocks. Every output element is
-// computed the same way whichever task computes it, so the split (which
-// depends on the thread count) does not change the results.
+// A conv-like op's GEMMs as tasks: each group's rows in chunks, times parts
+// of its output-channel blocks. Every output element is computed the same
+// way whichever task computes it (chunks are multiples of 12 rows, so
+// the float kernels' leftover single rows are the matrix's last ones for any
+// chunk), so the split, which depends on the thread count, does not change
+// the results.
 struct GemmTasks {
   int64_t groups, rows, chunk, chunks, blocks, parts;
 
-  GemmTasks(int64_t groups_, int64_t rows_, int64_t chunk_, int64_t blocks_, const ThreadPool* pool)
-      : groups(groups_), rows(rows_), chunk(chunk_), chunks((rows_ + chunk_ - 1) / chunk_), blocks(blocks_), parts(1) {
+  // max_chunk: ChunkRows's, the most rows that stay in L2.
+  GemmTasks(int64_t groups_, int64_t rows_, int64_t max_chunk, int64_t blocks_, const ThreadPool* pool)
+      : groups(groups_), rows(rows_), chunk(max_chunk), chunks((rows_ + max_chunk - 1) / max_chunk), blocks(blocks_),
+        parts(1) {
+    if (pool == nullptr) return;
     // Enough tasks to keep every thread busy to the end: about four each.
-    if (pool != nullptr) parts = std::clamp<int64_t>((4 * pool->threads() + groups * chunks - 1) / (groups * chunks), 1, blocks);
+    // Rows first, in smaller chunks (down to kMinChunk): a task with part
+    // of the blocks runs narrower tiles (MobileNetV2's 1x1 convs with 24 or
+    // 32 outputs scaled 1.5x on two threads split that way).
+    // Chunks of whole int8 (8-row) and float (6- and 12-row) tiles.
+    constexpr int64_t kChunkStep = 24, kMinChunk = 24;
+    const int64_t wanted = 4 * int64_t{pool->threads()};
+    if (groups * chunks < wanted) {
+      const int64_t per_group = (wanted + groups - 1) / groups;
+      const int64_t even = ((rows + per_group - 1) / per_group + kChunkStep - 1) / kChunkStep * kChunkStep;
+      chunk = std::clamp(even, std::min(kMinChunk, max_chunk), max_chunk);
+      chunks = (rows + chunk - 1) / chunk;
+    }
+    // Then the blocks, keeping two or more per part where there are.
+    parts = std::clamp<int64_t>((wanted + groups * chunks - 1) / (groups * chunks), 1, std::max<int64_t>(1, blocks / 2));
   }
 
   // Calls task(group, first row, rows, first block, end block) for each task.
