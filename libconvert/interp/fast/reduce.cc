@@ -21,11 +21,13 @@ bool AsRows(const ref::ReduceParams& p, ReduceRows* rows) {
   for (size_t i = 0; i + 1 < p.reduced_dims.size(); ++i) {
     if (p.reduced_strides[i] != p.reduced_strides[i + 1] * p.reduced_dims[i + 1]) return false;
   }
-  // Every axis after the block is kept: the block's stride is their size.
+  // Every axis after the block is kept: the block's stride is their size
+  // (0 when one of them is empty: then nothing to do fast).
   rows->inner = p.reduced_strides.back();
+  if (rows->inner <= 0) return false;
   rows->reduced = p.num_reduced;
   rows->outer = p.num_outputs / rows->inner;
-  return rows->inner > 0 && rows->outer * rows->inner == p.num_outputs;
+  return rows->outer * rows->inner == p.num_outputs;
 }
 
 // Calls finish(o, sums) for each outer row o with the inner sums of its
