@@ -272,8 +272,8 @@ TEST(FastKernels, ConvFloatMatchesReference) {
 // The float GEMM sums a row's leftover (past the last whole tile) in
 // another order than its tiles: the task split, which shrinks chunks as
 // threads are added, must leave the leftover rows where they are, so a conv
-// gives the same bits on any number of threads. 1x1 and 3x3 convs over 199
-// to 1,200 rows (not multiples of 12).
+// gives the same bits on any number of threads. 1x1 and 3x3 convs over 190
+// to 600 rows, most not multiples of 12.
 TEST(FastKernels, ConvFloatGivesTheSameBitsOnAnyThreadCount) {
   TF_REQUIRE_FAST();
   static ThreadPool two(2), three(3), five(5);
@@ -292,6 +292,19 @@ TEST(FastKernels, ConvFloatGivesTheSameBitsOnAnyThreadCount) {
                   split, alone);
     }
   });
+}
+
+// A conv with an empty batch (a hostile file's) on a thread pool: no rows
+// to split, where splitting them divided by their zero chunks.
+TEST(FastKernels, ConvOfAnEmptyBatchOnAPoolDoesNothing) {
+  TF_REQUIRE_FAST();
+  static ThreadPool pool(2);
+  const Shape input{0, 4, 4, 3}, filter{8, 1, 1, 3}, output{0, 4, 4, 8};
+  const auto params = ref::PrepareConvFloat({ref::Padding::kSame, 1, 1, 1, 1, 0}, input, filter, output);
+  const std::vector<float> w(24, 0.5f);
+  float x = 0.0f, y = 0.0f;
+  if (EvalFn eval = fast::ConvFloat(params, input, &x, filter, w.data(), nullptr, output, &y, &pool)) eval();
+  EXPECT_EQ(y, 0.0f);
 }
 
 // The fast depthwise float kernel: FMA for depth multiplier 1, the

@@ -158,12 +158,12 @@ struct GemmTasks {
   GemmTasks(int64_t groups_, int64_t rows_, int64_t max_chunk, int64_t blocks_, const ThreadPool* pool)
       : groups(groups_), rows(rows_), chunk(max_chunk), chunks((rows_ + max_chunk - 1) / max_chunk), blocks(blocks_),
         parts(1) {
-    if (pool == nullptr) return;
+    if (pool == nullptr || groups * chunks == 0) return;  // one thread, or nothing to split
     // Enough tasks to keep every thread busy to the end: about four each.
     // Rows first, in smaller chunks (down to kMinChunk): a task with part
     // of the blocks runs narrower tiles (MobileNetV2's 1x1 convs with 24 or
     // 32 outputs scaled 1.5x on two threads split that way).
-    // Chunks of whole int8 (8-row) and float (6- and 12-row) tiles.
+    // Steps of 24 rows: whole int8 (8-row) and float (6- and 12-row) tiles.
     constexpr int64_t kChunkStep = 24, kMinChunk = 24;
     const int64_t wanted = 4 * int64_t{pool->threads()};
     if (groups * chunks < wanted) {
