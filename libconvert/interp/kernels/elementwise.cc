@@ -64,11 +64,18 @@ EvalFn QuantEval(PrepareContext& ctx, const ref::BroadcastPlan& plan, const Para
   return [=] { fn(plan, params, x, y, z); };
 }
 
-// An int8 operator: a table of the reference's results (fast) when the
-// context allows it and the output is large enough, else the reference.
+// An int8 operator, when the context allows fast kernels: `vectorized` (the
+// operator's own fast kernel, if it has one for these params), else a table
+// of the reference's results when the output is large enough; else the
+// reference.
 template <typename Params, typename Fn>
-EvalFn Int8Eval(PrepareContext& ctx, const ref::BroadcastPlan& plan, const Params& params, Fn fn) {
+EvalFn Int8Eval(PrepareContext& ctx, const ref::BroadcastPlan& plan, const Params& params, Fn fn,
+                EvalFn vectorized = {}) {
   if (ctx.allow_fast()) {
+    if (vectorized) {
+      ctx.NoteFastKernel();
+      return vectorized;
+    }
     const fast::Int8BinaryFn reference = [params, fn](const ref::BroadcastPlan& p, const int8_t* x, const int8_t* y,
                                                       int8_t* z) { fn(p, params, x, y, z); };
     if (EvalFn eval = fast::Int8BinaryByTable(plan, reference, ctx.input(0).Data<int8_t>(),
@@ -97,14 +104,9 @@ EvalFn PrepareAddSub(PrepareContext& ctx, bool add) {
           const auto params = c.Located([&] {
             return add ? ref::PrepareAddQuantized<int8_t>(q1, q2, qo, act) : ref::PrepareSubQuantized<int8_t>(q1, q2, qo, act);
           });
-          if (c.allow_fast()) {
-            if (EvalFn eval = fast::Int8AddSub(plan, params, !add, c.input(0).Data<int8_t>(), c.input(1).Data<int8_t>(),
-                                               c.output(0).Data<int8_t>(), c.thread_pool())) {
-              c.NoteFastKernel();
-              return eval;
-            }
-          }
-          return Int8Eval(c, plan, params, run);
+          return Int8Eval(c, plan, params, run,
+                          fast::Int8AddSub(plan, params, !add, c.input(0).Data<int8_t>(), c.input(1).Data<int8_t>(),
+                                           c.output(0).Data<int8_t>(), c.thread_pool()));
         }
         const auto params = c.Located([&] {
           return add ? ref::PrepareAddQuantized<int16_t>(q1, q2, qo, act) : ref::PrepareSubQuantized<int16_t>(q1, q2, qo, act);
