@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -23,6 +24,7 @@
 #include "libconvert/interp/fast/avx2_kernels.h"
 #include "libconvert/interp/fast/avx512_kernels.h"
 #include "libconvert/interp/fast/cpu.h"
+#include "libconvert/interp/fast/float_gemm.h"
 #include "libconvert/interp/fast/kernel_support.h"
 
 namespace tinyforge::interp::fast {
@@ -261,24 +263,100 @@ void CompareWindowKernel(const char* what, uint32_t first_seed, int cases, bool 
 }
 
 
-TEST(FastKernels, ConvFloatMatchesReference) {
-  TF_REQUIRE_FAST();
+// The kernel sets the fast ops choose from: AVX2 alone (int8 GEMMs on
+// int16 pairs); with the AVX-512 kernels (VNNI: uint8 activations, the
+// offset's correction folded into the bias; int8 depthwise in blocks of 32
+// channels; the float GEMM on 7-row tiles) through SIMDe's emulated
+// kernels, which run on any machine; and through the CPU's own, skipped
+// where the CPU has no AVX-512 VNNI.
+enum class GemmChoice { kAvx2, kAvx512Emulated, kAvx512Native };
+
+class KernelSet : public ::testing::TestWithParam<GemmChoice> {
+ protected:
+  void SetUp() override {
+    if (!Available()) GTEST_SKIP() << "this CPU has no AVX2/FMA: no fast kernels";
+    switch (GetParam()) {
+      case GemmChoice::kAvx2:
+        avx512_kernels_ = {};
+        break;
+      case GemmChoice::kAvx512Emulated:
+        avx512_kernels_ = avx512_emulated::Kernels();
+        break;
+      case GemmChoice::kAvx512Native:
+        if (!Cpu().avx512_vnni) GTEST_SKIP() << "this CPU has no AVX-512 VNNI";
+        avx512_kernels_ = avx512::Kernels();
+        break;
+    }
+    OverrideAvx512KernelsForTesting(true, avx512_kernels_);
+  }
+  void TearDown() override { OverrideAvx512KernelsForTesting(false, {}); }
+
+  Avx512Kernels avx512_kernels_;  // the AVX-512 kernels under test; null for AVX2
+};
+
+TEST_P(KernelSet, ConvFloatMatchesReference) {
   CompareWindowKernel<float, float>(
       "CONV_2D float", BaseSeed() + 2000, 60, false,
       [](const WindowCase& c, Random&) { return ref::PrepareConvFloat(c.conv(), c.input, c.filter, c.output); },
       ref::ConvFloat, fast::ConvFloat);
 }
 
-// The float GEMM sums a row's leftover (past the last whole tile) in
+// The AVX2 float GEMM sums a row's leftover (past the last whole tile) in
 // another order than its tiles: the task split, which shrinks chunks as
 // threads are added, must leave the leftover rows where they are, so a conv
 // gives the same bits on any number of threads. 1x1 and 3x3 convs over 190
-// to 600 rows, most not multiples of 12.
-TEST(FastKernels, ConvFloatGivesTheSameBitsOnAnyThreadCount) {
-  TF_REQUIRE_FAST();
+// to 600 rows, most not multiples of 12; the 3x3 ones with over 64 KB of
+// weights take the AVX-512 kernel where the set has it.
+// The AVX-512 float GEMM against its contract, bit for bit: each output
+// is the bias, then one fused multiply-add per k step in order (std::fma,
+// an independent computation of that contract), clamped as the reference
+// clamps (a NaN kept); nothing is written past a row's oc channels. Rows
+// 1..30 cover the 7-row tiles and every count of leftover rows; oc 1..70
+// whole, part-filled (9..15) and 8-wide last blocks; k = 0 the bias alone.
+TEST_P(KernelSet, FloatGemmSumsInKOrderWithOneFmaPerStep) {
+  const GemmFloatFn gemm = avx512_kernels_.gemm_float;
+  if (gemm == nullptr) GTEST_SKIP() << "no AVX-512 float GEMM in this set (AVX2 sums leftover rows in another order)";
+  ForEachCase("float GEMM", BaseSeed() + 2200, 300, [&](Random& r) {
+    const int rows = r.Int(1, 30), k = r.Int(0, 40), oc = r.Int(1, 70);
+    const int a_stride = k + r.Int(0, 3), c_stride = oc + r.Int(0, 3);
+    std::vector<float> a = r.Floats(int64_t{rows} * a_stride);
+    const std::vector<float> w = r.Floats(int64_t{oc} * k), bias = r.Floats(oc);
+    if (k > 0 && r.Int(0, 4) == 0) a[static_cast<size_t>(r.Int(0, rows * a_stride - 1))] = std::nanf("");
+    const float* b = r.Bool() ? bias.data() : nullptr;
+    const float lo = r.Bool() ? -std::numeric_limits<float>::infinity() : r.Float(-2.0f, 0.0f);
+    const float hi = r.Bool() ? std::numeric_limits<float>::infinity() : r.Float(0.0f, 2.0f);
+    const FloatGemm packed(oc, k, [&](int64_t o, int64_t kk) { return w[static_cast<size_t>(o * k + kk)]; }, b);
+    constexpr float kUntouched = 12345.0f;
+    std::vector<float> c(static_cast<size_t>(rows * c_stride + 16), kUntouched);
+    gemm(a.data(), rows, a_stride, k, packed.packed(), oc, c.data(), c_stride, lo, hi);
+    for (int row = 0; row < rows; ++row) {
+      for (int o = 0; o < c_stride; ++o) {
+        const float got = c[static_cast<size_t>(row * c_stride + o)];
+        if (o >= oc) {
+          ASSERT_EQ(got, kUntouched) << "written past the row's channels: row " << row << ", lane " << o;
+          continue;
+        }
+        float want = b != nullptr ? b[o] : 0.0f;
+        for (int kk = 0; kk < k; ++kk) {
+          want = std::fma(a[static_cast<size_t>(row * a_stride + kk)], w[static_cast<size_t>(o * k + kk)], want);
+        }
+        want = std::min(std::max(want, lo), hi);
+        if (std::isnan(want)) {
+          ASSERT_TRUE(std::isnan(got)) << "row " << row << ", channel " << o;
+        } else {
+          ASSERT_EQ(got, want) << "row " << row << ", channel " << o << " (rows " << rows << ", k " << k << ", oc " << oc
+                               << ")";
+        }
+      }
+    }
+    for (size_t i = static_cast<size_t>(rows * c_stride); i < c.size(); ++i) ASSERT_EQ(c[i], kUntouched);
+  });
+}
+
+TEST_P(KernelSet, ConvFloatGivesTheSameBitsOnAnyThreadCount) {
   static ThreadPool two(2), three(3), five(5);
   ForEachCase("CONV_2D float, threads", BaseSeed() + 2100, 12, [&](Random& r) {
-    const int kernel = r.Bool() ? 1 : 3, h = r.Int(10, 30), w = 20 - r.Int(0, 1), in_c = r.Int(3, 40), out_c = r.Int(8, 70);
+    const int kernel = r.Bool() ? 1 : 3, h = r.Int(10, 30), w = 20 - r.Int(0, 1), in_c = r.Int(3, 80), out_c = r.Int(8, 70);
     const Shape input{1, h, w, in_c}, filter{out_c, kernel, kernel, in_c}, output{1, h, w, out_c};
     const ref::ConvOptions options{ref::Padding::kSame, 1, 1, 1, 1, 0};
     const auto params = ref::PrepareConvFloat(options, input, filter, output);
@@ -408,10 +486,11 @@ TEST(FastKernels, PaddedCopiesFarBeyondTheTapsLeaveTheWorkToTheReference) {
   }
 }
 
-TEST(FastKernels, FullyConnectedFloatMatchesReference) {
-  TF_REQUIRE_FAST();
+TEST_P(KernelSet, FullyConnectedFloatMatchesReference) {
+  // Up to 150 outputs: weights over 64 KB take the AVX-512 kernel (where
+  // the set has it), which streams them past the rows.
   ForEachCase("FULLY_CONNECTED float", BaseSeed() + 5000, 100, [&](Random& r) {
-    const int batches = r.Int(1, 5), depth = r.Int(1, 300), out = r.Int(1, 70);
+    const int batches = r.Int(1, 5), depth = r.Int(1, 300), out = r.Int(1, 150);
     const Shape input{batches, depth}, weights{out, depth}, output{batches, out};
     const auto params = ref::PrepareFullyConnectedFloat(r.Int(0, 3), input, weights, output);
     const auto x = r.Floats(input.FlatSize()), w = r.Floats(weights.FlatSize()), bias = r.Floats(out);
@@ -424,37 +503,7 @@ TEST(FastKernels, FullyConnectedFloatMatchesReference) {
   });
 }
 
-// The GEMM behind the int8 conv and FC kernels, and the int8 depthwise
-// kernel: AVX2 (int16 pairs); the AVX-512 paths (VNNI: uint8 activations,
-// the offset's correction folded into the bias; depthwise in blocks of 32
-// channels) through SIMDe's emulated kernels, which run on any machine; and
-// through the CPU's own, skipped where the CPU has no AVX-512 VNNI.
-enum class GemmChoice { kAvx2, kAvx512Emulated, kAvx512Native };
-
-class Int8Gemm : public ::testing::TestWithParam<GemmChoice> {
- protected:
-  void SetUp() override {
-    if (!Available()) GTEST_SKIP() << "this CPU has no AVX2/FMA: no fast kernels";
-    switch (GetParam()) {
-      case GemmChoice::kAvx2:
-        avx512_kernels_ = {};
-        break;
-      case GemmChoice::kAvx512Emulated:
-        avx512_kernels_ = avx512_emulated::Kernels();
-        break;
-      case GemmChoice::kAvx512Native:
-        if (!Cpu().avx512_vnni) GTEST_SKIP() << "this CPU has no AVX-512 VNNI";
-        avx512_kernels_ = avx512::Kernels();
-        break;
-    }
-    OverrideAvx512KernelsForTesting(true, avx512_kernels_);
-  }
-  void TearDown() override { OverrideAvx512KernelsForTesting(false, {}); }
-
-  Avx512Kernels avx512_kernels_;  // the AVX-512 kernels under test; null for AVX2
-};
-
-TEST_P(Int8Gemm, ConvMatchesReference) {
+TEST_P(KernelSet, ConvMatchesReference) {
   CompareWindowKernel<int8_t, int32_t>(
       "CONV_2D int8", BaseSeed() + 1000, 150, false,
       [](const WindowCase& c, Random& r) {
@@ -463,7 +512,7 @@ TEST_P(Int8Gemm, ConvMatchesReference) {
       ref::ConvInt8, fast::ConvInt8);
 }
 
-TEST_P(Int8Gemm, FullyConnectedMatchesReference) {
+TEST_P(KernelSet, FullyConnectedMatchesReference) {
   ForEachCase("FULLY_CONNECTED int8", BaseSeed() + 5500, 100, [&](Random& r) {
     const int batches = r.Int(1, 5), depth = r.Int(1, 300), out = r.Int(1, 70);
     const Shape input{batches, depth}, weights{out, depth}, output{batches, out};
@@ -482,7 +531,7 @@ TEST_P(Int8Gemm, FullyConnectedMatchesReference) {
 // The int8 depthwise kernel: blocks of 8 or 16 channels (AVX2, or AVX-512 with
 // 4 or 2 pixels per register), or over 16 channels AVX-512 blocks of 32;
 // emulated or the CPU's.
-TEST_P(Int8Gemm, DepthwiseConvMatchesReference) {
+TEST_P(KernelSet, DepthwiseConvMatchesReference) {
   CompareWindowKernel<int8_t, int32_t>(
       "DEPTHWISE_CONV_2D int8", BaseSeed() + 3000, 150, true,
       [](const WindowCase& c, Random& r) {
@@ -500,7 +549,7 @@ TEST_P(Int8Gemm, DepthwiseConvMatchesReference) {
 // and blocks of 32 (32, 64). Each once with the bounded requantization and
 // once with a channel whose multiplier of 2 shifts left, which only the
 // general form handles.
-TEST_P(Int8Gemm, DepthwiseRowsMatchReference) {
+TEST_P(KernelSet, DepthwiseRowsMatchReference) {
   struct Depth {
     int channels, multiplier;
   };
@@ -537,7 +586,7 @@ TEST_P(Int8Gemm, DepthwiseRowsMatchReference) {
 
 // A zero point outside int8 (which the VNNI padding value cannot hold)
 // still gives the reference's bits: such convs take the int16 GEMM.
-TEST_P(Int8Gemm, ConvWithAZeroPointOutsideInt8MatchesReference) {
+TEST_P(KernelSet, ConvWithAZeroPointOutsideInt8MatchesReference) {
   ForEachCase("CONV_2D int8, zero point 200", BaseSeed() + 9500, 20, [&](Random& r) {
     const Shape input{1, 7, 7, 3}, filter{5, 3, 3, 3}, output{1, 7, 7, 5};
     ref::ConvQuantization quant = r.Quantization(5, 27);
@@ -553,7 +602,7 @@ TEST_P(Int8Gemm, ConvWithAZeroPointOutsideInt8MatchesReference) {
 // The int16 kernels hold x + offset as int16. A zero point far outside
 // int8 (which the schema allows) would wrap there: such ops keep the
 // reference kernel, and one just inside the range matches the reference.
-TEST_P(Int8Gemm, ZeroPointsBeyondInt16KeepTheReference) {
+TEST_P(KernelSet, ZeroPointsBeyondInt16KeepTheReference) {
   for (const int zero_point : {-40000, 40000, -32000, 32000}) {
     SCOPED_TRACE("input zero point " + std::to_string(zero_point));
     const bool fits = zero_point == -32000 || zero_point == 32000;
@@ -597,7 +646,7 @@ TEST_P(Int8Gemm, ZeroPointsBeyondInt16KeepTheReference) {
 
 // The uint8 x int8 kernel against products summed in int64, including the
 // extremes (255 x -128 everywhere) that a saturating vpdpbusds would clip.
-TEST_P(Int8Gemm, Uint8KernelSumsExactly) {
+TEST_P(KernelSet, Uint8KernelSumsExactly) {
   const GemmUint8Fn gemm = avx512_kernels_.gemm;
   if (gemm == nullptr) GTEST_SKIP() << "the AVX2 GEMM has no uint8 kernel";
   ForEachCase("uint8 GEMM", BaseSeed() + 9000, 60, [&](Random& r) {
@@ -630,7 +679,7 @@ TEST_P(Int8Gemm, Uint8KernelSumsExactly) {
 // rows past the 8-row tile, multipliers above and far below 1 (left and
 // right shifts), and scales that land the sums near the int8 range, where
 // rounding decides the bits.
-TEST_P(Int8Gemm, Uint8RequantizeKernelMatchesReference) {
+TEST_P(KernelSet, Uint8RequantizeKernelMatchesReference) {
   const GemmUint8RequantizeFn gemm = avx512_kernels_.gemm_requantize;
   if (gemm == nullptr) GTEST_SKIP() << "the AVX2 GEMM has no uint8 kernel";
   int bounded_cases = 0;
@@ -696,7 +745,7 @@ TEST_P(Int8Gemm, Uint8RequantizeKernelMatchesReference) {
 // no shift), input zero points up to the form's bound of +-895 and each
 // fused activation, split over threads or not, against the reference. Without
 // AVX-512 kernels there is no kernel (the table runs).
-TEST_P(Int8Gemm, AddSubMatchesReferenceOnEveryPair) {
+TEST_P(KernelSet, AddSubMatchesReferenceOnEveryPair) {
   constexpr int kPairs = 256 * 256;
   std::vector<int8_t> x(kPairs), y(kPairs);
   for (int i = 0; i < kPairs; ++i) {
@@ -756,7 +805,7 @@ TEST_P(Int8Gemm, AddSubMatchesReferenceOnEveryPair) {
 // 2^31 - 1 and no shift gives s(a) - K exactly while that lies within int8.
 // K is the reference's s(a) (TFLM's x << 20 rescaled by the input's
 // multiplier) less 5: the kernel must give 5, for every a.
-TEST_P(Int8Gemm, AddSubRescalesEachInputExactly) {
+TEST_P(KernelSet, AddSubRescalesEachInputExactly) {
   if (avx512_kernels_.add_sub == nullptr) GTEST_SKIP() << "no AVX-512 ADD kernel to test";
   ForEachCase("ADD/SUB int8 rescale", BaseSeed() + 7100, 150, [&](Random& r) {
     const auto scale = [&r] { return std::exp(r.Float(-7.0f, 0.0f)); };
@@ -781,7 +830,7 @@ TEST_P(Int8Gemm, AddSubRescalesEachInputExactly) {
   });
 }
 
-INSTANTIATE_TEST_SUITE_P(FastKernels, Int8Gemm,
+INSTANTIATE_TEST_SUITE_P(FastKernels, KernelSet,
                          ::testing::Values(GemmChoice::kAvx2, GemmChoice::kAvx512Emulated, GemmChoice::kAvx512Native),
                          [](const ::testing::TestParamInfo<GemmChoice>& info) {
                            switch (info.param) {

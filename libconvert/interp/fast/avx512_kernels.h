@@ -69,6 +69,13 @@ struct AddSubInt8Params {
 // out[i] = op(a[i], b[i]) for i < n.
 using AddSubInt8Fn = void (*)(const int8_t* a, const int8_t* b, int64_t n, const AddSubInt8Params& p, int8_t* out);
 
+// avx2::GemmFloatPacked (the same packing, arguments and contract) on
+// AVX-512: each output summed as bias + a(0) w(0) + ... in k order, one
+// FMA per step, in every row (the AVX2 kernel sums a leftover row's even
+// and odd steps apart).
+using GemmFloatFn = void (*)(const float* a, int64_t rows, int64_t a_stride, int64_t k, const float* packed,
+                             int64_t oc, float* c, int64_t c_stride, float min, float max);
+
 // One implementation of the AVX-512 kernels: the CPU's, or SIMDe's
 // emulation of it. Null members: the AVX2 kernels instead.
 struct Avx512Kernels {
@@ -77,9 +84,10 @@ struct Avx512Kernels {
   DepthwiseRowInt8Fn depthwise_row = nullptr;
   DepthwiseRowNarrowInt8Fn depthwise_row_narrow = nullptr;
   AddSubInt8Fn add_sub = nullptr;
+  GemmFloatFn gemm_float = nullptr;
 };
 
-// The kernels the fast int8 ops use: the CPU's when it has AVX-512 VNNI, or
+// The kernels the fast ops use: the CPU's when it has AVX-512 VNNI, or
 // what a test chose (OverrideAvx512KernelsForTesting in fast_kernels.h).
 Avx512Kernels ChosenAvx512Kernels();
 

@@ -145,12 +145,20 @@ struct ConvGeometry {
 // L2 while every block of output channels reads them.
 int64_t ChunkRows(int64_t row_bytes) { return std::max<int64_t>(12, 2 * kGemmChunkBytes / row_bytes / 12 * 12); }
 
+// The same for a float GEMM. A kernel that streams the weights past tiles
+// of 7 rows gets whole tiles: a chunk's leftover rows would stream them once
+// more.
+int64_t FloatChunkRows(const FloatGemm& gemm) {
+  const int64_t rows = ChunkRows(gemm.k() * 4);
+  return gemm.streams_weights() ? (rows + 6) / 7 * 7 : rows;
+}
+
 // A conv-like op's GEMMs as tasks: each group's rows in chunks, times parts
 // of its output-channel blocks. Every output element is computed the same
-// way whichever task computes it (chunks are multiples of 12 rows, so
-// the float kernels' leftover single rows are the matrix's last ones for any
-// chunk), so the split, which depends on the thread count, does not change
-// the results.
+// way whichever task computes it (the AVX-512 float kernel sums every row
+// alike; for the AVX2 one, chunks are multiples of 12 rows, so its leftover
+// single rows are the matrix's last ones for any chunk), so the split, which
+// depends on the thread count, does not change the results.
 struct GemmTasks {
   int64_t groups, rows, chunk, chunks, blocks, parts;
 
@@ -309,7 +317,7 @@ EvalFn ConvFloat(const ref::ConvParams& params, const Shape& input_shape, const 
     gemms->emplace_back(g.per_group, k, [wg, k](int64_t o, int64_t kk) { return wg[o * k + kk]; },
                         bias != nullptr ? bias + gi * g.per_group : nullptr);
   }
-  const GemmTasks tasks(g.groups, g.rows, ChunkRows(k * 4), gemms->front().blocks(), pool);
+  const GemmTasks tasks(g.groups, g.rows, FloatChunkRows(gemms->front()), gemms->front().blocks(), pool);
   const ref::FloatRange range = params.float_range;
   return [gemms, g, k, tasks, range, input, output, pool] {
     // Pointwise convs multiply the input rows as they are; the rest copy
@@ -353,7 +361,7 @@ EvalFn FullyConnectedFloat(const ref::FullyConnectedParams& params, const Shape&
   const int64_t batches = output_shape.FlatSize() / out_depth;
   auto gemm = std::make_shared<FloatGemm>(out_depth, k, [weights, k](int64_t o, int64_t kk) { return weights[o * k + kk]; },
                                           bias);
-  const GemmTasks tasks(1, batches, ChunkRows(k * 4), gemm->blocks(), pool);
+  const GemmTasks tasks(1, batches, FloatChunkRows(*gemm), gemm->blocks(), pool);
   const ref::FloatRange range = params.float_range;
   return [gemm, tasks, k, out_depth, range, input, output, pool] {
     tasks.Run(pool, [&](int, int64_t begin, int64_t n, int64_t b0, int64_t b1) {
