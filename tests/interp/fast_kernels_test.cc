@@ -213,7 +213,8 @@ WindowCase RandomWindow(Random& r, bool depthwise) {
       // Multipliers other than 1 repeat input channels in the padded copy.
       const int multipliers[] = {1, 1, 1, 1, 2, 3, 8, 16};
       c.multiplier = multipliers[r.Int(0, 7)];
-      const int channels = c.multiplier >= 8 ? r.Int(1, 4) : r.Int(1, 40);
+      // Half of the others in whole blocks of 16 (the AVX-512 float kernel's).
+      const int channels = c.multiplier >= 8 ? r.Int(1, 4) : r.Bool() ? 16 * r.Int(1, 3) : r.Int(1, 40);
       c.input = Shape{batch, h, w, channels};
       c.filter = Shape{1, kh, kw, channels * c.multiplier};
     } else {
@@ -387,17 +388,6 @@ TEST(FastKernels, ConvOfAnEmptyBatchOnAPoolDoesNothing) {
   EXPECT_EQ(y, 0.0f);
 }
 
-// The fast depthwise float kernel: FMA for depth multiplier 1, the
-// reference's order (its bits) otherwise.
-TEST(FastKernels, DepthwiseConvFloatMatchesReference) {
-  TF_REQUIRE_FAST();
-  CompareWindowKernel<float, float>(
-      "DEPTHWISE_CONV_2D float", BaseSeed() + 4000, 60, true,
-      [](const WindowCase& c, Random&) {
-        return ref::PrepareDepthwiseConvFloat(c.depthwise(), c.input, c.filter, c.output);
-      },
-      ref::DepthwiseConvFloat, fast::DepthwiseConvFloat);
-}
 
 // The fast float depthwise kernels add 0 * w where the reference skips a
 // tap in the padding, which is the same only for finite w: other filters
@@ -484,6 +474,42 @@ TEST(FastKernels, PaddedCopiesFarBeyondTheTapsLeaveTheWorkToTheReference) {
     const auto params = ref::PrepareDepthwiseConvFloat(dw, input, filter, output);
     EXPECT_TRUE(fast::DepthwiseConvFloat(params, input, x.data(), filter, w.data(), nullptr, output, y.data()));
   }
+}
+
+// The fast depthwise float kernel: FMA for depth multiplier 1, the
+// reference's order (its bits) otherwise.
+TEST_P(KernelSet, DepthwiseConvFloatMatchesReference) {
+  CompareWindowKernel<float, float>(
+      "DEPTHWISE_CONV_2D float", BaseSeed() + 4000, 60, true,
+      [](const WindowCase& c, Random&) {
+        return ref::PrepareDepthwiseConvFloat(c.depthwise(), c.input, c.filter, c.output);
+      },
+      ref::DepthwiseConvFloat, fast::DepthwiseConvFloat);
+}
+
+// Both float depthwise row kernels sum the bias, then one FMA per tap in
+// (ky, kx) order: the AVX-512 one (blocks of 16 channels) gives the AVX2
+// one's bits. Strides 1 and 2, 3x3 (the weights in registers) and others.
+TEST_P(KernelSet, DepthwiseFloatGivesTheSameBitsInBlocksOf8And16) {
+  if (avx512_kernels_.depthwise_row_float == nullptr) GTEST_SKIP() << "no AVX-512 float depthwise in this set";
+  ForEachCase("DEPTHWISE_CONV_2D float, blocks of 16", BaseSeed() + 4100, 40, [&](Random& r) {
+    const int k = r.Bool() ? 3 : r.Int(1, 5), stride = r.Int(1, 2), channels = 16 * r.Int(1, 4);
+    const int h = r.Int(1, 20), w = r.Int(1, 20);
+    const Shape input{1, h, w, channels}, filter{1, k, k, channels};
+    const Shape output{1, (h + stride - 1) / stride, (w + stride - 1) / stride, channels};
+    const ref::DepthwiseConvOptions options{ref::Padding::kSame, stride, stride, 1, 1, 1, r.Int(0, 3)};
+    const auto params = ref::PrepareDepthwiseConvFloat(options, input, filter, output);
+    const auto x = r.Floats(input.FlatSize()), wts = r.Floats(filter.FlatSize()), bias = r.Floats(channels);
+    std::vector<float> blocks_of_16(static_cast<size_t>(output.FlatSize())), blocks_of_8(blocks_of_16.size());
+    ExpectMatch(fast::DepthwiseConvFloat(params, input, x.data(), filter, wts.data(), bias.data(), output,
+                                         blocks_of_16.data()),
+                blocks_of_16, blocks_of_16);
+    OverrideAvx512KernelsForTesting(true, {});
+    ExpectMatch(fast::DepthwiseConvFloat(params, input, x.data(), filter, wts.data(), bias.data(), output,
+                                         blocks_of_8.data()),
+                blocks_of_8, blocks_of_16);
+    OverrideAvx512KernelsForTesting(true, avx512_kernels_);
+  });
 }
 
 TEST_P(KernelSet, FullyConnectedFloatMatchesReference) {

@@ -76,6 +76,12 @@ using AddSubInt8Fn = void (*)(const int8_t* a, const int8_t* b, int64_t n, const
 using GemmFloatFn = void (*)(const float* a, int64_t rows, int64_t a_stride, int64_t k, const float* packed,
                              int64_t oc, float* c, int64_t c_stride, float min, float max);
 
+// avx2::DepthwiseRowFloat (the same geometry and bits) on blocks of 16
+// channels: g.channels a multiple of 16, packed per block of 16 channels
+// (16 biases, then kh * kw taps of 16 weights).
+using DepthwiseRowFloatFn = void (*)(const avx2::DepthwiseRowGeometry& g, const float* const* rows,
+                                     const float* packed, float* out, float min, float max);
+
 // One implementation of the AVX-512 kernels: the CPU's, or SIMDe's
 // emulation of it. Null members: the AVX2 kernels instead.
 struct Avx512Kernels {
@@ -85,6 +91,7 @@ struct Avx512Kernels {
   DepthwiseRowNarrowInt8Fn depthwise_row_narrow = nullptr;
   AddSubInt8Fn add_sub = nullptr;
   GemmFloatFn gemm_float = nullptr;
+  DepthwiseRowFloatFn depthwise_row_float = nullptr;
 };
 
 // The kernels the fast ops use: the CPU's when it has AVX-512 VNNI, or

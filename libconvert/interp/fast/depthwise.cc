@@ -169,20 +169,27 @@ EvalFn DepthwiseConvFloatDirect(const ref::DepthwiseConvParams& params, const Sh
     avx2::DepthwiseRowGeometry row;
     PaddedLayout padded;
     int out_height, stride_h, dilation_h, reach;
-    std::vector<float> packed;  // per 8 channels: 8 biases, then taps x 8 weights
+    std::vector<float> packed;  // per block of channels: the biases, then taps x the weights
+    DepthwiseRowFloatFn row_kernel;
   };
   auto s = std::make_shared<State>(State{
       {channels, output_shape.dim(2), kh, kw, params.stride_width, params.dilation_width},
       PaddedLayout(input_shape, channels, output_shape, kh, kw, params.stride_height, params.stride_width,
                    params.dilation_height, params.dilation_width, params.padding.height, params.padding.width),
-      output_shape.dim(1), params.stride_height, params.dilation_height, WindowSpanInt(kh, params.dilation_height), {}});
+      output_shape.dim(1), params.stride_height, params.dilation_height, WindowSpanInt(kh, params.dilation_height), {},
+      nullptr});
   if (!s->padded.Worthwhile()) return {};
-  const int taps = kh * kw, blocks = (channels + 7) / 8;
-  s->packed.assign(static_cast<size_t>(blocks) * (taps + 1) * 8, 0.0f);
+  // Blocks of 16 channels on AVX-512 where they divide the channels, else
+  // of 8.
+  const DepthwiseRowFloatFn wide = channels % 16 == 0 ? ChosenAvx512Kernels().depthwise_row_float : nullptr;
+  const int width = wide != nullptr ? 16 : 8;
+  const int taps = kh * kw, blocks = (channels + width - 1) / width;
+  s->row_kernel = wide != nullptr ? wide : avx2::DepthwiseRowFloat;
+  s->packed.assign(static_cast<size_t>(blocks) * (taps + 1) * width, 0.0f);
   for (int c = 0; c < channels; ++c) {
-    float* block = s->packed.data() + static_cast<int64_t>(c / 8) * (taps + 1) * 8 + c % 8;
+    float* block = s->packed.data() + static_cast<int64_t>(c / width) * (taps + 1) * width + c % width;
     block[0] = bias != nullptr ? bias[c] : 0.0f;
-    for (int t = 0; t < taps; ++t) block[(t + 1) * 8] = filter[static_cast<int64_t>(t) * channels + c];
+    for (int t = 0; t < taps; ++t) block[(t + 1) * width] = filter[static_cast<int64_t>(t) * channels + c];
   }
   const ref::FloatRange range = params.float_range;
   return [s, range, input, output, pool] {
@@ -196,8 +203,8 @@ EvalFn DepthwiseConvFloatDirect(const ref::DepthwiseConvParams& params, const Sh
       const float** rows = Scratch<const float*>(g.kh);
       for (int y = y_begin; y < y_end; ++y) {
         for (int ky = 0; ky < g.kh; ++ky) rows[ky] = ring.Row(input, b, y * s->stride_h + ky * s->dilation_h, 0.0f, copy);
-        avx2::DepthwiseRowFloat(g, rows, s->packed.data(), output + (static_cast<int64_t>(b) * s->out_height + y) * out_row,
-                                range.min, range.max);
+        s->row_kernel(g, rows, s->packed.data(), output + (static_cast<int64_t>(b) * s->out_height + y) * out_row,
+                      range.min, range.max);
       }
     });
   };
