@@ -45,6 +45,11 @@ void Int8ToUint8(const int8_t* src, int64_t n, uint8_t* dst);
 void Int8ToInt16Pixels(const int8_t* src, int64_t pixels, int depth, int32_t offset, int repeat, int stride,
                        int16_t* dst);
 
+// out[i] = clamp(a[i] op b[i], min, max) for i < n: one IEEE operation and
+// the reference's clamp (a NaN kept), so the reference's bits.
+enum class FloatBinaryOp { kAdd, kSub, kMul };
+void BinaryFloat(FloatBinaryOp op, const float* a, const float* b, int64_t n, float min, float max, float* out);
+
 // Float GEMM with the bias and the clamp fused:
 //   c[r * c_stride + o] = clamp(bias(o) + sum_kk a[r * a_stride + kk] * w(o, kk), min, max)
 // for r < rows, o < oc, summed with FMA in kk order (not the reference's

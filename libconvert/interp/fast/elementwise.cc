@@ -1,6 +1,6 @@
-// int8 binary operators: ADD and SUB with the reference's arithmetic on
-// AVX-512, the others (and those elsewhere) through a table of the
-// reference's results.
+// Binary operators: float ADD, SUB and MUL on AVX2; int8 ADD and SUB with
+// the reference's arithmetic on AVX-512, the other int8 ones (and those
+// elsewhere) through a table of the reference's results.
 #include <algorithm>
 #include <memory>
 #include <vector>
@@ -13,9 +13,18 @@ namespace {
 // Below this many output elements a table costs more to build than it saves.
 constexpr int64_t kMinTableElements = 1024;
 
-// Elements per task of a split ADD or SUB: whole vectors, enough to repay
-// handing the task to another thread.
-constexpr int64_t kAddSubChunk = 8 * 1024;
+// Elements per task of a split binary operator: whole vectors, enough to
+// repay handing the task to another thread.
+constexpr int64_t kBinaryChunk = 8 * 1024;
+
+// fn(first, count) over [0, n) in chunks spread over `pool`.
+template <typename Fn>
+void ForEachChunk(ThreadPool* pool, int64_t n, Fn fn) {
+  ParallelFor(pool, (n + kBinaryChunk - 1) / kBinaryChunk, [&](int64_t t) {
+    const int64_t first = t * kBinaryChunk;
+    fn(first, std::min(kBinaryChunk, n - first));
+  });
+}
 
 // One input's part of AddSubInt8Params: see AddSubInt8Form. Empty where the
 // form's bounds do not hold.
@@ -74,9 +83,19 @@ EvalFn Int8AddSub(const ref::BroadcastPlan& plan, const ref::AddSubParams& param
   if (kernel == nullptr || !form || plan.needs_broadcast) return {};
   const int64_t n = plan.flat_size;
   return [kernel, p = *form, n, input1, input2, output, pool] {
-    ParallelFor(pool, (n + kAddSubChunk - 1) / kAddSubChunk, [&](int64_t t) {
-      const int64_t first = t * kAddSubChunk, count = std::min(kAddSubChunk, n - first);
+    ForEachChunk(pool, n, [&](int64_t first, int64_t count) {
       kernel(input1 + first, input2 + first, count, p, output + first);
+    });
+  };
+}
+
+EvalFn FloatBinary(const ref::BroadcastPlan& plan, avx2::FloatBinaryOp op, const ref::FloatRange& range,
+                   const float* input1, const float* input2, float* output, ThreadPool* pool) {
+  if (!Available() || plan.needs_broadcast) return {};
+  const int64_t n = plan.flat_size;
+  return [op, range, n, input1, input2, output, pool] {
+    ForEachChunk(pool, n, [&](int64_t first, int64_t count) {
+      avx2::BinaryFloat(op, input1 + first, input2 + first, count, range.min, range.max, output + first);
     });
   };
 }

@@ -112,6 +112,11 @@ EvalFn Int8AddSub(const ref::BroadcastPlan& plan, const ref::AddSubParams& param
 // reference's bits; exposed for the tests.
 std::optional<AddSubInt8Params> AddSubInt8Form(const ref::AddSubParams& params, bool subtract);
 
+// Float ADD, SUB or MUL of same-shaped inputs (avx2::BinaryFloat: the
+// reference's bits), split over `pool`. Empty for broadcasts.
+EvalFn FloatBinary(const ref::BroadcastPlan& plan, avx2::FloatBinaryOp op, const ref::FloatRange& range,
+                   const float* input1, const float* input2, float* output, ThreadPool* pool = nullptr);
+
 // TRANSPOSE of elements of `element_bytes` bytes (1, 2, 4 or 8), looping
 // along the input's contiguous axis; empty when the reference's loop order
 // (along the output's last axis) is as good. Data movement only: the bits.

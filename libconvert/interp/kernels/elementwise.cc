@@ -2,6 +2,9 @@
 // glue between the model and ref/elementwise.
 #include "libconvert/interp/ref/elementwise.h"
 
+#include <optional>
+
+#include "libconvert/interp/fast/avx2_kernels.h"
 #include "libconvert/interp/fast/fast_kernels.h"
 #include "libconvert/interp/kernels/kernels.h"
 
@@ -29,9 +32,12 @@ int FusedActivation(PrepareContext& ctx) {
   }
 }
 
-// Add/Sub/Mul/Div: one Prepare per op, dispatching on the element type.
+// Add/Sub/Mul/Div: one Prepare per op, dispatching on the element type;
+// float ones with a vector form (fast_float) take it when the context allows
+// fast kernels and the inputs have the same shape.
 template <typename FloatFn, typename Int32Fn, typename QuantFn>
-EvalFn PrepareArithmetic(PrepareContext& ctx, FloatFn on_float, Int32Fn on_int32, QuantFn on_quant) {
+EvalFn PrepareArithmetic(PrepareContext& ctx, FloatFn on_float, Int32Fn on_int32, QuantFn on_quant,
+                         std::optional<fast::avx2::FloatBinaryOp> fast_float = {}) {
   const ref::BroadcastPlan plan = PrepareBinary(ctx);
   const RuntimeTensor& a = ctx.input(0);
   const RuntimeTensor& b = ctx.input(1);
@@ -43,6 +49,12 @@ EvalFn PrepareArithmetic(PrepareContext& ctx, FloatFn on_float, Int32Fn on_int32
       const ref::FloatRange range = ref::FloatActivationRange(act);
       const float *x = a.Data<float>(), *y = b.Data<float>();
       float* z = out.Data<float>();
+      if (fast_float && ctx.allow_fast()) {
+        if (EvalFn eval = fast::FloatBinary(plan, *fast_float, range, x, y, z, ctx.thread_pool())) {
+          ctx.NoteFastKernel();
+          return eval;
+        }
+      }
       return [=] { on_float(plan, range, x, y, z); };
     }
     case tflite::TensorType_INT32: {
@@ -112,7 +124,8 @@ EvalFn PrepareAddSub(PrepareContext& ctx, bool add) {
           return add ? ref::PrepareAddQuantized<int16_t>(q1, q2, qo, act) : ref::PrepareSubQuantized<int16_t>(q1, q2, qo, act);
         });
         return QuantEval<int16_t>(c, plan, params, run);
-      });
+      },
+      add ? fast::avx2::FloatBinaryOp::kAdd : fast::avx2::FloatBinaryOp::kSub);
 }
 
 }  // namespace
@@ -137,7 +150,8 @@ EvalFn PrepareMul(PrepareContext& ctx) {
           return Int8Eval(c, plan, c.Located([&] { return ref::PrepareMulQuantized<int8_t>(q1, q2, qo, act); }), run);
         }
         return QuantEval<int16_t>(c, plan, c.Located([&] { return ref::PrepareMulQuantized<int16_t>(q1, q2, qo, act); }), run);
-      });
+      },
+      fast::avx2::FloatBinaryOp::kMul);
 }
 
 EvalFn PrepareDiv(PrepareContext& ctx) {
