@@ -354,6 +354,36 @@ TEST_P(KernelSet, FloatGemmSumsInKOrderWithOneFmaPerStep) {
   });
 }
 
+// The same contract for the IGEMM form: row r's k values are `runs` runs
+// of `length` values, `pitch` apart, from windows[r] (random places in an
+// image, overlapping as a conv's windows do).
+TEST_P(KernelSet, FloatGemmWindowsSumsEachRunInPlace) {
+  const GemmFloatWindowsFn gemm = avx512_kernels_.gemm_float_windows;
+  if (gemm == nullptr) GTEST_SKIP() << "no AVX-512 float IGEMM in this set";
+  ForEachCase("float IGEMM", BaseSeed() + 2300, 200, [&](Random& r) {
+    const int rows = r.Int(1, 30), runs = r.Int(1, 3), length = r.Int(1, 20), oc = r.Int(1, 40);
+    const int pitch = length + r.Int(0, 10), k = runs * length, span = (runs - 1) * pitch + length;
+    const std::vector<float> image = r.Floats(span + 200), w = r.Floats(int64_t{oc} * k), bias = r.Floats(oc);
+    std::vector<const float*> windows(static_cast<size_t>(rows));
+    for (const float*& window : windows) window = image.data() + r.Int(0, 200);
+    const FloatGemm packed(oc, k, [&](int64_t o, int64_t kk) { return w[static_cast<size_t>(o * k + kk)]; },
+                           bias.data());
+    std::vector<float> c(static_cast<size_t>(rows * oc));
+    gemm(windows.data(), rows, runs, length, pitch, packed.packed(), oc, c.data(), oc, -1.0f, 1.0f);
+    for (int row = 0; row < rows; ++row) {
+      for (int o = 0; o < oc; ++o) {
+        float want = bias[static_cast<size_t>(o)];
+        for (int kk = 0; kk < k; ++kk) {
+          const float x = windows[static_cast<size_t>(row)][kk / length * pitch + kk % length];
+          want = std::fma(x, w[static_cast<size_t>(o * k + kk)], want);
+        }
+        ASSERT_EQ(c[static_cast<size_t>(row * oc + o)], std::min(std::max(want, -1.0f), 1.0f))
+            << "row " << row << ", channel " << o << " (runs " << runs << ", length " << length << ")";
+      }
+    }
+  });
+}
+
 TEST_P(KernelSet, ConvFloatGivesTheSameBitsOnAnyThreadCount) {
   static ThreadPool two(2), three(3), five(5);
   ForEachCase("CONV_2D float, threads", BaseSeed() + 2100, 12, [&](Random& r) {

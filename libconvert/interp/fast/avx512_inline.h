@@ -45,6 +45,7 @@ std::remove_pointer_t<DepthwiseRowNarrowInt8Fn> DepthwisePaddedRowInt8Narrow;
 std::remove_pointer_t<AddSubInt8Fn> AddSubInt8;
 std::remove_pointer_t<GemmFloatFn> GemmFloat;
 std::remove_pointer_t<DepthwiseRowFloatFn> DepthwiseRowFloat16;
+std::remove_pointer_t<GemmFloatWindowsFn> GemmFloatWindows;
 
 // avx2::RequantVectors for 16 lanes: what the requantization of 16
 // channels needs, from two of avx2::RequantizeInt8's 8-channel blocks.

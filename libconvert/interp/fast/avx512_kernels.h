@@ -82,6 +82,13 @@ using GemmFloatFn = void (*)(const float* a, int64_t rows, int64_t a_stride, int
 using DepthwiseRowFloatFn = void (*)(const avx2::DepthwiseRowGeometry& g, const float* const* rows,
                                      const float* packed, float* out, float min, float max);
 
+// GemmFloatFn's sums with each row's k values gathered from a conv's
+// window, in place of an im2col copy (an IGEMM): row r's value kk =
+// i * length + j (i < runs, j < length) is windows[r][i * pitch + j].
+using GemmFloatWindowsFn = void (*)(const float* const* windows, int64_t rows, int64_t runs, int64_t length,
+                                    int64_t pitch, const float* packed, int64_t oc, float* c, int64_t c_stride,
+                                    float min, float max);
+
 // One implementation of the AVX-512 kernels: the CPU's, or SIMDe's
 // emulation of it. Null members: the AVX2 kernels instead.
 struct Avx512Kernels {
@@ -92,6 +99,7 @@ struct Avx512Kernels {
   AddSubInt8Fn add_sub = nullptr;
   GemmFloatFn gemm_float = nullptr;
   DepthwiseRowFloatFn depthwise_row_float = nullptr;
+  GemmFloatWindowsFn gemm_float_windows = nullptr;
 };
 
 // The kernels the fast ops use: the CPU's when it has AVX-512 VNNI, or

@@ -20,9 +20,9 @@ constexpr std::string_view kGemmFloat = "packed FMA GEMM (AVX-512: weights over 
                                         "bias and clamp fused; sums in another order, within 1e-5 relative";
 // CONV_2D and DEPTHWISE_CONV_2D also take over an explicit PAD (H, W, real
 // 0) that only they read: the PAD then runs only for observers.
-constexpr std::string_view kConvFloat = "packed FMA GEMM (AVX-512: weights over 64 KB streamed past 7-row tiles), "
-                                        "bias and clamp fused, a PAD before it folded; sums in another order, within "
-                                        "1e-5 relative";
+constexpr std::string_view kConvFloat = "packed FMA GEMM (AVX-512: weights over 64 KB streamed past 7-row tiles, "
+                                        "windows read in place of an im2col), bias and clamp fused, a PAD before it "
+                                        "folded; sums in another order, within 1e-5 relative";
 constexpr std::string_view kConvInt8 =
     "int8 GEMM, exact int32 sums (AVX-512 VNNI vpdpbusd where present), requantization fused, a PAD before it "
     "folded: same bits";

@@ -22,6 +22,7 @@ class FloatGemm {
     // The AVX-512 kernel streams the weights past tiles of rows: faster
     // where they are too large to stay in L1 next to the activations, slower
     // (by 5-10% on MobileNetV2's early layers) where they are not.
+    windows_kernel_ = ChosenAvx512Kernels().gemm_float_windows;
     const GemmFloatFn avx512 = ChosenAvx512Kernels().gemm_float;
     if (avx512 != nullptr && (k + 1) * oc * static_cast<int64_t>(sizeof(float)) > kStreamedWeightBytes) kernel_ = avx512;
     for (int64_t first = 0; first < oc; first += avx2::kFloatBlock) {
@@ -41,6 +42,8 @@ class FloatGemm {
   // Whether the weights stream past tiles of rows (the AVX-512 kernel),
   // which then needs no chunks of rows that stay in cache.
   bool streams_weights() const { return kernel_ != avx2::GemmFloatPacked; }
+  // Whether RunWindows can run (the AVX-512 kernels are chosen).
+  bool has_windows() const { return windows_kernel_ != nullptr; }
   // The packing avx2_kernels.h describes, for tests of the kernels alone.
   const float* packed() const { return packed_.data(); }
   // Blocks of kFloatBlock output channels (the last may be narrower).
@@ -56,11 +59,23 @@ class FloatGemm {
     kernel_(a, rows, a_stride, k_, packed_.data() + first * (k_ + 1), oc, c + first, c_stride, range.min, range.max);
   }
 
+  // Run with row r's k values read from a conv's window in place (IGEMM,
+  // GemmFloatWindowsFn): runs * length = k. Only where has_windows().
+  void RunWindows(const float* const* windows, int64_t rows, int64_t runs, int64_t length, int64_t pitch, float* c,
+                  int64_t c_stride, const ref::FloatRange& range, int64_t block_begin, int64_t block_end) const {
+    const int64_t first = block_begin * avx2::kFloatBlock;
+    const int64_t oc = std::min(oc_, block_end * avx2::kFloatBlock) - first;
+    if (oc <= 0) return;
+    windows_kernel_(windows, rows, runs, length, pitch, packed_.data() + first * (k_ + 1), oc, c + first, c_stride,
+                    range.min, range.max);
+  }
+
  private:
   static constexpr int64_t kStreamedWeightBytes = 64 * 1024;
 
   int64_t oc_, k_;
   GemmFloatFn kernel_ = avx2::GemmFloatPacked;
+  GemmFloatWindowsFn windows_kernel_ = nullptr;
   CacheAlignedVector<float> packed_;
 };
 

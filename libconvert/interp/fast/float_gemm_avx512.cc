@@ -61,28 +61,38 @@ TINYFORGE_AVX512_INLINE void StoreFirst(float* out, __m512 v, int n) {
   StoreFirst8(out + 8, _mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1)), n - 8);
 }
 
-// R rows of a against V consecutive blocks of W channels from w
-// (block_stride floats apart: W biases, then k rows of W weights), the
-// last holding `last` channels: bias + the sum over kk in order, clamped as
-// the reference clamps, min(max(x, lo), hi) with a NaN kept (vmaxps and
-// vminps return their second operand when either is NaN).
+// Where a row's k values lie: `count` runs of `length` values, `pitch`
+// apart (one run of k for a matrix row; a conv window's rows for IGEMM).
+struct Runs {
+  int64_t count, length, pitch;
+};
+
+// R rows (rows[r]: where row r's runs start) against V consecutive blocks
+// of W channels from w (block_stride floats apart: W biases, then k rows of
+// W weights), the last holding `last` channels: bias + the sum over kk in
+// order, clamped as the reference clamps, min(max(x, lo), hi) with a NaN
+// kept (vmaxps and vminps return their second operand when either is NaN).
 template <int R, int V, int W>
-TINYFORGE_AVX512_INLINE void FloatTile(const float* a, int64_t a_stride, int64_t k, const float* w,
-                                       int64_t block_stride, int last, float* c, int64_t c_stride, float min,
-                                       float max) {
+TINYFORGE_AVX512_INLINE void FloatTile(const float* const* rows, Runs runs, const float* w, int64_t block_stride,
+                                       int last, float* c, int64_t c_stride, float min, float max) {
   __m512 acc[R][V];
   for (int v = 0; v < V; ++v) {
     const __m512 bias = LoadBlock<W>(w + v * block_stride);
     for (int r = 0; r < R; ++r) acc[r][v] = bias;
   }
+  const float* a[R];
+  for (int r = 0; r < R; ++r) a[r] = rows[r];
   const float* wk = w + W;
-  for (int64_t kk = 0; kk < k; ++kk, wk += W) {
-    __m512 weights[V];
-    for (int v = 0; v < V; ++v) weights[v] = LoadBlock<W>(wk + v * block_stride);
-    for (int r = 0; r < R; ++r) {
-      const __m512 x = _mm512_set1_ps(a[r * a_stride + kk]);
-      for (int v = 0; v < V; ++v) acc[r][v] = _mm512_fmadd_ps(x, weights[v], acc[r][v]);
+  for (int64_t run = 0; run < runs.count; ++run) {
+    for (int64_t j = 0; j < runs.length; ++j, wk += W) {
+      __m512 weights[V];
+      for (int v = 0; v < V; ++v) weights[v] = LoadBlock<W>(wk + v * block_stride);
+      for (int r = 0; r < R; ++r) {
+        const __m512 x = _mm512_set1_ps(a[r][j]);
+        for (int v = 0; v < V; ++v) acc[r][v] = _mm512_fmadd_ps(x, weights[v], acc[r][v]);
+      }
     }
+    for (int r = 0; r < R; ++r) a[r] += runs.pitch;
   }
   const __m512 lo = _mm512_set1_ps(min), hi = _mm512_set1_ps(max);
   for (int r = 0; r < R; ++r) {
@@ -96,19 +106,43 @@ TINYFORGE_AVX512_INLINE void FloatTile(const float* a, int64_t a_stride, int64_t
 // rows left over from the 7-row tiles still run R * V >= 4 chains of FMAs,
 // enough to hide their latency), then the last, which may be narrower.
 template <int R, int V>
-void RowTile(const float* a, int64_t a_stride, int64_t k, const float* packed, int64_t oc, float* c,
-             int64_t c_stride, float min, float max) {
-  const int64_t block_stride = (k + 1) * 16;
+void RowTile(const float* const* rows, Runs runs, const float* packed, int64_t oc, float* c, int64_t c_stride,
+             float min, float max) {
+  const int64_t block_stride = (runs.count * runs.length + 1) * 16;
   int64_t first = 0;
   for (; first + 16 * V <= oc; first += 16 * V, packed += V * block_stride) {
-    FloatTile<R, V, 16>(a, a_stride, k, packed, block_stride, 16, c + first, c_stride, min, max);
+    FloatTile<R, V, 16>(rows, runs, packed, block_stride, 16, c + first, c_stride, min, max);
   }
   for (; oc - first > 8; first += 16, packed += block_stride) {
     const int n = oc - first < 16 ? static_cast<int>(oc - first) : 16;
-    FloatTile<R, 1, 16>(a, a_stride, k, packed, block_stride, n, c + first, c_stride, min, max);
+    FloatTile<R, 1, 16>(rows, runs, packed, block_stride, n, c + first, c_stride, min, max);
   }
   if (first < oc) {
-    FloatTile<R, 1, 8>(a, a_stride, k, packed, 0, static_cast<int>(oc - first), c + first, c_stride, min, max);
+    FloatTile<R, 1, 8>(rows, runs, packed, 0, static_cast<int>(oc - first), c + first, c_stride, min, max);
+  }
+}
+
+// Every row: tiles of 7, then the rows left over. row(i) gives where row
+// i's runs start.
+template <typename Row>
+void AllRows(Row row, int64_t rows, Runs runs, const float* packed, int64_t oc, float* c, int64_t c_stride, float min,
+             float max) {
+  const float* tile[kFloatRowTile];
+  int64_t r = 0;
+  for (; r + kFloatRowTile <= rows; r += kFloatRowTile) {
+    for (int i = 0; i < kFloatRowTile; ++i) tile[i] = row(r + i);
+    RowTile<kFloatRowTile, 1>(tile, runs, packed, oc, c + r * c_stride, c_stride, min, max);
+  }
+  for (int64_t i = r; i < rows; ++i) tile[i - r] = row(i);
+  c += r * c_stride;
+  switch (rows - r) {
+    case 1: RowTile<1, 4>(tile, runs, packed, oc, c, c_stride, min, max); break;
+    case 2: RowTile<2, 2>(tile, runs, packed, oc, c, c_stride, min, max); break;
+    case 3: RowTile<3, 2>(tile, runs, packed, oc, c, c_stride, min, max); break;
+    case 4: RowTile<4, 1>(tile, runs, packed, oc, c, c_stride, min, max); break;
+    case 5: RowTile<5, 1>(tile, runs, packed, oc, c, c_stride, min, max); break;
+    case 6: RowTile<6, 1>(tile, runs, packed, oc, c, c_stride, min, max); break;
+    default: break;
   }
 }
 
@@ -116,20 +150,14 @@ void RowTile(const float* a, int64_t a_stride, int64_t k, const float* packed, i
 
 void GemmFloat(const float* a, int64_t rows, int64_t a_stride, int64_t k, const float* packed, int64_t oc, float* c,
                int64_t c_stride, float min, float max) {
-  int64_t r = 0;
-  for (; r + kFloatRowTile <= rows; r += kFloatRowTile) {
-    RowTile<kFloatRowTile, 1>(a + r * a_stride, a_stride, k, packed, oc, c + r * c_stride, c_stride, min, max);
-  }
-  a += r * a_stride, c += r * c_stride;
-  switch (rows - r) {
-    case 1: RowTile<1, 4>(a, a_stride, k, packed, oc, c, c_stride, min, max); break;
-    case 2: RowTile<2, 2>(a, a_stride, k, packed, oc, c, c_stride, min, max); break;
-    case 3: RowTile<3, 2>(a, a_stride, k, packed, oc, c, c_stride, min, max); break;
-    case 4: RowTile<4, 1>(a, a_stride, k, packed, oc, c, c_stride, min, max); break;
-    case 5: RowTile<5, 1>(a, a_stride, k, packed, oc, c, c_stride, min, max); break;
-    case 6: RowTile<6, 1>(a, a_stride, k, packed, oc, c, c_stride, min, max); break;
-    default: break;
-  }
+  AllRows([a, a_stride](int64_t r) { return a + r * a_stride; }, rows, Runs{1, k, 0}, packed, oc, c, c_stride, min,
+          max);
+}
+
+void GemmFloatWindows(const float* const* windows, int64_t rows, int64_t runs, int64_t length, int64_t pitch,
+                      const float* packed, int64_t oc, float* c, int64_t c_stride, float min, float max) {
+  AllRows([windows](int64_t r) { return windows[r]; }, rows, Runs{runs, length, pitch}, packed, oc, c, c_stride, min,
+          max);
 }
 
 }  // namespace tinyforge::interp::fast::TINYFORGE_AVX512_NAMESPACE

@@ -188,7 +188,7 @@ void GemmUint8Requantize(const uint8_t* a, int64_t rows, int64_t a_stride, const
 
 Avx512Kernels Kernels() {
   return {&GemmUint8, &GemmUint8Requantize, &DepthwisePaddedRowInt8x32, &DepthwisePaddedRowInt8Narrow, &AddSubInt8,
-          &GemmFloat, &DepthwiseRowFloat16};
+          &GemmFloat, &DepthwiseRowFloat16, &GemmFloatWindows};
 }
 
 }  // namespace tinyforge::interp::fast::TINYFORGE_AVX512_NAMESPACE
