@@ -158,12 +158,12 @@ struct ConvGeometry {
 // L2 while every block of output channels reads them.
 int64_t ChunkRows(int64_t row_bytes) { return std::max<int64_t>(12, 2 * kGemmChunkBytes / row_bytes / 12 * 12); }
 
-// The same for a float GEMM. A kernel that streams the weights past tiles
-// of 7 rows gets whole tiles: a chunk's leftover rows would stream them once
-// more.
-int64_t FloatChunkRows(const FloatGemm& gemm) {
+// The same for a float GEMM. The AVX-512 kernel's passes (streaming the
+// weights, or reading windows in place) get whole 7-row tiles: a chunk's
+// leftover rows would stream the weights once more, in narrower tiles.
+int64_t FloatChunkRows(const FloatGemm& gemm, bool windows) {
   const int64_t rows = ChunkRows(gemm.k() * 4);
-  return gemm.streams_weights() ? (rows + 6) / 7 * 7 : rows;
+  return gemm.streams_weights() || windows ? (rows + 6) / 7 * 7 : rows;
 }
 
 // A conv-like op's GEMMs as tasks: each group's rows in chunks, times parts
@@ -330,12 +330,12 @@ EvalFn ConvFloat(const ref::ConvParams& params, const Shape& input_shape, const 
     gemms->emplace_back(g.per_group, k, [wg, k](int64_t o, int64_t kk) { return wg[o * k + kk]; },
                         bias != nullptr ? bias + gi * g.per_group : nullptr);
   }
-  const GemmTasks tasks(g.groups, g.rows, FloatChunkRows(gemms->front()), gemms->front().blocks(), pool);
-  const ref::FloatRange range = params.float_range;
   // Windows whose filter rows are runs of the padded image are read there
   // in place (IGEMM) where the kernels can; the im2col copy of MobileNetV2
   // float's first conv cost about a third of its time.
   const bool in_place = !g.pointwise() && g.runs() && gemms->front().has_windows();
+  const GemmTasks tasks(g.groups, g.rows, FloatChunkRows(gemms->front(), in_place), gemms->front().blocks(), pool);
+  const ref::FloatRange range = params.float_range;
   return [gemms, g, k, tasks, range, in_place, input, output, pool] {
     // Pointwise convs multiply the input rows as they are; the rest read
     // windows of a padded copy of the input, in place or copied out.
@@ -387,7 +387,7 @@ EvalFn FullyConnectedFloat(const ref::FullyConnectedParams& params, const Shape&
   const int64_t batches = output_shape.FlatSize() / out_depth;
   auto gemm = std::make_shared<FloatGemm>(out_depth, k, [weights, k](int64_t o, int64_t kk) { return weights[o * k + kk]; },
                                           bias);
-  const GemmTasks tasks(1, batches, FloatChunkRows(*gemm), gemm->blocks(), pool);
+  const GemmTasks tasks(1, batches, FloatChunkRows(*gemm, false), gemm->blocks(), pool);
   const ref::FloatRange range = params.float_range;
   return [gemm, tasks, k, out_depth, range, input, output, pool] {
     tasks.Run(pool, [&](int, int64_t begin, int64_t n, int64_t b0, int64_t b1) {

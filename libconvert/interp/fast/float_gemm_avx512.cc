@@ -10,6 +10,10 @@
 // kernel's blocks-first order; for small weights it was slower (FloatGemm
 // chooses).
 //
+// A row's k values are runs of memory: one run of k for a matrix row
+// (GemmFloat), a conv window's filter rows read in place of an im2col copy
+// (GemmFloatWindows, an IGEMM).
+//
 // Every output is bias + a(0) w(0) + a(1) w(1) + ... in k order, one FMA
 // per step, whatever tile computes it: rows left over from the 7-row tiles
 // get the same bits, so the results do not depend on how rows are split
