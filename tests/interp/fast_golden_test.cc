@@ -113,9 +113,9 @@ INSTANTIATE_TEST_SUITE_P(Tiny, FastSynthetic,
                                            "mobilenet_v2_pt_float_tiny"),
                          [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
 
-// The AVX-512 VNNI path of the int8 conv and FC kernels on whole models,
-// through SIMDe's emulated kernel (tests/interp/gemm_avx512_emulated.cc), so
-// it runs on CPUs without AVX-512 too.
+// The AVX-512 paths of the fast kernels (int8 and float) on whole models,
+// through SIMDe's emulated kernels (tests/interp/gemm_avx512_emulated.cc),
+// so they run on CPUs without AVX-512 too.
 class EmulatedVnni : public ::testing::Test {
  protected:
   void SetUp() override {

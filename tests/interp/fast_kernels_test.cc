@@ -302,18 +302,13 @@ TEST_P(KernelSet, ConvFloatMatchesReference) {
       ref::ConvFloat, fast::ConvFloat);
 }
 
-// The AVX2 float GEMM sums a row's leftover (past the last whole tile) in
-// another order than its tiles: the task split, which shrinks chunks as
-// threads are added, must leave the leftover rows where they are, so a conv
-// gives the same bits on any number of threads. 1x1 and 3x3 convs over 190
-// to 600 rows, most not multiples of 12; the 3x3 ones with over 64 KB of
-// weights take the AVX-512 kernel where the set has it.
 // The AVX-512 float GEMM against its contract, bit for bit: each output
 // is the bias, then one fused multiply-add per k step in order (std::fma,
 // an independent computation of that contract), clamped as the reference
-// clamps (a NaN kept); nothing is written past a row's oc channels. Rows
-// 1..30 cover the 7-row tiles and every count of leftover rows; oc 1..70
-// whole, part-filled (9..15) and 8-wide last blocks; k = 0 the bias alone.
+// clamps (a NaN kept); nothing is written outside the channels asked for
+// (all, or a range of blocks). Rows 1..30 cover the 7-row tiles and every
+// count of leftover rows; oc 1..70 whole, part-filled (9..15) and 8-wide
+// last blocks; k = 0 the bias alone.
 TEST_P(KernelSet, FloatGemmSumsInKOrderWithOneFmaPerStep) {
   const GemmFloatFn gemm = avx512_kernels_.gemm_float;
   if (gemm == nullptr) GTEST_SKIP() << "no AVX-512 float GEMM in this set (AVX2 sums leftover rows in another order)";
@@ -327,14 +322,19 @@ TEST_P(KernelSet, FloatGemmSumsInKOrderWithOneFmaPerStep) {
     const float lo = r.Bool() ? -std::numeric_limits<float>::infinity() : r.Float(-2.0f, 0.0f);
     const float hi = r.Bool() ? std::numeric_limits<float>::infinity() : r.Float(0.0f, 2.0f);
     const FloatGemm packed(oc, k, [&](int64_t o, int64_t kk) { return w[static_cast<size_t>(o * k + kk)]; }, b);
+    // Half the cases a range of the blocks, as a task of a split gets them
+    // (FloatGemm::Run): channels [first, end) from block first / 16's weights.
+    const int blocks = (oc + 15) / 16, b0 = r.Bool() ? 0 : r.Int(0, blocks - 1);
+    const int first = 16 * b0, end = std::min(oc, 16 * (b0 == 0 && r.Bool() ? blocks : r.Int(b0 + 1, blocks)));
     constexpr float kUntouched = 12345.0f;
     std::vector<float> c(static_cast<size_t>(rows * c_stride + 16), kUntouched);
-    gemm(a.data(), rows, a_stride, k, packed.packed(), oc, c.data(), c_stride, lo, hi);
+    gemm(a.data(), rows, a_stride, k, packed.packed() + int64_t{first} * (k + 1), end - first, c.data() + first, c_stride,
+         lo, hi);
     for (int row = 0; row < rows; ++row) {
       for (int o = 0; o < c_stride; ++o) {
         const float got = c[static_cast<size_t>(row * c_stride + o)];
-        if (o >= oc) {
-          ASSERT_EQ(got, kUntouched) << "written past the row's channels: row " << row << ", lane " << o;
+        if (o < first || o >= end) {
+          ASSERT_EQ(got, kUntouched) << "written outside the channels asked for: row " << row << ", lane " << o;
           continue;
         }
         float want = b != nullptr ? b[o] : 0.0f;
@@ -356,12 +356,13 @@ TEST_P(KernelSet, FloatGemmSumsInKOrderWithOneFmaPerStep) {
 
 // The same contract for the IGEMM form: row r's k values are `runs` runs
 // of `length` values, `pitch` apart, from windows[r] (random places in an
-// image, overlapping as a conv's windows do).
+// image, overlapping as a conv's windows do); oc up to 90, so that a single
+// leftover row runs four blocks at a time.
 TEST_P(KernelSet, FloatGemmWindowsSumsEachRunInPlace) {
   const GemmFloatWindowsFn gemm = avx512_kernels_.gemm_float_windows;
   if (gemm == nullptr) GTEST_SKIP() << "no AVX-512 float IGEMM in this set";
   ForEachCase("float IGEMM", BaseSeed() + 2300, 200, [&](Random& r) {
-    const int rows = r.Int(1, 30), runs = r.Int(1, 3), length = r.Int(1, 20), oc = r.Int(1, 40);
+    const int rows = r.Int(1, 30), runs = r.Int(1, 3), length = r.Int(1, 20), oc = r.Int(1, 90);
     const int pitch = length + r.Int(0, 10), k = runs * length, span = (runs - 1) * pitch + length;
     const std::vector<float> image = r.Floats(span + 200), w = r.Floats(int64_t{oc} * k), bias = r.Floats(oc);
     std::vector<const float*> windows(static_cast<size_t>(rows));
@@ -384,10 +385,18 @@ TEST_P(KernelSet, FloatGemmWindowsSumsEachRunInPlace) {
   });
 }
 
+// The AVX2 float GEMM sums a row's leftover (past the last whole tile) in
+// another order than its tiles: the task split, which shrinks chunks as
+// threads are added, must leave the leftover rows where they are, so a conv
+// gives the same bits on any number of threads. 1x1 and 3x3 convs over 190
+// to 600 rows, most not multiples of 12. On the AVX-512 sets the 3x3 ones
+// read their windows in place, and the 1x1 ones with over 64 KB of weights
+// (up to 300 input channels) stream them.
 TEST_P(KernelSet, ConvFloatGivesTheSameBitsOnAnyThreadCount) {
   static ThreadPool two(2), three(3), five(5);
   ForEachCase("CONV_2D float, threads", BaseSeed() + 2100, 12, [&](Random& r) {
-    const int kernel = r.Bool() ? 1 : 3, h = r.Int(10, 30), w = 20 - r.Int(0, 1), in_c = r.Int(3, 80), out_c = r.Int(8, 70);
+    const int kernel = r.Bool() ? 1 : 3, h = r.Int(10, 30), w = 20 - r.Int(0, 1);
+    const int in_c = r.Int(3, kernel == 1 ? 300 : 80), out_c = r.Int(8, 70);
     const Shape input{1, h, w, in_c}, filter{out_c, kernel, kernel, in_c}, output{1, h, w, out_c};
     const ref::ConvOptions options{ref::Padding::kSame, 1, 1, 1, 1, 0};
     const auto params = ref::PrepareConvFloat(options, input, filter, output);
@@ -557,6 +566,35 @@ TEST_P(KernelSet, FullyConnectedFloatMatchesReference) {
                 got, want,
                 false);
   });
+}
+
+// A FULLY_CONNECTED whose input rows hold no values (k = 0, which a
+// hostile file can describe): the bias alone, as the reference gives it,
+// on one thread and on a pool. Sizing its chunks once divided by the
+// rows' zero bytes.
+TEST_P(KernelSet, FullyConnectedOfEmptyRowsGivesTheBias) {
+  static ThreadPool pool(2);
+  const Shape input{3, 0}, weights{5, 0}, output{3, 5};
+  const std::vector<float> bias{1.5f, -2.0f, 0.25f, 7.0f, -0.5f};
+  const std::vector<int32_t> int_bias{100, -200, 3, 40000, -5};
+  Random r(BaseSeed() + 5600);
+  const auto quant = r.Quantization(5, 1);
+  for (ThreadPool* threads : {static_cast<ThreadPool*>(nullptr), &pool}) {
+    const float no_float = 0.0f;
+    const int8_t no_int8 = 0;
+    const auto float_params = ref::PrepareFullyConnectedFloat(0, input, weights, output);
+    std::vector<float> got(15), want(15);
+    ref::FullyConnectedFloat(float_params, input, &no_float, weights, &no_float, bias.data(), output, want.data());
+    ExpectMatch(fast::FullyConnectedFloat(float_params, input, &no_float, weights, &no_float, bias.data(), output,
+                                          got.data(), threads),
+                got, want);
+    const auto int8_params = ref::PrepareFullyConnectedInt8(0, input, weights, output, quant, std::nullopt);
+    std::vector<int8_t> got8(15), want8(15);
+    ref::FullyConnectedInt8(int8_params, input, &no_int8, weights, &no_int8, int_bias.data(), output, want8.data());
+    ExpectMatch(fast::FullyConnectedInt8(int8_params, input, &no_int8, weights, &no_int8, int_bias.data(), output,
+                                         got8.data(), threads),
+                got8, want8);
+  }
 }
 
 TEST_P(KernelSet, ConvMatchesReference) {
@@ -967,7 +1005,7 @@ TEST(FastKernels, Int8BinaryTableMatchesReference) {
 // stay with the reference.
 TEST(FastKernels, FloatBinaryMatchesReferenceBitForBit) {
   TF_REQUIRE_FAST();
-  ForEachCase("float ADD/SUB/MUL", BaseSeed() + 7100, 200, [&](Random& r) {
+  ForEachCase("float ADD/SUB/MUL", BaseSeed() + 7200, 200, [&](Random& r) {
     const int n = r.Int(0, 100), op = r.Int(0, 2);
     const ref::FloatRange range = ref::FloatActivationRange(r.Int(0, 3));
     const float specials[] = {std::nanf(""), -std::nanf(""), std::numeric_limits<float>::infinity(),

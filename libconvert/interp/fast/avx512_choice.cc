@@ -1,4 +1,4 @@
-// Which AVX-512 kernels the fast int8 ops use, and the tests' override.
+// Which AVX-512 kernels the fast ops use, and the tests' override.
 #include "libconvert/interp/fast/avx512_kernels.h"
 #include "libconvert/interp/fast/cpu.h"
 #include "libconvert/interp/fast/fast_kernels.h"

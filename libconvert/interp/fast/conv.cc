@@ -155,15 +155,28 @@ struct ConvGeometry {
 };
 
 // Rows of activations per pass through an int8 or float GEMM: they stay in
-// L2 while every block of output channels reads them.
-int64_t ChunkRows(int64_t row_bytes) { return std::max<int64_t>(12, 2 * kGemmChunkBytes / row_bytes / 12 * 12); }
+// L2 while every block of output channels reads them. (Rows of no values,
+// which a hostile FC with k = 0 has, count as one byte.)
+int64_t ChunkRows(int64_t row_bytes) {
+  return std::max<int64_t>(12, 2 * kGemmChunkBytes / std::max<int64_t>(row_bytes, 1) / 12 * 12);
+}
 
-// The same for a float GEMM. The AVX-512 kernel's passes (streaming the
-// weights, or reading windows in place) get whole 7-row tiles: a chunk's
-// leftover rows would stream the weights once more, in narrower tiles.
+// The steps in rows a split into tasks keeps to: whole tiles of the kernel.
+// int8: 8-row tiles. Float: the AVX2 kernel's 6- and 12-row tiles (also
+// what keeps its results the same on any thread count, see GemmTasks), or
+// the AVX-512 kernel's 7-row ones where it runs (weights streamed, or
+// windows read in place), whose leftover rows would stream the weights
+// once more in narrower tiles.
+constexpr int64_t kInt8RowStep = 24;
+int64_t FloatRowStep(const FloatGemm& gemm, bool windows) { return gemm.streams_weights() || windows ? 28 : 24; }
+
+// ChunkRows for a float GEMM: the AVX2 kernel's as they are (multiples of
+// 12), the AVX-512 kernel's in its steps.
 int64_t FloatChunkRows(const FloatGemm& gemm, bool windows) {
   const int64_t rows = ChunkRows(gemm.k() * 4);
-  return gemm.streams_weights() || windows ? (rows + 6) / 7 * 7 : rows;
+  if (!gemm.streams_weights() && !windows) return rows;
+  const int64_t step = FloatRowStep(gemm, windows);
+  return (rows + step - 1) / step * step;
 }
 
 // A conv-like op's GEMMs as tasks: each group's rows in chunks, times parts
@@ -175,22 +188,21 @@ int64_t FloatChunkRows(const FloatGemm& gemm, bool windows) {
 struct GemmTasks {
   int64_t groups, rows, chunk, chunks, blocks, parts;
 
-  // max_chunk: ChunkRows's, the most rows that stay in L2.
-  GemmTasks(int64_t groups_, int64_t rows_, int64_t max_chunk, int64_t blocks_, const ThreadPool* pool)
+  // max_chunk: ChunkRows's, the most rows that stay in L2; step: the
+  // kernel's (kInt8RowStep, FloatRowStep).
+  GemmTasks(int64_t groups_, int64_t rows_, int64_t max_chunk, int64_t blocks_, const ThreadPool* pool, int64_t step)
       : groups(groups_), rows(rows_), chunk(max_chunk), chunks((rows_ + max_chunk - 1) / max_chunk), blocks(blocks_),
         parts(1) {
     if (pool == nullptr || groups * chunks == 0) return;  // one thread, or nothing to split
     // Enough tasks to keep every thread busy to the end: about four each.
-    // Rows first, in smaller chunks (down to kMinChunk): a task with part
-    // of the blocks runs narrower tiles (MobileNetV2's 1x1 convs with 24 or
-    // 32 outputs scaled 1.5x on two threads split that way).
-    // Steps of 24 rows: whole int8 (8-row) and float (6- and 12-row) tiles.
-    constexpr int64_t kChunkStep = 24, kMinChunk = 24;
+    // Rows first, in smaller chunks of whole steps (one step at least): a
+    // task with part of the blocks runs narrower tiles (MobileNetV2's 1x1
+    // convs with 24 or 32 outputs scaled 1.5x on two threads split that way).
     const int64_t wanted = 4 * int64_t{pool->threads()};
     if (groups * chunks < wanted) {
       const int64_t per_group = (wanted + groups - 1) / groups;
-      const int64_t even = ((rows + per_group - 1) / per_group + kChunkStep - 1) / kChunkStep * kChunkStep;
-      chunk = std::clamp(even, std::min(kMinChunk, max_chunk), max_chunk);
+      const int64_t even = ((rows + per_group - 1) / per_group + step - 1) / step * step;
+      chunk = std::clamp(even, std::min(step, max_chunk), max_chunk);
       chunks = (rows + chunk - 1) / chunk;
     }
     // Then the blocks, keeping two or more per part where there are.
@@ -245,7 +257,7 @@ EvalFn ConvInt8With(const ref::ConvParams& params, const Shape& input_shape, con
   }
   const int64_t a_stride = gemms->front().a_stride();
   const GemmTasks tasks(g.groups, g.rows, ChunkRows(a_stride * static_cast<int64_t>(sizeof(Element))),
-                        gemms->front().blocks(), pool);
+                        gemms->front().blocks(), pool, kInt8RowStep);
   return [gemms, g, offset, a_stride, tasks, input, output, pool] {
     // Pointwise convs convert their input rows in place of an im2col; the
     // rest copy windows out of a padded copy of the input.
@@ -286,7 +298,7 @@ EvalFn FullyConnectedInt8With(const ref::FullyConnectedParams& params, const int
       out_depth, k, [weights, k](int64_t o, int64_t kk) { return weights[o * k + kk]; }, offset, bias,
       std::move(requantize));
   const GemmTasks tasks(1, batches, ChunkRows(gemm->a_stride() * static_cast<int64_t>(sizeof(Element))), gemm->blocks(),
-                        pool);
+                        pool, kInt8RowStep);
   return [gemm, k, tasks, offset, input, output, out_depth, pool] {
     const int64_t a_stride = gemm->a_stride();
     tasks.Run(pool, [&](int, int64_t begin, int64_t n, int64_t b0, int64_t b1) {
@@ -334,7 +346,8 @@ EvalFn ConvFloat(const ref::ConvParams& params, const Shape& input_shape, const 
   // in place (IGEMM) where the kernels can; the im2col copy of MobileNetV2
   // float's first conv cost about a third of its time.
   const bool in_place = !g.pointwise() && g.runs() && gemms->front().has_windows();
-  const GemmTasks tasks(g.groups, g.rows, FloatChunkRows(gemms->front(), in_place), gemms->front().blocks(), pool);
+  const GemmTasks tasks(g.groups, g.rows, FloatChunkRows(gemms->front(), in_place), gemms->front().blocks(), pool,
+                        FloatRowStep(gemms->front(), in_place));
   const ref::FloatRange range = params.float_range;
   return [gemms, g, k, tasks, range, in_place, input, output, pool] {
     // Pointwise convs multiply the input rows as they are; the rest read
@@ -387,7 +400,7 @@ EvalFn FullyConnectedFloat(const ref::FullyConnectedParams& params, const Shape&
   const int64_t batches = output_shape.FlatSize() / out_depth;
   auto gemm = std::make_shared<FloatGemm>(out_depth, k, [weights, k](int64_t o, int64_t kk) { return weights[o * k + kk]; },
                                           bias);
-  const GemmTasks tasks(1, batches, FloatChunkRows(*gemm, false), gemm->blocks(), pool);
+  const GemmTasks tasks(1, batches, FloatChunkRows(*gemm, false), gemm->blocks(), pool, FloatRowStep(*gemm, false));
   const ref::FloatRange range = params.float_range;
   return [gemm, tasks, k, out_depth, range, input, output, pool] {
     tasks.Run(pool, [&](int, int64_t begin, int64_t n, int64_t b0, int64_t b1) {
