@@ -164,9 +164,10 @@ xnn_classes() {
          sum[c] += $3 }
        END { for (c in sum) print c, sum[c] }'
 }
-# tinyforge's profile lines: "INDEX NAME CLASS TIME us" (an older binary
-# prints no CLASS: it is taken from the binary under test's profile of the
-# same model, the operators being the same).
+# tinyforge's profile lines: "INDEX NAME CLASS TIME us" (a binary older than
+# the classes prints "INDEX NAME TIME us": the class is taken from the
+# binary under test's profile of the same model, the operators being the
+# same).
 tf_profile() {  # binary model -> "INDEX CLASS US" per operator
   local bin=$1 model=$2 map=$work/classes.${2//[^a-zA-Z0-9]/_}
   if [ "$bin" = "$tinyforge" ]; then
@@ -176,6 +177,7 @@ tf_profile() {  # binary model -> "INDEX CLASS US" per operator
   else
     "$bin" bench "$(tf_model "$bin" "$model")" --seconds "$seconds" --profile |
       awk -v map="$map" 'BEGIN { while ((getline line < map) > 0) { split(line, f, " "); c[f[1]] = f[2] } }
+                         $5 == "us" { print $1, $3, $4; next }
                          $NF == "us" && NF == 4 { print $1, c[$1], $3 }'
   fi
 }
