@@ -104,18 +104,21 @@ struct ConvGeometry {
   // fn(r, origin) for the output pixels begin + r, r < n (over all
   // batches): where the pixel's window starts in the padded image, group
   // channels from channel_begin.
+  // (The geometry is copied to locals: fn's stores of int8 values may
+  // alias this object's fields, which the compiler would otherwise reload
+  // after each one.)
   template <typename T, typename Fn>
   void ForEachWindow(const T* image, int64_t begin, int64_t n, int channel_begin, Fn fn) const {
-    const int64_t hp = padded.height, wp = padded.width, c = in_depth;
-    const int64_t pixels = static_cast<int64_t>(out_height) * out_width;
+    const int64_t hp = padded.height, wp = padded.width, c = in_depth, sh = stride_h, sw = stride_w;
+    const int height = out_height, width = out_width;
+    const int64_t pixels = static_cast<int64_t>(height) * width;
     int64_t b = begin / pixels;
-    int oy = static_cast<int>(begin % pixels / out_width), ox = static_cast<int>(begin % out_width);
+    int oy = static_cast<int>(begin % pixels / width), ox = static_cast<int>(begin % width);
     for (int64_t r = 0; r < n; ++r) {
-      fn(r, image + ((b * hp + static_cast<int64_t>(oy) * stride_h) * wp + static_cast<int64_t>(ox) * stride_w) * c +
-                channel_begin);
-      if (++ox == out_width) {
+      fn(r, image + ((b * hp + oy * sh) * wp + ox * sw) * c + channel_begin);
+      if (++ox == width) {
         ox = 0;
-        if (++oy == out_height) oy = 0, ++b;
+        if (++oy == height) oy = 0, ++b;
       }
     }
   }
@@ -127,27 +130,29 @@ struct ConvGeometry {
   // where the GEMM's packed weights are zero.
   template <typename T>
   void Im2ColPadded(const T* image, int64_t begin, int64_t n, int channel_begin, T* dst, int64_t dst_stride) const {
-    const int64_t c = in_depth, fc = filter_in_depth;
-    const int64_t run = static_cast<int64_t>(filter_width) * c;
+    // Locals, as in ForEachWindow.
+    const int64_t c = in_depth, fc = filter_in_depth, pitch = RunPitch(), column_step = int64_t{dilation_w} * c;
+    const int fh = filter_height, fw = filter_width;
+    const int64_t run = int64_t{fw} * c;
     const size_t run_bytes = static_cast<size_t>(run) * sizeof(T);
+    const bool runs = this->runs();
     // Rows are written in order, so a block's spill past its run lands on
     // values written after it.
-    const bool blocks = runs() && run_bytes <= kRunBlockBytes;
+    const bool blocks = runs && run_bytes <= kRunBlockBytes;
     ForEachWindow(image, begin, n, channel_begin, [&](int64_t r, const T* origin) {
       T* d = dst + r * dst_stride;
-      for (int ky = 0; ky < filter_height; ++ky) {
-        const T* row = origin + ky * RunPitch();
+      for (int ky = 0; ky < fh; ++ky) {
+        const T* row = origin + ky * pitch;
         if (blocks) {
           CopyRunBlock(d + ky * run, row, run_bytes);
           continue;
         }
-        if (runs()) {
+        if (runs) {
           CopyRun(d + ky * run, row, run_bytes);
           continue;
         }
-        for (int kx = 0; kx < filter_width; ++kx) {
-          CopyRun(d + (static_cast<int64_t>(ky) * filter_width + kx) * fc, row + static_cast<int64_t>(kx) * dilation_w * c,
-                  static_cast<size_t>(fc) * sizeof(T));
+        for (int kx = 0; kx < fw; ++kx) {
+          CopyRun(d + (int64_t{ky} * fw + kx) * fc, row + kx * column_step, static_cast<size_t>(fc) * sizeof(T));
         }
       }
     });
