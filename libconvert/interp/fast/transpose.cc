@@ -27,7 +27,17 @@ void TransposeAlongInput(const ref::TransposeParams& p, int inner_axis, const T*
   for (int64_t n = 0; n < total; ++n) {
     const T* in = input + in_base;
     T* out = output + out_base;
-    for (int64_t i = 0; i < inner; ++i) out[i * out_step] = in[i];
+    // Bytes four at a time: their one-store loop ran at full or half speed
+    // depending on where the linker put it (MobileNetV2's int8 NCHW input:
+    // 43 or 82 us; 33 us so). Wider elements measured slower unrolled.
+    int64_t i = 0;
+    for (; sizeof(T) == 1 && i + 4 <= inner; i += 4) {
+      out[i * out_step] = in[i];
+      out[(i + 1) * out_step] = in[i + 1];
+      out[(i + 2) * out_step] = in[i + 2];
+      out[(i + 3) * out_step] = in[i + 3];
+    }
+    for (; i < inner; ++i) out[i * out_step] = in[i];
     for (int a = rank - 1; a >= 0; --a) {
       if (a == inner_axis) continue;
       const size_t k = static_cast<size_t>(a);
