@@ -302,6 +302,16 @@ TEST_P(KernelSet, ConvFloatMatchesReference) {
       ref::ConvFloat, fast::ConvFloat);
 }
 
+// The float GEMM kernels' contract, computed independently: start, then
+// one fused multiply-add x(kk) * w(kk) per step in kk order (std::fma),
+// clamped as the reference clamps (min(max(v, lo), hi), a NaN kept).
+template <typename X, typename W>
+float FmaInOrder(float start, int k, float lo, float hi, X x, W w) {
+  float sum = start;
+  for (int kk = 0; kk < k; ++kk) sum = std::fma(x(kk), w(kk), sum);
+  return std::min(std::max(sum, lo), hi);
+}
+
 // The AVX-512 float GEMM against its contract, bit for bit: each output
 // is the bias, then one fused multiply-add per k step in order (std::fma,
 // an independent computation of that contract), clamped as the reference
@@ -337,11 +347,9 @@ TEST_P(KernelSet, FloatGemmSumsInKOrderWithOneFmaPerStep) {
           ASSERT_EQ(got, kUntouched) << "written outside the channels asked for: row " << row << ", lane " << o;
           continue;
         }
-        float want = b != nullptr ? b[o] : 0.0f;
-        for (int kk = 0; kk < k; ++kk) {
-          want = std::fma(a[static_cast<size_t>(row * a_stride + kk)], w[static_cast<size_t>(o * k + kk)], want);
-        }
-        want = std::min(std::max(want, lo), hi);
+        const float want = FmaInOrder(
+            b != nullptr ? b[o] : 0.0f, k, lo, hi, [&](int kk) { return a[static_cast<size_t>(row * a_stride + kk)]; },
+            [&](int kk) { return w[static_cast<size_t>(o * k + kk)]; });
         if (std::isnan(want)) {
           ASSERT_TRUE(std::isnan(got)) << "row " << row << ", channel " << o;
         } else {
@@ -373,12 +381,11 @@ TEST_P(KernelSet, FloatGemmWindowsSumsEachRunInPlace) {
     gemm(windows.data(), rows, runs, length, pitch, packed.packed(), oc, c.data(), oc, -1.0f, 1.0f);
     for (int row = 0; row < rows; ++row) {
       for (int o = 0; o < oc; ++o) {
-        float want = bias[static_cast<size_t>(o)];
-        for (int kk = 0; kk < k; ++kk) {
-          const float x = windows[static_cast<size_t>(row)][kk / length * pitch + kk % length];
-          want = std::fma(x, w[static_cast<size_t>(o * k + kk)], want);
-        }
-        ASSERT_EQ(c[static_cast<size_t>(row * oc + o)], std::min(std::max(want, -1.0f), 1.0f))
+        const float want = FmaInOrder(
+            bias[static_cast<size_t>(o)], k, -1.0f, 1.0f,
+            [&](int kk) { return windows[static_cast<size_t>(row)][kk / length * pitch + kk % length]; },
+            [&](int kk) { return w[static_cast<size_t>(o * k + kk)]; });
+        ASSERT_EQ(c[static_cast<size_t>(row * oc + o)], want)
             << "row " << row << ", channel " << o << " (runs " << runs << ", length " << length << ")";
       }
     }

@@ -167,21 +167,23 @@ int64_t ChunkRows(int64_t row_bytes) {
 }
 
 // The steps in rows a split into tasks keeps to: whole tiles of the kernel.
-// int8: 8-row tiles. Float: the AVX2 kernel's 6- and 12-row tiles (also
-// what keeps its results the same on any thread count, see GemmTasks), or
-// the AVX-512 kernel's 7-row ones where it runs (weights streamed, or
-// windows read in place), whose leftover rows would stream the weights
-// once more in narrower tiles.
+// int8: 8-row tiles.
 constexpr int64_t kInt8RowStep = 24;
-int64_t FloatRowStep(const FloatGemm& gemm, bool windows) { return gemm.streams_weights() || windows ? 28 : 24; }
 
-// ChunkRows for a float GEMM: the AVX2 kernel's as they are (multiples of
-// 12), the AVX-512 kernel's in its steps.
-int64_t FloatChunkRows(const FloatGemm& gemm, bool windows) {
+// A float GEMM's chunks (ChunkRows's) and steps: for the AVX2 kernel its
+// 6- and 12-row tiles (chunks in multiples of 12 are also what keeps its
+// results the same on any thread count, see GemmTasks); for the AVX-512
+// kernel, where it runs (weights streamed, or windows read in place), its
+// 7-row tiles, whose leftover rows would stream the weights once more in
+// narrower tiles.
+struct FloatSplit {
+  int64_t max_chunk, step;
+};
+FloatSplit FloatSplitOf(const FloatGemm& gemm, bool windows) {
   const int64_t rows = ChunkRows(gemm.k() * 4);
-  if (!gemm.streams_weights() && !windows) return rows;
-  const int64_t step = FloatRowStep(gemm, windows);
-  return (rows + step - 1) / step * step;
+  if (!gemm.streams_weights() && !windows) return {rows, 24};
+  constexpr int64_t kStep = 28;
+  return {(rows + kStep - 1) / kStep * kStep, kStep};
 }
 
 // A conv-like op's GEMMs as tasks: each group's rows in chunks, times parts
@@ -194,7 +196,7 @@ struct GemmTasks {
   int64_t groups, rows, chunk, chunks, blocks, parts;
 
   // max_chunk: ChunkRows's, the most rows that stay in L2; step: the
-  // kernel's (kInt8RowStep, FloatRowStep).
+  // kernel's (kInt8RowStep, FloatSplit).
   GemmTasks(int64_t groups_, int64_t rows_, int64_t max_chunk, int64_t blocks_, const ThreadPool* pool, int64_t step)
       : groups(groups_), rows(rows_), chunk(max_chunk), chunks((rows_ + max_chunk - 1) / max_chunk), blocks(blocks_),
         parts(1) {
@@ -351,8 +353,8 @@ EvalFn ConvFloat(const ref::ConvParams& params, const Shape& input_shape, const 
   // in place (IGEMM) where the kernels can; the im2col copy of MobileNetV2
   // float's first conv cost about a third of its time.
   const bool in_place = !g.pointwise() && g.runs() && gemms->front().has_windows();
-  const GemmTasks tasks(g.groups, g.rows, FloatChunkRows(gemms->front(), in_place), gemms->front().blocks(), pool,
-                        FloatRowStep(gemms->front(), in_place));
+  const FloatSplit split = FloatSplitOf(gemms->front(), in_place);
+  const GemmTasks tasks(g.groups, g.rows, split.max_chunk, gemms->front().blocks(), pool, split.step);
   const ref::FloatRange range = params.float_range;
   return [gemms, g, k, tasks, range, in_place, input, output, pool] {
     // Pointwise convs multiply the input rows as they are; the rest read
@@ -405,7 +407,8 @@ EvalFn FullyConnectedFloat(const ref::FullyConnectedParams& params, const Shape&
   const int64_t batches = output_shape.FlatSize() / out_depth;
   auto gemm = std::make_shared<FloatGemm>(out_depth, k, [weights, k](int64_t o, int64_t kk) { return weights[o * k + kk]; },
                                           bias);
-  const GemmTasks tasks(1, batches, FloatChunkRows(*gemm, false), gemm->blocks(), pool, FloatRowStep(*gemm, false));
+  const FloatSplit split = FloatSplitOf(*gemm, false);
+  const GemmTasks tasks(1, batches, split.max_chunk, gemm->blocks(), pool, split.step);
   const ref::FloatRange range = params.float_range;
   return [gemm, tasks, k, out_depth, range, input, output, pool] {
     tasks.Run(pool, [&](int, int64_t begin, int64_t n, int64_t b0, int64_t b1) {

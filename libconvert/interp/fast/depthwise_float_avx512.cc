@@ -28,18 +28,12 @@ void DepthwiseRowFloat16(const avx2::DepthwiseRowGeometry& g, const float* const
       // 3x3: the nine weights stay in registers.
       __m512 wv[9];
       for (int t = 0; t < 9; ++t) wv[t] = _mm512_loadu_ps(w + 16 * t);
-      const float *r0 = rows[0] + c0, *r1 = rows[1] + c0, *r2 = rows[2] + c0;
-      for (int x = 0; x < g.out_width; ++x, r0 += x_step, r1 += x_step, r2 += x_step, o += g.channels) {
-        __m512 acc = _mm512_fmadd_ps(_mm512_loadu_ps(r0), wv[0], bias);
-        acc = _mm512_fmadd_ps(_mm512_loadu_ps(r0 + column_step), wv[1], acc);
-        acc = _mm512_fmadd_ps(_mm512_loadu_ps(r0 + 2 * column_step), wv[2], acc);
-        acc = _mm512_fmadd_ps(_mm512_loadu_ps(r1), wv[3], acc);
-        acc = _mm512_fmadd_ps(_mm512_loadu_ps(r1 + column_step), wv[4], acc);
-        acc = _mm512_fmadd_ps(_mm512_loadu_ps(r1 + 2 * column_step), wv[5], acc);
-        acc = _mm512_fmadd_ps(_mm512_loadu_ps(r2), wv[6], acc);
-        acc = _mm512_fmadd_ps(_mm512_loadu_ps(r2 + column_step), wv[7], acc);
-        acc = _mm512_fmadd_ps(_mm512_loadu_ps(r2 + 2 * column_step), wv[8], acc);
+      const float* r[3] = {rows[0] + c0, rows[1] + c0, rows[2] + c0};
+      for (int x = 0; x < g.out_width; ++x, o += g.channels) {
+        __m512 acc = bias;
+        for (int t = 0; t < 9; ++t) acc = _mm512_fmadd_ps(_mm512_loadu_ps(r[t / 3] + t % 3 * column_step), wv[t], acc);
         store(o, acc);
+        for (const float*& row : r) row += x_step;
       }
       continue;
     }

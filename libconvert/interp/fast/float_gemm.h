@@ -19,12 +19,13 @@ class FloatGemm {
   // w(o, kk) for o < oc, kk < k; bias (oc values) may be null.
   template <typename W>
   FloatGemm(int64_t oc, int64_t k, W w, const float* bias) : oc_(oc), k_(k) {
+    const Avx512Kernels avx512 = ChosenAvx512Kernels();
+    windows_kernel_ = avx512.gemm_float_windows;
     // The AVX-512 kernel streams the weights past tiles of rows: faster
     // where they are too large to stay in L1 next to the activations, slower
     // (by 5-10% on MobileNetV2's early layers) where they are not.
-    windows_kernel_ = ChosenAvx512Kernels().gemm_float_windows;
-    const GemmFloatFn avx512 = ChosenAvx512Kernels().gemm_float;
-    if (avx512 != nullptr && (k + 1) * oc * static_cast<int64_t>(sizeof(float)) > kStreamedWeightBytes) kernel_ = avx512;
+    const bool streamed = (k + 1) * oc * static_cast<int64_t>(sizeof(float)) > kStreamedWeightBytes;
+    if (avx512.gemm_float != nullptr && streamed) kernel_ = avx512.gemm_float;
     for (int64_t first = 0; first < oc; first += avx2::kFloatBlock) {
       const int64_t n = std::min<int64_t>(avx2::kFloatBlock, oc - first);
       const int64_t width = n <= 8 ? 8 : avx2::kFloatBlock;
@@ -53,25 +54,34 @@ class FloatGemm {
   // for the channels o of blocks [block_begin, block_end).
   void Run(const float* a, int64_t rows, int64_t a_stride, float* c, int64_t c_stride, const ref::FloatRange& range,
            int64_t block_begin, int64_t block_end) const {
-    const int64_t first = block_begin * avx2::kFloatBlock;
-    const int64_t oc = std::min(oc_, block_end * avx2::kFloatBlock) - first;
-    if (oc <= 0) return;
-    kernel_(a, rows, a_stride, k_, packed_.data() + first * (k_ + 1), oc, c + first, c_stride, range.min, range.max);
+    const Blocks b = BlockRange(block_begin, block_end);
+    if (b.channels <= 0) return;
+    kernel_(a, rows, a_stride, k_, b.packed, b.channels, c + b.first, c_stride, range.min, range.max);
   }
 
   // Run with row r's k values read from a conv's window in place (IGEMM,
   // GemmFloatWindowsFn): runs * length = k. Only where has_windows().
   void RunWindows(const float* const* windows, int64_t rows, int64_t runs, int64_t length, int64_t pitch, float* c,
                   int64_t c_stride, const ref::FloatRange& range, int64_t block_begin, int64_t block_end) const {
-    const int64_t first = block_begin * avx2::kFloatBlock;
-    const int64_t oc = std::min(oc_, block_end * avx2::kFloatBlock) - first;
-    if (oc <= 0) return;
-    windows_kernel_(windows, rows, runs, length, pitch, packed_.data() + first * (k_ + 1), oc, c + first, c_stride,
-                    range.min, range.max);
+    const Blocks b = BlockRange(block_begin, block_end);
+    if (b.channels <= 0) return;
+    windows_kernel_(windows, rows, runs, length, pitch, b.packed, b.channels, c + b.first, c_stride, range.min,
+                    range.max);
   }
 
  private:
   static constexpr int64_t kStreamedWeightBytes = 64 * 1024;
+
+  // Blocks [block_begin, block_end): their first channel, how many
+  // channels they hold, and where their packed weights start.
+  struct Blocks {
+    int64_t first, channels;
+    const float* packed;
+  };
+  Blocks BlockRange(int64_t block_begin, int64_t block_end) const {
+    const int64_t first = block_begin * avx2::kFloatBlock;
+    return {first, std::min(oc_, block_end * avx2::kFloatBlock) - first, packed_.data() + first * (k_ + 1)};
+  }
 
   int64_t oc_, k_;
   GemmFloatFn kernel_ = avx2::GemmFloatPacked;
