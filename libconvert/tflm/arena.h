@@ -66,6 +66,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "libconvert/base/buffer_plan.h"
 #include "libconvert/model/model.h"
 #include "libconvert/tflm/target.h"
 
@@ -74,28 +75,7 @@ namespace tinyforge {
 // TFLM's arena alignment (MicroArenaBufferAlignment()).
 inline constexpr int64_t kTflmArenaAlignment = 16;
 
-// --- The greedy planner, a pure function --------------------------------------
-
-// Offset given to a buffer the planner chooses the place of.
-inline constexpr int64_t kOnlinePlanned = -1;
-
-// One buffer to place: `size` bytes, live during scopes [first_use, last_use]
-// (inclusive; two buffers overlap in time when neither ends before the other
-// starts). `size` is used as given (TFLM rounds it up to 16 before adding).
-struct PlannerBuffer {
-  int64_t size = 0;
-  int first_use = 0;
-  int last_use = 0;
-  int64_t offline_offset = kOnlinePlanned;  // fixed offset, or kOnlinePlanned
-};
-
-struct PlannerResult {
-  std::vector<int64_t> offsets;  // per buffer, in the order given
-  int64_t total_bytes = 0;       // max over buffers of offset + size
-};
-
-// Places `buffers` the way TFLM's GreedyMemoryPlanner does (see above).
-PlannerResult PlanGreedy(const std::vector<PlannerBuffer>& buffers);
+// The greedy planner (PlanGreedy, kOnlinePlanned): base/buffer_plan.h.
 
 // --- What one kernel takes from the arena: the kernel table -------------------
 
