@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "libconvert/base/checked_math.h"
+#include "libconvert/interp/shared_memory.h"
 #include "libconvert/interp/work.h"
 #include "libconvert/model/dtype.h"
 #include "libconvert/model/ethos_u.h"
@@ -88,6 +89,17 @@ void Interpreter::InitTensors() {
     total = *sum;
     if (t.bytes > tensors_[largest].bytes || tensors_[largest].constant) largest = i;
   }
+  // Shared tensors take their block's bytes instead of their own.
+  SharedMemoryPlan plan;
+  if (options_.share_memory && options_.fold_producers) {
+    std::vector<int64_t> bytes(tensors_.size(), -1);
+    for (size_t i = 0; i < tensors_.size(); ++i) {
+      if (!tensors_[i].constant && !tensors_[i].variable) bytes[i] = static_cast<int64_t>(tensors_[i].bytes);
+    }
+    plan = PlanSharedMemory(g, bytes);
+    for (int i : plan.tensors) total -= static_cast<int64_t>(tensors_[static_cast<size_t>(i)].bytes);
+    total += plan.total_bytes;
+  }
   memory_ = MemoryReservation();
   if (total > 0) {
     memory_ = MemoryReservation(
@@ -95,9 +107,18 @@ void Interpreter::InitTensors() {
                    TensorName(largest) + " of shape " + ShapeString(g.tensors[largest]->shape) + ", " +
                    std::to_string(tensors_[largest].bytes) + " bytes)");
   }
+  shared_.assign(static_cast<size_t>(plan.total_bytes), 0);
+  std::vector<int64_t> shared_offset(tensors_.size(), -1);
+  for (size_t k = 0; k < plan.tensors.size(); ++k) {
+    shared_offset[static_cast<size_t>(plan.tensors[k])] = plan.offsets[k];
+  }
   for (size_t i = 0; i < tensors_.size(); ++i) {
     RuntimeTensor& t = tensors_[i];
     if (t.constant) continue;
+    if (shared_offset[i] >= 0) {
+      t.data = shared_.data() + shared_offset[i];
+      continue;
+    }
     storage_[i].assign(t.bytes, 0);
     // A tensor with a zero dimension holds no bytes, but its data pointer is
     // still passed to memcpy and memset (of 0 bytes), which must not get

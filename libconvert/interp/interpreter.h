@@ -48,7 +48,22 @@ struct InterpreterOptions {
   // reading through a PAD), so every operator reads only its own inputs and
   // InvokeOperator can run one on inputs the caller wrote.
   bool fold_producers = true;
+  // true: tensors live at different times share memory (shared_memory.h),
+  // so that an inference's activations stay in cache. After Invoke only the
+  // subgraph's inputs and outputs, variables and tensors read before any
+  // operator writes them hold their values; any other tensor holds its
+  // value only during the observer's call for the operator that wrote it.
+  // For dataset runs and timing, which read only outputs and observers.
+  // Ignored without fold_producers (InvokeOperator's callers write inputs).
+  bool share_memory = false;
 };
+
+// `options` with share_memory set: for runs that read only the inputs, the
+// outputs and what observers see.
+inline InterpreterOptions SharingMemory(InterpreterOptions options = {}) {
+  options.share_memory = true;
+  return options;
+}
 
 class Interpreter {
  public:
@@ -110,7 +125,8 @@ class Interpreter {
   std::vector<int> inputs_;
   std::vector<int> outputs_;
   std::vector<RuntimeTensor> tensors_;
-  std::vector<CacheAlignedVector<uint8_t>> storage_;  // per tensor; empty for constants
+  std::vector<CacheAlignedVector<uint8_t>> storage_;  // per tensor; empty for constants and shared tensors
+  CacheAlignedVector<uint8_t> shared_;                // the shared tensors' block (share_memory)
   MemoryReservation memory_;                   // storage_'s bytes, against the budget
   std::unique_ptr<ThreadPool> pool_;  // when options_.threads > 1
   GraphLinks links_;

@@ -1,0 +1,66 @@
+#include "libconvert/interp/shared_memory.h"
+
+#include <algorithm>
+
+#include "libconvert/base/cache_aligned.h"
+
+namespace tinyforge::interp {
+
+SharedMemoryPlan PlanSharedMemory(const tflite::SubGraphT& g, const std::vector<int64_t>& bytes) {
+  constexpr int kNone = -1;
+  const size_t n = bytes.size();
+  const int ops = static_cast<int>(g.operators.size());
+  std::vector<int> first_write(n, kNone), last_use(n, kNone), first_read(n, ops), readers(n, 0), reader(n, kNone);
+  std::vector<bool> kept(n, false);
+  const auto valid = [n](int t) { return t >= 0 && static_cast<size_t>(t) < n; };
+  for (int t : g.inputs) {
+    if (valid(t)) kept[static_cast<size_t>(t)] = true;
+  }
+  for (int t : g.outputs) {
+    if (valid(t)) kept[static_cast<size_t>(t)] = true;
+  }
+  for (int o = 0; o < ops; ++o) {
+    for (int t : g.operators[static_cast<size_t>(o)]->inputs) {
+      if (!valid(t)) continue;
+      const size_t i = static_cast<size_t>(t);
+      first_read[i] = std::min(first_read[i], o);
+      last_use[i] = std::max(last_use[i], o);
+      ++readers[i];
+      reader[i] = o;
+    }
+    for (int t : g.operators[static_cast<size_t>(o)]->outputs) {
+      if (!valid(t)) continue;
+      const size_t i = static_cast<size_t>(t);
+      if (first_write[i] == kNone) first_write[i] = o;
+      last_use[i] = std::max(last_use[i], o);
+    }
+  }
+  // Reading through a sole producer: its inputs live until its reader.
+  for (int o = 0; o < ops; ++o) {
+    const tflite::OperatorT& op = *g.operators[static_cast<size_t>(o)];
+    for (int u : op.outputs) {
+      if (!valid(u) || readers[static_cast<size_t>(u)] != 1) continue;
+      const int through = reader[static_cast<size_t>(u)];
+      for (int t : op.inputs) {
+        if (valid(t)) last_use[static_cast<size_t>(t)] = std::max(last_use[static_cast<size_t>(t)], through);
+      }
+    }
+  }
+  SharedMemoryPlan plan;
+  std::vector<PlannerBuffer> buffers;
+  for (size_t i = 0; i < n; ++i) {
+    // A tensor read before it is written (or never written) holds what the
+    // last run left there, or zeros: it keeps its own bytes.
+    if (bytes[i] <= 0 || kept[i] || first_write[i] == kNone || first_read[i] <= first_write[i]) continue;
+    constexpr int64_t kLine = static_cast<int64_t>(kCacheLineBytes);
+    plan.tensors.push_back(static_cast<int>(i));
+    buffers.push_back({(bytes[i] + kLine - 1) / kLine * kLine, first_write[i], last_use[i]});
+  }
+  if (plan.tensors.size() > kMaxSharedTensors) return {};
+  PlannerResult placed = PlanGreedy(buffers);
+  plan.offsets = std::move(placed.offsets);
+  plan.total_bytes = placed.total_bytes;
+  return plan;
+}
+
+}  // namespace tinyforge::interp
