@@ -137,7 +137,7 @@ Timing TimeInvokes(interp::Interpreter& interpreter, double seconds) {
 }
 
 Timing Measure(const Model& model, bool reference, int threads, const BenchInputs& inputs, double seconds) {
-  interp::Interpreter interpreter(model, interp::InterpreterOptions{reference, threads});
+  interp::Interpreter interpreter(model, interp::SharingMemory({reference, threads}));
   interpreter.Prepare();
   inputs.Fill(interpreter, 0);
   return TimeInvokes(interpreter, seconds);
@@ -154,7 +154,7 @@ double Throughput(const Model& model, int threads, bool reference, const BenchIn
         inputs.Fill(interpreter, s);
         interpreter.Invoke();
       },
-      interp::InterpreterOptions{reference});
+      interp::SharingMemory({reference}));
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return static_cast<double>(samples) / elapsed;
 }
@@ -186,7 +186,7 @@ std::string OpClass(const Model& model, const tflite::OperatorT& op) {
 std::vector<double> OperatorMinima(const Model& model, bool reference, int threads, const BenchInputs& inputs,
                                    int runs) {
   using Clock = std::chrono::steady_clock;
-  interp::Interpreter interpreter(model, interp::InterpreterOptions{reference, threads});
+  interp::Interpreter interpreter(model, interp::SharingMemory({reference, threads}));
   interpreter.Prepare();
   inputs.Fill(interpreter, 0);
   std::vector<double> us(model.subgraph(0).operators.size(), 1e300);

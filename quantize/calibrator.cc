@@ -58,11 +58,14 @@ struct WorkerStats {
 // stream, in order on one interpreter whose state carries over.
 void ForEachCalibrationSample(const Model& model, size_t samples, const CalibrationOptions& options,
                               const std::function<void(interp::Interpreter&, size_t, int)>& run) {
+  // Tensors are read by the observers, inputs before Invoke: the others
+  // share memory.
+  const interp::InterpreterOptions sharing = interp::SharingMemory();
   if (!options.stream) {
-    interp::ForEachSample(model, samples, options.threads, run);
+    interp::ForEachSample(model, samples, options.threads, run, sharing);
     return;
   }
-  interp::Interpreter interpreter(model);
+  interp::Interpreter interpreter(model, sharing);
   interpreter.Prepare();
   for (size_t s = 0; s < samples; ++s) run(interpreter, s, 0);
 }

@@ -215,7 +215,9 @@ CompareResult CompareModels(const Model& reference, const Model& candidate,
     }
   };
   if (blocks > 0) {
-    interp::InterpreterOptions interpreter_options;
+    // Layers are read by the observers, inputs before and outputs after
+    // Invoke: the other tensors share memory.
+    interp::InterpreterOptions interpreter_options = interp::SharingMemory();
     interpreter_options.reference = options.reference_kernels;
     interp::ForEachSample(reference, blocks, options.threads, run_block, interpreter_options);
   }

@@ -59,7 +59,7 @@ ClassifierResult EvaluateClassifier(const Model& model, const std::vector<Datase
     RealValues(interpreter.output(output), values);
     result.predictions[s] = static_cast<int64_t>(ArgMax(values.data(), values.size()));
     if (on_sample) on_sample();
-  });
+  }, interp::SharingMemory());
   for (size_t s = 0; s < labels.size(); ++s) result.confusion.Add(labels[s], result.predictions[s]);
   return result;
 }

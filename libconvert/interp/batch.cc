@@ -127,6 +127,8 @@ std::vector<NpyArray> RunDataset(const Model& model, const std::vector<DatasetVi
   std::vector<NpyArray> outputs;
   for (const auto& [dtype, shape] : shapes) outputs.push_back(NpyArray::Zeros(dtype, shape));
 
+  // Only the outputs are read: the other tensors share memory.
+  const InterpreterOptions sharing = SharingMemory(options);
   ForEachSample(model, samples, threads, [&](Interpreter& interpreter, size_t s, int) {
     SetInputs(interpreter, inputs, s);
     interpreter.Invoke();
@@ -134,7 +136,7 @@ std::vector<NpyArray> RunDataset(const Model& model, const std::vector<DatasetVi
       const RuntimeTensor& out = interpreter.output(k);
       if (out.bytes > 0) std::memcpy(outputs[k].data.data() + s * out.bytes, out.data, out.bytes);
     }
-  }, options);
+  }, sharing);
   return outputs;
 }
 

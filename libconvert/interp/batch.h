@@ -42,6 +42,8 @@ void SetInputs(Interpreter& interpreter, const std::vector<DatasetView>& inputs,
 // Runs every sample of `inputs` (one view per model input, all with the same
 // number of samples) and returns one array per model output, shaped
 // [N, output shape...] when the inputs were batched, else the output shape.
+// The interpreters share their tensors' memory (options.share_memory is
+// set: only outputs are read).
 std::vector<NpyArray> RunDataset(const Model& model, const std::vector<DatasetView>& inputs,
                                  int threads, const InterpreterOptions& options = {});
 
