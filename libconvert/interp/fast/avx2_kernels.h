@@ -97,7 +97,8 @@ constexpr int kRequantBlockValues = 48;
 // right shift, offset * 2^right + 2^(right - 1) (right > 0) or offset
 // (right = 0), and -1 (right > 0) or 0, 16 channels each. It exists only
 // where no channel shifts left and every accumulator is small enough that
-// the rounding divide can add before it shifts (Requantizer::UseBounds).
+// the rounding divide can add before it shifts and that the accumulator
+// doubles without overflow (Requantizer::UseBounds).
 constexpr int kBoundedBlockValues = 80;
 struct RequantParams {
   const int32_t* channels;

@@ -121,23 +121,39 @@ TINYFORGE_AVX512_INLINE BoundedRequant16 LoadBoundedRequant16(const int32_t* blo
           _mm512_loadu_si512(block + 48), _mm512_loadu_si512(block + 64)};
 }
 
-// Requantize16's bits, where the bounded form exists (no left shift, and
-// h + add + 1 cannot overflow): the same rounding multiply h, then TFLM's
-// rounding divide by 2^right, half away from zero, as
+// The high 32 bits of each 64-bit lane as 16 lanes: lane 2j from `even`'s
+// lane j, lane 2j + 1 from `odd`'s. (SIMDe has no masked dword shuffle.)
+TINYFORGE_AVX512_INLINE __m512i HighHalves(__m512i even, __m512i odd) {
+#ifdef TINYFORGE_AVX512_EMULATED
+  return _mm512_mask_blend_epi32(0xAAAA, _mm512_srli_epi64(even, 32), odd);
+#else
+  return _mm512_mask_shuffle_epi32(odd, 0x5555, even, _MM_PERM_DDBB);
+#endif
+}
+
+// Requantize16's bits, where the bounded form exists (no left shift,
+// |x| < 2^30, and h + add + 1 cannot overflow), before the clamp: the same
+// rounding multiply h = (x M + 2^30) >> 31, taken as the high half of
+// 2x M + 2^31, then TFLM's rounding divide by 2^right, half away from zero,
+// as
 //   (h + 2^(right - 1) - [h < 0]) >> right   (right > 0; h when right = 0)
 // with the output offset added before the shift as offset * 2^right.
-TINYFORGE_AVX512_INLINE __m512i Requantize16Bounded(__m512i x, const BoundedRequant16& v, __m512i lo, __m512i hi) {
-  const __m512i high = RoundingMultiply16(x, v.multiplier, v.multiplier_odd);
-  const __m512i sign = ShiftRightLanes(high, _mm512_set1_epi32(31));  // -1 where h < 0
-  const __m512i down = _mm512_and_si512(sign, v.negative_down);
-  const __m512i y = ShiftRightLanes(_mm512_add_epi32(_mm512_add_epi32(high, v.add), down), v.right);
-  return _mm512_min_epi32(_mm512_max_epi32(y, lo), hi);
+TINYFORGE_AVX512_INLINE __m512i Requantize16Bounded(__m512i x, const BoundedRequant16& v) {
+  const __m512i round = _mm512_set1_epi64(int64_t{1} << 31);
+  const __m512i twice = _mm512_add_epi32(x, x);
+  const __m512i even = _mm512_add_epi64(_mm512_mul_epi32(twice, v.multiplier), round);
+  const __m512i odd = _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(twice, 32), v.multiplier_odd), round);
+  const __m512i high = HighHalves(even, odd);
+  const __mmask16 negative = _mm512_cmpgt_epi32_mask(_mm512_setzero_si512(), high);
+  const __m512i sum = _mm512_add_epi32(high, v.add);
+  return ShiftRightLanes(_mm512_mask_add_epi32(sum, negative, sum, v.negative_down), v.right);
 }
 
 // 16 channels' requantization in either form, for kernels templated on
 // which one q holds (Bounded: q.bounded): Load(q, c) for channels
 // [c, c + 16) (c a multiple of 16), then requantize(acc, lo, hi) per
-// vector. Permuted(from) gives the same with lane i's parameters taken from
+// vector, each lane then within [lo, hi] or, where that spans int8, left
+// for the conversion to bytes to saturate (q.min and q.max are lo and hi). Permuted(from) gives the same with lane i's parameters taken from
 // lane from[i], for kernels whose sums are not in channel order.
 template <bool Bounded>
 struct ChannelRequant16;
@@ -165,17 +181,20 @@ struct ChannelRequant16<false> {
 template <>
 struct ChannelRequant16<true> {
   BoundedRequant16 rq;
+  bool clamps;  // false: the clamp spans int8, which StoreInt8x16's saturation makes
 
   TINYFORGE_AVX512_INLINE static ChannelRequant16 Load(const avx2::RequantParams& q, int c) {
-    return {LoadBoundedRequant16(q.bounded + c / 16 * avx2::kBoundedBlockValues)};
+    return {LoadBoundedRequant16(q.bounded + c / 16 * avx2::kBoundedBlockValues), q.min > -128 || q.max < 127};
   }
   TINYFORGE_AVX512_INLINE __m512i operator()(__m512i acc, __m512i lo, __m512i hi) const {
-    return Requantize16Bounded(acc, rq, lo, hi);
+    const __m512i y = Requantize16Bounded(acc, rq);
+    return clamps ? _mm512_min_epi32(_mm512_max_epi32(y, lo), hi) : y;
   }
   TINYFORGE_AVX512_INLINE ChannelRequant16 Permuted(__m512i from) const {
     const __m512i m = _mm512_permutexvar_epi32(from, rq.multiplier);
     return {{m, _mm512_srli_epi64(m, 32), _mm512_permutexvar_epi32(from, rq.right),
-             _mm512_permutexvar_epi32(from, rq.add), _mm512_permutexvar_epi32(from, rq.negative_down)}};
+             _mm512_permutexvar_epi32(from, rq.add), _mm512_permutexvar_epi32(from, rq.negative_down)},
+            clamps};
   }
 };
 
@@ -191,7 +210,7 @@ TINYFORGE_AVX512_INLINE void WithRequantForm(const avx2::RequantParams& q, Fn fn
   }
 }
 
-// The first n (1..16) of 16 int32 lanes, each within int8, stored as bytes.
+// The first n (1..16) of 16 int32 lanes, saturated to int8, stored as bytes.
 TINYFORGE_AVX512_INLINE void StoreInt8x16(__m512i v, int n, int8_t* out) {
   const __m128i bytes = _mm512_cvtsepi32_epi8(v);
   if (n == 16) {

@@ -185,11 +185,12 @@ class Requantizer {
   }
 
   // Gives Params() the bounded form (avx2_kernels.h) when every channel c
-  // qualifies: no left shift, and |h| + |offset * 2^right + 2^(right - 1)|
-  // + 1 < 2^31 for the rounding multiply's result h. |h| is at most the
-  // most |accumulator| can be: |bias[c]| + sum over the channel's n weights
-  // of |weight(c, i)| * the most |x + input_offset| for an int8 x (bias may
-  // be null). Otherwise it changes nothing.
+  // qualifies: no left shift, |h| + |offset * 2^right + 2^(right - 1)| + 1
+  // < 2^31 for the rounding multiply's result h, and 2 |accumulator| < 2^31
+  // (the AVX-512 form doubles it). |h| is at most the most |accumulator|
+  // can be: |bias[c]| + sum over the channel's n weights of |weight(c, i)|
+  // * the most |x + input_offset| for an int8 x (bias may be null).
+  // Otherwise it changes nothing.
   template <typename Weight>
   void UseBounds(const int32_t* bias, int64_t n, Weight weight, int32_t input_offset) {
     constexpr int64_t kLimit = int64_t{1} << 31;
@@ -206,7 +207,7 @@ class Requantizer {
       int64_t most = c < count_ && bias != nullptr ? std::abs(int64_t{bias[c]}) : 0;
       for (int64_t i = 0; c < count_ && i < n && most < kLimit; ++i) most += std::abs(int64_t{weight(c, i)}) * most_x;
       const int64_t k = int64_t{offset_} * (int64_t{1} << right) + (right > 0 ? int64_t{1} << (right - 1) : 0);
-      if (left != 0 || most + (k < 0 ? -k : k) + 1 >= kLimit) return;
+      if (left != 0 || most + (k < 0 ? -k : k) + 1 >= kLimit || 2 * most >= kLimit) return;
       int32_t* row = bounded.data() + static_cast<size_t>(c / 16) * avx2::kBoundedBlockValues + c % 16;
       row[0] = m;
       if (c % 2 == 1) row[16 - 1] = m;
