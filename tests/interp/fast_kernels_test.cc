@@ -853,7 +853,7 @@ TEST_P(KernelSet, AddSubMatchesReferenceOnEveryPair) {
     x[static_cast<size_t>(i)] = static_cast<int8_t>(static_cast<uint8_t>(i >> 8));
     y[static_cast<size_t>(i)] = static_cast<int8_t>(static_cast<uint8_t>(i));
   }
-  int ran = 0;
+  int ran = 0, bounded = 0;
   ForEachCase("ADD/SUB int8", BaseSeed() + 7000, 40, [&](Random& r) {
     const bool subtract = r.Bool();
     const auto scale = [&r] { return std::exp(r.Float(-7.0f, 0.0f)); };
@@ -887,9 +887,18 @@ TEST_P(KernelSet, AddSubMatchesReferenceOnEveryPair) {
     ++ran;
     ASSERT_EQ(Mismatches(got, want), 0u) << (subtract ? "SUB" : "ADD") << " zero points " << q1.zero_point << ", "
                                          << q2.zero_point << ", " << out.zero_point << "; activation " << activation;
+    // The general form of the output's requantization, where the kernel
+    // took the bounded one.
+    AddSubInt8Params form = *fast::AddSubInt8Form(params, subtract);
+    bounded += form.output_bounded ? 1 : 0;
+    form.output_bounded = false;
+    std::fill(got.begin(), got.end(), int8_t{0});
+    avx512_kernels_.add_sub(x.data(), y.data(), n, form, got.data());
+    ASSERT_EQ(Mismatches(got, want), 0u) << "general form";
   });
   if (avx512_kernels_.add_sub != nullptr) {
     EXPECT_GT(ran, 30);
+    EXPECT_GT(bounded, 20);
   }
   // The form's bounds: input zero points up to +-895, and a clamp within
   // int8 (an output zero point of -562 puts RELU_N1_TO_1's maximum at -239,
@@ -920,7 +929,7 @@ TEST_P(KernelSet, AddSubRescalesEachInputExactly) {
       for (int a = -128; a <= 127; ++a) {
         const int32_t want = ref::MultiplyByQuantizedMultiplier((a + offset) * (1 << 20), m);
         AddSubInt8Params probe{input == 0 ? form->input1 : form->input2, {0, 0, 0, want - 5, 0, 0, 0}, true,
-                               std::numeric_limits<int32_t>::max(), 0, 0, -128, 127};
+                               std::numeric_limits<int32_t>::max(), 0, 0, -128, 127, false, 0};
         const std::vector<int8_t> x(16, static_cast<int8_t>(a)), zeros(16, 0);
         std::vector<int8_t> got(16);
         avx512_kernels_.add_sub(x.data(), zeros.data(), 16, probe, got.data());

@@ -57,7 +57,10 @@ using DepthwiseRowNarrowInt8Fn = void (*)(const int16_t* row, int64_t x_step, in
 // a, is computed in int32 lanes as
 //   (a * q + ((a * rem + rounding) >> 11) + add - (a < below ? down : 0)) >> right
 // (AddSubInt8Form in fast/elementwise.cc derives the fields and when this
-// form holds); the difference or sum is requantized as a conv's output.
+// form holds); the difference or sum is requantized as a conv's output, in
+// the bounded form (avx2::RequantParams) where output_bounded, output_add
+// then holding its offset * 2^right + 2^(right - 1). (Plain fields: these
+// files instantiate no std:: templates, see avx2_kernels.h.)
 struct AddSubInt8Input {
   int32_t q, rem, rounding, add, below, down, right;
 };
@@ -65,6 +68,8 @@ struct AddSubInt8Params {
   AddSubInt8Input input1, input2;
   bool subtract;
   int32_t output_multiplier, output_right, output_offset, min, max;
+  bool output_bounded;
+  int32_t output_add;
 };
 // out[i] = op(a[i], b[i]) for i < n.
 using AddSubInt8Fn = void (*)(const int8_t* a, const int8_t* b, int64_t n, const AddSubInt8Params& p, int8_t* out);

@@ -2,7 +2,9 @@
 // the reference's arithmetic on AVX-512, the other int8 ones (and those
 // elsewhere) through a table of the reference's results.
 #include <algorithm>
+#include <cstdlib>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "libconvert/interp/fast/fast_kernels.h"
@@ -37,6 +39,25 @@ std::optional<AddSubInt8Input> AddSubInput(int32_t offset, ref::QuantizedMultipl
                          static_cast<int32_t>(right)};
 }
 
+// The most |s| one input's rescaled values reach (AddSubInt8Form's s), at
+// least: |h| <= |x| 2^20 M / 2^31 + 1, |s| <= |h| / 2^r + 1.
+int64_t MostRescaled(int32_t offset, ref::QuantizedMultiplier m) {
+  const int64_t most_x = std::max(std::abs(int64_t{-128} + offset), std::abs(int64_t{127} + offset));
+  const int64_t most_h = (most_x * (int64_t{1} << 20) * m.multiplier + (int64_t{1} << 30)) / (int64_t{1} << 31) + 1;
+  return (most_h >> -m.shift) + 1;
+}
+
+// The output requantization's offset * 2^right + 2^(right - 1) where the
+// bounded form holds for every sum: 2 |s1 +- s2| < 2^31 (the AVX-512 form
+// doubles it) and |h| + |that| + 1 < 2^31 (|h| <= |s1 +- s2|, M < 2^31).
+std::optional<int32_t> BoundedOutputAdd(const ref::AddSubParams& p, int64_t right) {
+  const int64_t most = MostRescaled(p.input1_offset, p.input1_multiplier) + MostRescaled(p.input2_offset, p.input2_multiplier);
+  const int64_t add = int64_t{p.output_offset} * (int64_t{1} << right) + (right > 0 ? int64_t{1} << (right - 1) : 0);
+  constexpr int64_t kLimit = int64_t{1} << 31;
+  if (2 * most >= kLimit || most + std::abs(add) + 1 >= kLimit) return std::nullopt;
+  return static_cast<int32_t>(add);
+}
+
 }  // namespace
 
 // TFLM rescales each input as s = RDBPOT(SRDHM(x * 2^20, M), r), with x the
@@ -66,6 +87,7 @@ std::optional<AddSubInt8Params> AddSubInt8Form(const ref::AddSubParams& p, bool 
       right > 31) {
     return {};
   }
+  const std::optional<int32_t> bounded_add = BoundedOutputAdd(p, right);
   return AddSubInt8Params{*in1,
                           *in2,
                           subtract,
@@ -73,7 +95,9 @@ std::optional<AddSubInt8Params> AddSubInt8Form(const ref::AddSubParams& p, bool 
                           static_cast<int32_t>(right),
                           p.output_offset,
                           p.activation_min,
-                          p.activation_max};
+                          p.activation_max,
+                          bounded_add.has_value(),
+                          bounded_add.value_or(0)};
 }
 
 EvalFn Int8AddSub(const ref::BroadcastPlan& plan, const ref::AddSubParams& params, bool subtract,

@@ -42,20 +42,50 @@ TINYFORGE_AVX512_INLINE __m512i Rescale(__m512i a, const InputVectors& v, __m512
   return ShiftRightLanes(t, v.right);
 }
 
-template <bool Subtract>
+// The output's requantization: the bounded form where p allows it.
+template <bool Bounded>
+struct AddSubOutput;
+
+template <>
+struct AddSubOutput<false> {
+  Requant16 rq;
+  __m512i offset, lo, hi;
+
+  explicit AddSubOutput(const AddSubInt8Params& p) {
+    const int32_t mask = static_cast<int32_t>((uint32_t{1} << p.output_right) - 1u);
+    rq = {_mm512_set1_epi32(p.output_multiplier), _mm512_set1_epi32(p.output_multiplier),
+          _mm512_setzero_si512(),                 _mm512_set1_epi32(p.output_right),
+          _mm512_set1_epi32(mask),                _mm512_set1_epi32(mask >> 1)};
+    offset = _mm512_set1_epi32(p.output_offset);
+    lo = _mm512_set1_epi32(p.min);
+    hi = _mm512_set1_epi32(p.max);
+  }
+  TINYFORGE_AVX512_INLINE __m512i operator()(__m512i sum) const { return Requantize16(sum, rq, offset, lo, hi); }
+};
+
+template <>
+struct AddSubOutput<true> {
+  ChannelRequant16<true> requantize;
+  __m512i lo, hi;
+
+  explicit AddSubOutput(const AddSubInt8Params& p)
+      : requantize{{_mm512_set1_epi32(p.output_multiplier), _mm512_set1_epi32(p.output_multiplier),
+                    _mm512_set1_epi32(p.output_right), _mm512_set1_epi32(p.output_add),
+                    _mm512_set1_epi32(p.output_right > 0 ? -1 : 0)},
+                   p.min > -128 || p.max < 127},
+        lo(_mm512_set1_epi32(p.min)), hi(_mm512_set1_epi32(p.max)) {}
+  TINYFORGE_AVX512_INLINE __m512i operator()(__m512i sum) const { return requantize(sum, lo, hi); }
+};
+
+template <bool Subtract, bool Bounded>
 void AddSubLoop(const int8_t* a, const int8_t* b, int64_t n, const AddSubInt8Params& p, int8_t* out) {
   const InputVectors v1 = LoadInput(p.input1), v2 = LoadInput(p.input2);
   const __m512i eleven = _mm512_set1_epi32(11);
-  const int32_t mask = static_cast<int32_t>((uint32_t{1} << p.output_right) - 1u);
-  const Requant16 rq{_mm512_set1_epi32(p.output_multiplier), _mm512_set1_epi32(p.output_multiplier),
-                     _mm512_setzero_si512(),                 _mm512_set1_epi32(p.output_right),
-                     _mm512_set1_epi32(mask),                _mm512_set1_epi32(mask >> 1)};
-  const __m512i offset = _mm512_set1_epi32(p.output_offset);
-  const __m512i lo = _mm512_set1_epi32(p.min), hi = _mm512_set1_epi32(p.max);
+  const AddSubOutput<Bounded> requantize(p);
   const auto sixteen = [&](const int8_t* x, const int8_t* y) {
     const __m512i s1 = Rescale(LoadInt8x16(x), v1, eleven);
     const __m512i s2 = Rescale(LoadInt8x16(y), v2, eleven);
-    return Requantize16(Subtract ? _mm512_sub_epi32(s1, s2) : _mm512_add_epi32(s1, s2), rq, offset, lo, hi);
+    return requantize(Subtract ? _mm512_sub_epi32(s1, s2) : _mm512_add_epi32(s1, s2));
   };
   int64_t i = 0;
   for (; i + 16 <= n; i += 16) StoreInt8x16(sixteen(a + i, b + i), 16, out + i);
@@ -72,9 +102,9 @@ void AddSubLoop(const int8_t* a, const int8_t* b, int64_t n, const AddSubInt8Par
 
 void AddSubInt8(const int8_t* a, const int8_t* b, int64_t n, const AddSubInt8Params& p, int8_t* out) {
   if (p.subtract) {
-    AddSubLoop<true>(a, b, n, p, out);
+    p.output_bounded ? AddSubLoop<true, true>(a, b, n, p, out) : AddSubLoop<true, false>(a, b, n, p, out);
   } else {
-    AddSubLoop<false>(a, b, n, p, out);
+    p.output_bounded ? AddSubLoop<false, true>(a, b, n, p, out) : AddSubLoop<false, false>(a, b, n, p, out);
   }
 }
 
