@@ -11,7 +11,7 @@ CpuFeatures Detect() {
   __builtin_cpu_init();
   f.avx2_fma = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   f.avx512_vnni = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-                  __builtin_cpu_supports("avx512vnni");
+                  __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni");
 #endif
   return f;
 }
