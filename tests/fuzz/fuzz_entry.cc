@@ -132,14 +132,16 @@ std::vector<NpyArray> RunOnZeros(const Model& model) {
   return interp::RunDataset(model, views, 1);
 }
 
-// The outputs of an interpreter whose tensors each have their own bytes
-// (zeros before Invoke, inputs included) against `shared`'s: sharing memory
-// must change no bit. This run also keeps AddressSanitizer's view of each
-// tensor as its own allocation, which a read past one inside the shared
-// block would not trip.
+// The outputs of an interpreter whose tensors each have their own bytes,
+// its inputs set to zeros as RunOnZeros sets them (an input may be a
+// variable, which starts from its own value), against `shared`'s: sharing
+// memory must change no bit. This run also keeps AddressSanitizer's view of
+// each tensor as its own allocation, which a read past one inside the
+// shared block would not trip.
 Violation CheckSharingChangesNothing(const Model& model, const std::vector<NpyArray>& shared) {
   interp::Interpreter own(model);
   own.Prepare();
+  for (size_t k = 0; k < own.num_inputs(); ++k) std::memset(own.input(k).data, 0, own.input(k).bytes);
   own.Invoke();
   for (size_t k = 0; k < own.num_outputs() && k < shared.size(); ++k) {
     const interp::RuntimeTensor& out = own.output(k);
