@@ -49,6 +49,14 @@ void Interpreter::InitTensors() {
   const auto& g = model_.subgraph(subgraph_);
   tensors_.assign(g.tensors.size(), RuntimeTensor{});
   storage_.assign(g.tensors.size(), {});
+  // A subgraph input is the caller's to write, even where the file gives
+  // it data: it gets its own bytes, never the model's (written there, the
+  // caller's values would change the Model every interpreter and worker
+  // shares, after fast kernels packed the old ones at Prepare).
+  std::vector<bool> is_input(g.tensors.size(), false);
+  for (int i : inputs_) {
+    if (i >= 0 && static_cast<size_t>(i) < is_input.size()) is_input[static_cast<size_t>(i)] = true;
+  }
   int64_t total = 0;
   size_t largest = 0;
   for (size_t i = 0; i < g.tensors.size(); ++i) {
@@ -70,7 +78,7 @@ void Interpreter::InitTensors() {
       Fail(i, "shape " + ShapeString(meta.shape) + " has more elements than tinyforge can count");
     }
     const int64_t bytes = std::max<int64_t>(DenseBytes(meta.type, *count), 0);
-    if (model_.IsConstant(meta) && !meta.is_variable) {
+    if (model_.IsConstant(meta) && !meta.is_variable && !is_input[i]) {
       // Constant data stays in the model; kernels only read it.
       t.constant = true;
       const Span<const uint8_t> data = model_.ConstantBytes(meta);

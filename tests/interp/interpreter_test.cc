@@ -33,6 +33,38 @@ std::vector<int8_t> RunPersonDetect(const std::string& image) {
   return {out, out + 2};
 }
 
+// A subgraph input the file also gives data (a bias listed as an input, as
+// the model fuzzer made): the caller's values are used, by the fast and the
+// reference kernels alike, and the Model's bytes are never written.
+TEST(Interpreter, AnInputWithDataInTheFileIsTheCallersToWrite) {
+  TF_REQUIRE_SHARED();
+  Model model = LoadModel(ModelPath("hello_world_int8"));
+  const int bias = model.subgraph(0).operators[1]->inputs[2];
+  model.subgraph(0).inputs.push_back(bias);
+  const Span<const uint8_t> file_bias = model.ConstantBytes(model.tensor(0, bias));
+  const std::vector<uint8_t> original(file_bias.begin(), file_bias.end());
+  std::vector<int8_t> outputs;
+  for (bool reference : {false, true}) {
+    interp::Interpreter interpreter(model, interp::InterpreterOptions{reference});
+    interpreter.Prepare();
+    ASSERT_EQ(interpreter.input(1).bytes, original.size());
+    EXPECT_NE(interpreter.input(1).data, file_bias.data());
+    interpreter.input(0).Data<int8_t>()[0] = 40;
+    // The file's bias, then one far below it, which RELU turns into zeros.
+    std::memcpy(interpreter.input(1).data, original.data(), original.size());
+    interpreter.Invoke();
+    outputs.push_back(interpreter.output(0).Data<int8_t>()[0]);
+    std::vector<int32_t> low(original.size() / 4, -1000000);
+    std::memcpy(interpreter.input(1).data, low.data(), original.size());
+    interpreter.Invoke();
+    outputs.push_back(interpreter.output(0).Data<int8_t>()[0]);
+  }
+  EXPECT_NE(outputs[0], outputs[1]);
+  EXPECT_EQ(outputs[0], outputs[2]);
+  EXPECT_EQ(outputs[1], outputs[3]);
+  EXPECT_TRUE(std::equal(original.begin(), original.end(), file_bias.begin()));
+}
+
 // TFLM's person-detection test outputs, from ../shared/README.md.
 TEST(Interpreter, PersonDetectGivesTflmScores) {
   TF_REQUIRE_SHARED();

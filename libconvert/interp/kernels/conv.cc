@@ -54,12 +54,13 @@ bool UsesInt32Accumulator(const RuntimeTensor* bias, tflite::TensorType quantize
   return bias ? bias->type == tflite::TensorType_INT32 : quantized_bias_type == tflite::TensorType_INT32;
 }
 
-// A fast kernel's Eval when the context allows one, the weights are
-// constant (fast kernels pack them once) and the fast kernel applies; else
-// the reference Eval.
+// A fast kernel's Eval when the context allows one, the weights and the
+// bias are constant (fast kernels pack them once, at Prepare: a bias the
+// caller writes, a subgraph input, would be read too early) and the fast
+// kernel applies; else the reference Eval.
 template <typename Fast>
-EvalFn FastOr(PrepareContext& ctx, const RuntimeTensor& weights, Fast fast, EvalFn reference) {
-  if (ctx.allow_fast() && weights.constant) {
+EvalFn FastOr(PrepareContext& ctx, const Operands& o, Fast fast, EvalFn reference) {
+  if (ctx.allow_fast() && o.filter->constant && (o.bias == nullptr || o.bias->constant)) {
     if (EvalFn eval = fast()) {
       ctx.NoteFastKernel();
       return eval;
@@ -159,7 +160,7 @@ EvalFn PrepareConv2D(PrepareContext& ctx) {
       const float* b = BiasData<float>(ctx, o.bias, tflite::TensorType_FLOAT32, filter_shape.dim(0));
       float* y = o.output->Data<float>();
       return FastOr(
-          ctx, *o.filter,
+          ctx, o,
           [&] {
             return FastThroughPad(ctx, params, in_shape, x, [&](const auto& p, const ref::Shape& shape, const float* in) {
               return fast::ConvFloat(p, shape, in, filter_shape, w, b, out_shape, y, ctx.thread_pool());
@@ -174,7 +175,7 @@ EvalFn PrepareConv2D(PrepareContext& ctx) {
       const int32_t* b = BiasData<int32_t>(ctx, o.bias, tflite::TensorType_INT32, filter_shape.dim(0));
       int8_t* y = o.output->Data<int8_t>();
       return FastOr(
-          ctx, *o.filter,
+          ctx, o,
           [&] {
             return FastThroughPad(ctx, params, in_shape, x, [&](const auto& p, const ref::Shape& shape, const int8_t* in) {
               return fast::ConvInt8(p, shape, in, filter_shape, w, b, out_shape, y, ctx.thread_pool());
@@ -224,7 +225,7 @@ EvalFn PrepareDepthwiseConv2D(PrepareContext& ctx) {
       const float* b = BiasData<float>(ctx, o.bias, tflite::TensorType_FLOAT32, filter_shape.dim(3));
       float* y = o.output->Data<float>();
       return FastOr(
-          ctx, *o.filter,
+          ctx, o,
           [&] {
             return FastThroughPad(ctx, params, in_shape, x, [&](const auto& p, const ref::Shape& shape, const float* in) {
               return fast::DepthwiseConvFloat(p, shape, in, filter_shape, w, b, out_shape, y, ctx.thread_pool());
@@ -240,7 +241,7 @@ EvalFn PrepareDepthwiseConv2D(PrepareContext& ctx) {
       const int32_t* b = BiasData<int32_t>(ctx, o.bias, tflite::TensorType_INT32, filter_shape.dim(3));
       int8_t* y = o.output->Data<int8_t>();
       return FastOr(
-          ctx, *o.filter,
+          ctx, o,
           [&] {
             return FastThroughPad(ctx, params, in_shape, x, [&](const auto& p, const ref::Shape& shape, const int8_t* in) {
               return fast::DepthwiseConvInt8(p, shape, in, filter_shape, w, b, out_shape, y, ctx.thread_pool());
@@ -279,7 +280,7 @@ EvalFn PrepareFullyConnected(PrepareContext& ctx) {
       const float *x = o.input->Data<float>(), *w = o.filter->Data<float>();
       const float* b = BiasData<float>(ctx, o.bias, tflite::TensorType_FLOAT32, w_shape.dim(0));
       float* y = o.output->Data<float>();
-      return FastOr(ctx, *o.filter, [&] { return fast::FullyConnectedFloat(params, in_shape, x, w_shape, w, b, out_shape, y, ctx.thread_pool()); },
+      return FastOr(ctx, o, [&] { return fast::FullyConnectedFloat(params, in_shape, x, w_shape, w, b, out_shape, y, ctx.thread_pool()); },
                     [=] { ref::FullyConnectedFloat(params, in_shape, x, w_shape, w, b, out_shape, y); });
     }
     case tflite::TensorType_INT8: {
@@ -290,7 +291,7 @@ EvalFn PrepareFullyConnected(PrepareContext& ctx) {
       const int8_t *x = o.input->Data<int8_t>(), *w = o.filter->Data<int8_t>();
       const int32_t* b = BiasData<int32_t>(ctx, o.bias, tflite::TensorType_INT32, w_shape.dim(0));
       int8_t* y = o.output->Data<int8_t>();
-      return FastOr(ctx, *o.filter, [&] { return fast::FullyConnectedInt8(params, in_shape, x, w_shape, w, b, out_shape, y, ctx.thread_pool()); },
+      return FastOr(ctx, o, [&] { return fast::FullyConnectedInt8(params, in_shape, x, w_shape, w, b, out_shape, y, ctx.thread_pool()); },
                     [=] { ref::FullyConnectedInt8(params, in_shape, x, w_shape, w, b, out_shape, y); });
     }
     default: {
