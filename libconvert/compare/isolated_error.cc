@@ -58,6 +58,7 @@ IsolatedRunner::IsolatedRunner(const Model& candidate, const std::vector<Isolate
                                interp::InterpreterOptions kernels)
     : ops_(ops) {
   kernels.fold_producers = false;
+  kernels.share_memory = false;  // its callers write operators' inputs by hand
   interpreter_ = std::make_unique<interp::Interpreter>(candidate, kernels);
   interpreter_->Prepare();
 }

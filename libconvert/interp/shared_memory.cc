@@ -1,8 +1,10 @@
 #include "libconvert/interp/shared_memory.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "libconvert/base/cache_aligned.h"
+#include "libconvert/base/checked_math.h"
 
 namespace tinyforge::interp {
 
@@ -48,13 +50,21 @@ SharedMemoryPlan PlanSharedMemory(const tflite::SubGraphT& g, const std::vector<
   }
   SharedMemoryPlan plan;
   std::vector<PlannerBuffer> buffers;
+  // Every offset the planner gives is at most the sum of the sizes: where
+  // that sum does not fit int64 (a hostile shape), nothing shares and the
+  // memory budget refuses the tensors one by one.
+  int64_t sum = 0;
   for (size_t i = 0; i < n; ++i) {
     // A tensor read before it is written (or never written) holds what the
     // last run left there, or zeros: it keeps its own bytes.
     if (bytes[i] <= 0 || kept[i] || first_write[i] == kNone || first_read[i] <= first_write[i]) continue;
     constexpr int64_t kLine = static_cast<int64_t>(kCacheLineBytes);
+    const std::optional<int64_t> padded = CheckedAdd(bytes[i], kLine - 1);
+    const std::optional<int64_t> total = padded ? CheckedAdd(sum, *padded) : std::nullopt;
+    if (!total) return {};
+    sum = *total;
     plan.tensors.push_back(static_cast<int>(i));
-    buffers.push_back({(bytes[i] + kLine - 1) / kLine * kLine, first_write[i], last_use[i]});
+    buffers.push_back({*padded / kLine * kLine, first_write[i], last_use[i]});
   }
   if (plan.tensors.size() > kMaxSharedTensors) return {};
   PlannerResult placed = PlanGreedy(buffers);

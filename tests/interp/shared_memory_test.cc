@@ -1,14 +1,16 @@
 // InterpreterOptions::share_memory: the plan (which tensors share, when each
 // is live) on hand-made graphs, and whole models giving the same bits with
-// and without sharing: every golden model and the tiny synthetic
-// MobileNetV2s (PADs folded into convs), each run on one input and then on
-// another, so that a kernel reading what an earlier tensor left in shared
-// memory would show; and an observer seeing every operator's outputs as
-// an interpreter without sharing holds them after Invoke.
+// and without sharing: every golden model (those of several operators share
+// tensors) and the tiny synthetic MobileNetV2s (PADs folded into convs),
+// each run over noise written into every tensor an operator writes, on one
+// input and then on another, so that a kernel reading bytes it did not
+// write would show; and an observer seeing every operator's outputs as an
+// interpreter without sharing holds them after Invoke.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <random>
 
@@ -95,6 +97,15 @@ TEST(SharedMemoryPlan, AnOperatorsInputsLiveUntilTheSoleReaderOfItsOutput) {
   EXPECT_TRUE(PlannedOverlap(reuse, 1, 3, 64));
 }
 
+TEST(SharedMemoryPlan, SizesWhoseSumOverflowsShareNothing) {
+  // A hostile shape's 2^63 - 8 bytes: rounded up to a cache line, or added
+  // to the others, it would wrap; the memory budget then refuses it alone.
+  const tflite::SubGraphT g = PlanGraph(5, {{{0}, {1}}, {{1}, {2}}, {{2}, {3}}, {{3}, {4}}}, {0}, {4});
+  const int64_t huge = std::numeric_limits<int64_t>::max() - 8;
+  EXPECT_TRUE(interp::PlanSharedMemory(g, {64, huge, 64, 64, 64}).tensors.empty());
+  EXPECT_TRUE(interp::PlanSharedMemory(g, {64, huge / 2, huge / 2, 64, 64}).tensors.empty());
+}
+
 TEST(SharedMemoryPlan, TooManyTensorsKeepTheirOwnBytes) {
   const int n = static_cast<int>(interp::kMaxSharedTensors) + 3;  // all but the input and output share
   std::vector<PlanNode> ops;
@@ -118,6 +129,25 @@ void SetPlanInputs(interp::Interpreter& interpreter, const std::vector<NpyArray>
   }
 }
 
+// Writes seeded noise over every tensor an operator writes (not the
+// subgraph's inputs, variables or constants): in a sharing interpreter,
+// whatever other tensors could have left in the shared bytes, so that a
+// kernel reading its output before writing all of it would show.
+void FillWrittenTensorsWithNoise(interp::Interpreter& interpreter, uint32_t seed) {
+  std::mt19937 rng(seed);
+  const tflite::SubGraphT& g = interpreter.model().subgraph(0);
+  std::vector<bool> written(interpreter.num_tensors(), false);
+  for (const auto& op : g.operators) {
+    for (int t : op->outputs) written[static_cast<size_t>(t)] = true;
+  }
+  for (int t : g.inputs) written[static_cast<size_t>(t)] = false;
+  for (size_t t = 0; t < interpreter.num_tensors(); ++t) {
+    interp::RuntimeTensor& tensor = interpreter.mutable_tensor(static_cast<int>(t));
+    if (!written[t] || tensor.constant || tensor.variable) continue;
+    for (size_t i = 0; i < tensor.bytes; ++i) tensor.data[i] = static_cast<uint8_t>(rng());
+  }
+}
+
 // Runs `model` on `inputs` then on them reversed with its tensors shared,
 // and expects the second outputs to be those of an interpreter without
 // sharing, bit for bit; then runs it with sharing and an observer, and
@@ -129,11 +159,14 @@ void ExpectSharingChangesNothing(const Model& model, const std::vector<NpyArray>
   interp::Interpreter separate(model, own), sharing(model, shared);
   ASSERT_NO_THROW(separate.Prepare());
   ASSERT_NO_THROW(sharing.Prepare());
-  // Each run from the variables' initial values (recurrent state).
+  // Each run from the variables' initial values (recurrent state), over
+  // noise in the shared bytes.
   SetPlanInputs(sharing, inputs, false);
+  FillWrittenTensorsWithNoise(sharing, 1);
   sharing.Invoke();
   sharing.ResetVariables();
   SetPlanInputs(sharing, inputs, true);
+  FillWrittenTensorsWithNoise(sharing, 2);
   sharing.Invoke();
   // Observed, so that it runs the operators only observers need (a PAD
   // folded into its conv): every tensor it holds then is the operators'.
@@ -147,6 +180,7 @@ void ExpectSharingChangesNothing(const Model& model, const std::vector<NpyArray>
   }
   size_t seen = 0;
   sharing.ResetVariables();
+  FillWrittenTensorsWithNoise(sharing, 3);
   sharing.SetObserver([&](const interp::OpEvent& e) {
     for (const interp::RuntimeTensor* t : e.outputs) {
       const interp::RuntimeTensor& want = separate.tensor(t->index);

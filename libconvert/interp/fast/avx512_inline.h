@@ -153,8 +153,9 @@ TINYFORGE_AVX512_INLINE __m512i Requantize16Bounded(__m512i x, const BoundedRequ
 // which one q holds (Bounded: q.bounded): Load(q, c) for channels
 // [c, c + 16) (c a multiple of 16), then requantize(acc, lo, hi) per
 // vector, each lane then within [lo, hi] or, where that spans int8, left
-// for the conversion to bytes to saturate (q.min and q.max are lo and hi). Permuted(from) gives the same with lane i's parameters taken from
-// lane from[i], for kernels whose sums are not in channel order.
+// for the conversion to bytes to saturate (q.min and q.max are lo and hi).
+// Permuted(from) gives the same with lane i's parameters taken from lane
+// from[i], for kernels whose sums are not in channel order.
 template <bool Bounded>
 struct ChannelRequant16;
 

@@ -1,4 +1,4 @@
-// Kernels compiled for AVX-512 (F, BW, VNNI): the fast/*_avx512.cc files.
+// Kernels compiled for AVX-512 (F, BW, VL, VNNI): the fast/*_avx512.cc files.
 // Call them only when Cpu().avx512_vnni is true. The same ODR rule as for
 // avx2_kernels.h holds: plain pointers and PODs only.
 //

@@ -7,7 +7,7 @@ namespace tinyforge::interp::fast {
 
 struct CpuFeatures {
   bool avx2_fma = false;     // AVX2 and FMA: the *_avx2.cc kernels
-  bool avx512_vnni = false;  // AVX-512 F, BW and VNNI: the *_avx512.cc kernels
+  bool avx512_vnni = false;  // AVX-512 F, BW, VL and VNNI: the *_avx512.cc kernels
 };
 
 // Detected with __builtin_cpu_supports on first use (x86-64); all false

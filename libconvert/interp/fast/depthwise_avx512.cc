@@ -2,8 +2,9 @@
 // arithmetic (tap pairs through vpdpwssd) on blocks of 32 channels, or of 8
 // or 16 with 4 or 2 pixels per register; the requantization on 16 lanes, in
 // either of ChannelRequant16's forms.
-// Compiled with -mavx512f -mavx512bw -mavx512vnni; see avx512_kernels.h for
-// the rules of these files and the emulated build the tests make of it.
+// Compiled with -mavx512f -mavx512bw -mavx512vl -mavx512vnni; see
+// avx512_kernels.h for the rules of these files and the emulated build the
+// tests make of it.
 #include <cstdint>
 #include <cstring>
 

@@ -51,7 +51,8 @@ int64_t MostRescaled(int32_t offset, ref::QuantizedMultiplier m) {
 // bounded form holds for every sum: 2 |s1 +- s2| < 2^31 (the AVX-512 form
 // doubles it) and |h| + |that| + 1 < 2^31 (|h| <= |s1 +- s2|, M < 2^31).
 std::optional<int32_t> BoundedOutputAdd(const ref::AddSubParams& p, int64_t right) {
-  const int64_t most = MostRescaled(p.input1_offset, p.input1_multiplier) + MostRescaled(p.input2_offset, p.input2_multiplier);
+  const int64_t most =
+      MostRescaled(p.input1_offset, p.input1_multiplier) + MostRescaled(p.input2_offset, p.input2_multiplier);
   const int64_t add = int64_t{p.output_offset} * (int64_t{1} << right) + (right > 0 ? int64_t{1} << (right - 1) : 0);
   constexpr int64_t kLimit = int64_t{1} << 31;
   if (2 * most >= kLimit || most + std::abs(add) + 1 >= kLimit) return std::nullopt;

@@ -1,7 +1,8 @@
 // int8 ADD and SUB on AVX-512: TFLM's arithmetic on 16 lanes (the
 // reference's bits), in the form AddSubInt8Params describes.
-// Compiled with -mavx512f -mavx512bw -mavx512vnni; see avx512_kernels.h for
-// the rules of these files and the emulated build the tests make of it.
+// Compiled with -mavx512f -mavx512bw -mavx512vl -mavx512vnni; see
+// avx512_kernels.h for the rules of these files and the emulated build the
+// tests make of it.
 #include <cstdint>
 #include <cstring>
 

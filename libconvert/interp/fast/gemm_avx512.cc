@@ -1,6 +1,6 @@
 // The uint8 x int8 GEMM through vpdpbusd, compiled with -mavx512f
-// -mavx512bw -mavx512vnni. See avx512_kernels.h for the rules of these
-// files, and for the emulated build the tests make of this one.
+// -mavx512bw -mavx512vl -mavx512vnni. See avx512_kernels.h for the rules of
+// these files, and for the emulated build the tests make of this one.
 #include <cstdint>
 #include <cstring>
 
@@ -171,7 +171,8 @@ void GemmRequantizeTile16And8(const uint8_t* a, int64_t a_stride, const int8_t* 
   const auto requantize = ChannelRequant16<Bounded>::Load(q, 0);
   for (int r = 0; r < 8; ++r) StoreInt8x16(requantize(acc[r], lo, hi), 16, out + r * out_stride);
   const auto twice =
-      ChannelRequant16<Bounded>::Load(q, 16).Permuted(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7));
+      ChannelRequant16<Bounded>::Load(q, 16).Permuted(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6,
+                                                                         7));
   for (int r = 0; r < 8; r += 2) {
     const __m512i pair = _mm512_inserti64x4(_mm512_castsi256_si512(half[r]), half[r + 1], 1);
     const __m128i bytes = _mm512_cvtsepi32_epi8(twice(pair, lo, hi));
