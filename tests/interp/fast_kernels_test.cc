@@ -940,6 +940,33 @@ TEST_P(KernelSet, AddSubRescalesEachInputExactly) {
   });
 }
 
+// NCHW to NHWC of 3 channels, which the AVX-512 kernel sets interleave
+// whole rows of (widths around its 16-value steps), int8 and float, against
+// the reference; 2-byte values take the general path.
+TEST_P(KernelSet, TransposeOfThreeChannelsMatchesReference) {
+  TF_REQUIRE_FAST();
+  ForEachCase("TRANSPOSE NCHW to NHWC, 3 channels", BaseSeed() + 10100, 40, [&](Random& r) {
+    const int n = r.Int(1, 2), h = r.Int(1, 5), w = r.Bool() ? r.Int(1, 40) : 16 * r.Int(1, 3);
+    const Shape input{n, 3, h, w}, output{n, h, w, 3};
+    const ref::TransposeParams params = ref::PrepareTranspose(input, {0, 2, 3, 1}, output);
+    SCOPED_TRACE("input " + ref::ShapeToString(input));
+    // Without the AVX-512 kernel, rows of at most 3 values keep the
+    // reference kernel.
+    const bool taken = avx512_kernels_.interleave_three != nullptr || w > 3;
+    const auto check = [&](auto x, int bytes) {
+      decltype(x) got(x.size()), want(x.size());
+      ref::Transpose(params, x.data(), want.data());
+      const EvalFn fast = Transpose(params, bytes, x.data(), got.data());
+      ASSERT_EQ(static_cast<bool>(fast), bytes == 2 ? w > 3 : taken);
+      if (fast) ExpectMatch(fast, got, want);
+    };
+    const auto x8 = r.Int8s(input.FlatSize());
+    check(x8, 1);
+    check(r.Floats(input.FlatSize()), 4);
+    check(std::vector<int16_t>(x8.begin(), x8.end()), 2);
+  });
+}
+
 INSTANTIATE_TEST_SUITE_P(FastKernels, KernelSet,
                          ::testing::Values(GemmChoice::kAvx2, GemmChoice::kAvx512Emulated, GemmChoice::kAvx512Native),
                          [](const ::testing::TestParamInfo<GemmChoice>& info) {

@@ -8,3 +8,4 @@
 #include "libconvert/interp/fast/elementwise_avx512.cc"
 #include "libconvert/interp/fast/float_gemm_avx512.cc"
 #include "libconvert/interp/fast/depthwise_float_avx512.cc"
+#include "libconvert/interp/fast/transpose_avx512.cc"

@@ -46,6 +46,7 @@ std::remove_pointer_t<AddSubInt8Fn> AddSubInt8;
 std::remove_pointer_t<GemmFloatFn> GemmFloat;
 std::remove_pointer_t<DepthwiseRowFloatFn> DepthwiseRowFloat16;
 std::remove_pointer_t<GemmFloatWindowsFn> GemmFloatWindows;
+std::remove_pointer_t<InterleaveThreeFn> InterleaveThree;
 
 // avx2::RequantVectors for 16 lanes: what the requantization of 16
 // channels needs, from two of avx2::RequantizeInt8's 8-channel blocks.
@@ -209,6 +210,18 @@ TINYFORGE_AVX512_INLINE void WithRequantForm(const avx2::RequantParams& q, Fn fn
   } else {
     fn(std::false_type{});
   }
+}
+
+// 16 int8 values as int32 lanes. (SIMDe's AVX-512 has no vpmovsxbd: two
+// AVX2 ones there.)
+TINYFORGE_AVX512_INLINE __m512i LoadInt8x16(const int8_t* x) {
+  const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(x));
+#ifdef TINYFORGE_AVX512_EMULATED
+  return _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_cvtepi8_epi32(bytes)),
+                            _mm256_cvtepi8_epi32(_mm_srli_si128(bytes, 8)), 1);
+#else
+  return _mm512_cvtepi8_epi32(bytes);
+#endif
 }
 
 // The first n (1..16) of 16 int32 lanes, saturated to int8, stored as bytes.

@@ -96,6 +96,12 @@ using GemmFloatWindowsFn = void (*)(const float* const* windows, int64_t rows, i
 
 // One implementation of the AVX-512 kernels: the CPU's, or SIMDe's
 // emulation of it. Null members: the AVX2 kernels instead.
+// out[3 i + j] = plane_j[i] for i < n: three planes of `element_bytes` (1
+// or 4) values interleaved, as TRANSPOSE makes an NCHW image of 3 channels
+// NHWC.
+using InterleaveThreeFn = void (*)(const void* plane0, const void* plane1, const void* plane2, int64_t n,
+                                   int element_bytes, void* out);
+
 struct Avx512Kernels {
   GemmUint8Fn gemm = nullptr;
   GemmUint8RequantizeFn gemm_requantize = nullptr;
@@ -105,6 +111,7 @@ struct Avx512Kernels {
   GemmFloatFn gemm_float = nullptr;
   DepthwiseRowFloatFn depthwise_row_float = nullptr;
   GemmFloatWindowsFn gemm_float_windows = nullptr;
+  InterleaveThreeFn interleave_three = nullptr;
 };
 
 // The kernels the fast ops use: the CPU's when it has AVX-512 VNNI, or

@@ -23,18 +23,6 @@ TINYFORGE_AVX512_INLINE InputVectors LoadInput(const AddSubInt8Input& in) {
           _mm512_set1_epi32(in.right)};
 }
 
-// 16 int8 values as int32 lanes. (SIMDe's AVX-512 has no vpmovsxbd: two
-// AVX2 ones there.)
-TINYFORGE_AVX512_INLINE __m512i LoadInt8x16(const int8_t* x) {
-  const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(x));
-#ifdef TINYFORGE_AVX512_EMULATED
-  return _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_cvtepi8_epi32(bytes)),
-                            _mm256_cvtepi8_epi32(_mm_srli_si128(bytes, 8)), 1);
-#else
-  return _mm512_cvtepi8_epi32(bytes);
-#endif
-}
-
 // One input's rescaled values for 16 int8 values a (as int32 lanes).
 TINYFORGE_AVX512_INLINE __m512i Rescale(__m512i a, const InputVectors& v, __m512i eleven) {
   const __m512i low = ShiftRightLanes(_mm512_add_epi32(_mm512_mullo_epi32(a, v.rem), v.rounding), eleven);

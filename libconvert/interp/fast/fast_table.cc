@@ -31,7 +31,8 @@ constexpr std::string_view kAddSub = "AVX-512: the reference's arithmetic on 16 
                                      "shapes); else a 256x256 table of its results (outputs of 1,024+ elements): "
                                      "same bits";
 constexpr std::string_view kFloatBinary = "same shapes: one vector operation, then the reference's clamp: same bits";
-constexpr std::string_view kTranspose = "loops along the input's contiguous axis when it is longer: same bits";
+constexpr std::string_view kTranspose = "loops along the input's contiguous axis when it is longer (AVX-512: NCHW to "
+                                        "NHWC of 3 channels interleaves whole rows): same bits";
 constexpr std::string_view kMean = "reduced axes one contiguous block: rows of outputs, the reference's order: "
                                    "same bits";
 

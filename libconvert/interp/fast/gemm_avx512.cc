@@ -265,7 +265,7 @@ void GemmUint8Requantize(const uint8_t* a, int64_t rows, int64_t a_stride, const
 
 Avx512Kernels Kernels() {
   return {&GemmUint8, &GemmUint8Requantize, &DepthwisePaddedRowInt8x32, &DepthwisePaddedRowInt8Narrow, &AddSubInt8,
-          &GemmFloat, &DepthwiseRowFloat16, &GemmFloatWindows};
+          &GemmFloat, &DepthwiseRowFloat16, &GemmFloatWindows, &InterleaveThree};
 }
 
 }  // namespace tinyforge::interp::fast::TINYFORGE_AVX512_NAMESPACE

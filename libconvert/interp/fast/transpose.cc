@@ -1,10 +1,13 @@
 // Fast TRANSPOSE: the inner loop runs along the input's contiguous axis
 // (NCHW to NHWC reads whole rows of W values, writing every C-th output),
-// where the reference's runs along the output's (C values, HW apart).
+// where the reference's runs along the output's (C values, HW apart). An
+// image of 3 channels made NHWC interleaves whole rows on AVX-512.
+#include "libconvert/interp/fast/fast_kernels.h"
+
 #include <array>
 #include <cstring>
 
-#include "libconvert/interp/fast/fast_kernels.h"
+#include "libconvert/interp/fast/avx512_kernels.h"
 
 namespace tinyforge::interp::fast {
 namespace {
@@ -51,9 +54,37 @@ void TransposeAlongInput(const ref::TransposeParams& p, int inner_axis, const T*
   }
 }
 
+// NCHW to NHWC of 3 channels (an RGB image, the converter's usual input
+// TRANSPOSE): each row of pixels interleaves the three planes' rows, on
+// AVX-512 (`interleave`). Empty for any other case.
+EvalFn InterleavedChannels(const ref::TransposeParams& p, int element_bytes, const void* input, void* output,
+                           InterleaveThreeFn interleave) {
+  const auto& dims = p.output_dims;
+  const auto& strides = p.input_strides;
+  if (interleave == nullptr || (element_bytes != 1 && element_bytes != 4) || p.rank != 4 || dims[3] != 3 ||
+      strides[2] != 1 || strides[1] != dims[2] || strides[3] != dims[1] * dims[2] || strides[0] != 3 * strides[3]) {
+    return {};
+  }
+  const int64_t rows = dims[0] * dims[1], width = dims[2], plane = strides[3];
+  return [=] {
+    const auto* in = static_cast<const uint8_t*>(input);
+    auto* out = static_cast<uint8_t*>(output);
+    for (int64_t r = 0; r < rows; ++r) {
+      // Row r is image r / H, row r % H: its planes start plane values apart.
+      const int64_t first = ((r / dims[1]) * 3 * plane + (r % dims[1]) * width) * element_bytes;
+      const int64_t step = plane * element_bytes;
+      interleave(in + first, in + first + step, in + first + 2 * step, width, element_bytes,
+                 out + r * width * 3 * element_bytes);
+    }
+  };
+}
+
 }  // namespace
 
 EvalFn Transpose(const ref::TransposeParams& params, int element_bytes, const void* input, void* output) {
+  if (EvalFn eval = InterleavedChannels(params, element_bytes, input, output, ChosenAvx512Kernels().interleave_three)) {
+    return eval;
+  }
   // The output axis that is the input's last (stride 1), if it is longer
   // than the output's own last axis (else the reference's order is as good).
   int inner_axis = -1;
