@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 #include <string_view>
 
 #include "libconvert/base/checked_math.h"
@@ -105,8 +106,16 @@ void Interpreter::InitTensors() {
       if (!tensors_[i].constant && !tensors_[i].variable) bytes[i] = static_cast<int64_t>(tensors_[i].bytes);
     }
     plan = PlanSharedMemory(g, bytes);
-    for (int i : plan.tensors) total -= static_cast<int64_t>(tensors_[static_cast<size_t>(i)].bytes);
-    total += plan.total_bytes;
+    int64_t own = total;  // the tensors that keep their own bytes
+    for (int i : plan.tensors) own -= static_cast<int64_t>(tensors_[static_cast<size_t>(i)].bytes);
+    // Both parts fit int64 alone; together they may not (hostile shapes):
+    // then nothing shares and the budget refuses the total as before.
+    const std::optional<int64_t> with_plan = CheckedAdd(own, plan.total_bytes);
+    if (with_plan) {
+      total = *with_plan;
+    } else {
+      plan = SharedMemoryPlan();
+    }
   }
   memory_ = MemoryReservation();
   if (total > 0) {
