@@ -127,7 +127,7 @@ class Interpreter {
   std::vector<RuntimeTensor> tensors_;
   std::vector<CacheAlignedVector<uint8_t>> storage_;  // per tensor; empty for constants and shared tensors
   CacheAlignedVector<uint8_t> shared_;                // the shared tensors' block (share_memory)
-  MemoryReservation memory_;                   // storage_'s bytes, against the budget
+  MemoryReservation memory_;                   // storage_ and shared_ bytes, against the budget
   std::unique_ptr<ThreadPool> pool_;  // when options_.threads > 1
   GraphLinks links_;
   std::vector<EvalFn> evals_;
