@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "libconvert/interp/fast/fast_kernels.h"
+#include "libconvert/interp/fast/kernel_support.h"
 
 namespace tinyforge::interp::fast {
 namespace {
@@ -47,17 +48,6 @@ int64_t MostRescaled(int32_t offset, ref::QuantizedMultiplier m) {
   return (most_h >> -m.shift) + 1;
 }
 
-// The output requantization's offset * 2^right + 2^(right - 1) where the
-// bounded form holds for every sum: 2 |s1 +- s2| < 2^31 (the AVX-512 form
-// doubles it) and |h| + |that| + 1 < 2^31 (|h| <= |s1 +- s2|, M < 2^31).
-std::optional<int32_t> BoundedOutputAdd(const ref::AddSubParams& p, int64_t right) {
-  const int64_t most =
-      MostRescaled(p.input1_offset, p.input1_multiplier) + MostRescaled(p.input2_offset, p.input2_multiplier);
-  const int64_t add = int64_t{p.output_offset} * (int64_t{1} << right) + (right > 0 ? int64_t{1} << (right - 1) : 0);
-  constexpr int64_t kLimit = int64_t{1} << 31;
-  if (2 * most >= kLimit || most + std::abs(add) + 1 >= kLimit) return std::nullopt;
-  return static_cast<int32_t>(add);
-}
 
 }  // namespace
 
@@ -88,7 +78,10 @@ std::optional<AddSubInt8Params> AddSubInt8Form(const ref::AddSubParams& p, bool 
       right > 31) {
     return {};
   }
-  const std::optional<int32_t> bounded_add = BoundedOutputAdd(p, right);
+  // The output's bounded requantization, where every sum s1 +- s2 allows it.
+  const std::optional<int32_t> bounded_add = BoundedRequantAdd(
+      MostRescaled(p.input1_offset, p.input1_multiplier) + MostRescaled(p.input2_offset, p.input2_multiplier),
+      p.output_offset, right);
   return AddSubInt8Params{*in1,
                           *in2,
                           subtract,

@@ -147,6 +147,18 @@ class PaddedRowRing {
 // point far outside int8 would wrap there.
 inline bool Int16Holds(int64_t offset) { return offset >= -32767 + 128 && offset <= 32767 - 127; }
 
+// The bounded requantization's offset * 2^right + 2^(right - 1) (offset
+// for right = 0) for sums of at most `most` in magnitude, where the form
+// holds for them: |h| + |that| + 1 < 2^31 for the rounding multiply's
+// result h (|h| <= |sum|, M < 2^31), and 2 |sum| < 2^31 (the AVX-512 form
+// doubles it). Empty where it does not. `most` may be anything from 0 up.
+inline std::optional<int32_t> BoundedRequantAdd(int64_t most, int32_t offset, int64_t right) {
+  constexpr int64_t kLimit = int64_t{1} << 31;
+  const int64_t add = int64_t{offset} * (int64_t{1} << right) + (right > 0 ? int64_t{1} << (right - 1) : 0);
+  if (most >= kLimit / 2 || most + std::abs(add) + 1 >= kLimit) return std::nullopt;
+  return static_cast<int32_t>(add);
+}
+
 // Per-channel requantization data in the form the vector kernels read
 // (avx2::RequantParams), for channels [first, first + count) of a conv-like
 // op's params.
@@ -185,12 +197,10 @@ class Requantizer {
   }
 
   // Gives Params() the bounded form (avx2_kernels.h) when every channel c
-  // qualifies: no left shift, |h| + |offset * 2^right + 2^(right - 1)| + 1
-  // < 2^31 for the rounding multiply's result h, and 2 |accumulator| < 2^31
-  // (the AVX-512 form doubles it). |h| is at most the most |accumulator|
-  // can be: |bias[c]| + sum over the channel's n weights of |weight(c, i)|
-  // * the most |x + input_offset| for an int8 x (bias may be null).
-  // Otherwise it changes nothing.
+  // qualifies: no left shift, and BoundedRequantAdd holds for the most
+  // |accumulator| can be: |bias[c]| + sum over the channel's n weights of
+  // |weight(c, i)| * the most |x + input_offset| for an int8 x (bias may be
+  // null). Otherwise it changes nothing.
   template <typename Weight>
   void UseBounds(const int32_t* bias, int64_t n, Weight weight, int32_t input_offset) {
     constexpr int64_t kLimit = int64_t{1} << 31;
@@ -206,13 +216,13 @@ class Requantizer {
       // millions of terms cannot overflow it.
       int64_t most = c < count_ && bias != nullptr ? std::abs(int64_t{bias[c]}) : 0;
       for (int64_t i = 0; c < count_ && i < n && most < kLimit; ++i) most += std::abs(int64_t{weight(c, i)}) * most_x;
-      const int64_t k = int64_t{offset_} * (int64_t{1} << right) + (right > 0 ? int64_t{1} << (right - 1) : 0);
-      if (left != 0 || most + (k < 0 ? -k : k) + 1 >= kLimit || 2 * most >= kLimit) return;
+      const std::optional<int32_t> add = BoundedRequantAdd(most, offset_, right);
+      if (left != 0 || !add) return;
       int32_t* row = bounded.data() + static_cast<size_t>(c / 16) * avx2::kBoundedBlockValues + c % 16;
       row[0] = m;
       if (c % 2 == 1) row[16 - 1] = m;
       row[32] = right;
-      row[48] = static_cast<int32_t>(k);
+      row[48] = *add;
       row[64] = right > 0 ? -1 : 0;
     }
     bounded_ = std::move(bounded);

@@ -65,16 +65,14 @@ EvalFn InterleavedChannels(const ref::TransposeParams& p, int element_bytes, con
       strides[2] != 1 || strides[1] != dims[2] || strides[3] != dims[1] * dims[2] || strides[0] != 3 * strides[3]) {
     return {};
   }
-  const int64_t rows = dims[0] * dims[1], width = dims[2], plane = strides[3];
+  const int64_t rows = dims[0] * dims[1], height = dims[1], width = dims[2], plane = strides[3] * element_bytes;
   return [=] {
     const auto* in = static_cast<const uint8_t*>(input);
     auto* out = static_cast<uint8_t*>(output);
     for (int64_t r = 0; r < rows; ++r) {
-      // Row r is image r / H, row r % H: its planes start plane values apart.
-      const int64_t first = ((r / dims[1]) * 3 * plane + (r % dims[1]) * width) * element_bytes;
-      const int64_t step = plane * element_bytes;
-      interleave(in + first, in + first + step, in + first + 2 * step, width, element_bytes,
-                 out + r * width * 3 * element_bytes);
+      // Row r is image r / H, row r % H: its planes are `plane` bytes apart.
+      const uint8_t* first = in + (r / height) * 3 * plane + (r % height) * width * element_bytes;
+      interleave(first, first + plane, first + 2 * plane, width, element_bytes, out + r * width * 3 * element_bytes);
     }
   };
 }
