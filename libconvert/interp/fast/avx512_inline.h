@@ -150,18 +150,49 @@ TINYFORGE_AVX512_INLINE __m512i Requantize16Bounded(__m512i x, const BoundedRequ
   return ShiftRightLanes(_mm512_mask_add_epi32(sum, negative, sum, v.negative_down), v.right);
 }
 
-// 16 channels' requantization in either form, for kernels templated on
-// which one q holds (Bounded: q.bounded): Load(q, c) for channels
-// [c, c + 16) (c a multiple of 16), then requantize(acc, lo, hi) per
-// vector, each lane then within [lo, hi] or, where that spans int8, left
-// for the conversion to bytes to saturate (q.min and q.max are lo and hi).
-// Permuted(from) gives the same with lane i's parameters taken from lane
-// from[i], for kernels whose sums are not in channel order.
-template <bool Bounded>
+// Which of the requantization's forms a kernel is compiled for: the
+// general one, which always clamps, or the bounded one (q.bounded), with
+// the clamp to [q.min, q.max] or, where that spans int8, without it (the
+// conversion to bytes saturates). WithRequantForm picks one per call: a
+// test of either inside a tile's epilogue cost GCC 12 its registers (the
+// int8 GEMM's expanding 1x1 layers ran 5-10% slower).
+template <bool Bounded, bool Clamps>
+struct RequantForm {
+  static constexpr bool kBounded = Bounded, kClamps = Clamps;
+};
+
+// Calls fn(RequantForm<...>{}) with the form that requantizing into
+// [min, max] takes: bounded where `bounded`.
+template <typename Fn>
+TINYFORGE_AVX512_INLINE void WithRequantForm(bool bounded, int32_t min, int32_t max, Fn fn) {
+  if (!bounded) {
+    fn(RequantForm<false, true>{});
+  } else if (min > -128 || max < 127) {
+    fn(RequantForm<true, true>{});
+  } else {
+    fn(RequantForm<true, false>{});
+  }
+}
+
+// The form q holds.
+template <typename Fn>
+TINYFORGE_AVX512_INLINE void WithRequantForm(const avx2::RequantParams& q, Fn fn) {
+  WithRequantForm(q.bounded != nullptr, q.min, q.max, fn);
+}
+
+// 16 channels' requantization in a RequantForm: Load(q, c) for channels
+// [c, c + 16) (c a multiple of 16; q.bounded set for the bounded form),
+// then requantize(acc, lo, hi) per vector, each lane then within [lo, hi]
+// (q.min and q.max) or, in the bounded form without the clamp, left for
+// the conversion to bytes to saturate. Permuted(from) gives the same with
+// lane i's parameters taken from lane from[i], for kernels whose sums are
+// not in channel order.
+template <typename Form, bool Bounded = Form::kBounded>
 struct ChannelRequant16;
 
-template <>
-struct ChannelRequant16<false> {
+template <typename Form>
+struct ChannelRequant16<Form, false> {
+  static_assert(Form::kClamps, "the general form always clamps");
   Requant16 rq;
   __m512i offset;
 
@@ -180,37 +211,23 @@ struct ChannelRequant16<false> {
   }
 };
 
-template <>
-struct ChannelRequant16<true> {
+template <typename Form>
+struct ChannelRequant16<Form, true> {
   BoundedRequant16 rq;
-  bool clamps;  // false: the clamp spans int8, which StoreInt8x16's saturation makes
 
   TINYFORGE_AVX512_INLINE static ChannelRequant16 Load(const avx2::RequantParams& q, int c) {
-    return {LoadBoundedRequant16(q.bounded + c / 16 * avx2::kBoundedBlockValues), q.min > -128 || q.max < 127};
+    return {LoadBoundedRequant16(q.bounded + c / 16 * avx2::kBoundedBlockValues)};
   }
   TINYFORGE_AVX512_INLINE __m512i operator()(__m512i acc, __m512i lo, __m512i hi) const {
     const __m512i y = Requantize16Bounded(acc, rq);
-    return clamps ? _mm512_min_epi32(_mm512_max_epi32(y, lo), hi) : y;
+    return Form::kClamps ? _mm512_min_epi32(_mm512_max_epi32(y, lo), hi) : y;
   }
   TINYFORGE_AVX512_INLINE ChannelRequant16 Permuted(__m512i from) const {
     const __m512i m = _mm512_permutexvar_epi32(from, rq.multiplier);
     return {{m, _mm512_srli_epi64(m, 32), _mm512_permutexvar_epi32(from, rq.right),
-             _mm512_permutexvar_epi32(from, rq.add), _mm512_permutexvar_epi32(from, rq.negative_down)},
-            clamps};
+             _mm512_permutexvar_epi32(from, rq.add), _mm512_permutexvar_epi32(from, rq.negative_down)}};
   }
 };
-
-// Calls fn(std::true_type{}) when q holds the bounded form, else
-// fn(std::false_type{}): kernels templated on ChannelRequant16's form pick
-// it once per call.
-template <typename Fn>
-TINYFORGE_AVX512_INLINE void WithRequantForm(const avx2::RequantParams& q, Fn fn) {
-  if (q.bounded != nullptr) {
-    fn(std::true_type{});
-  } else {
-    fn(std::false_type{});
-  }
-}
 
 // 16 int8 values as int32 lanes. (SIMDe's AVX-512 has no vpmovsxbd: two
 // AVX2 ones there.)

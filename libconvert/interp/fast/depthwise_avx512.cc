@@ -1,7 +1,7 @@
 // The int8 depthwise row kernels on AVX-512: avx2::DepthwisePaddedRowInt8's
 // arithmetic (tap pairs through vpdpwssd) on blocks of 32 channels, or of 8
 // or 16 with 4 or 2 pixels per register; the requantization on 16 lanes, in
-// either of ChannelRequant16's forms.
+// the RequantForm the call needs (WithRequantForm).
 // Compiled with -mavx512f -mavx512bw -mavx512vl -mavx512vnni; see
 // avx512_kernels.h for the rules of these files and the emulated build the
 // tests make of it.
@@ -27,7 +27,7 @@ TINYFORGE_AVX512_INLINE __m512i UnpackedChannels(int width, bool high) {
   return _mm512_load_si512(lanes);
 }
 
-template <bool Bounded>
+template <typename Form>
 void DepthwiseRowX32(const int16_t* row, int64_t x_step, int out_width, const int64_t* tap_offsets, int tap_pairs,
                      const int16_t* packed, int channel_blocks, const int32_t* bias, const avx2::RequantParams& q,
                      int depth, int8_t* out) {
@@ -45,8 +45,8 @@ void DepthwiseRowX32(const int16_t* row, int64_t x_step, int out_width, const in
     const int16_t* w = packed + static_cast<int64_t>(block) * tap_pairs * 64;
     // The second half's parameters exist only if it holds a channel.
     const bool second = c + 16 < depth;
-    const auto requantize0 = ChannelRequant16<Bounded>::Load(q, c);
-    const auto requantize1 = second ? ChannelRequant16<Bounded>::Load(q, c + 16) : requantize0;
+    const auto requantize0 = ChannelRequant16<Form>::Load(q, c);
+    const auto requantize1 = second ? ChannelRequant16<Form>::Load(q, c + 16) : requantize0;
     // The sums start from the bias, in their lanes' channel order.
     const __m512i bias0 = _mm512_loadu_si512(bias + c), bias1 = _mm512_loadu_si512(bias + c + 16);
     const __m512i bias_low = _mm512_permutex2var_epi32(bias0, low_channels, bias1);
@@ -75,9 +75,9 @@ void DepthwiseRowX32(const int16_t* row, int64_t x_step, int out_width, const in
 void DepthwisePaddedRowInt8x32(const int16_t* row, int64_t x_step, int out_width, const int64_t* tap_offsets,
                                int tap_pairs, const int16_t* packed, int channel_blocks, const int32_t* bias,
                                const avx2::RequantParams& q, int depth, int8_t* out) {
-  WithRequantForm(q, [&](auto bounded) {
-    DepthwiseRowX32<decltype(bounded)::value>(row, x_step, out_width, tap_offsets, tap_pairs, packed, channel_blocks,
-                                              bias, q, depth, out);
+  WithRequantForm(q, [&](auto form) {
+    DepthwiseRowX32<decltype(form)>(row, x_step, out_width, tap_offsets, tap_pairs, packed, channel_blocks, bias, q,
+                                    depth, out);
   });
 }
 
@@ -119,7 +119,7 @@ struct NarrowLayout {
   }
 };
 
-template <int W, bool Bounded>
+template <int W, typename Form>
 void DepthwiseRowNarrow(const int16_t* row, int64_t x_step, int out_width, const int64_t* tap_offsets, int tap_pairs,
                         const int16_t* packed, int channel_blocks, const int32_t* bias, const avx2::RequantParams& q,
                         int depth, int8_t* out) {
@@ -131,7 +131,7 @@ void DepthwiseRowNarrow(const int16_t* row, int64_t x_step, int out_width, const
     const int c = block * W, n = depth - c < W ? depth - c : W;
     const int16_t* w = packed + static_cast<int64_t>(block) * tap_pairs * 2 * W;
     // The Requantizer's blocks cover whole 16s of channels: 16 from c are there.
-    const auto requantize = ChannelRequant16<Bounded>::Load(q, c);
+    const auto requantize = ChannelRequant16<Form>::Load(q, c);
     const auto requantize_low = requantize.Permuted(low_channels);
     const auto requantize_high = requantize.Permuted(high_channels);
     const __m512i block_bias = _mm512_loadu_si512(bias + c);
@@ -196,9 +196,9 @@ void DepthwiseRowNarrow(const int16_t* row, int64_t x_step, int out_width, const
 void DepthwisePaddedRowInt8Narrow(const int16_t* row, int64_t x_step, int out_width, const int64_t* tap_offsets,
                                   int tap_pairs, const int16_t* packed, int block_width, int channel_blocks,
                                   const int32_t* bias, const avx2::RequantParams& q, int depth, int8_t* out) {
-  WithRequantForm(q, [&](auto bounded) {
-    constexpr bool kBounded = decltype(bounded)::value;
-    const auto kernel = block_width == 8 ? &DepthwiseRowNarrow<8, kBounded> : &DepthwiseRowNarrow<16, kBounded>;
+  WithRequantForm(q, [&](auto form) {
+    using Form = decltype(form);
+    const auto kernel = block_width == 8 ? &DepthwiseRowNarrow<8, Form> : &DepthwiseRowNarrow<16, Form>;
     kernel(row, x_step, out_width, tap_offsets, tap_pairs, packed, channel_blocks, bias, q, depth, out);
   });
 }

@@ -31,12 +31,13 @@ TINYFORGE_AVX512_INLINE __m512i Rescale(__m512i a, const InputVectors& v, __m512
   return ShiftRightLanes(t, v.right);
 }
 
-// The output's requantization: the bounded form where p allows it.
-template <bool Bounded>
+// The output's requantization in a RequantForm: the bounded one where p
+// allows it.
+template <typename Form, bool Bounded = Form::kBounded>
 struct AddSubOutput;
 
-template <>
-struct AddSubOutput<false> {
+template <typename Form>
+struct AddSubOutput<Form, false> {
   Requant16 rq;
   __m512i offset, lo, hi;
 
@@ -52,25 +53,24 @@ struct AddSubOutput<false> {
   TINYFORGE_AVX512_INLINE __m512i operator()(__m512i sum) const { return Requantize16(sum, rq, offset, lo, hi); }
 };
 
-template <>
-struct AddSubOutput<true> {
-  ChannelRequant16<true> requantize;
+template <typename Form>
+struct AddSubOutput<Form, true> {
+  ChannelRequant16<Form> requantize;
   __m512i lo, hi;
 
   explicit AddSubOutput(const AddSubInt8Params& p)
       : requantize{{_mm512_set1_epi32(p.output_multiplier), _mm512_set1_epi32(p.output_multiplier),
                     _mm512_set1_epi32(p.output_right), _mm512_set1_epi32(p.output_add),
-                    _mm512_set1_epi32(p.output_right > 0 ? -1 : 0)},
-                   p.min > -128 || p.max < 127},
+                    _mm512_set1_epi32(p.output_right > 0 ? -1 : 0)}},
         lo(_mm512_set1_epi32(p.min)), hi(_mm512_set1_epi32(p.max)) {}
   TINYFORGE_AVX512_INLINE __m512i operator()(__m512i sum) const { return requantize(sum, lo, hi); }
 };
 
-template <bool Subtract, bool Bounded>
+template <bool Subtract, typename Form>
 void AddSubLoop(const int8_t* a, const int8_t* b, int64_t n, const AddSubInt8Params& p, int8_t* out) {
   const InputVectors v1 = LoadInput(p.input1), v2 = LoadInput(p.input2);
   const __m512i eleven = _mm512_set1_epi32(11);
-  const AddSubOutput<Bounded> requantize(p);
+  const AddSubOutput<Form> requantize(p);
   const auto sixteen = [&](const int8_t* x, const int8_t* y) {
     const __m512i s1 = Rescale(LoadInt8x16(x), v1, eleven);
     const __m512i s2 = Rescale(LoadInt8x16(y), v2, eleven);
@@ -90,11 +90,10 @@ void AddSubLoop(const int8_t* a, const int8_t* b, int64_t n, const AddSubInt8Par
 }  // namespace
 
 void AddSubInt8(const int8_t* a, const int8_t* b, int64_t n, const AddSubInt8Params& p, int8_t* out) {
-  if (p.subtract) {
-    p.output_bounded ? AddSubLoop<true, true>(a, b, n, p, out) : AddSubLoop<true, false>(a, b, n, p, out);
-  } else {
-    p.output_bounded ? AddSubLoop<false, true>(a, b, n, p, out) : AddSubLoop<false, false>(a, b, n, p, out);
-  }
+  WithRequantForm(p.output_bounded, p.min, p.max, [&](auto form) {
+    using Form = decltype(form);
+    p.subtract ? AddSubLoop<true, Form>(a, b, n, p, out) : AddSubLoop<false, Form>(a, b, n, p, out);
+  });
 }
 
 }  // namespace tinyforge::interp::fast::TINYFORGE_AVX512_NAMESPACE
