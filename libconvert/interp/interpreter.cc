@@ -105,7 +105,9 @@ void Interpreter::InitTensors() {
     for (size_t i = 0; i < tensors_.size(); ++i) {
       if (!tensors_[i].constant && !tensors_[i].variable) bytes[i] = static_cast<int64_t>(tensors_[i].bytes);
     }
-    plan = PlanSharedMemory(g, bytes);
+    std::vector<tflite::BuiltinOperator> codes;
+    for (const auto& op : g.operators) codes.push_back(model_.OpCode(*op));
+    plan = PlanSharedMemory(g, codes, bytes);
     int64_t own = total;  // the tensors that keep their own bytes
     for (int i : plan.tensors) own -= static_cast<int64_t>(tensors_[static_cast<size_t>(i)].bytes);
     // Both parts fit int64 alone; together they may not (hostile shapes):

@@ -173,6 +173,14 @@ const std::vector<KernelRegistration>& KernelTable();
 // nullptr when the table has no row for (op, type).
 PrepareFn FindKernel(tflite::BuiltinOperator op, tflite::TensorType type);
 
+// Whether a `reader` kernel may read through `producer` when it is the sole
+// reader of the producer's output (PrepareContext::SoleProducer); the
+// producer then runs only for an observer. A CONV_2D or DEPTHWISE_CONV_2D
+// folds a PAD or PADV2 of H and W into its own padding (kernels/conv.cc,
+// where it also checks the paddings and the pad value); the memory plan
+// (shared_memory.h) keeps such a producer's output out of the way.
+bool MayFoldProducer(tflite::BuiltinOperator reader, tflite::BuiltinOperator producer);
+
 // The input whose type keys `op`'s kernel: its data input. 0 for most
 // operators; SPLIT (the axis comes first), SELECT_V2 (the condition comes
 // first) and TRANSPOSE_CONV (the output shape comes first) read their data

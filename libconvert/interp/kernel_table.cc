@@ -127,6 +127,11 @@ PrepareFn FindKernel(tflite::BuiltinOperator op, tflite::TensorType type) {
   return it == table.end() ? nullptr : it->prepare;
 }
 
+bool MayFoldProducer(tflite::BuiltinOperator reader, tflite::BuiltinOperator producer) {
+  const bool conv = reader == tflite::BuiltinOperator_CONV_2D || reader == tflite::BuiltinOperator_DEPTHWISE_CONV_2D;
+  return conv && (producer == tflite::BuiltinOperator_PAD || producer == tflite::BuiltinOperator_PADV2);
+}
+
 size_t KernelKeyInput(tflite::BuiltinOperator op) {
   switch (op) {
     case tflite::BuiltinOperator_SPLIT:

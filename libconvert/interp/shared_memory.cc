@@ -5,10 +5,12 @@
 
 #include "libconvert/base/cache_aligned.h"
 #include "libconvert/base/checked_math.h"
+#include "libconvert/interp/kernel.h"
 
 namespace tinyforge::interp {
 
-SharedMemoryPlan PlanSharedMemory(const tflite::SubGraphT& g, const std::vector<int64_t>& bytes) {
+SharedMemoryPlan PlanSharedMemory(const tflite::SubGraphT& g, const std::vector<tflite::BuiltinOperator>& codes,
+                                  const std::vector<int64_t>& bytes) {
   constexpr int kNone = -1;
   const size_t n = bytes.size();
   const int ops = static_cast<int>(g.operators.size());
@@ -37,12 +39,19 @@ SharedMemoryPlan PlanSharedMemory(const tflite::SubGraphT& g, const std::vector<
       last_use[i] = std::max(last_use[i], o);
     }
   }
-  // Reading through a sole producer: its inputs live until its reader.
+  // Reading through a sole producer: its inputs live until its reader, and
+  // its outputs, usually never written, come second.
+  const auto code = [&codes](int o) {
+    return static_cast<size_t>(o) < codes.size() ? codes[static_cast<size_t>(o)] : tflite::BuiltinOperator_CUSTOM;
+  };
+  std::vector<bool> second(n, false);
   for (int o = 0; o < ops; ++o) {
     const tflite::OperatorT& op = *g.operators[static_cast<size_t>(o)];
     for (int u : op.outputs) {
       if (!valid(u) || readers[static_cast<size_t>(u)] != 1) continue;
       const int through = reader[static_cast<size_t>(u)];
+      if (!MayFoldProducer(code(through), code(o))) continue;
+      second[static_cast<size_t>(u)] = true;
       for (int t : op.inputs) {
         if (valid(t)) last_use[static_cast<size_t>(t)] = std::max(last_use[static_cast<size_t>(t)], through);
       }
@@ -50,24 +59,35 @@ SharedMemoryPlan PlanSharedMemory(const tflite::SubGraphT& g, const std::vector<
   }
   SharedMemoryPlan plan;
   std::vector<PlannerBuffer> buffers;
+  size_t first_round = 0;
   // Every offset the planner gives is at most the sum of the sizes: where
   // that sum does not fit int64 (a hostile shape), nothing shares and the
   // memory budget refuses the tensors one by one.
   int64_t sum = 0;
-  for (size_t i = 0; i < n; ++i) {
-    // A tensor read before it is written (or never written) holds what the
-    // last run left there, or zeros: it keeps its own bytes.
-    if (bytes[i] <= 0 || kept[i] || first_write[i] == kNone || first_read[i] <= first_write[i]) continue;
-    constexpr int64_t kLine = static_cast<int64_t>(kCacheLineBytes);
-    const std::optional<int64_t> padded = CheckedAdd(bytes[i], kLine - 1);
-    const std::optional<int64_t> total = padded ? CheckedAdd(sum, *padded) : std::nullopt;
-    if (!total) return {};
-    sum = *total;
-    plan.tensors.push_back(static_cast<int>(i));
-    buffers.push_back({*padded / kLine * kLine, first_write[i], last_use[i]});
+  for (bool round_two : {false, true}) {
+    for (size_t i = 0; i < n; ++i) {
+      // A tensor read before it is written (or never written) holds what the
+      // last run left there, or zeros: it keeps its own bytes.
+      if (second[i] != round_two || bytes[i] <= 0 || kept[i] || first_write[i] == kNone ||
+          first_read[i] <= first_write[i]) {
+        continue;
+      }
+      constexpr int64_t kLine = static_cast<int64_t>(kCacheLineBytes);
+      const std::optional<int64_t> padded = CheckedAdd(bytes[i], kLine - 1);
+      const std::optional<int64_t> total = padded ? CheckedAdd(sum, *padded) : std::nullopt;
+      if (!total) return {};
+      sum = *total;
+      plan.tensors.push_back(static_cast<int>(i));
+      buffers.push_back({*padded / kLine * kLine, first_write[i], last_use[i]});
+    }
+    if (!round_two) first_round = buffers.size();
   }
   if (plan.tensors.size() > kMaxSharedTensors) return {};
-  PlannerResult placed = PlanGreedy(buffers);
+  // The first round where the planner places it alone, the second around it.
+  const auto split = buffers.begin() + static_cast<std::ptrdiff_t>(first_round);
+  const PlannerResult first = PlanGreedy(std::vector<PlannerBuffer>(buffers.begin(), split));
+  for (size_t k = 0; k < first_round; ++k) buffers[k].offline_offset = first.offsets[k];
+  PlannerResult placed = split == buffers.end() ? first : PlanGreedy(buffers);
   plan.offsets = std::move(placed.offsets);
   plan.total_bytes = placed.total_bytes;
   return plan;

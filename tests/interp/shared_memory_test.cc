@@ -25,9 +25,11 @@ namespace tinyforge {
 namespace {
 
 // A subgraph of `tensors` tensors whose operators read and write the given
-// tensors, with the given subgraph inputs and outputs.
+// tensors, with the given subgraph inputs and outputs; each operator's code
+// (ADD unless given) goes to Codes.
 struct PlanNode {
   std::vector<int> inputs, outputs;
+  tflite::BuiltinOperator code = tflite::BuiltinOperator_ADD;
 };
 tflite::SubGraphT PlanGraph(int tensors, const std::vector<PlanNode>& ops, std::vector<int> inputs, std::vector<int> outputs) {
   tflite::SubGraphT g;
@@ -42,6 +44,18 @@ tflite::SubGraphT PlanGraph(int tensors, const std::vector<PlanNode>& ops, std::
   g.outputs = std::move(outputs);
   return g;
 }
+std::vector<tflite::BuiltinOperator> Codes(const std::vector<PlanNode>& ops) {
+  std::vector<tflite::BuiltinOperator> codes;
+  for (const PlanNode& op : ops) codes.push_back(op.code);
+  return codes;
+}
+
+// The plan of `tensors` tensors of `bytes` each (or as given) for ops.
+interp::SharedMemoryPlan PlanOf(int tensors, const std::vector<PlanNode>& ops, std::vector<int> inputs,
+                                std::vector<int> outputs, std::vector<int64_t> bytes = {}) {
+  if (bytes.empty()) bytes.assign(static_cast<size_t>(tensors), 64);
+  return interp::PlanSharedMemory(PlanGraph(tensors, ops, std::move(inputs), std::move(outputs)), Codes(ops), bytes);
+}
 
 // Where plan placed tensor t, or -1.
 int64_t PlannedOffset(const interp::SharedMemoryPlan& plan, int t) {
@@ -55,63 +69,83 @@ bool PlannedOverlap(const interp::SharedMemoryPlan& plan, int a, int b, int64_t 
   return x < y + size && y < x + size;
 }
 
+constexpr tflite::BuiltinOperator kPad = tflite::BuiltinOperator_PAD;
+constexpr tflite::BuiltinOperator kConv = tflite::BuiltinOperator_CONV_2D;
+
 TEST(SharedMemoryPlan, AChainReusesTheBytesOfTensorsNoLongerRead) {
-  // in(0) -> 1 -> 2 -> 3 -> 4 -> out(5). Each operator's input lives one
-  // operator longer than its reader (that reader's output has one reader,
-  // which may read through it): 1 until operator 2, 2 until 3, 3 until 4.
-  // So 4 (operators 3-4) takes the bytes of 1 (operators 0-2); 2 and 3 live
-  // beside them. Sizes round up to cache lines.
-  const tflite::SubGraphT g = PlanGraph(6, {{{0}, {1}}, {{1}, {2}}, {{2}, {3}}, {{3}, {4}}, {{4}, {5}}}, {0}, {5});
-  const interp::SharedMemoryPlan plan = interp::PlanSharedMemory(g, std::vector<int64_t>(6, 100));
+  // in(0) -> 1 -> 2 -> 3 -> 4 -> out(5), each live from its writer to its
+  // reader: 1 (operators 0-1) and 3 (2-3) can share, as can 2 and 4. The
+  // planner takes the largest first, ties to the later tensor: 4 at 0, 3
+  // after it, 2 beside 4 (they do not meet), 1 beside 3. Sizes round up to
+  // cache lines (100 -> 128).
+  const interp::SharedMemoryPlan plan =
+      PlanOf(6, {{{0}, {1}}, {{1}, {2}}, {{2}, {3}}, {{3}, {4}}, {{4}, {5}}}, {0}, {5}, std::vector<int64_t>(6, 100));
   EXPECT_EQ(plan.tensors.size(), 4u);  // not the subgraph's input and output
   EXPECT_EQ(PlannedOffset(plan, 0), -1);
   EXPECT_EQ(PlannedOffset(plan, 5), -1);
-  EXPECT_EQ(PlannedOffset(plan, 1), PlannedOffset(plan, 4));
-  EXPECT_FALSE(PlannedOverlap(plan, 1, 2, 128));
-  EXPECT_FALSE(PlannedOverlap(plan, 1, 3, 128));
-  EXPECT_FALSE(PlannedOverlap(plan, 2, 3, 128));
-  EXPECT_EQ(plan.total_bytes, 384);
-  for (int64_t offset : plan.offsets) EXPECT_EQ(offset % 64, 0);
+  EXPECT_EQ(PlannedOffset(plan, 4), 0);
+  EXPECT_EQ(PlannedOffset(plan, 3), 128);
+  EXPECT_EQ(PlannedOffset(plan, 2), 0);
+  EXPECT_EQ(PlannedOffset(plan, 1), 128);
+  EXPECT_EQ(plan.total_bytes, 256);
 }
 
 TEST(SharedMemoryPlan, KeepsTensorsReadBeforeTheyAreWrittenAndOnesLeftOut) {
   // Operator 0 reads 2 before operator 1 writes it (its value is last
   // run's); 3 is read but never written; 1 is left out by its caller
   // (bytes -1: a constant or a variable); 5 has no bytes.
-  const tflite::SubGraphT g = PlanGraph(7, {{{0, 2, 3}, {1}}, {{1}, {2}}, {{1, 2}, {5}}, {{2, 5}, {6}}}, {0}, {6});
-  const interp::SharedMemoryPlan plan = interp::PlanSharedMemory(g, {64, -1, 64, 64, 64, 0, 64});
+  const interp::SharedMemoryPlan plan =
+      PlanOf(7, {{{0, 2, 3}, {1}}, {{1}, {2}}, {{1, 2}, {5}}, {{2, 5}, {6}}}, {0}, {6}, {64, -1, 64, 64, 64, 0, 64});
   EXPECT_TRUE(plan.tensors.empty());
 }
 
-TEST(SharedMemoryPlan, AnOperatorsInputsLiveUntilTheSoleReaderOfItsOutput) {
-  // 1 -> operator 1 -> 2 -> operator 2 -> 3: operator 2 may read 1 in
-  // place of 2, whose sole producer is operator 1 (a CONV_2D reading
-  // through a PAD), so 1 lives until operator 2 and 3 cannot take its bytes.
-  const tflite::SubGraphT g = PlanGraph(5, {{{0}, {1}}, {{1}, {2}}, {{2}, {3}}, {{3}, {4}}}, {0}, {4});
-  const interp::SharedMemoryPlan plan = interp::PlanSharedMemory(g, std::vector<int64_t>(5, 64));
+TEST(SharedMemoryPlan, APadsInputLivesUntilTheConvThatReadsThroughIt) {
+  // 0 -> ADD -> 1 -> PAD -> 2 -> CONV_2D -> 3 -> ADD -> 4: the conv may read
+  // 1 in place of 2 (it folds the PAD), so 1 lives until operator 2 and 3
+  // cannot take its bytes.
+  const interp::SharedMemoryPlan plan =
+      PlanOf(5, {{{0}, {1}}, {{1}, {2}, kPad}, {{2}, {3}, kConv}, {{3}, {4}}}, {0}, {4});
   EXPECT_FALSE(PlannedOverlap(plan, 1, 3, 64));
-  // When operator 3 reads 2 too, no one reads through operator 1: 1 dies
-  // at operator 1 and 3 reuses its bytes.
-  const tflite::SubGraphT two = PlanGraph(6, {{{0}, {1}}, {{1}, {2}}, {{2}, {3}}, {{3, 2}, {5}}}, {0}, {5});
-  const interp::SharedMemoryPlan reuse = interp::PlanSharedMemory(two, std::vector<int64_t>(6, 64));
-  EXPECT_TRUE(PlannedOverlap(reuse, 1, 3, 64));
+  // When operator 3 reads 2 too, the conv is not its sole reader and reads
+  // 2 itself: 1 dies at the PAD and 3 reuses its bytes. So it does when
+  // the producer is no PAD, or the reader no conv.
+  EXPECT_TRUE(PlannedOverlap(PlanOf(6, {{{0}, {1}}, {{1}, {2}, kPad}, {{2}, {3}, kConv}, {{3, 2}, {5}}}, {0}, {5}),
+                             1, 3, 64));
+  EXPECT_TRUE(PlannedOverlap(PlanOf(5, {{{0}, {1}}, {{1}, {2}}, {{2}, {3}, kConv}, {{3}, {4}}}, {0}, {4}), 1, 3, 64));
+  EXPECT_TRUE(PlannedOverlap(PlanOf(5, {{{0}, {1}}, {{1}, {2}, kPad}, {{2}, {3}}, {{3}, {4}}}, {0}, {4}), 1, 3, 64));
+}
+
+TEST(SharedMemoryPlan, APadsOutputAConvReadsThroughIsPlacedAroundTheRest) {
+  // 0 -> ADD -> 1 -> PAD -> 2 (256 bytes) -> CONV_2D -> 3 -> ADD -> 4 -> ADD -> 5.
+  // Without the PAD's output the others place as they would alone; 2, which
+  // usually no run writes, then goes where nothing live beside it is.
+  const std::vector<PlanNode> ops = {{{0}, {1}}, {{1}, {2}, kPad}, {{2}, {3}, kConv}, {{3}, {4}}, {{4}, {5}}};
+  const interp::SharedMemoryPlan plan = PlanOf(6, ops, {0}, {5}, {64, 64, 256, 64, 64, 64});
+  const interp::SharedMemoryPlan without = PlanOf(6, ops, {0}, {5}, {64, 64, -1, 64, 64, 64});
+  for (int t : {1, 3, 4}) EXPECT_EQ(PlannedOffset(plan, t), PlannedOffset(without, t)) << "tensor " << t;
+  // 2 lives during operators 1-2, with 1 (until 2) and 3 (from 2).
+  ASSERT_GE(PlannedOffset(plan, 2), 0);
+  for (int t : {1, 3}) {
+    const int64_t at = PlannedOffset(plan, t), pad_at = PlannedOffset(plan, 2);
+    EXPECT_TRUE(at + 64 <= pad_at || pad_at + 256 <= at) << "tensor " << t;
+  }
+  EXPECT_EQ(plan.total_bytes, std::max(without.total_bytes, PlannedOffset(plan, 2) + 256));
 }
 
 TEST(SharedMemoryPlan, SizesWhoseSumOverflowsShareNothing) {
   // A hostile shape's 2^63 - 8 bytes: rounded up to a cache line, or added
   // to the others, it would wrap; the memory budget then refuses it alone.
-  const tflite::SubGraphT g = PlanGraph(5, {{{0}, {1}}, {{1}, {2}}, {{2}, {3}}, {{3}, {4}}}, {0}, {4});
+  const std::vector<PlanNode> ops = {{{0}, {1}}, {{1}, {2}}, {{2}, {3}}, {{3}, {4}}};
   const int64_t huge = std::numeric_limits<int64_t>::max() - 8;
-  EXPECT_TRUE(interp::PlanSharedMemory(g, {64, huge, 64, 64, 64}).tensors.empty());
-  EXPECT_TRUE(interp::PlanSharedMemory(g, {64, huge / 2, huge / 2, 64, 64}).tensors.empty());
+  EXPECT_TRUE(PlanOf(5, ops, {0}, {4}, {64, huge, 64, 64, 64}).tensors.empty());
+  EXPECT_TRUE(PlanOf(5, ops, {0}, {4}, {64, huge / 2, huge / 2, 64, 64}).tensors.empty());
 }
 
 TEST(SharedMemoryPlan, TooManyTensorsKeepTheirOwnBytes) {
   const int n = static_cast<int>(interp::kMaxSharedTensors) + 3;  // all but the input and output share
   std::vector<PlanNode> ops;
   for (int t = 0; t + 1 < n; ++t) ops.push_back({{t}, {t + 1}});
-  const tflite::SubGraphT g = PlanGraph(n, ops, {0}, {n - 1});
-  EXPECT_TRUE(interp::PlanSharedMemory(g, std::vector<int64_t>(static_cast<size_t>(n), 64)).tensors.empty());
+  EXPECT_TRUE(PlanOf(n, ops, {0}, {n - 1}).tensors.empty());
 }
 
 // Fills every input of `interpreter` from `inputs`, reversed when `reverse`

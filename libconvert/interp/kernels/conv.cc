@@ -88,7 +88,7 @@ std::optional<FoldablePad> PadToFold(const PrepareContext& ctx) {
   if (op < 0) return std::nullopt;
   const tflite::OperatorT& pad = ctx.subgraph_op(static_cast<size_t>(op));
   const tflite::BuiltinOperator code = ctx.model().OpCode(pad);
-  if ((code != tflite::BuiltinOperator_PAD && code != tflite::BuiltinOperator_PADV2) || pad.inputs.size() < 2 ||
+  if (!MayFoldProducer(ctx.model().OpCode(ctx.op()), code) || pad.inputs.size() < 2 ||
       pad.inputs[0] < 0 || pad.inputs[1] < 0) {
     return std::nullopt;
   }
