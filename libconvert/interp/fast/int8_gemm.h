@@ -202,11 +202,12 @@ class RequantizedGemm {
   int64_t oc_, a_stride_;
 };
 
-// Runs rows through a Form's GEMM in chunks: fill(begin, n, dst, stride)
-// writes the k activations of rows [begin, begin + n) to dst + r * stride
-// in the Form's element (the padding columns past k stay zero);
-// finish(begin, n, acc, acc_stride) reads the rows' accumulators, to which
-// bias() (per output channel, null when there is nothing to add) belongs.
+// Runs up to `rows` rows through a Form's GEMM in chunks: fill(begin, n,
+// dst, stride) writes the k activations of rows [begin, begin + n) to
+// dst + r * stride in the Form's element (the padding columns past k stay
+// zero); finish(begin, n, acc, acc_stride) reads the rows' accumulators, to
+// which bias() (per output channel, null when there is nothing to add)
+// belongs.
 template <typename Form>
 class ChunkedGemm {
  public:
@@ -214,13 +215,16 @@ class ChunkedGemm {
 
   // w(o, kk) for o < oc, kk < k; bias may be null.
   template <typename W>
-  ChunkedGemm(int64_t oc, int64_t k, W w, int32_t input_offset, const int32_t* bias)
+  ChunkedGemm(int64_t rows, int64_t oc, int64_t k, W w, int32_t input_offset, const int32_t* bias)
       : packed_(Form::Pack(oc, k, w)) {
     a_stride_ = (k + Form::kGroup - 1) / Form::kGroup * Form::kGroup;
     c_stride_ = packed_.acc_stride();
     // Both the activation rows and their accumulators stay in cache between
-    // the GEMM that writes them and the requantization that reads them.
+    // the GEMM that writes them and the requantization that reads them. No
+    // more than the rows there are: a BATCH_MATMUL of half a million 1x1
+    // matrices zeroed 30 KB of buffers for each one (found by fuzzing).
     chunk_ = std::max<int64_t>(6, kGemmChunkBytes / (a_stride_ * static_cast<int64_t>(sizeof(Element)) + c_stride_ * 4));
+    chunk_ = std::clamp<int64_t>(rows, 1, chunk_);
     a_.resize(static_cast<size_t>(chunk_ * a_stride_));
     c_.resize(static_cast<size_t>(chunk_ * c_stride_));
     const int32_t factor = Form::CorrectionFactor(input_offset);
