@@ -38,7 +38,10 @@ int PrepareContext::SoleProducer(size_t i) const {
   const RuntimeTensor* t = optional_input(i);
   if (links_ == nullptr || !links_->fold_producers || t == nullptr || t->index < 0) return -1;
   const size_t index = static_cast<size_t>(t->index);
-  return links_->readers[index] == 1 ? links_->producer[index] : -1;
+  // A producer after this operator (a graph built in memory, which
+  // VerifyModel would refuse) has not been prepared: its operands unchecked.
+  const int producer = links_->readers[index] == 1 ? links_->producer[index] : -1;
+  return producer >= 0 && static_cast<size_t>(producer) < op_index_ ? producer : -1;
 }
 
 const tflite::OperatorT& PrepareContext::subgraph_op(size_t op) const {

@@ -124,8 +124,9 @@ class PrepareContext {
   std::vector<int64_t> ConstantInts(const RuntimeTensor& t, const std::string& role) const;
 
   // The operator (its index) that writes input i when this operator is the
-  // only reader of that tensor and it is no subgraph output, so that this
-  // operator may read the producer's own input in its place; -1 otherwise.
+  // only reader of that tensor, it is no subgraph output and the writer
+  // comes before this operator, so that this operator may read the
+  // producer's own input in its place; -1 otherwise.
   int SoleProducer(size_t i) const;
   // Operator `op` of this subgraph, and runtime tensor `index`.
   const tflite::OperatorT& subgraph_op(size_t op) const;

@@ -39,18 +39,21 @@ SharedMemoryPlan PlanSharedMemory(const tflite::SubGraphT& g, const std::vector<
       last_use[i] = std::max(last_use[i], o);
     }
   }
-  // Reading through a sole producer: its inputs live until its reader, and
-  // its outputs, usually never written, come second.
-  const auto code = [&codes](int o) {
-    return static_cast<size_t>(o) < codes.size() ? codes[static_cast<size_t>(o)] : tflite::BuiltinOperator_CUSTOM;
-  };
+  // Reading through a sole producer (one that runs before its reader, as
+  // PrepareContext::SoleProducer requires): its inputs live until its
+  // reader, and its outputs, usually never written, come second. Without a
+  // code for every operator nothing can say which reads happen: nothing
+  // shares.
+  if (codes.size() != g.operators.size()) return {};
   std::vector<bool> second(n, false);
   for (int o = 0; o < ops; ++o) {
     const tflite::OperatorT& op = *g.operators[static_cast<size_t>(o)];
     for (int u : op.outputs) {
       if (!valid(u) || readers[static_cast<size_t>(u)] != 1) continue;
       const int through = reader[static_cast<size_t>(u)];
-      if (!MayFoldProducer(code(through), code(o))) continue;
+      const bool folds =
+          through > o && MayFoldProducer(codes[static_cast<size_t>(through)], codes[static_cast<size_t>(o)]);
+      if (!folds) continue;
       second[static_cast<size_t>(u)] = true;
       for (int t : op.inputs) {
         if (valid(t)) last_use[static_cast<size_t>(t)] = std::max(last_use[static_cast<size_t>(t)], through);

@@ -115,6 +115,13 @@ TEST(SharedMemoryPlan, APadsInputLivesUntilTheConvThatReadsThroughIt) {
   EXPECT_TRUE(PlannedOverlap(PlanOf(5, {{{0}, {1}}, {{1}, {2}, kPad}, {{2}, {3}}, {{3}, {4}}}, {0}, {4}), 1, 3, 64));
 }
 
+TEST(SharedMemoryPlan, WithoutACodeForEveryOperatorNothingShares) {
+  const std::vector<PlanNode> ops = {{{0}, {1}}, {{1}, {2}, kPad}, {{2}, {3}, kConv}, {{3}, {4}}};
+  const tflite::SubGraphT g = PlanGraph(5, ops, {0}, {4});
+  EXPECT_FALSE(interp::PlanSharedMemory(g, Codes(ops), std::vector<int64_t>(5, 64)).tensors.empty());
+  EXPECT_TRUE(interp::PlanSharedMemory(g, {tflite::BuiltinOperator_ADD}, std::vector<int64_t>(5, 64)).tensors.empty());
+}
+
 TEST(SharedMemoryPlan, APadsOutputAConvReadsThroughIsPlacedAroundTheRest) {
   // 0 -> ADD -> 1 -> PAD -> 2 (256 bytes) -> CONV_2D -> 3 -> ADD -> 4 -> ADD -> 5.
   // Without the PAD's output the others place as they would alone; 2, which

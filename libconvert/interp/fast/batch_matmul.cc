@@ -43,8 +43,8 @@ EvalFn BatchMatMulInt8(const ref::BatchMatMulParams& params, const ref::Quantize
       // Both operands carry zero points, so the weights (rhs - its zero
       // point) need int16: this GEMM stays in Int16Form.
       ChunkedGemm<Int16Form> gemm(
-          p.rows, p.cols, p.depth, [&](int64_t n, int64_t k) { return rhs[ro + k * rhs_k + n * rhs_n] - q.rhs_zero_point; }, 0,
-          nullptr);
+          p.rows, p.cols, p.depth,
+          [&](int64_t n, int64_t k) { return rhs[ro + k * rhs_k + n * rhs_n] - q.rhs_zero_point; }, 0, nullptr);
       gemm.Run(
           p.rows,
           [&](int64_t begin, int64_t n, int16_t* dst, int64_t stride) {

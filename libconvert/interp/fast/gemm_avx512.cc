@@ -176,8 +176,7 @@ void GemmRequantizeTile16And8(const uint8_t* a, int64_t a_stride, const int8_t* 
   const auto requantize = ChannelRequant16<Form>::Load(q, 0);
   for (int r = 0; r < 8; ++r) StoreInt8x16(requantize(acc[r], lo, hi), 16, out + r * out_stride);
   const auto twice =
-      ChannelRequant16<Form>::Load(q, 16).Permuted(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6,
-                                                                         7));
+      ChannelRequant16<Form>::Load(q, 16).Permuted(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7));
   for (int r = 0; r < 8; r += 2) {
     const __m512i pair = _mm512_inserti64x4(_mm512_castsi256_si512(half[r]), half[r + 1], 1);
     const __m128i bytes = _mm512_cvtsepi32_epi8(twice(pair, lo, hi));
@@ -196,8 +195,8 @@ void GemmRequantizeRows16And8(const uint8_t* a, int64_t rows, int64_t a_stride, 
                               const avx2::RequantParams& q, int8_t* out, int64_t out_stride, int last) {
   int64_t r = 0;
   for (; r + 8 <= rows; r += 8) {
-    GemmRequantizeTile16And8<Form>(a + r * a_stride, a_stride, w, block_stride, k_quads, bias, q,
-                                      out + r * out_stride, out_stride, last);
+    GemmRequantizeTile16And8<Form>(a + r * a_stride, a_stride, w, block_stride, k_quads, bias, q, out + r * out_stride,
+                                   out_stride, last);
   }
   for (; r < rows; ++r) {
     GemmRequantizeTile<1, 2, Form, false>(a + r * a_stride, a_stride, w, block_stride, k_quads, bias, q,
@@ -259,8 +258,8 @@ void GemmUint8Requantize(const uint8_t* a, int64_t rows, int64_t a_stride, const
     const int8_t* w = packed + b * block_stride;
     if (left > 16 && left <= 24) {
       WithRequantForm(qb, [&](auto form) {
-        GemmRequantizeRows16And8<decltype(form)>(a, rows, a_stride, w, block_stride, k_quads, bias + b * 16,
-                                                           qb, out + b * 16, out_stride, static_cast<int>(left - 16));
+        GemmRequantizeRows16And8<decltype(form)>(a, rows, a_stride, w, block_stride, k_quads, bias + b * 16, qb,
+                                                 out + b * 16, out_stride, static_cast<int>(left - 16));
       });
     } else if (left > 16) {
       GemmRequantizeBlocks<2>(a, rows, a_stride, w, block_stride, k_quads, bias + b * 16, qb, out + b * 16,

@@ -202,12 +202,12 @@ class RequantizedGemm {
   int64_t oc_, a_stride_;
 };
 
-// Runs up to `rows` rows through a Form's GEMM in chunks: fill(begin, n,
-// dst, stride) writes the k activations of rows [begin, begin + n) to
-// dst + r * stride in the Form's element (the padding columns past k stay
-// zero); finish(begin, n, acc, acc_stride) reads the rows' accumulators, to
-// which bias() (per output channel, null when there is nothing to add)
-// belongs.
+// Runs rows through a Form's GEMM in chunks, its buffers sized for the
+// `rows` its constructor is given: fill(begin, n, dst, stride) writes the k
+// activations of rows [begin, begin + n) to dst + r * stride in the Form's
+// element (the padding columns past k stay zero); finish(begin, n, acc,
+// acc_stride) reads the rows' accumulators, to which bias() (per output
+// channel, null when there is nothing to add) belongs.
 template <typename Form>
 class ChunkedGemm {
  public:
