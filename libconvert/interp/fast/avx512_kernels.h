@@ -94,14 +94,14 @@ using GemmFloatWindowsFn = void (*)(const float* const* windows, int64_t rows, i
                                     int64_t pitch, const float* packed, int64_t oc, float* c, int64_t c_stride,
                                     float min, float max);
 
-// One implementation of the AVX-512 kernels: the CPU's, or SIMDe's
-// emulation of it. Null members: the AVX2 kernels instead.
 // out[3 i + j] = plane_j[i] for i < n: three planes of `element_bytes` (1
 // or 4) values interleaved, as TRANSPOSE makes an NCHW image of 3 channels
 // NHWC.
 using InterleaveThreeFn = void (*)(const void* plane0, const void* plane1, const void* plane2, int64_t n,
                                    int element_bytes, void* out);
 
+// One implementation of the AVX-512 kernels: the CPU's, or SIMDe's
+// emulation of it. Null members: the AVX2 kernels instead.
 struct Avx512Kernels {
   GemmUint8Fn gemm = nullptr;
   GemmUint8RequantizeFn gemm_requantize = nullptr;

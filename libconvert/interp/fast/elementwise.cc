@@ -48,7 +48,6 @@ int64_t MostRescaled(int32_t offset, ref::QuantizedMultiplier m) {
   return (most_h >> -m.shift) + 1;
 }
 
-
 }  // namespace
 
 // TFLM rescales each input as s = RDBPOT(SRDHM(x * 2^20, M), r), with x the

@@ -204,20 +204,16 @@ void GemmRequantizeRows16And8(const uint8_t* a, int64_t rows, int64_t a_stride, 
   }
 }
 
-// Every row against the V blocks, in tiles of kRowTile rows.
-template <int V, typename Form>
+// Every row against the V blocks, in tiles of kRowTile rows (Full: the
+// last block holds 16 channels).
+template <int V, typename Form, bool Full>
 void GemmRequantizeRows(const uint8_t* a, int64_t rows, int64_t a_stride, const int8_t* w, int64_t block_stride,
                         int64_t k_quads, const int32_t* bias, const avx2::RequantParams& q, int8_t* out,
                         int64_t out_stride, int last) {
   int64_t r = 0;
   for (; r + kRowTile <= rows; r += kRowTile) {
-    if (last == 16) {
-      GemmRequantizeTile<kRowTile, V, Form, true>(a + r * a_stride, a_stride, w, block_stride, k_quads, bias, q,
-                                                  out + r * out_stride, out_stride, last);
-    } else {
-      GemmRequantizeTile<kRowTile, V, Form, false>(a + r * a_stride, a_stride, w, block_stride, k_quads, bias, q,
-                                                   out + r * out_stride, out_stride, last);
-    }
+    GemmRequantizeTile<kRowTile, V, Form, Full>(a + r * a_stride, a_stride, w, block_stride, k_quads, bias, q,
+                                                out + r * out_stride, out_stride, last);
   }
   for (; r < rows; ++r) {
     GemmRequantizeTile<1, V, Form, false>(a + r * a_stride, a_stride, w, block_stride, k_quads, bias, q,
@@ -231,7 +227,9 @@ void GemmRequantizeBlocks(const uint8_t* a, int64_t rows, int64_t a_stride, cons
                           int64_t k_quads, const int32_t* bias, const avx2::RequantParams& q, int8_t* out,
                           int64_t out_stride, int last) {
   WithRequantForm(q, [&](auto form) {
-    GemmRequantizeRows<V, decltype(form)>(a, rows, a_stride, w, block_stride, k_quads, bias, q, out, out_stride, last);
+    using Form = decltype(form);
+    const auto rows_fn = last == 16 ? &GemmRequantizeRows<V, Form, true> : &GemmRequantizeRows<V, Form, false>;
+    rows_fn(a, rows, a_stride, w, block_stride, k_quads, bias, q, out, out_stride, last);
   });
 }
 

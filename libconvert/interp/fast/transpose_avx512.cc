@@ -95,9 +95,8 @@ void InterleaveThree(const void* plane0, const void* plane1, const void* plane2,
   const auto* c = static_cast<const int8_t*>(plane2);
   auto* o = static_cast<int8_t*>(out);
   for (; i + 16 <= n; i += 16) {
-    Interleave16(t, LoadInt8x16(a + i), LoadInt8x16(b + i), LoadInt8x16(c + i), [o, i](int j, __m512i v) {
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(o + 3 * i + 16 * j), _mm512_cvtsepi32_epi8(v));
-    });
+    Interleave16(t, LoadInt8x16(a + i), LoadInt8x16(b + i), LoadInt8x16(c + i),
+                 [o, i](int j, __m512i v) { StoreInt8x16(v, 16, o + 3 * i + 16 * j); });
   }
   InterleaveScalar(a, b, c, i, n, o);
 }
